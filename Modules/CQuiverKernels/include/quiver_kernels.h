@@ -1,0 +1,83 @@
+// CQuiverKernels: the hot loops of Quiver, selected once per process by CPU features.
+//
+// Every function here is the *unsafe layer*: pointers must be valid for the stated lengths and
+// dimensions must be positive. The Swift module QuiverKernels validates its inputs and is the
+// only intended caller. All arrays are row-major and densely packed; no alignment is required.
+#ifndef QUIVER_KERNELS_H
+#define QUIVER_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction-set paths a kernel can run on.
+typedef enum {
+  QK_ISA_SCALAR = 0,
+  QK_ISA_AVX2 = 1,   ///< x86-64 AVX2 + FMA
+  QK_ISA_AVX512 = 2, ///< x86-64 AVX-512F
+  QK_ISA_NEON = 3,   ///< arm64 Advanced SIMD
+} qk_isa;
+
+/// The best path this CPU supports.
+qk_isa qk_detected_isa(void);
+/// The path kernels currently run on (the detected one unless forced).
+qk_isa qk_active_isa(void);
+/// Forces every kernel onto `isa`. Returns 0 on success, -1 if this CPU cannot run it.
+/// Meant for tests and benchmarks; not thread-safe with concurrent kernel calls.
+int qk_force_isa(qk_isa isa);
+
+// ---- float32, one-to-one ------------------------------------------------------------------
+/// Σ (a[i] - b[i])².
+float qk_l2sq_f32(const float *a, const float *b, size_t dim);
+/// Σ a[i]·b[i].
+float qk_dot_f32(const float *a, const float *b, size_t dim);
+/// Σ a[i]².
+float qk_norm_sq_f32(const float *a, size_t dim);
+
+// ---- float32, one-to-many over a contiguous block of n×dim points -------------------------
+/// out[j] = Σ (q[i] - points[j·dim + i])².
+void qk_l2sq_f32_batch(const float *q, const float *points, size_t n, size_t dim, float *out);
+/// out[j] = Σ q[i]·points[j·dim + i].
+void qk_dot_f32_batch(const float *q, const float *points, size_t n, size_t dim, float *out);
+/// out[j] = Σ points[j·dim + i]·points[j·dim + i] (used by cosine scans).
+void qk_norm_sq_f32_batch(const float *points, size_t n, size_t dim, float *out);
+
+// ---- float32, many-to-many block: out is nq×np, row-major ----------------------------------
+/// out[a·np + b] = ‖queries[a] - points[b]‖².
+void qk_l2sq_f32_block(const float *queries, size_t nq, const float *points, size_t np, size_t dim,
+                       float *out);
+/// out[a·np + b] = queries[a]·points[b].
+void qk_dot_f32_block(const float *queries, size_t nq, const float *points, size_t np, size_t dim,
+                      float *out);
+
+// ---- 8-bit scalar-quantized codes (value_i = offset_i + scale_i·code_i) --------------------
+/// out[j] = Σ (qminusoffset[i] - scale[i]·codes[j·dim + i])²; pass qminusoffset = q - offset.
+void qk_sq8_l2sq_batch(const float *qminusoffset, const float *scale, const uint8_t *codes,
+                       size_t n, size_t dim, float *out);
+/// out[j] = Σ weight[i]·codes[j·dim + i]; with weight = q·scale this is q·x minus the constant
+/// Σ q[i]·offset[i], which the caller adds.
+void qk_sq8_weighted_sum_batch(const float *weight, const uint8_t *codes, size_t n, size_t dim,
+                               float *out);
+
+// ---- product quantization ------------------------------------------------------------------
+/// Lookup table for one query: lut[m·ksub + c] = ‖q_m - codebook[m][c]‖² (or -q_m·codebook[m][c]
+/// when `inner_product` is non-zero). codebooks is m_count×ksub×dsub, q is m_count×dsub.
+void qk_pq_lut_f32(const float *q, const float *codebooks, size_t m_count, size_t ksub,
+                   size_t dsub, int inner_product, float *lut);
+/// out[j] = Σ_m lut[m·256 + codes[j·m_count + m]] (8-bit codes, one byte per sub-vector).
+void qk_pq8_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_count, float *out);
+/// out[j] = Σ_m lut[m·16 + code_m] for 4-bit codes packed two a byte (low nibble = even m);
+/// each row has (m_count + 1) / 2 bytes.
+void qk_pq4_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_count, float *out);
+
+// ---- checksums ----------------------------------------------------------------------------
+/// CRC-32C (Castagnoli) of `data`, continuing from `crc` (start with 0). SSE4.2 when present.
+uint32_t qk_crc32c(uint32_t crc, const void *data, size_t length);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

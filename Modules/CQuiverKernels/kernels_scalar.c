@@ -1,0 +1,104 @@
+// Portable kernels: the reference every SIMD path must agree with, and the fallback.
+#include "kernel_table.h"
+
+static float scalar_l2sq(const float *a, const float *b, size_t dim) {
+  float sum = 0;
+  for (size_t i = 0; i < dim; i++) {
+    float d = a[i] - b[i];
+    sum += d * d;
+  }
+  return sum;
+}
+
+static float scalar_dot(const float *a, const float *b, size_t dim) {
+  float sum = 0;
+  for (size_t i = 0; i < dim; i++) sum += a[i] * b[i];
+  return sum;
+}
+
+static float scalar_norm_sq(const float *a, size_t dim) { return scalar_dot(a, a, dim); }
+
+static void scalar_l2sq_batch(const float *q, const float *p, size_t n, size_t dim, float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = scalar_l2sq(q, p + j * dim, dim);
+}
+
+static void scalar_dot_batch(const float *q, const float *p, size_t n, size_t dim, float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = scalar_dot(q, p + j * dim, dim);
+}
+
+static void scalar_norm_sq_batch(const float *p, size_t n, size_t dim, float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = scalar_norm_sq(p + j * dim, dim);
+}
+
+static void scalar_l2sq_block(const float *qs, size_t nq, const float *ps, size_t np, size_t dim,
+                              float *out) {
+  for (size_t a = 0; a < nq; a++) scalar_l2sq_batch(qs + a * dim, ps, np, dim, out + a * np);
+}
+
+static void scalar_dot_block(const float *qs, size_t nq, const float *ps, size_t np, size_t dim,
+                             float *out) {
+  for (size_t a = 0; a < nq; a++) scalar_dot_batch(qs + a * dim, ps, np, dim, out + a * np);
+}
+
+static void scalar_sq8_l2sq_batch(const float *qo, const float *scale, const uint8_t *codes,
+                                  size_t n, size_t dim, float *out) {
+  for (size_t j = 0; j < n; j++) {
+    const uint8_t *c = codes + j * dim;
+    float sum = 0;
+    for (size_t i = 0; i < dim; i++) {
+      float d = qo[i] - scale[i] * (float)c[i];
+      sum += d * d;
+    }
+    out[j] = sum;
+  }
+}
+
+static void scalar_sq8_weighted_sum_batch(const float *w, const uint8_t *codes, size_t n,
+                                          size_t dim, float *out) {
+  for (size_t j = 0; j < n; j++) {
+    const uint8_t *c = codes + j * dim;
+    float sum = 0;
+    for (size_t i = 0; i < dim; i++) sum += w[i] * (float)c[i];
+    out[j] = sum;
+  }
+}
+
+static void scalar_pq8_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_count,
+                            float *out) {
+  for (size_t j = 0; j < n; j++) {
+    const uint8_t *c = codes + j * m_count;
+    float sum = 0;
+    for (size_t m = 0; m < m_count; m++) sum += lut[m * 256 + c[m]];
+    out[j] = sum;
+  }
+}
+
+static void scalar_pq4_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_count,
+                            float *out) {
+  size_t row = (m_count + 1) / 2;
+  for (size_t j = 0; j < n; j++) {
+    const uint8_t *c = codes + j * row;
+    float sum = 0;
+    for (size_t m = 0; m < m_count; m++) {
+      uint8_t byte = c[m / 2];
+      uint8_t code = (m & 1) ? (byte >> 4) : (byte & 0x0F);
+      sum += lut[m * 16 + code];
+    }
+    out[j] = sum;
+  }
+}
+
+const qk_kernel_table qk_scalar_table = {
+    .l2sq = scalar_l2sq,
+    .dot = scalar_dot,
+    .norm_sq = scalar_norm_sq,
+    .l2sq_batch = scalar_l2sq_batch,
+    .dot_batch = scalar_dot_batch,
+    .norm_sq_batch = scalar_norm_sq_batch,
+    .l2sq_block = scalar_l2sq_block,
+    .dot_block = scalar_dot_block,
+    .sq8_l2sq_batch = scalar_sq8_l2sq_batch,
+    .sq8_weighted_sum_batch = scalar_sq8_weighted_sum_batch,
+    .pq8_scan = scalar_pq8_scan,
+    .pq4_scan = scalar_pq4_scan,
+};

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `quiver` command: look inside Quiver tables, move data in and out, build indexes, search
+/// and benchmark.
+@main
+struct QuiverCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "quiver",
+    abstract: "Quiver: an embedded vector database on a compressed columnar format.",
+    subcommands: [DemoCommand.self]
+  )
+}

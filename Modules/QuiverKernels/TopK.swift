@@ -1,0 +1,93 @@
+/// Keeps the `k` nearest of a stream of candidates in a bounded max-heap.
+///
+/// Ties on distance are broken by the smaller id, so results are deterministic whatever the
+/// insertion order. NaN distances are never kept.
+public struct TopK: Sendable {
+  /// How many neighbours are kept.
+  public let k: Int
+  @usableFromInline var heap: [Neighbor]  // max-heap under `Neighbor.precedes`
+
+  /// Creates an empty collector for `k` neighbours.
+  ///
+  /// - Precondition: `k >= 0`.
+  public init(k: Int) {
+    precondition(k >= 0, "k must not be negative")
+    self.k = k
+    heap = []
+    heap.reserveCapacity(k)
+  }
+
+  /// The number of neighbours held (at most `k`).
+  public var count: Int { heap.count }
+
+  /// The distance a candidate must beat to enter: the worst kept distance once full, else +∞.
+  @inlinable
+  public var threshold: Float { heap.count < k ? .infinity : heap[0].distance }
+
+  /// Offers one candidate.
+  /// - Complexity: O(log k).
+  @inlinable
+  public mutating func insert(_ candidate: Neighbor) {
+    guard k > 0, !candidate.distance.isNaN else { return }
+    if heap.count < k {
+      heap.append(candidate)
+      siftUp(heap.count - 1)
+    } else if Neighbor.precedes(candidate, heap[0]) {
+      heap[0] = candidate
+      siftDown(0)
+    }
+  }
+
+  /// Offers one candidate by id and distance.
+  @inlinable
+  public mutating func insert(id: UInt64, distance: Float) {
+    insert(Neighbor(id: id, distance: distance))
+  }
+
+  /// The kept neighbours, nearest first.
+  /// - Complexity: O(k log k).
+  public func sorted() -> [Neighbor] { heap.sorted(by: Neighbor.precedes) }
+
+  @usableFromInline
+  mutating func siftUp(_ index: Int) {
+    var child = index
+    while child > 0 {
+      let parent = (child - 1) / 2
+      guard Neighbor.precedes(heap[parent], heap[child]) else { return }
+      heap.swapAt(parent, child)
+      child = parent
+    }
+  }
+
+  @usableFromInline
+  mutating func siftDown(_ index: Int) {
+    var parent = index
+    while true {
+      let left = 2 * parent + 1
+      guard left < heap.count else { return }
+      var largest = left
+      let right = left + 1
+      if right < heap.count && Neighbor.precedes(heap[left], heap[right]) { largest = right }
+      guard Neighbor.precedes(heap[parent], heap[largest]) else { return }
+      heap.swapAt(parent, largest)
+      parent = largest
+    }
+  }
+}
+
+extension TopK {
+  /// The `k` smallest entries of `distances`, nearest first, with their positions as ids.
+  ///
+  /// - Throws: `KernelError.invalidK` if `k` is negative or larger than `distances.count`.
+  /// - Complexity: O(n log k).
+  public static func select(_ k: Int, from distances: [Float]) throws(KernelError) -> [Neighbor] {
+    guard k >= 0, k <= distances.count else {
+      throw KernelError(.invalidK, "k = \(k) with \(distances.count) candidates")
+    }
+    var top = TopK(k: k)
+    for (index, distance) in distances.enumerated() {
+      top.insert(id: UInt64(index), distance: distance)
+    }
+    return top.sorted()
+  }
+}

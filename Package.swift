@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+// Quiver: an embedded vector database for Swift on its own compressed columnar format.
+// Module map and dependency direction: Docs/Architecture.md.
+import PackageDescription
+
+let package = Package(
+  name: "Quiver",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "QuiverKernels", targets: ["QuiverKernels"]),
+    .library(name: "QuiverFormat", targets: ["QuiverFormat"]),
+    .library(name: "QuiverTable", targets: ["QuiverTable"]),
+    .library(name: "QuiverIndex", targets: ["QuiverIndex"]),
+    .library(name: "QuiverQuery", targets: ["QuiverQuery"]),
+    .library(name: "Quiver", targets: ["Quiver"]),
+    .executable(name: "quiver", targets: ["QuiverCLI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CZstd",
+      path: "Modules/CZstd",
+      pkgConfig: "libzstd",
+      providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
+    ),
+    .target(name: "CQuiverKernels", path: "Modules/CQuiverKernels"),
+    .target(name: "QuiverKernels", dependencies: ["CQuiverKernels"], path: "Modules/QuiverKernels"),
+    .target(
+      name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels"], path: "Modules/QuiverFormat"),
+    .target(name: "QuiverTable", dependencies: ["QuiverFormat"], path: "Modules/QuiverTable"),
+    .target(
+      name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat"],
+      path: "Modules/QuiverIndex"),
+    .target(
+      name: "QuiverQuery", dependencies: ["QuiverTable", "QuiverIndex"],
+      path: "Modules/QuiverQuery"),
+    .target(
+      name: "Quiver",
+      dependencies: ["QuiverKernels", "QuiverFormat", "QuiverTable", "QuiverIndex", "QuiverQuery"],
+      path: "Modules/Quiver"),
+    .executableTarget(
+      name: "QuiverCLI",
+      dependencies: ["Quiver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      path: "Modules/QuiverCLI"),
+
+    .target(name: "QuiverTestSupport", dependencies: ["QuiverFormat"], path: "Tests/QuiverTestSupport"),
+    .testTarget(
+      name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),
+    .testTarget(name: "QuiverFormatTests", dependencies: ["QuiverFormat", "QuiverTestSupport"]),
+    .testTarget(name: "QuiverTableTests", dependencies: ["QuiverTable", "QuiverTestSupport"]),
+    .testTarget(name: "QuiverIndexTests", dependencies: ["QuiverIndex", "QuiverTestSupport"]),
+    .testTarget(name: "QuiverQueryTests", dependencies: ["QuiverQuery", "QuiverTestSupport"]),
+    .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),
+    .testTarget(name: "QuiverCLITests", dependencies: ["QuiverCLI", "QuiverTestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)
