@@ -1,3 +1,5 @@
+import QuiverFormat
+
 /// Text for the values of an `ExchangeColumn`: shortest round-trip decimals for floats (so the
 /// text reads back as the same bits), vectors as `[a, b, c]`.
 enum CellFormatter {
@@ -26,7 +28,7 @@ enum CellFormatter {
       for byte in 0..<width { bits |= UInt32(bytes[start + index * width + byte]) << (8 * byte) }
       switch element {
       case .float32: return "\(Float(bitPattern: bits))"
-      case .float16: return "\(HalfFloat.float(fromBits: UInt16(bits)))"
+      case .float16: return "\(HalfPrecision.float(fromBits: UInt16(bits)))"
       case .uint8: return String(bits)
       case .int32: return String(Int32(bitPattern: bits))
       }

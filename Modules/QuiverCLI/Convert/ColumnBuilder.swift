@@ -1,3 +1,5 @@
+import QuiverFormat
+
 /// Accumulates the values of one column, parsed from text (CSV fields, JSON numbers) into the
 /// column's type, and hands them out as an `ExchangeColumn`.
 struct ColumnBuilder {
@@ -103,7 +105,7 @@ struct ColumnBuilder {
         bits = value.bitPattern
       case .float16:
         guard let value = TextValue.float(text) else { throw elementProblem(position, text) }
-        bits = UInt32(HalfFloat.bits(from: value))
+        bits = UInt32(HalfPrecision.bits(from: value))
       case .uint8:
         guard let value = UInt8(text) else { throw elementProblem(position, text) }
         bits = UInt32(value)

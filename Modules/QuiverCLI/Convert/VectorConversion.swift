@@ -1,3 +1,5 @@
+import QuiverFormat
+
 /// Changes the element type of raw vector bytes where that loses nothing: float16 and uint8 widen
 /// to float32, uint8 widens to int32. Anything else would change values and is refused.
 enum VectorConversion {
@@ -10,7 +12,7 @@ enum VectorConversion {
     if source == target { return bytes }
     switch (source, target) {
     case (.float16, .float32):
-      return widen(bytes, stride: 2) { bits in HalfFloat.float(fromBits: UInt16(bits)).bitPattern }
+      return widen(bytes, stride: 2) { bits in HalfPrecision.float(fromBits: UInt16(bits)).bitPattern }
     case (.uint8, .float32):
       return widen(bytes, stride: 1) { Float($0).bitPattern }
     case (.uint8, .int32):
