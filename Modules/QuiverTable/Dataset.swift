@@ -1,4 +1,5 @@
 import Foundation
+import QuiverFormat
 
 /// A versioned table in a folder: one snapshot (a version) of it, and the operations that
 /// commit new versions.
@@ -17,12 +18,18 @@ public struct Dataset: Sendable {
   public internal(set) var isReadOnly: Bool
   /// Tuning of writes.
   public var options: DatasetOptions
+  /// Open data-file readers, shared by copies of this value.
+  let readers: DataFileReaderCache
 
-  package init(layout: TableLayout, manifest: Manifest, isReadOnly: Bool, options: DatasetOptions) {
+  package init(
+    layout: TableLayout, manifest: Manifest, isReadOnly: Bool, options: DatasetOptions,
+    readers: DataFileReaderCache = DataFileReaderCache()
+  ) {
     self.layout = layout
     self.manifest = manifest
     self.isReadOnly = isReadOnly
     self.options = options
+    self.readers = readers
   }
 
   /// The table folder.
@@ -80,7 +87,7 @@ public struct Dataset: Sendable {
   public func checkout(version: UInt64) throws -> Dataset {
     Dataset(
       layout: layout, manifest: try layout.readManifest(version), isReadOnly: true,
-      options: options)
+      options: options, readers: readers)
   }
 
   /// A read-only view of the version tagged `tag` (as of this snapshot's tags).
@@ -175,10 +182,17 @@ public struct DatasetOptions: Sendable, Hashable {
   /// How many times a commit that lost a race is rebased and retried before giving up.
   public var maxCommitRetries: Int
 
+  /// How data files are written (page size, compression, fsync).
+  public var dataFileOptions: DataFileWriterOptions
+
   /// Creates options.
-  public init(maxRowsPerFragment: Int = 1_048_576, maxCommitRetries: Int = 100) {
+  public init(
+    maxRowsPerFragment: Int = 1_048_576, maxCommitRetries: Int = 100,
+    dataFileOptions: DataFileWriterOptions = DataFileWriterOptions()
+  ) {
     self.maxRowsPerFragment = maxRowsPerFragment
     self.maxCommitRetries = maxCommitRetries
+    self.dataFileOptions = dataFileOptions
   }
 }
 

@@ -27,3 +27,18 @@ func placeholderFragment(_ layout: TableLayout, rows: Int, columns: [String] = [
   return NewFragment(
     physicalRowCount: rows, dataFiles: [DataFileRecord(path: path, columns: columns, sizeBytes: rows)])
 }
+
+/// Rows `ids` of the small schema: `vector` of row `id` is `[id, id + 0.25, id + 0.5, id + 0.75]`.
+func smallBatch(_ ids: Range<Int>) throws -> RecordBatch {
+  let vectors = ids.flatMap { id in (0..<4).map { Float(id) + Float($0) * 0.25 } }
+  return try RecordBatch(
+    schema: smallSchema(),
+    columns: [Column(ids.map { Int64($0) }), Column(vectors: vectors, dimension: 4)])
+}
+
+/// The `id` column of every live row, in scan order.
+func liveIDs(_ dataset: Dataset) throws -> [Int64] {
+  var ids: [Int64] = []
+  try dataset.scan(columns: ["id"]) { ids += $0.batch.columns[0].values(as: Int64.self) }
+  return ids
+}
