@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import QuiverFormat
+import QuiverTable
 
 /// `quiver convert IN OUT`: moves data between exchange files (.fvecs, .bvecs, .ivecs, .npy, CSV,
 /// JSON Lines) and tables, streaming in bounded memory.
@@ -51,6 +53,9 @@ struct ConvertCommand: ParsableCommand {
   @Option(help: "CSV/JSON Lines: rows looked at to infer column types.")
   var inferRows = 1000
 
+  @Option(help: "Read this version of an input table (default: the latest).")
+  var version: UInt64?
+
   @OptionGroup var outputOptions: OutputOptions
 
   func validate() throws {
@@ -72,12 +77,14 @@ struct ConvertCommand: ParsableCommand {
             ("rows", .int(summary.rows)),
             ("columns", .array(summary.fields.map { .string($0.name) })),
             ("schema", .object(summary.fields.map { ($0.name, .string($0.type.description)) })),
+            ("version", summary.version.map { .int($0) } ?? .null),
             ("seconds", .number(seconds)),
           ]).serialized())
       } else {
         let columns = summary.fields.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
+        let committed = summary.version.map { " (table version \($0))" } ?? ""
         print(
-          "converted \(summary.rows) rows (\(columns)) from \(input) to \(output) in "
+          "converted \(summary.rows) rows (\(columns)) from \(input) to \(output)\(committed) in "
             + String(format: "%.2f s", seconds))
       }
     }
@@ -87,6 +94,8 @@ struct ConvertCommand: ParsableCommand {
   struct Summary {
     var rows: Int
     var fields: [ExchangeField]
+    /// The table version committed, when the output is a table.
+    var version: UInt64?
   }
 
   private var readOptions: ExchangeFiles.ReadOptions {
@@ -109,12 +118,76 @@ struct ConvertCommand: ParsableCommand {
         path: outputPath, format: outputFormat, fields: reader.fields, vectorColumn: vectorColumn,
         replacing: mode == .overwrite)
       let rows = try pump(&reader, into: &writer)
-      return Summary(rows: rows, fields: reader.fields)
-    case (.table(let path), _), (_, .table(let path)):
-      throw CLIError(
-        .failure,
-        "\(path): tables are not available in this build yet (QuiverTable / Quiver.Database have "
-          + "not been merged into the cli branch)")
+      return Summary(rows: rows, fields: reader.fields, version: nil)
+    case (.file(let inputPath, let inputFormat), .table(let tablePath)):
+      var reader = try ExchangeFiles.reader(path: inputPath, format: inputFormat, options: readOptions)
+      var sink = try TableSink(
+        url: URL(fileURLWithPath: tablePath), fields: reader.fields, source: inputPath, mode: mode)
+      let progress = ProgressReporter(
+        "convert", total: reader.totalBytes, unit: .bytes, quiet: outputOptions.quiet)
+      defer { progress.finish() }
+      var rows = 0
+      do {
+        while let batch = try reader.nextBatch() {
+          try sink.write(
+            RecordBatchBridge.recordBatch(batch, schema: sink.schema, source: inputPath, firstRow: rows))
+          rows += batch.rowCount
+          progress.update(reader.bytesRead)
+        }
+        let dataset = try sink.commit()
+        return Summary(rows: rows, fields: try RecordBatchBridge.fields(for: dataset.schema()), version: dataset.version)
+      } catch {
+        sink.abandon()
+        throw error
+      }
+    case (.table(let tablePath), .file(let outputPath, let outputFormat)):
+      guard mode != .append else {
+        throw CLIError(.usage, "\(outputPath): --mode append is for tables; files are created or overwritten")
+      }
+      let dataset = try TableAccess.open(tablePath, version: version)
+      let fields = try RecordBatchBridge.fields(for: dataset.schema())
+      var writer = try ExchangeFiles.writer(
+        path: outputPath, format: outputFormat, fields: fields, vectorColumn: vectorColumn,
+        replacing: mode == .overwrite)
+      let progress = ProgressReporter(
+        "convert", total: Int64(dataset.liveRowCount), unit: .items("rows"), quiet: outputOptions.quiet)
+      defer { progress.finish() }
+      var rows = 0
+      do {
+        try dataset.scan { part in
+          try writer.write(RecordBatchBridge.exchangeBatch(part.batch, source: tablePath, firstRow: rows))
+          rows += part.batch.rowCount
+          progress.update(Int64(rows))
+        }
+        try writer.finish()
+      } catch {
+        writer.abandon()
+        throw error
+      }
+      return Summary(rows: rows, fields: fields, version: nil)
+    case (.table(let inputPath), .table(let outputPath)):
+      guard URL(fileURLWithPath: inputPath).standardized != URL(fileURLWithPath: outputPath).standardized else {
+        throw CLIError(.usage, "\(outputPath): the output is the input")
+      }
+      let dataset = try TableAccess.open(inputPath, version: version)
+      let fields = try RecordBatchBridge.fields(for: dataset.schema())
+      var sink = try TableSink(
+        url: URL(fileURLWithPath: outputPath), fields: fields, source: inputPath, mode: mode)
+      var rows = 0
+      do {
+        try dataset.scan { part in
+          try sink.write(
+            RecordBatchBridge.recordBatch(
+              RecordBatchBridge.exchangeBatch(part.batch, source: inputPath, firstRow: rows),
+              schema: sink.schema, source: inputPath, firstRow: rows))
+          rows += part.batch.rowCount
+        }
+        let written = try sink.commit()
+        return Summary(rows: rows, fields: fields, version: written.version)
+      } catch {
+        sink.abandon()
+        throw error
+      }
     }
   }
 

@@ -24,7 +24,16 @@ enum RecordBatchBridge {
   }
 
   /// The schema of a new table made from exchange `fields`; vector columns are not nullable.
-  static func schema(for fields: [ExchangeField]) throws -> Schema {
+  /// - Parameter source: the input, named in messages.
+  static func schema(for fields: [ExchangeField], source: String) throws -> Schema {
+    do {
+      return try schema(for: fields)
+    } catch let error as CLIError {
+      throw CLIError(error.code, "\(source): \(error.message)")
+    }
+  }
+
+  private static func schema(for fields: [ExchangeField]) throws -> Schema {
     try Schema(
       fields.map { field in
         Field(field.name, try dataType(for: field.type, column: field.name), nullable: !field.type.isVector)
