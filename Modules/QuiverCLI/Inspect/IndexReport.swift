@@ -1,0 +1,67 @@
+import Foundation
+import QuiverTable
+
+/// What `quiver inspect` shows of one index: its entry in the manifest (type, metric,
+/// parameters, fragments covered) and the bytes of its files.
+struct IndexReport {
+  var entry: IndexEntry
+  var bytes: Int
+  var files: [String]
+  var coveredRows: Int
+
+  /// Reads the index entry and lists its folder.
+  init(entry: IndexEntry, dataset: Dataset) {
+    self.entry = entry
+    let folder = (try? dataset.indexFolder(uuid: entry.uuid))
+      ?? dataset.url.appendingPathComponent("_indices").appendingPathComponent(entry.uuid)
+    var bytes = 0
+    var files: [String] = []
+    if let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) {
+      for name in names.sorted() {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
+        bytes += (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        files.append(name)
+      }
+    }
+    self.bytes = bytes
+    self.files = files
+    let covered = Set(entry.fragmentIDs)
+    coveredRows = dataset.fragments.filter { covered.contains($0.id) }.reduce(0) { $0 + $1.physicalRowCount }
+  }
+
+  /// Reads every file of the index and reports what is missing or unreadable.
+  func verify(dataset: Dataset) -> [String] {
+    let folder = dataset.url.appendingPathComponent("_indices").appendingPathComponent(entry.uuid)
+    guard FileManager.default.fileExists(atPath: folder.path) else {
+      return ["\(folder.path): index '\(entry.name)' has no folder"]
+    }
+    var problems: [String] = []
+    for name in files {
+      let url = folder.appendingPathComponent(name)
+      if (try? Data(contentsOf: url)) == nil { problems.append("\(url.path): cannot be read") }
+    }
+    return problems
+  }
+
+  func textLines() -> [String] {
+    let parameters = entry.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    return [
+      "\(entry.name): \(entry.indexType) on '\(entry.column)', metric \(entry.metric), "
+        + "\(ByteCount.format(Int64(bytes))) in \(files.count) files",
+      "  parameters: " + (parameters.isEmpty ? "(none recorded)" : parameters.joined(separator: ", ")),
+      "  covers fragments \(entry.fragmentIDs.map(String.init).joined(separator: ", ")) "
+        + "(\(coveredRows) rows), built in version \(entry.createdInVersion)",
+    ]
+  }
+
+  func json() -> JSONValue {
+    .object([
+      ("name", .string(entry.name)), ("uuid", .string(entry.uuid)), ("column", .string(entry.column)),
+      ("type", .string(entry.indexType)), ("metric", .string(entry.metric)),
+      ("parameters", .object(entry.parameters.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+      ("fragments", .array(entry.fragmentIDs.map { .int($0) })),
+      ("rows", .int(coveredRows)), ("bytes", .int(bytes)),
+      ("created_in_version", .int(entry.createdInVersion)),
+    ])
+  }
+}
