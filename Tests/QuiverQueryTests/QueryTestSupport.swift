@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverIndex
 import QuiverKernels
 import QuiverQuery
 import QuiverTestSupport
@@ -72,7 +73,7 @@ struct TestIVFIndex: QueryVectorIndex {
     self.partitions = lists
   }
 
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowIdSet?) throws
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowIDFilter?) throws
     -> [Neighbor]
   {
     let order = centroids.indices.sorted { try! metric.distance(query, centroids[$0]) < (try! metric.distance(query, centroids[$1])) }

@@ -1,5 +1,6 @@
 import Dispatch
 import QuiverFormat
+import QuiverIndex
 import QuiverKernels
 
 /// Runs a `VectorSearchPlan`. Work that does not depend on the query vector (the prefilter's
@@ -10,7 +11,7 @@ package struct VectorSearchExecutor: Sendable {
   package let source: any QueryDataSource
 
   /// Rows the index may return: nil when every indexed row is allowed.
-  let indexAllowed: RowIdSet?
+  let indexAllowed: RowIDFilter?
   /// When the prefilter leaves few indexed rows: their ids and vectors, scanned exactly.
   let selectiveRows: (rowIds: [UInt64], vectors: [Float])?
   /// Allowed rows of the exactly scanned fragments (absent: every row).
@@ -25,17 +26,15 @@ package struct VectorSearchExecutor: Sendable {
     self.source = source
     let filter = plan.filter
     // Indexed fragments: deletions always, the filter only as a prefilter.
-    var indexAllowed: RowIdSet? = nil
+    var indexAllowed: RowIDFilter? = nil
     var selectiveRows: (rowIds: [UInt64], vectors: [Float])? = nil
     if plan.index != nil && !plan.indexedFragments.isEmpty {
       let prefilter = plan.query.prefilter ? filter : nil
       if prefilter != nil || plan.indexedFragments.contains(where: { $0.deletedRows != nil }) {
-        let allowed = try Self.allowedRows(plan.indexedFragments, filter: prefilter, source: source)
-        indexAllowed = RowIdSet(fragments: allowed)
-      }
-      if prefilter != nil, let allowedSet = indexAllowed {
+        let allowedSet = RowIdSet(
+          fragments: try Self.allowedRows(plan.indexedFragments, filter: prefilter, source: source))
         let indexedRows = plan.indexedFragments.reduce(0) { $0 + $1.liveRowCount }
-        if allowedSet.count <= max(Self.selectiveRowMinimum, indexedRows / 50) {
+        if prefilter != nil && allowedSet.count <= max(Self.selectiveRowMinimum, indexedRows / 50) {
           let rowIds = allowedSet.rowIds
           var vectors: [Float] = []
           if !rowIds.isEmpty {
@@ -43,6 +42,8 @@ package struct VectorSearchExecutor: Sendable {
             vectors = batch.columns[0].withFloatVectors { Array($0) }
           }
           selectiveRows = (rowIds, vectors)
+        } else {
+          indexAllowed = RowIDFilter(allowing: allowedSet.rowIds)
         }
       }
     }
@@ -111,7 +112,9 @@ package struct VectorSearchExecutor: Sendable {
   ) throws -> [Neighbor] {
     let k = plan.candidateCount
     let prefiltered = plan.filter != nil && plan.query.prefilter
-    if prefiltered { statistics.prefilterAllowedRows = indexAllowed?.count }
+    if prefiltered {
+      statistics.prefilterAllowedRows = selectiveRows?.rowIds.count ?? indexAllowed?.count
+    }
     if let selectiveRows {
       // Exact distances to the few allowed rows: nothing to refine.
       statistics.exactScanOfAllowedRows = true

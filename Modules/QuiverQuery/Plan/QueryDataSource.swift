@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverIndex
 import QuiverKernels
 
 /// One fragment of a table version as the executor sees it.
@@ -68,7 +69,7 @@ package protocol QueryVectorIndex: Sendable {
   /// approximate (quantized codes).
   var returnsExactDistances: Bool { get }
   /// The `k` nearest rows among `allowed` (all when nil), nearest first, probing `nprobes`
-  /// partitions and walking graphs with `ef`.
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowIdSet?) throws
+  /// partitions and walking graphs with `ef`; the filter applies inside the scan.
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowIDFilter?) throws
     -> [Neighbor]
 }
