@@ -1,4 +1,5 @@
 import Foundation
+import QuiverIndex
 import QuiverTable
 
 /// What `quiver inspect` shows of one index: its entry in the manifest (type, metric,
@@ -8,6 +9,12 @@ struct IndexReport {
   var bytes: Int
   var files: [String]
   var coveredRows: Int
+  /// Rows per IVF partition, when the index files could be opened.
+  var partitionSizes: SizeHistogram?
+  /// What the index files say about training and size (IVF types).
+  var statistics: IVFIndexStatistics?
+  /// Why the index files could not be opened for details, if they could not.
+  var openProblem: String?
 
   /// Reads the index entry and lists its folder.
   init(entry: IndexEntry, dataset: Dataset) {
@@ -27,6 +34,15 @@ struct IndexReport {
     self.files = files
     let covered = Set(entry.fragmentIDs)
     coveredRows = dataset.fragments.filter { covered.contains($0.id) }.reduce(0) { $0 + $1.physicalRowCount }
+    if let type = IndexType(rawValue: entry.indexType), type.isPlainIVF {
+      do {
+        let index = try IVFIndex.open(at: folder, cacheCapacityBytes: 0)
+        statistics = index.statistics
+        partitionSizes = SizeHistogram(index.statistics.partitionSizes)
+      } catch {
+        openProblem = error.message
+      }
+    }
   }
 
   /// Reads every file of the index and reports what is missing or unreadable.
@@ -36,6 +52,16 @@ struct IndexReport {
       return ["\(folder.path): index '\(entry.name)' has no folder"]
     }
     var problems: [String] = []
+    if let type = IndexType(rawValue: entry.indexType), type.isPlainIVF {
+      // Opening checks the model file's checksum; reading each partition checks its own.
+      do {
+        let index = try IVFIndex.open(at: folder, cacheCapacityBytes: 0)
+        for partition in 0..<index.partitionCount { _ = try index.store.partition(partition) }
+      } catch {
+        problems.append("index '\(entry.name)': \(error.message)")
+      }
+      return problems
+    }
     for name in files {
       let url = folder.appendingPathComponent(name)
       if (try? Data(contentsOf: url)) == nil { problems.append("\(url.path): cannot be read") }
@@ -51,7 +77,24 @@ struct IndexReport {
       "  parameters: " + (parameters.isEmpty ? "(none recorded)" : parameters.joined(separator: ", ")),
       "  covers fragments \(entry.fragmentIDs.map(String.init).joined(separator: ", ")) "
         + "(\(coveredRows) rows), built in version \(entry.createdInVersion)",
-    ]
+    ] + detailLines()
+  }
+
+  private func detailLines() -> [String] {
+    var lines: [String] = []
+    if let openProblem { lines.append("  index files: \(openProblem)") }
+    if let statistics {
+      lines.append(
+        "  training: \(statistics.ivfTrainingRows) rows, \(statistics.ivfIterations) k-means "
+          + "iterations, mean distance " + String(format: "%.4f", statistics.ivfMeanDistance)
+          + ", \(statistics.repairedEmptyClusters) empty clusters repaired, "
+          + "\(statistics.bytesPerRow) bytes per row")
+    }
+    if let partitionSizes {
+      lines.append("  rows per partition:")
+      lines += partitionSizes.textLines(unit: "partitions").map { "    " + $0 }
+    }
+    return lines
   }
 
   func json() -> JSONValue {
@@ -62,6 +105,20 @@ struct IndexReport {
       ("fragments", .array(entry.fragmentIDs.map { .int($0) })),
       ("rows", .int(coveredRows)), ("bytes", .int(bytes)),
       ("created_in_version", .int(entry.createdInVersion)),
+      ("partition_sizes", partitionSizes?.json() ?? .null),
+      (
+        "training",
+        statistics.map { statistics in
+          .object([
+            ("rows", .int(statistics.ivfTrainingRows)), ("iterations", .int(statistics.ivfIterations)),
+            ("mean_distance", .number(statistics.ivfMeanDistance)),
+            ("repaired_empty_clusters", .int(statistics.repairedEmptyClusters)),
+            ("quantizer_training_rows", .int(statistics.quantizerTrainingRows)),
+            ("bytes_per_row", .int(statistics.bytesPerRow)),
+          ])
+        } ?? .null
+      ),
+      ("problem", openProblem.map { .string($0) } ?? .null),
     ])
   }
 }
