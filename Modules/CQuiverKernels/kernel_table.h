@@ -20,6 +20,13 @@ typedef struct {
   void (*pq4_scan)(const float *, const uint8_t *, size_t, size_t, float *);
 } qk_kernel_table;
 
+/// One-to-many scans over more than this many bytes of points read one point at a time (one
+/// linear stream the hardware prefetcher follows at full memory bandwidth); smaller, cache-resident
+/// blocks interleave four points so each query load feeds four of them. Measured on Zen 4: four
+/// interleaved rows stream from DRAM at half the bandwidth of one linear pass, but run ~20-35%
+/// faster than one row at a time when the block sits in L2.
+#define QK_STREAMING_BYTES ((size_t)1 << 20)
+
 /// Portable C, always available: the reference every SIMD path must agree with.
 extern const qk_kernel_table qk_scalar_table;
 #if defined(__x86_64__)
