@@ -227,11 +227,8 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
       d3 = _mm512_fmadd_ps(qv, x3, d3);
       n3 = _mm512_fmadd_ps(x3, x3, n3);
     }
-    float dots[4], norms[4];
-    _mm_storeu_ps(dots, hsum4(d0, d1, d2, d3));
-    _mm_storeu_ps(norms, hsum4(n0, n1, n2, n3));
-    for (size_t k = 0; k < valid; k++)
-      out[j + k] = qk_cosine_finish(dots[k], q_norm_sq, norms[k], q, p0 + k * dim, dim);
+    qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, valid,
+                      out + j);
   }
 }
 
