@@ -7,6 +7,6 @@ struct QuiverCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "quiver",
     abstract: "Quiver: an embedded vector database on a compressed columnar format.",
-    subcommands: [DemoCommand.self]
+    subcommands: [DemoCommand.self, BenchCommand.self]
   )
 }
