@@ -78,7 +78,7 @@ struct HNSWGraphTests {
       try parameters.validate()
       Issue.record("validate() accepted \(parameters)")
     } catch {
-      #expect(error.code == .invalidArgument)
+      #expect(error.code == .invalidParameter)
       #expect(error.message.contains("m") || error.message.contains("thread"))
     }
   }
@@ -88,7 +88,7 @@ struct HNSWGraphTests {
     #expect(throws: IndexError.self) {
       _ = try HNSWIndex.build(vectors: [1, 2, 3], dimension: 2, metric: .l2)
     }
-    #expect(throws: IndexError.self) {
+    #expect(throws: IndexError(.nonFiniteValue, "vector 0 has a non-finite value at dimension 1")) {
       _ = try HNSWIndex.build(vectors: [1, .nan, 3, 4], dimension: 2, metric: .l2)
     }
     #expect(throws: IndexError.self) {
@@ -98,7 +98,9 @@ struct HNSWGraphTests {
       _ = try HNSWIndex.build(vectors: [], dimension: 0, metric: .l2)
     }
     let index = try HNSWIndex.build(vectors: [1, 2, 3, 4, 5, 6], dimension: 2, metric: .l2)
-    #expect(throws: IndexError.self) { _ = try index.search([1, 2, 3], k: 1) }
+    #expect { _ = try index.search([1, 2, 3], k: 1) } throws: {
+      ($0 as? IndexError)?.code == .dimensionMismatch
+    }
     #expect(throws: IndexError.self) { _ = try index.search([1, 2], k: 0) }
     #expect(throws: IndexError.self) { _ = try index.search([1, 2], k: 1, ef: 0) }
   }

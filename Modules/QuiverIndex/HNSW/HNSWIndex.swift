@@ -49,9 +49,9 @@ public final class HNSWIndex: Sendable {
   ///
   /// - Parameters:
   ///   - rowIds: the row id of each vector (default 0 ..< count).
-  /// - Throws: `IndexError.invalidArgument` for a zero dimension, a length that is not a
-  ///   whole number of rows, a row-id count that differs from the row count, NaN or infinite
-  ///   values, or bad `parameters`.
+  /// - Throws: `IndexError` `.invalidArgument` for a zero dimension, a length that is not a
+  ///   whole number of rows or a row-id count that differs from the row count;
+  ///   `.nonFiniteValue` for NaN or infinite values; `.invalidParameter` for bad `parameters`.
   public static func build(
     vectors: [Float], dimension: Int, rowIds: [UInt64]? = nil, metric: DistanceMetric,
     parameters: HNSWParameters = HNSWParameters()
@@ -86,7 +86,7 @@ public final class HNSWIndex: Sendable {
     }
     if let bad = vectors.firstIndex(where: { !$0.isFinite }) {
       throw IndexError(
-        .invalidArgument,
+        .nonFiniteValue,
         "vector \(bad / dimension) has a non-finite value at dimension \(bad % dimension)")
     }
   }
@@ -94,7 +94,7 @@ public final class HNSWIndex: Sendable {
   func validateQuery(_ query: [Float], k: Int, ef: Int?) throws(IndexError) {
     guard query.count == dimension else {
       throw IndexError(
-        .invalidArgument, "query has \(query.count) dimensions, the index \(dimension)")
+        .dimensionMismatch, "query has \(query.count) dimensions, the index \(dimension)")
     }
     guard k > 0 else { throw IndexError(.invalidArgument, "k = \(k) must be positive") }
     if let ef, ef < 1 { throw IndexError(.invalidArgument, "ef = \(ef) must be positive") }
@@ -109,8 +109,8 @@ public final class HNSWIndex: Sendable {
   ///   - ef: the layer-0 candidate list width (default `defaultEf(k:)`); larger is slower and
   ///     more accurate.
   ///   - scratch: working memory from `makeScratch()` to reuse across queries on one thread.
-  /// - Throws: `IndexError.invalidArgument` for a query of the wrong dimension, `k` < 1 or
-  ///   `ef` < 1.
+  /// - Throws: `IndexError.dimensionMismatch` for a query of the wrong dimension,
+  ///   `.invalidArgument` for `k` < 1 or `ef` < 1.
   public func search(
     _ query: [Float], k: Int, ef: Int? = nil, scratch: HNSWSearchScratch? = nil
   ) throws(IndexError) -> [Neighbor] {

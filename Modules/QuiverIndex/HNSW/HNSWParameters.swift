@@ -38,24 +38,24 @@ public struct HNSWParameters: Sendable, Hashable, Codable {
 
   /// Checks the parameters.
   ///
-  /// - Throws: `IndexError.invalidArgument` naming the parameter: `m` < 2 or > 256,
+  /// - Throws: `IndexError.invalidParameter` naming the parameter: `m` < 2 or > 256,
   ///   `efConstruction` < `m`, `threadCount` < 1.
   public func validate() throws(IndexError) {
     guard m >= 2 else {
-      throw IndexError(.invalidArgument, "HNSW parameter m = \(m) must be at least 2")
+      throw IndexError(.invalidParameter, "HNSW parameter m = \(m) must be at least 2")
     }
     guard m <= HNSWParameters.maximumM else {
       throw IndexError(
-        .invalidArgument, "HNSW parameter m = \(m) must be at most \(HNSWParameters.maximumM)")
+        .invalidParameter, "HNSW parameter m = \(m) must be at most \(HNSWParameters.maximumM)")
     }
     guard efConstruction >= m else {
       throw IndexError(
-        .invalidArgument,
+        .invalidParameter,
         "HNSW parameter efConstruction = \(efConstruction) must be at least m = \(m)")
     }
     if let threadCount, threadCount < 1 {
       throw IndexError(
-        .invalidArgument, "HNSW parameter threadCount = \(threadCount) must be at least 1")
+        .invalidParameter, "HNSW parameter threadCount = \(threadCount) must be at least 1")
     }
   }
 }
