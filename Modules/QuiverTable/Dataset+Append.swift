@@ -45,52 +45,13 @@ extension Dataset {
   /// Validates every batch, then writes them into data files of at most
   /// `options.maxRowsPerFragment` rows each (fsynced, with their folder).
   func writeFragments(_ batches: [RecordBatch], schema: Schema) throws -> [NewFragment] {
-    guard options.maxRowsPerFragment >= 1 else {
-      throw TableError(
-        .invalidArgument, "maxRowsPerFragment \(options.maxRowsPerFragment) is below 1")
-    }
     let conformed = try batches.map { try conform($0, to: schema) }.filter { $0.rowCount > 0 }
     guard !conformed.isEmpty else { return [] }
-    try DurableFile.makeDirectory(layout.dataFolder)
-    var fragments: [NewFragment] = []
-    var writer: DataFileWriter?
-    var path = ""
-    var rowsInFile = 0
-    func finishFile() throws {
-      guard let open = writer else { return }
-      let statistics = try open.finish()
-      fragments.append(
-        NewFragment(
-          physicalRowCount: rowsInFile,
-          dataFiles: [
-            DataFileRecord(path: path, columns: schema.names, sizeBytes: statistics.fileBytes)
-          ]))
-      writer = nil
-      rowsInFile = 0
-    }
-    do {
-      for batch in conformed {
-        var start = 0
-        while start < batch.rowCount {
-          if writer == nil {
-            path = layout.newDataFilePath(fileExtension: "qvf")
-            writer = try DataFileWriter(
-              url: layout.url(relative: path), schema: schema, options: options.dataFileOptions)
-          }
-          let take = min(batch.rowCount - start, options.maxRowsPerFragment - rowsInFile)
-          try writer!.write(
-            start == 0 && take == batch.rowCount ? batch : batch.slice(rows: start..<(start + take)))
-          rowsInFile += take
-          start += take
-          if rowsInFile == options.maxRowsPerFragment { try finishFile() }
-        }
-      }
-      try finishFile()
-    } catch let error as FormatError {
-      throw TableError(.ioFailure, "writing data file '\(path)' of '\(url.path)': \(error.description)")
-    }
-    try DurableFile.syncDirectory(layout.dataFolder)
-    return fragments
+    var sink = try FragmentSink(
+      layout: layout, schema: schema, maxRowsPerFragment: options.maxRowsPerFragment,
+      fileOptions: options.dataFileOptions)
+    for batch in conformed { try sink.write(batch) }
+    return try sink.finish()
   }
 
   /// `batch` with its columns in the order of `schema`, missing nullable columns as nulls.
