@@ -89,8 +89,12 @@ static QK_AVX2 float avx2_cosine(const float *a, const float *b, size_t dim) {
 
 // ---- one-to-many: four points per pass, two accumulators each -----------------------------
 
-#define BATCH(name, STEP)                                                                      \
+#define BATCH(name, STEP, one_to_one)                                                                      \
   static QK_AVX2 void name(const float *q, const float *p, size_t n, size_t dim, float *out) { \
+    if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {                                        \
+      for (size_t j = 0; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                 \
+      return;                                                                                  \
+    }                                                                                          \
     size_t tail = dim & 7, full = dim - tail;                                                  \
     __m256i m = tail_mask(tail);                                                               \
     for (size_t j = 0; j < n; j += 4) {                                                        \
@@ -139,16 +143,46 @@ static QK_AVX2 float avx2_cosine(const float *a, const float *b, size_t dim) {
     }                                                                                          \
   }
 
-BATCH(avx2_l2sq_batch, L2_STEP)
-BATCH(avx2_dot_batch, DOT_STEP)
+BATCH(avx2_l2sq_batch, L2_STEP, avx2_l2sq)
+BATCH(avx2_dot_batch, DOT_STEP, avx2_dot)
 
 static QK_AVX2 void avx2_norm_sq_batch(const float *p, size_t n, size_t dim, float *out) {
   for (size_t j = 0; j < n; j++) out[j] = avx2_dot(p + j * dim, p + j * dim, dim);
 }
 
+/// q·x and ‖x‖² of one point in one pass: the streaming path of the cosine scan.
+static inline QK_AVX2 void dot_and_norm(const float *q, const float *x, size_t dim, float *dot,
+                                        float *norm) {
+  __m256 d0 = _mm256_setzero_ps(), d1 = d0, n0 = d0, n1 = d0;
+  size_t i = 0;
+  for (; i + 16 <= dim; i += 16) {
+    __m256 x0 = _mm256_loadu_ps(x + i), x1 = _mm256_loadu_ps(x + i + 8);
+    d0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), x0, d0);
+    n0 = _mm256_fmadd_ps(x0, x0, n0);
+    d1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8), x1, d1);
+    n1 = _mm256_fmadd_ps(x1, x1, n1);
+  }
+  for (; i < dim; i += 8) {
+    __m256i m = tail_mask(dim - i >= 8 ? 8 : dim - i);
+    __m256 x0 = _mm256_maskload_ps(x + i, m);
+    d0 = _mm256_fmadd_ps(_mm256_maskload_ps(q + i, m), x0, d0);
+    n0 = _mm256_fmadd_ps(x0, x0, n0);
+  }
+  *dot = hsum(_mm256_add_ps(d0, d1));
+  *norm = hsum(_mm256_add_ps(n0, n1));
+}
+
 static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, size_t dim,
                                       float *out) {
   float q_norm_sq = avx2_dot(q, q, dim);
+  if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {
+    for (size_t j = 0; j < n; j++) {
+      float dot, norm;
+      dot_and_norm(q, p + j * dim, dim, &dot, &norm);
+      out[j] = qk_cosine_finish(dot, q_norm_sq, norm, q, p + j * dim, dim);
+    }
+    return;
+  }
   for (size_t j = 0; j < n; j += 4) {
     size_t valid = n - j < 4 ? n - j : 4;
     const float *p0 = p + j * dim;
@@ -185,11 +219,8 @@ static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, 
       d3 = _mm256_fmadd_ps(qv, x3, d3);
       n3 = _mm256_fmadd_ps(x3, x3, n3);
     }
-    float dots[4], norms[4];
-    _mm_storeu_ps(dots, hsum4(d0, d1, d2, d3));
-    _mm_storeu_ps(norms, hsum4(n0, n1, n2, n3));
-    for (size_t k = 0; k < valid; k++)
-      out[j + k] = qk_cosine_finish(dots[k], q_norm_sq, norms[k], q, p0 + k * dim, dim);
+    qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, valid,
+                      out + j);
   }
 }
 

@@ -109,8 +109,12 @@ static QK_AVX512 float avx512_cosine(const float *a, const float *b, size_t dim)
 
 // ---- one-to-many: four points per pass, two accumulators each -----------------------------
 
-#define BATCH(name, STEP)                                                                      \
+#define BATCH(name, STEP, one_to_one)                                                                      \
   static QK_AVX512 void name(const float *q, const float *p, size_t n, size_t dim, float *out) { \
+    if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {                                        \
+      for (size_t j = 0; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                 \
+      return;                                                                                  \
+    }                                                                                          \
     size_t tail = dim & 15, full = dim - tail;                                                 \
     __mmask16 m = tail_mask(tail);                                                             \
     for (size_t j = 0; j < n; j += 4) {                                                        \
@@ -159,11 +163,33 @@ static QK_AVX512 float avx512_cosine(const float *a, const float *b, size_t dim)
     }                                                                                          \
   }
 
-BATCH(avx512_l2sq_batch, L2_STEP)
-BATCH(avx512_dot_batch, DOT_STEP)
+BATCH(avx512_l2sq_batch, L2_STEP, avx512_l2sq)
+BATCH(avx512_dot_batch, DOT_STEP, avx512_dot)
 
 static QK_AVX512 void avx512_norm_sq_batch(const float *p, size_t n, size_t dim, float *out) {
   for (size_t j = 0; j < n; j++) out[j] = avx512_dot(p + j * dim, p + j * dim, dim);
+}
+
+/// q·x and ‖x‖² of one point in one pass: the streaming path of the cosine scan.
+static inline QK_AVX512 void dot_and_norm(const float *q, const float *x, size_t dim, float *dot,
+                                          float *norm) {
+  __m512 d0 = _mm512_setzero_ps(), d1 = d0, n0 = d0, n1 = d0;
+  size_t i = 0;
+  for (; i + 32 <= dim; i += 32) {
+    __m512 x0 = _mm512_loadu_ps(x + i), x1 = _mm512_loadu_ps(x + i + 16);
+    d0 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), x0, d0);
+    n0 = _mm512_fmadd_ps(x0, x0, n0);
+    d1 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i + 16), x1, d1);
+    n1 = _mm512_fmadd_ps(x1, x1, n1);
+  }
+  for (; i < dim; i += 16) {
+    __mmask16 m = dim - i >= 16 ? (__mmask16)0xFFFF : tail_mask(dim - i);
+    __m512 x0 = _mm512_maskz_loadu_ps(m, x + i);
+    d0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, q + i), x0, d0);
+    n0 = _mm512_fmadd_ps(x0, x0, n0);
+  }
+  *dot = _mm512_reduce_add_ps(_mm512_add_ps(d0, d1));
+  *norm = _mm512_reduce_add_ps(_mm512_add_ps(n0, n1));
 }
 
 static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t n, size_t dim,
@@ -171,6 +197,14 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
   size_t tail = dim & 15, full = dim - tail;
   __mmask16 m = tail_mask(tail);
   float q_norm_sq = avx512_dot(q, q, dim);
+  if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {
+    for (size_t j = 0; j < n; j++) {
+      float dot, norm;
+      dot_and_norm(q, p + j * dim, dim, &dot, &norm);
+      out[j] = qk_cosine_finish(dot, q_norm_sq, norm, q, p + j * dim, dim);
+    }
+    return;
+  }
   for (size_t j = 0; j < n; j += 4) {
     size_t valid = n - j < 4 ? n - j : 4;
     const float *p0 = p + j * dim;
@@ -193,11 +227,8 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
       d3 = _mm512_fmadd_ps(qv, x3, d3);
       n3 = _mm512_fmadd_ps(x3, x3, n3);
     }
-    float dots[4], norms[4];
-    _mm_storeu_ps(dots, hsum4(d0, d1, d2, d3));
-    _mm_storeu_ps(norms, hsum4(n0, n1, n2, n3));
-    for (size_t k = 0; k < valid; k++)
-      out[j + k] = qk_cosine_finish(dots[k], q_norm_sq, norms[k], q, p0 + k * dim, dim);
+    qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, valid,
+                      out + j);
   }
 }
 

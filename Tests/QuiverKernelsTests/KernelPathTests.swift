@@ -80,13 +80,13 @@ struct KernelPathTests {
         let a = random.floats(dimension), b = random.floats(dimension)
         let expected = try DistanceMetric.cosine.distance(a, b)
         // Squared norms overflow (1e25² · n) or underflow (1e-25²) in Float.
-        for scale: Float in [1e25, 1e-25, 1e-40] {
+        for scale: Float in [1e25, 1e-25, KernelReference.subnormal] {
           let scaledA = a.map { $0 * scale }, scaledB = b.map { $0 * scale }
           let one = try DistanceMetric.cosine.distance(scaledA, scaledB)
           let many = try DistanceMetric.cosine.distances(from: scaledA, to: scaledB + scaledB)
           let block = try DistanceMetric.cosine.distanceBlock(
             queries: scaledA, points: scaledB, dimension: dimension)
-          let tolerance: Float = scale == 1e-40 ? 2e-2 : 1e-5  // 1e-40 keeps ~3 digits
+          let tolerance: Float = scale == KernelReference.subnormal ? 2e-2 : 1e-5  // subnormal inputs keep ~3 digits
           for got in [one, many[0], many[1], block[0]] {
             #expect(abs(got - expected) <= tolerance, "\(isa) dim \(dimension) scale \(scale)")
           }
@@ -211,17 +211,17 @@ struct KernelPathTests {
       var random = SeededGenerator(seed: 0x5EED_0006)
       for dimension in KernelReference.dimensions {
         let base = random.floats(dimension)
-        for scale: Float in [1, 1e20, 1e-20, 1e-40] {
+        for scale: Float in [1, 1e20, 1e-20, KernelReference.subnormal] {
           let vector = base.map { $0 * scale }
           guard vector.contains(where: { $0 != 0 }) else { continue }
           let unit = VectorNormalization.normalized(vector)
           let norm = unit.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-          let tolerance = scale == 1e-40 ? 1e-2 : 1e-5
+          let tolerance = scale == KernelReference.subnormal ? 1e-2 : 1e-5
           #expect(abs(norm - 1) <= tolerance, "\(isa) dim \(dimension) scale \(scale): ‖x‖ = \(norm)")
           // Same direction: the cosine distance to the original is 0.
           let reference = base.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
           let largest = zip(unit, base).map { abs(Double($0) - Double($1) / reference) }.max()!
-          #expect(largest <= (scale == 1e-40 ? 1e-2 : 1e-5), "\(isa) dim \(dimension) scale \(scale)")
+          #expect(largest <= (scale == KernelReference.subnormal ? 1e-2 : 1e-5), "\(isa) dim \(dimension) scale \(scale)")
         }
       }
       let zero = [Float](repeating: 0, count: 5)
@@ -274,6 +274,35 @@ struct KernelPathTests {
               #expect(
                 KernelReference.agrees(block[a * pointCount + b], reference),
                 "\(label) \(metric) block: \(block[a * pointCount + b]) vs \(reference.value)")
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+extension KernelPathTests {
+  /// Blocks over 1 MiB take the one-point-at-a-time streaming path of the one-to-many scans.
+  @Test(arguments: KernelISA.supported)
+  func streamingScansMatchReference(isa: KernelISA) throws {
+    try withPath(isa) {
+      var random = SeededGenerator(seed: 0x5EED_0007)
+      for dimension in [17, 100] {
+        let count = (1 << 20) / (dimension * 4) + 5
+        let query = random.floats(dimension)
+        let points = random.floats(count * dimension)
+        for metric in DistanceMetric.allCases {
+          let got = try metric.distances(from: query, to: points)
+          try query.withUnsafeBufferPointer { q in
+            try points.withUnsafeBufferPointer { p in
+              for j in stride(from: 0, to: count, by: 1) {
+                let reference = KernelReference.distance(
+                  metric, q.baseAddress!, p.baseAddress! + j * dimension, dimension)
+                try #require(
+                  KernelReference.agrees(got[j], reference),
+                  "\(isa) \(metric) dim \(dimension) row \(j): \(got[j]) vs \(reference.value)")
+              }
             }
           }
         }

@@ -6,6 +6,9 @@ enum KernelReference {
   /// The dimensions the issue names: around every SIMD width, odd sizes and real embedding sizes.
   static let dimensions = [1, 2, 3, 7, 8, 15, 16, 17, 31, 100, 128, 384, 768, 1536]
 
+  /// A scale that makes values in [-1, 1] subnormal (about 9e-41).
+  static let subnormal = Float.leastNormalMagnitude / 128
+
   /// The exact value of `metric` between two vectors, and the error a float kernel may make.
   ///
   /// Float sums of n terms err by about ε·√n·Σ|term| when rounding errors are independent; the
