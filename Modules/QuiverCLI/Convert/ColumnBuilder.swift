@@ -78,7 +78,13 @@ struct ColumnBuilder {
       column = .float64([])
       values.append(value)
       column = .float64(values)
-    case .vector:
+    case .vector(let element, let dimension):
+      if element == .float32, case .vector(_, _, var bytes) = column {
+        column = .vector(element, dimension: dimension, bytes: [])
+        let parsed = FloatListParser.appendFloat32List(text, dimension: dimension, to: &bytes)
+        column = .vector(element, dimension: dimension, bytes: bytes)
+        if parsed { return }
+      }
       guard let elements = TextValue.list(text) else { throw mismatch(text) }
       try append(vectorElements: elements)
     }
