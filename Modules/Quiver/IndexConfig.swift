@@ -91,6 +91,13 @@ public struct IndexConfig: Sendable, Hashable {
       numSubVectors: numSubVectors, m: m, efConstruction: efConstruction)
   }
 
+  /// One HNSW graph over full-precision vectors (exact distances for the rows it finds).
+  public static func hnsw(metric: DistanceMetric = .l2, m: Int = 20, efConstruction: Int = 300)
+    -> IndexConfig
+  {
+    IndexConfig(type: .hnsw, metric: metric, m: m, efConstruction: efConstruction)
+  }
+
   /// The IVF parameters of this configuration.
   var ivfParameters: IVFIndexParameters {
     IVFIndexParameters(

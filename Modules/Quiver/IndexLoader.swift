@@ -15,12 +15,14 @@ enum IndexLoader {
       throw QueryError(.unsupported, "index '\(entry.name)' has unknown type \(entry.indexType)")
     }
     let folder = try dataset.indexFolder(uuid: entry.uuid)
-    if type.isPlainIVF {
+    switch type {
+    case .ivfFlat, .ivfPQ, .ivfSQ:
       return IVFQueryIndex(entry: entry, index: try IVFIndex.open(at: folder))
+    case .ivfHNSWSQ, .ivfHNSWPQ:
+      return IVFHNSWQueryIndex(entry: entry, index: try IVFHNSWIndex.open(at: folder))
+    case .hnsw:
+      return HNSWQueryIndex(entry: entry, index: try HNSWIndex.open(at: folder))
     }
-    throw QueryError(
-      .unsupported,
-      "index '\(entry.name)' is \(entry.indexType), which this build cannot search yet (HNSW types pending)")
   }
 
   /// Reads the live vectors of `column`, builds the index `config` describes, writes its files
@@ -37,11 +39,6 @@ enum IndexLoader {
     guard let dimension = field.type.vectorDimension else {
       throw QueryError(.typeMismatch, "createIndex: column '\(column)' is \(field.type), not a vector column")
     }
-    guard config.type.isPlainIVF else {
-      throw QueryError(
-        .unsupported,
-        "createIndex: \(config.type.rawValue) needs the HNSW index types, which this build does not have yet")
-    }
     var vectors: [Float] = []
     var rowIds: [UInt64] = []
     let fragmentIds = dataset.fragmentIDs
@@ -54,12 +51,34 @@ enum IndexLoader {
         }
       }
     }
-    let index = try IVFIndexBuilder(parameters: config.ivfParameters)
-      .build(vectors: vectors, rowIds: rowIds, dimension: dimension)
     let entry = IndexEntry(
       name: name, column: column, indexType: config.type.rawValue, metric: config.metric.rawValue,
       fragmentIDs: fragmentIds, parameters: config.recordedParameters)
-    try index.write(to: try dataset.indexFolder(uuid: entry.uuid))
+    let folder = try dataset.indexFolder(uuid: entry.uuid)
+    let graph = HNSWParameters(
+      m: config.m ?? HNSWParameters.defaultM,
+      efConstruction: config.efConstruction ?? HNSWParameters.defaultEfConstruction,
+      seed: config.seed)
+    switch config.type {
+    case .ivfFlat, .ivfPQ, .ivfSQ:
+      try IVFIndexBuilder(parameters: config.ivfParameters)
+        .build(vectors: vectors, rowIds: rowIds, dimension: dimension)
+        .write(to: folder)
+    case .ivfHNSWSQ, .ivfHNSWPQ:
+      let parameters = IVFHNSWParameters(
+        type: config.type, metric: config.metric, numPartitions: config.numPartitions,
+        numSubVectors: config.numSubVectors, numBits: config.numBits,
+        sampleRate: config.sampleRate, maxIterations: config.maxIterations, seed: config.seed,
+        hnsw: graph)
+      try IVFHNSWIndex.build(
+        vectors: vectors, dimension: dimension, rowIds: rowIds, parameters: parameters
+      ).write(to: folder)
+    case .hnsw:
+      try HNSWIndex.build(
+        vectors: vectors, dimension: dimension, rowIds: rowIds, metric: config.metric,
+        parameters: graph
+      ).write(to: folder)
+    }
     return entry
   }
 }

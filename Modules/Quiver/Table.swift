@@ -111,6 +111,10 @@ extension QueryVectorIndex {
   /// The same opened index under a (possibly narrowed) manifest entry.
   func withEntry(_ entry: IndexEntry) -> any QueryVectorIndex {
     if let ivf = self as? IVFQueryIndex { return IVFQueryIndex(entry: entry, index: ivf.index) }
+    if let graphs = self as? IVFHNSWQueryIndex {
+      return IVFHNSWQueryIndex(entry: entry, index: graphs.index)
+    }
+    if let graph = self as? HNSWQueryIndex { return HNSWQueryIndex(entry: entry, index: graph.index) }
     return self
   }
 }

@@ -88,7 +88,9 @@ let broadFilter = MatrixFilter(text: "price < 700 OR category = 'a'") {
 
   /// Every combination for one index type and metric: filter modes × {no deletions, deletions}
   /// × {all rows indexed, 200 rows appended after indexing}.
-  @Test(arguments: ["none", "IVF_FLAT", "IVF_PQ", "IVF_SQ"], DistanceMetric.allCases)
+  @Test(
+    arguments: ["none", "IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_HNSW_SQ", "IVF_HNSW_PQ", "HNSW"],
+    DistanceMetric.allCases)
   func resultsMatchBruteForce(indexType: String, metric: DistanceMetric) throws {
     let fixture = try #require(MatrixFixture.shared, "Fixtures/minilm-2k is missing")
     let folder = try TestPaths.temporaryDirectory("quiver-matrix")
@@ -104,6 +106,15 @@ let broadFilter = MatrixFilter(text: "price < 700 OR category = 'a'") {
         type: .ivfPQ, metric: metric, numPartitions: 8, numSubVectors: 48, numBits: 4,
         maxIterations: 10)
     case "IVF_SQ": IndexConfig(type: .ivfSQ, metric: metric, numPartitions: 8, maxIterations: 10)
+    case "IVF_HNSW_SQ":
+      IndexConfig(
+        type: .ivfHNSWSQ, metric: metric, numPartitions: 4, m: 8, efConstruction: 40,
+        maxIterations: 10)
+    case "IVF_HNSW_PQ":
+      IndexConfig(
+        type: .ivfHNSWPQ, metric: metric, numPartitions: 4, numSubVectors: 48, numBits: 4,
+        m: 8, efConstruction: 40, maxIterations: 10)
+    case "HNSW": .hnsw(metric: metric, m: 8, efConstruction: 40)
     default: nil
     }
     if let config { try table.createIndex(on: "vector", config) }
