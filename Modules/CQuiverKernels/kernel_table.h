@@ -26,6 +26,9 @@ typedef struct {
 /// interleaved rows stream from DRAM at half the bandwidth of one linear pass, but run ~20-35%
 /// faster than one row at a time when the block sits in L2.
 #define QK_STREAMING_BYTES ((size_t)1 << 20)
+/// Below this dimension four interleaved rows are one nearly sequential stream anyway, and one
+/// row at a time would pay a horizontal sum per few loads.
+#define QK_STREAMING_MIN_DIM 64
 
 /// Portable C, always available: the reference every SIMD path must agree with.
 extern const qk_kernel_table qk_scalar_table;

@@ -91,7 +91,7 @@ static QK_AVX2 float avx2_cosine(const float *a, const float *b, size_t dim) {
 
 #define BATCH(name, STEP, one_to_one)                                                                      \
   static QK_AVX2 void name(const float *q, const float *p, size_t n, size_t dim, float *out) { \
-    if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {                                        \
+    if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {         \
       for (size_t j = 0; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                 \
       return;                                                                                  \
     }                                                                                          \
@@ -175,7 +175,7 @@ static inline QK_AVX2 void dot_and_norm(const float *q, const float *x, size_t d
 static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, size_t dim,
                                       float *out) {
   float q_norm_sq = avx2_dot(q, q, dim);
-  if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {
+  if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {
     for (size_t j = 0; j < n; j++) {
       float dot, norm;
       dot_and_norm(q, p + j * dim, dim, &dot, &norm);

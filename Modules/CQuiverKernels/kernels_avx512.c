@@ -111,7 +111,7 @@ static QK_AVX512 float avx512_cosine(const float *a, const float *b, size_t dim)
 
 #define BATCH(name, STEP, one_to_one)                                                                      \
   static QK_AVX512 void name(const float *q, const float *p, size_t n, size_t dim, float *out) { \
-    if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {                                        \
+    if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {         \
       for (size_t j = 0; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                 \
       return;                                                                                  \
     }                                                                                          \
@@ -197,7 +197,7 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
   size_t tail = dim & 15, full = dim - tail;
   __mmask16 m = tail_mask(tail);
   float q_norm_sq = avx512_dot(q, q, dim);
-  if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {
+  if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {
     for (size_t j = 0; j < n; j++) {
       float dot, norm;
       dot_and_norm(q, p + j * dim, dim, &dot, &norm);
