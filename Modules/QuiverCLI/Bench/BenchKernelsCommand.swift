@@ -173,36 +173,46 @@ struct KernelBenchmark {
     let largeCount = large.count / dimension
     let out = UnsafeMutablePointer<Float>.allocate(capacity: max(cacheCount, largeCount))
     defer { out.deallocate() }
+    let metrics = [DistanceMetric.l2, .dot, .cosine]
+    let streamed = largeCount * dimension
     query.withUnsafeBufferPointer { q in
       cachePoints.withUnsafeBufferPointer { p in
-        for metric in [DistanceMetric.l2, .dot, .cosine] {
-          let seconds = time {
+        // The kernels and the naive loop take turns sample by sample, so a slow spell of the
+        // shared machine hits all of them alike and their ratio stays meaningful.
+        var cacheBodies: [() -> Void] = metrics.map { metric in
+          {
             metric.distances(
               from: q.baseAddress!, to: p.baseAddress!, count: cacheCount, dimension: dimension,
               into: out)
           }
+        }
+        cacheBodies.append { naiveSquaredL2(q.baseAddress!, p.baseAddress!, cacheCount, dimension, out) }
+        let cacheSeconds = timeInterleaved(cacheBodies)
+        for (metric, seconds) in zip(metrics, cacheSeconds) {
           record("one_to_many_\(metric.rawValue)", "in_l2", dimension, cacheCount, seconds,
                  bytes: cacheCount * dimension * 4)
         }
-        let naive = time {
-          naiveSquaredL2(q.baseAddress!, p.baseAddress!, cacheCount, dimension, out)
-        }
-        record("naive_swift_l2", "in_l2", dimension, cacheCount, naive,
+        record("naive_swift_l2", "in_l2", dimension, cacheCount, cacheSeconds[3],
                bytes: cacheCount * dimension * 4)
-        for metric in [DistanceMetric.l2, .dot, .cosine] {
-          let seconds = time {
+
+        let points = UnsafePointer(large.baseAddress!)
+        var largeBodies: [() -> Void] = metrics.map { metric in
+          {
             metric.distances(
-              from: q.baseAddress!, to: UnsafePointer(large.baseAddress!), count: largeCount,
-              dimension: dimension, into: out)
+              from: q.baseAddress!, to: points, count: largeCount, dimension: dimension,
+              into: out)
           }
+        }
+        largeBodies.append { out[0] = streamingSum(points, streamed) }
+        let largeSeconds = timeInterleaved(largeBodies)
+        for (metric, seconds) in zip(metrics, largeSeconds) {
           record("one_to_many_\(metric.rawValue)", placement(largeBytes), dimension, largeCount,
                  seconds, bytes: largeCount * dimension * 4)
         }
+        record("stream_sum", placement(largeBytes), dimension, largeCount, largeSeconds[3],
+               bytes: streamed * 4)
       }
     }
-    let streamed = largeCount * dimension
-    let stream = time { out[0] = streamingSum(UnsafePointer(large.baseAddress!), streamed) }
-    record("stream_sum", placement(largeBytes), dimension, largeCount, stream, bytes: streamed * 4)
     runBlock(dimension: dimension)
     runQuantized(dimension: dimension)
     return Array(results[before...])
@@ -304,6 +314,27 @@ struct KernelBenchmark {
     }
     samples.sort()
     return samples[samples.count / 2]
+  }
+
+  /// Like `time`, for several bodies measured in turns: sample k of every body is taken before
+  /// sample k + 1 of any. Returns each body's median seconds per call.
+  private func timeInterleaved(_ bodies: [() -> Void]) -> [Double] {
+    for body in bodies { body() }
+    var samples = [[Double]](repeating: [], count: bodies.count)
+    for _ in 0..<repetitions {
+      for (index, body) in bodies.enumerated() {
+        var calls = 0
+        let start = clock()
+        var elapsed = 0.0
+        repeat {
+          body()
+          calls += 1
+          elapsed = clock() - start
+        } while elapsed < 0.05
+        samples[index].append(elapsed / Double(calls))
+      }
+    }
+    return samples.map { $0.sorted()[$0.count / 2] }
   }
 
   /// Seconds on the chosen clock: this thread's CPU time, or the monotonic wall clock.
