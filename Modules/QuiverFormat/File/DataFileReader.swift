@@ -1,0 +1,253 @@
+import Foundation
+import QuiverKernels
+
+/// Reads a data file (Docs/Format.md "Data files"): opening reads only the header, trailer and
+/// footer; columns, row ranges and single rows are read on demand with `pread`, so a file that
+/// shrinks under the reader produces `FormatError.truncatedFile`, never a crash.
+///
+/// Every page read in full is checked against its CRC32C before it is decoded. Thread-safe: all
+/// state is immutable and reads are positional.
+public final class DataFileReader: Sendable {
+  /// The file's path.
+  public let path: String
+  /// The file's schema.
+  public let schema: Schema
+  /// Rows in the file.
+  public let rowCount: Int
+  /// The file size when it was opened.
+  public let fileSize: Int
+  /// Per field (schema order), its pages in row order.
+  public let pages: [[PageMetadata]]
+  let file: PositionalFile
+
+  /// Opens a data file by reading its header, trailer and footer.
+  /// - Throws: `FormatError` — `.truncatedFile`, `.badMagic`, `.unsupportedVersion`,
+  ///   `.checksumMismatch`, `.corruptFile` (each naming the file), `.ioError`.
+  public convenience init(url: URL) throws { try self.init(path: url.path) }
+
+  /// Opens the data file at `path`; see `init(url:)`.
+  public init(path: String) throws {
+    self.path = path
+    file = try PositionalFile(readingAt: path)
+    let name = "data file '\(path)'"
+    let size = try file.size()
+    fileSize = size
+    let minimum = DataFileLayout.headerLength + DataFileLayout.trailerLength
+    guard size >= minimum else {
+      throw FormatError(.truncatedFile, "\(name) is \(size) bytes, shorter than the \(minimum) bytes of an empty data file")
+    }
+    let header = try file.read(fromAbsoluteOffset: 0, count: DataFileLayout.headerLength)
+    guard Array(header[0..<8]) == DataFileLayout.magic else {
+      throw FormatError(.badMagic, "\(name) does not start with the magic QUIVERDF")
+    }
+    let version = header.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)) }
+    guard version >= 1, version <= DataFileLayout.formatVersion else {
+      throw FormatError(.unsupportedVersion, "\(name) has format version \(version); this reader reads versions 1...\(DataFileLayout.formatVersion)")
+    }
+    let flags = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self) }
+    guard flags == 0 else { throw FormatError(.corruptFile, "\(name): header flags are \(flags), expected 0") }
+
+    let trailerOffset = size - DataFileLayout.trailerLength
+    let trailer = try file.read(fromAbsoluteOffset: trailerOffset, count: DataFileLayout.trailerLength)
+    guard Array(trailer[32..<40]) == DataFileLayout.magic else {
+      throw FormatError(.truncatedFile, "\(name) does not end with the magic QUIVERDF: it is truncated or was not finished")
+    }
+    let (footerOffset64, footerLength64, footerChecksum, reserved, trailerChecksum, trailerVersion) =
+      trailer.withUnsafeBytes { raw in
+        (
+          UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+          UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+          UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt32.self)),
+          UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 20, as: UInt32.self)),
+          UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt32.self)),
+          UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 28, as: UInt32.self))
+        )
+      }
+    guard trailerVersion == version else {
+      if trailerVersion > DataFileLayout.formatVersion {
+        throw FormatError(.unsupportedVersion, "\(name) has format version \(trailerVersion) in its trailer; this reader reads versions 1...\(DataFileLayout.formatVersion)")
+      }
+      throw FormatError(.corruptFile, "\(name): trailer version \(trailerVersion) differs from header version \(version)")
+    }
+    let expectedTrailerChecksum = CRC32C.checksum(Array(trailer[28..<32]), continuing: CRC32C.checksum(Array(trailer[0..<24])))
+    guard trailerChecksum == expectedTrailerChecksum else {
+      throw FormatError(.checksumMismatch, "\(name): the trailer does not match its CRC32C")
+    }
+    guard reserved == 0 else { throw FormatError(.corruptFile, "\(name): trailer reserved field is \(reserved)") }
+    guard footerOffset64 >= UInt64(DataFileLayout.headerLength), footerOffset64 <= UInt64(trailerOffset),
+      footerLength64 == UInt64(trailerOffset) - footerOffset64
+    else {
+      throw FormatError(.corruptFile, "\(name): footer at \(footerOffset64) length \(footerLength64) does not end at the trailer (byte \(trailerOffset))")
+    }
+    let footerOffset = Int(footerOffset64)
+    let footerBytes = try file.read(fromAbsoluteOffset: footerOffset, count: Int(footerLength64))
+    guard CRC32C.checksum(footerBytes) == footerChecksum else {
+      throw FormatError(.checksumMismatch, "\(name): the footer does not match its CRC32C")
+    }
+    let footer = try footerBytes.withUnsafeBytes {
+      try DataFileFooter.decode($0, footerOffset: footerOffset, context: name)
+    }
+    schema = footer.schema
+    rowCount = footer.rowCount
+    pages = footer.pages
+  }
+
+  /// The pages of the column named `name`.
+  /// - Throws: `FormatError.columnNotFound`.
+  public func pages(of name: String) throws -> [PageMetadata] { pages[try columnIndex(name)] }
+
+  func columnIndex(_ name: String) throws -> Int {
+    guard let index = schema.index(of: name) else {
+      throw FormatError(.columnNotFound, "column '\(name)' is not in data file '\(path)' (\(schema.names.joined(separator: ", ")))")
+    }
+    return index
+  }
+
+  func columnIndices(_ names: [String]?) throws -> [Int] {
+    guard let names else { return Array(schema.fields.indices) }
+    return try names.map(columnIndex)
+  }
+
+  /// Reads, verifies and decodes one page.
+  /// - Throws: `.checksumMismatch`, `.corruptFile`, `.truncatedFile`, `.ioError`.
+  public func readPage(column: Int, page pageIndex: Int) throws -> Column {
+    precondition(column >= 0 && column < pages.count && pageIndex >= 0 && pageIndex < pages[column].count,
+      "DataFileReader.readPage: no page \(pageIndex) of column \(column)")
+    let page = pages[column][pageIndex]
+    let field = schema.fields[column]
+    let context = "data file '\(path)' page \(pageIndex) of column '\(field.name)'"
+    let stored = try file.read(fromAbsoluteOffset: page.offset, count: page.storedLength)
+    guard CRC32C.checksum(stored) == page.checksum else {
+      throw FormatError(.checksumMismatch, "\(context) does not match its CRC32C")
+    }
+    let body: [UInt8]
+    switch page.compression {
+    case .none: body = stored
+    case .zstd: body = try stored.withUnsafeBytes { try Zstd.decompress($0, expectedLength: page.bodyLength, context: context) }
+    }
+    let column = try PageDecoder.decode(body, page: page, type: field.type, context: context)
+    guard field.nullable || !column.hasNulls else {
+      throw FormatError(.corruptFile, "\(context) has nulls in a non-nullable column")
+    }
+    return column
+  }
+
+  /// The index of the page of `column` holding `row` (binary search).
+  func pageIndex(column: Int, row: Int) -> Int {
+    let columnPages = pages[column]
+    var low = 0
+    var high = columnPages.count - 1
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if columnPages[middle].firstRow <= row { low = middle } else { high = middle - 1 }
+    }
+    return low
+  }
+
+  /// Reads one column over a row range (all rows by default), touching only the pages that
+  /// overlap it.
+  /// - Throws: `.columnNotFound`, `.rowOutOfRange`, and the errors of `readPage`.
+  public func readColumn(_ name: String, rows: Range<Int>? = nil) throws -> Column {
+    try readColumn(index: try columnIndex(name), rows: rows ?? 0..<rowCount)
+  }
+
+  func readColumn(index: Int, rows: Range<Int>) throws -> Column {
+    guard rows.lowerBound >= 0, rows.upperBound <= rowCount else {
+      throw FormatError(.rowOutOfRange, "rows \(rows) are outside 0..<\(rowCount) of data file '\(path)'")
+    }
+    let type = schema.fields[index].type
+    guard !rows.isEmpty else { return Column.empty(type) }
+    var parts: [Column] = []
+    var pageIndex = pageIndex(column: index, row: rows.lowerBound)
+    while pageIndex < pages[index].count, pages[index][pageIndex].firstRow < rows.upperBound {
+      let page = pages[index][pageIndex]
+      let decoded = try readPage(column: index, page: pageIndex)
+      let lower = max(rows.lowerBound, page.firstRow) - page.firstRow
+      let upper = min(rows.upperBound, page.firstRow + page.rowCount) - page.firstRow
+      parts.append(lower == 0 && upper == page.rowCount ? decoded : decoded.slice(lower..<upper))
+      pageIndex += 1
+    }
+    return try Column.concatenate(parts, dataType: type)
+  }
+
+  /// Reads a projection of columns over a row range.
+  /// - Parameters:
+  ///   - columns: Names in the order wanted; nil for every column. Only these columns' bytes
+  ///     are read.
+  ///   - rows: The row range; nil for every row.
+  /// - Throws: `.columnNotFound`, `.rowOutOfRange`, and the errors of `readPage`.
+  public func read(columns: [String]? = nil, rows: Range<Int>? = nil) throws -> RecordBatch {
+    let indices = try columnIndices(columns)
+    let range = rows ?? 0..<rowCount
+    let schema = try Schema(indices.map { self.schema.fields[$0] }, metadata: self.schema.metadata)
+    return try RecordBatch(schema: schema, columns: indices.map { try readColumn(index: $0, rows: range) })
+  }
+
+  /// Calls `body` with consecutive batches of at most `batchSize` rows covering the whole file,
+  /// reading each needed page once.
+  /// - Throws: whatever `body` throws, `.columnNotFound`, and the errors of `readPage`.
+  public func scan(
+    columns: [String]? = nil, batchSize: Int = 65_536, _ body: (RecordBatch) throws -> Void
+  ) throws {
+    var scanner = try makeScanner(columns: columns, batchSize: batchSize)
+    while let batch = try scanner.next() { try body(batch) }
+  }
+
+  /// A scanner that returns the file's rows batch by batch; see `scan(columns:batchSize:_:)`.
+  public func makeScanner(columns: [String]? = nil, batchSize: Int = 65_536) throws -> DataFileScanner {
+    guard batchSize >= 1 else { throw FormatError(.invalidArgument, "batch size \(batchSize) is below 1") }
+    let indices = try columnIndices(columns)
+    let schema = try Schema(indices.map { self.schema.fields[$0] }, metadata: self.schema.metadata)
+    return DataFileScanner(reader: self, schema: schema, columns: indices, batchSize: batchSize)
+  }
+}
+
+/// Reads a data file batch by batch (from `DataFileReader.makeScanner`); keeps one decoded page
+/// per column.
+public struct DataFileScanner {
+  let reader: DataFileReader
+  /// The schema of the batches.
+  public let schema: Schema
+  let columns: [Int]
+  let batchSize: Int
+  var nextRow = 0
+  var current: [(page: Int, column: Column)?]
+
+  init(reader: DataFileReader, schema: Schema, columns: [Int], batchSize: Int) {
+    self.reader = reader
+    self.schema = schema
+    self.columns = columns
+    self.batchSize = batchSize
+    current = Array(repeating: nil, count: columns.count)
+  }
+
+  /// The next batch, or nil after the last row.
+  /// - Throws: the errors of `DataFileReader.readPage`.
+  public mutating func next() throws -> RecordBatch? {
+    guard nextRow < reader.rowCount else { return nil }
+    let rows = nextRow..<min(reader.rowCount, nextRow + batchSize)
+    var output: [Column] = []
+    for (slot, column) in columns.enumerated() {
+      var parts: [Column] = []
+      var row = rows.lowerBound
+      while row < rows.upperBound {
+        let pageIndex: Int
+        if let held = current[slot], reader.pages[column][held.page].rows.contains(row) {
+          pageIndex = held.page
+        } else {
+          pageIndex = reader.pageIndex(column: column, row: row)
+          current[slot] = (pageIndex, try reader.readPage(column: column, page: pageIndex))
+        }
+        let page = reader.pages[column][pageIndex]
+        let upper = min(rows.upperBound, page.firstRow + page.rowCount)
+        let decoded = current[slot]!.column
+        let lower = row - page.firstRow
+        parts.append(lower == 0 && upper - page.firstRow == page.rowCount ? decoded : decoded.slice(lower..<(upper - page.firstRow)))
+        row = upper
+      }
+      output.append(try Column.concatenate(parts, dataType: schema.fields[slot].type))
+    }
+    nextRow = rows.upperBound
+    return try RecordBatch(schema: schema, columns: output)
+  }
+}

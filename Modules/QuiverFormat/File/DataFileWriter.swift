@@ -1,0 +1,204 @@
+import Foundation
+import QuiverKernels
+
+/// Writes one data file (Docs/Format.md "Data files") batch by batch with bounded memory: each
+/// column keeps at most about one page of pending rows; full pages are encoded and written at
+/// once.
+///
+/// ```swift
+/// let writer = try DataFileWriter(url: url, schema: batch.schema)
+/// try writer.write(batch)
+/// let statistics = try writer.finish()
+/// ```
+/// Not thread-safe: use one writer from one task.
+public final class DataFileWriter {
+  /// The file's schema.
+  public let schema: Schema
+  /// The options in use.
+  public let options: DataFileWriterOptions
+  private let file: PositionalFile
+  private var position = DataFileLayout.headerLength
+  private var rowCount = 0
+  private var pending: [[Column]]
+  private var pendingRows: [Int]
+  private var pendingBytes: [Int]
+  private var pages: [[PageMetadata]]
+  private var rawBytes: [Int]
+  private var closed = false
+
+  /// Creates the file and writes its header.
+  /// - Throws: `FormatError.ioError` when the file cannot be created (or exists and
+  ///   `options.overwrite` is false); `.invalidArgument` for a page size below 1.
+  public init(url: URL, schema: Schema, options: DataFileWriterOptions = DataFileWriterOptions()) throws {
+    guard options.pageSize >= 1 else {
+      throw FormatError(.invalidArgument, "page size \(options.pageSize) is below 1 byte")
+    }
+    if let level = options.compressionLevel, level < 1 || level > 22 {
+      throw FormatError(.invalidArgument, "zstd level \(level) is outside 1...22")
+    }
+    self.schema = schema
+    self.options = options
+    file = try PositionalFile(creatingAt: url.path, overwrite: options.overwrite)
+    pending = Array(repeating: [], count: schema.count)
+    pendingRows = Array(repeating: 0, count: schema.count)
+    pendingBytes = Array(repeating: 0, count: schema.count)
+    pages = Array(repeating: [], count: schema.count)
+    rawBytes = Array(repeating: 0, count: schema.count)
+    var header = ByteWriter(capacity: DataFileLayout.headerLength)
+    header.write(DataFileLayout.magic)
+    header.write(DataFileLayout.formatVersion)
+    header.write(UInt32(0))
+    try header.bytes.withUnsafeBytes { try file.write($0, toAbsoluteOffset: 0) }
+  }
+
+  /// Appends the rows of `batch`.
+  /// - Throws: `FormatError.schemaMismatch` when the batch's column names or types differ from
+  ///   the file's, `.invalidColumn` for nulls in a non-nullable column, `.writerClosed` after
+  ///   `finish()` or an earlier failure, `.ioError`.
+  public func write(_ batch: RecordBatch) throws {
+    guard !closed else { throw FormatError(.writerClosed, "data file '\(file.path)' is already finished") }
+    guard batch.schema.count == schema.count else {
+      throw FormatError(.schemaMismatch, "batch (\(batch.schema)) does not match data file '\(file.path)' (\(schema))")
+    }
+    for (index, field) in schema.fields.enumerated() {
+      let other = batch.schema.fields[index]
+      guard other.name == field.name, other.type == field.type else {
+        throw FormatError(
+          .schemaMismatch, "batch column \(index) is '\(other.name): \(other.type)', data file '\(file.path)' expects '\(field.name): \(field.type)'")
+      }
+      if !field.nullable && batch.columns[index].hasNulls {
+        throw FormatError(.invalidColumn, "column '\(field.name)' is not nullable but the batch has nulls in it")
+      }
+    }
+    guard rowCount + batch.rowCount <= Int(UInt32.max) else {
+      throw FormatError(.invalidArgument, "data file '\(file.path)' would exceed \(UInt32.max) rows")
+    }
+    do {
+      for (index, column) in batch.columns.enumerated() where column.count > 0 {
+        pending[index].append(column)
+        pendingRows[index] += column.count
+        let bytes = Self.plainBytes(column)
+        pendingBytes[index] += bytes
+        rawBytes[index] += bytes
+        if pendingBytes[index] >= options.pageSize { try flush(column: index, final: false) }
+      }
+      rowCount += batch.rowCount
+    } catch {
+      closed = true
+      throw error
+    }
+  }
+
+  /// Writes the remaining pages, the footer and the trailer, syncs the file and closes the
+  /// writer.
+  /// - Returns: sizes and encodings per column.
+  /// - Throws: `.writerClosed` when called twice, `.ioError`.
+  public func finish() throws -> DataFileStatistics {
+    guard !closed else { throw FormatError(.writerClosed, "data file '\(file.path)' is already finished") }
+    closed = true
+    for index in 0..<schema.count { try flush(column: index, final: true) }
+    let footer = DataFileFooter(rowCount: rowCount, schema: schema, pages: pages).encoded()
+    let footerOffset = position
+    var trailer = ByteWriter(capacity: DataFileLayout.trailerLength)
+    trailer.write(UInt64(footerOffset))
+    trailer.write(UInt64(footer.count))
+    trailer.write(CRC32C.checksum(footer))
+    trailer.write(UInt32(0))
+    let versionBytes = ByteWriterHelpers.littleEndian(DataFileLayout.formatVersion)
+    trailer.write(CRC32C.checksum(versionBytes, continuing: CRC32C.checksum(trailer.bytes)))
+    trailer.write(versionBytes)
+    trailer.write(DataFileLayout.magic)
+    let tail = footer + trailer.bytes
+    try tail.withUnsafeBytes { try file.write($0, toAbsoluteOffset: footerOffset) }
+    position += tail.count
+    if options.synchronizeOnFinish { try file.synchronize() }
+    let columns = schema.fields.enumerated().map { index, field in
+      var perEncoding: [PageEncoding: Int] = [:]
+      for page in pages[index] { perEncoding[page.encoding, default: 0] += 1 }
+      return ColumnWriteStatistics(
+        name: field.name, type: field.type, pageCount: pages[index].count,
+        nullCount: pages[index].reduce(0) { $0 + $1.nullCount }, rawBytes: rawBytes[index],
+        encodedBytes: pages[index].reduce(0) { $0 + $1.storedLength },
+        pagesPerEncoding: perEncoding,
+        compressedPages: pages[index].filter { $0.compression == .zstd }.count)
+    }
+    return DataFileStatistics(path: file.path, rowCount: rowCount, fileBytes: position, columns: columns)
+  }
+
+  /// Plain-form bytes of a column (page sizing and raw-size statistics).
+  static func plainBytes(_ column: Column) -> Int {
+    if let width = column.dataType.byteWidth { return column.count * width }
+    return Int(column.offsets[column.start + column.count] - column.offsets[column.start]) + 4 * column.count
+  }
+
+  /// Writes full pages of the pending rows of `column` (all of them when `final`).
+  private func flush(column index: Int, final: Bool) throws {
+    guard pendingRows[index] > 0 else { return }
+    let all = try Column.concatenate(pending[index])
+    pending[index] = []
+    var start = 0
+    let type = schema.fields[index].type
+    while start < all.count {
+      var end: Int
+      if let width = type.byteWidth {
+        end = min(all.count, start + max(1, options.pageSize / max(width, 1)))
+      } else {
+        end = start
+        var bytes = 0
+        while end < all.count && bytes < options.pageSize {
+          bytes += Self.plainBytes(all.slice(end..<(end + 1)))
+          end += 1
+        }
+      }
+      let isFull = Self.plainBytes(all.slice(start..<end)) >= options.pageSize || (type.byteWidth.map { end - start >= max(1, options.pageSize / $0) } ?? false)
+      if !final && !isFull {
+        break
+      }
+      try writePage(all.slice(start..<end), column: index)
+      start = end
+    }
+    if start < all.count {
+      let rest = all.slice(start..<all.count)
+      pending[index] = [rest]
+      pendingRows[index] = rest.count
+      pendingBytes[index] = Self.plainBytes(rest)
+    } else {
+      pendingRows[index] = 0
+      pendingBytes[index] = 0
+    }
+  }
+
+  private func writePage(_ rows: Column, column index: Int) throws {
+    let field = schema.fields[index]
+    let encoded = PageEncoder.encode(rows, statistics: options.writeStatistics)
+    var stored = encoded.body
+    var compression = PageCompression.none
+    if let level = options.compressionLevel,
+      !field.type.isVector || options.compressedVectorColumns.contains(field.name)
+    {
+      let compressed = encoded.body.withUnsafeBytes { Zstd.compress($0, level: level) }
+      if Double(compressed.count) <= Double(encoded.body.count) * DataFileLayout.compressionKeepRatio {
+        stored = compressed
+        compression = .zstd
+      }
+    }
+    let offset = (position + DataFileLayout.pageAlignment - 1) / DataFileLayout.pageAlignment * DataFileLayout.pageAlignment
+    if offset > position {
+      // Explicit zeros rather than a hole, so the padding is on disk like every other byte.
+      let padding = [UInt8](repeating: 0, count: offset - position)
+      try padding.withUnsafeBytes { try file.write($0, toAbsoluteOffset: position) }
+    }
+    try stored.withUnsafeBytes { try file.write($0, toAbsoluteOffset: offset) }
+    position = offset + stored.count
+    let firstRow = pages[index].last.map { $0.firstRow + $0.rowCount } ?? 0
+    var page = PageMetadata(
+      offset: offset, storedLength: stored.count, bodyLength: encoded.body.count,
+      firstRow: firstRow, rowCount: rows.count, nullCount: encoded.nullCount,
+      encoding: encoded.encoding, compression: compression, checksum: CRC32C.checksum(stored))
+    page.statisticsBytes = encoded.statistics
+    if let bytes = encoded.statistics {
+      page.statistics = PageStatisticsCodec.decode(minimum: bytes.minimum, maximum: bytes.maximum, type: field.type)
+    }
+    pages[index].append(page)
+  }
+}
