@@ -89,7 +89,7 @@ static QK_AVX2 float avx2_cosine(const float *a, const float *b, size_t dim) {
 
 // ---- one-to-many: four points per pass, two accumulators each -----------------------------
 
-#define BATCH(name, STEP, one_to_one)                                                                      \
+#define BATCH(name, STEP, one_to_one)                                                          \
   static QK_AVX2 void name(const float *q, const float *p, size_t n, size_t dim, float *out) { \
     if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {         \
       for (size_t j = 0; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                 \
@@ -98,11 +98,11 @@ static QK_AVX2 float avx2_cosine(const float *a, const float *b, size_t dim) {
     size_t tail = dim & 7, full = dim - tail;                                                  \
     __m256i m = tail_mask(tail);                                                               \
     for (size_t j = 0; j < n; j += 4) {                                                        \
-      size_t valid = n - j < 4 ? n - j : 4;                                                    \
-      const float *p0 = p + j * dim;                                                           \
-      const float *p1 = valid > 1 ? p0 + dim : p0;                                             \
-      const float *p2 = valid > 2 ? p0 + 2 * dim : p0;                                         \
-      const float *p3 = valid > 3 ? p0 + 3 * dim : p0;                                         \
+      if (n - j < 4) {                                                                         \
+        for (; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                           \
+        break;                                                                                 \
+      }                                                                                        \
+      const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;           \
       __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                              \
       __m256 t0 = s0, t1 = s0, t2 = s0, t3 = s0;                                               \
       size_t i = 0;                                                                            \
@@ -133,13 +133,7 @@ static QK_AVX2 float avx2_cosine(const float *a, const float *b, size_t dim) {
       }                                                                                        \
       __m128 r = hsum4(_mm256_add_ps(s0, t0), _mm256_add_ps(s1, t1), _mm256_add_ps(s2, t2),    \
                        _mm256_add_ps(s3, t3));                                                 \
-      if (valid == 4) {                                                                        \
-        _mm_storeu_ps(out + j, r);                                                             \
-      } else {                                                                                 \
-        float lanes[4];                                                                        \
-        _mm_storeu_ps(lanes, r);                                                               \
-        for (size_t k = 0; k < valid; k++) out[j + k] = lanes[k];                              \
-      }                                                                                        \
+      _mm_storeu_ps(out + j, r);                                                               \
     }                                                                                          \
   }
 
@@ -184,11 +178,15 @@ static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, 
     return;
   }
   for (size_t j = 0; j < n; j += 4) {
-    size_t valid = n - j < 4 ? n - j : 4;
-    const float *p0 = p + j * dim;
-    const float *p1 = valid > 1 ? p0 + dim : p0;
-    const float *p2 = valid > 2 ? p0 + 2 * dim : p0;
-    const float *p3 = valid > 3 ? p0 + 3 * dim : p0;
+    if (n - j < 4) {
+      for (; j < n; j++) {
+        float dot, norm;
+        dot_and_norm(q, p + j * dim, dim, &dot, &norm);
+        out[j] = qk_cosine_finish(dot, q_norm_sq, norm, q, p + j * dim, dim);
+      }
+      break;
+    }
+    const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;
     __m256 d0 = _mm256_setzero_ps(), d1 = d0, d2 = d0, d3 = d0;
     __m256 n0 = d0, n1 = d0, n2 = d0, n3 = d0;
     size_t i = 0;
@@ -219,7 +217,7 @@ static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, 
       d3 = _mm256_fmadd_ps(qv, x3, d3);
       n3 = _mm256_fmadd_ps(x3, x3, n3);
     }
-    qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, valid,
+    qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, 4,
                       out + j);
   }
 }
@@ -249,7 +247,7 @@ static inline QK_AVX2 void store_tile(float *out, size_t stride, size_t rows, si
     __m256 b0 = a0, b1 = a0, b2 = a0, b3 = a0;                                                 \
     size_t i = 0;                                                                              \
     for (; i + 8 <= dim; i += 8) {                                                             \
-      __m256 x0 = _mm256_loadu_ps(p0 + i), x1 = _mm256_loadu_ps(p1 + i);                      \
+      __m256 x0 = _mm256_loadu_ps(p0 + i), x1 = _mm256_loadu_ps(p1 + i);                       \
       __m256 x2 = _mm256_loadu_ps(p2 + i), x3 = _mm256_loadu_ps(p3 + i);                       \
       __m256 y = _mm256_loadu_ps(q0 + i);                                                      \
       STEP(a0, y, x0);                                                                         \
@@ -264,8 +262,8 @@ static inline QK_AVX2 void store_tile(float *out, size_t stride, size_t rows, si
     }                                                                                          \
     if (i < dim) {                                                                             \
       __m256i m = tail_mask(dim - i);                                                          \
-      __m256 x0 = _mm256_maskload_ps(p0 + i, m), x1 = _mm256_maskload_ps(p1 + i, m);          \
-      __m256 x2 = _mm256_maskload_ps(p2 + i, m), x3 = _mm256_maskload_ps(p3 + i, m);          \
+      __m256 x0 = _mm256_maskload_ps(p0 + i, m), x1 = _mm256_maskload_ps(p1 + i, m);           \
+      __m256 x2 = _mm256_maskload_ps(p2 + i, m), x3 = _mm256_maskload_ps(p3 + i, m);           \
       __m256 y = _mm256_maskload_ps(q0 + i, m);                                                \
       STEP(a0, y, x0);                                                                         \
       STEP(a1, y, x1);                                                                         \
@@ -324,6 +322,45 @@ static inline QK_AVX2 __m256 load_codes(const uint8_t *c, size_t count) {
   return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)word)));
 }
 
+/// One row of the SQ8 scans: leftover rows, and callers that score one code at a time.
+static inline QK_AVX2 float sq8_l2_row(const float *qo, const float *scale, const uint8_t *c,
+                                    size_t dim) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+  size_t i = 0;
+  for (; i + 16 <= dim; i += 16) {
+    __m256 d0 = _mm256_fnmadd_ps(_mm256_loadu_ps(scale + i),
+                                 load_codes(c + i, 8), _mm256_loadu_ps(qo + i));
+    __m256 d1 = _mm256_fnmadd_ps(_mm256_loadu_ps(scale + i + 8),
+                                 load_codes(c + i + 8, 8), _mm256_loadu_ps(qo + i + 8));
+    s0 = _mm256_fmadd_ps(d0, d0, s0);
+    s1 = _mm256_fmadd_ps(d1, d1, s1);
+  }
+  for (; i < dim; i += 8) {
+    size_t count = dim - i < 8 ? dim - i : 8;
+    __m256i m = tail_mask(count);
+    __m256 d = _mm256_fnmadd_ps(_mm256_maskload_ps(scale + i, m),
+                                load_codes(c + i, count), _mm256_maskload_ps(qo + i, m));
+    s0 = _mm256_fmadd_ps(d, d, s0);
+  }
+  return hsum(_mm256_add_ps(s0, s1));
+}
+
+/// One row of the SQ8 weighted sum.
+static inline QK_AVX2 float sq8_sum_row(const float *w, const uint8_t *c, size_t dim) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+  size_t i = 0;
+  for (; i + 16 <= dim; i += 16) {
+    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), load_codes(c + i, 8), s0);
+    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 8), load_codes(c + i + 8, 8), s1);
+  }
+  for (; i < dim; i += 8) {
+    size_t count = dim - i < 8 ? dim - i : 8;
+    __m256i m = tail_mask(count);
+    s0 = _mm256_fmadd_ps(_mm256_maskload_ps(w + i, m), load_codes(c + i, count), s0);
+  }
+  return hsum(_mm256_add_ps(s0, s1));
+}
+
 #define SQ8_L2_STEP(acc, qv, sv, x)                                                            \
   do {                                                                                         \
     __m256 d_ = _mm256_fnmadd_ps(sv, x, qv);                                                   \
@@ -335,15 +372,15 @@ static inline QK_AVX2 __m256 load_codes(const uint8_t *c, size_t count) {
     acc = _mm256_fmadd_ps(qv, x, acc);                                                         \
   } while (0)
 
-#define SQ8_BATCH(STEP, scale_load)                                                            \
+#define SQ8_BATCH(STEP, scale_load, ROW)                                                       \
   size_t tail = dim & 7, full = dim - tail;                                                    \
   __m256i m = tail_mask(tail);                                                                 \
   for (size_t j = 0; j < n; j += 4) {                                                          \
-    size_t valid = n - j < 4 ? n - j : 4;                                                      \
-    const uint8_t *c0 = codes + j * dim;                                                       \
-    const uint8_t *c1 = valid > 1 ? c0 + dim : c0;                                             \
-    const uint8_t *c2 = valid > 2 ? c0 + 2 * dim : c0;                                         \
-    const uint8_t *c3 = valid > 3 ? c0 + 3 * dim : c0;                                         \
+    if (n - j < 4) {                                                                           \
+      for (; j < n; j++) out[j] = ROW(codes + j * dim);                                        \
+      break;                                                                                   \
+    }                                                                                          \
+    const uint8_t *c0 = codes + j * dim, *c1 = c0 + dim, *c2 = c1 + dim, *c3 = c2 + dim;       \
     __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                                \
     for (size_t i = 0; i < full; i += 8) {                                                     \
       __m256 qv = _mm256_loadu_ps(first + i);                                                  \
@@ -363,7 +400,7 @@ static inline QK_AVX2 __m256 load_codes(const uint8_t *c, size_t count) {
     }                                                                                          \
     float sums[4];                                                                             \
     _mm_storeu_ps(sums, hsum4(s0, s1, s2, s3));                                                \
-    for (size_t k = 0; k < valid; k++) out[j + k] = sums[k];                                   \
+    for (size_t k = 0; k < 4; k++) out[j + k] = sums[k];                                       \
   }
 
 #define LOAD_SCALE(i, mask) _mm256_maskload_ps(scale + (i), mask)
@@ -372,13 +409,15 @@ static inline QK_AVX2 __m256 load_codes(const uint8_t *c, size_t count) {
 static QK_AVX2 void avx2_sq8_l2sq_batch(const float *qo, const float *scale,
                                         const uint8_t *codes, size_t n, size_t dim, float *out) {
   const float *first = qo;
-  SQ8_BATCH(SQ8_L2_STEP, LOAD_SCALE)
+#define L2_ROW(c) sq8_l2_row(qo, scale, c, dim)
+  SQ8_BATCH(SQ8_L2_STEP, LOAD_SCALE, L2_ROW)
 }
 
 static QK_AVX2 void avx2_sq8_weighted_sum_batch(const float *w, const uint8_t *codes, size_t n,
                                                 size_t dim, float *out) {
   const float *first = w;
-  SQ8_BATCH(SQ8_SUM_STEP, NO_SCALE)
+#define SUM_ROW(c) sq8_sum_row(w, c, dim)
+  SQ8_BATCH(SQ8_SUM_STEP, NO_SCALE, SUM_ROW)
 }
 
 const qk_kernel_table qk_avx2_table = {

@@ -58,14 +58,14 @@ static float neon_cosine(const float *a, const float *b, size_t dim) {
   return qk_cosine_finish(dot, sa, sb, a, b, dim);
 }
 
-#define BATCH(name, STEP, SCALAR)                                                              \
+#define BATCH(name, STEP, SCALAR, one_to_one)                                                  \
   static void name(const float *q, const float *p, size_t n, size_t dim, float *out) {         \
     for (size_t j = 0; j < n; j += 4) {                                                        \
-      size_t valid = n - j < 4 ? n - j : 4;                                                    \
-      const float *p0 = p + j * dim;                                                           \
-      const float *p1 = valid > 1 ? p0 + dim : p0;                                             \
-      const float *p2 = valid > 2 ? p0 + 2 * dim : p0;                                         \
-      const float *p3 = valid > 3 ? p0 + 3 * dim : p0;                                         \
+      if (n - j < 4) {                                                                         \
+        for (; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                           \
+        break;                                                                                 \
+      }                                                                                        \
+      const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;           \
       float32x4_t s0 = vdupq_n_f32(0), s1 = s0, s2 = s0, s3 = s0;                              \
       size_t i = 0;                                                                            \
       for (; i + 4 <= dim; i += 4) {                                                           \
@@ -82,12 +82,12 @@ static float neon_cosine(const float *a, const float *b, size_t dim) {
         SCALAR(r[2], q[i], p2[i]);                                                             \
         SCALAR(r[3], q[i], p3[i]);                                                             \
       }                                                                                        \
-      for (size_t k = 0; k < valid; k++) out[j + k] = r[k];                                    \
+      for (size_t k = 0; k < 4; k++) out[j + k] = r[k];                                        \
     }                                                                                          \
   }
 
-BATCH(neon_l2sq_batch, L2_STEP, L2_SCALAR)
-BATCH(neon_dot_batch, DOT_STEP, DOT_SCALAR)
+BATCH(neon_l2sq_batch, L2_STEP, L2_SCALAR, neon_l2sq)
+BATCH(neon_dot_batch, DOT_STEP, DOT_SCALAR, neon_dot)
 
 static void neon_norm_sq_batch(const float *p, size_t n, size_t dim, float *out) {
   for (size_t j = 0; j < n; j++) out[j] = neon_dot(p + j * dim, p + j * dim, dim);

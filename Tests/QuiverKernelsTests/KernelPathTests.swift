@@ -109,30 +109,32 @@ struct KernelPathTests {
   func scalarQuantizedScansMatchReference(isa: KernelISA) throws {
     try withPath(isa) {
       var random = SeededGenerator(seed: 0x5EED_0004)
+      // 7 rows: one group of four and three single rows; 1 row: how HNSW scores one node.
       for dimension in KernelReference.dimensions {
-        let count = 7
-        let qMinusOffset = random.floats(dimension)
-        let scale = random.floats(dimension, in: 0.001...0.02)
-        let codes = random.bytes(count * dimension + 1)
-        // Unaligned codes: start one byte in.
-        let shifted = Array(codes[1...])
-        let l2 = try QuantizedKernels.sq8SquaredL2(
-          queryMinusOffset: qMinusOffset, scale: scale, codes: shifted)
-        let sums = try QuantizedKernels.sq8WeightedSum(weight: qMinusOffset, codes: shifted)
-        var unalignedL2 = [Float](repeating: 0, count: count)
-        codes.withUnsafeBufferPointer { bytes in
-          QuantizedKernels.sq8SquaredL2(
-            queryMinusOffset: qMinusOffset, scale: scale, codes: bytes.baseAddress! + 1,
-            count: count, dimension: dimension, into: &unalignedL2)
-        }
-        for j in 0..<count {
-          let row = shifted[(j * dimension)..<((j + 1) * dimension)]
-          let referenceL2 = KernelReference.sq8SquaredL2(qMinusOffset, scale, row)
-          #expect(KernelReference.agrees(l2[j], referenceL2), "\(isa) sq8 l2 dim \(dimension)")
-          #expect(KernelReference.agrees(unalignedL2[j], referenceL2))
-          #expect(
-            KernelReference.agrees(sums[j], KernelReference.sq8WeightedSum(qMinusOffset, row)),
-            "\(isa) sq8 sum dim \(dimension)")
+        for count in [1, 7] {
+          let qMinusOffset = random.floats(dimension)
+          let scale = random.floats(dimension, in: 0.001...0.02)
+          let codes = random.bytes(count * dimension + 1)
+          // Unaligned codes: start one byte in.
+          let shifted = Array(codes[1...])
+          let l2 = try QuantizedKernels.sq8SquaredL2(
+            queryMinusOffset: qMinusOffset, scale: scale, codes: shifted)
+          let sums = try QuantizedKernels.sq8WeightedSum(weight: qMinusOffset, codes: shifted)
+          var unalignedL2 = [Float](repeating: 0, count: count)
+          codes.withUnsafeBufferPointer { bytes in
+            QuantizedKernels.sq8SquaredL2(
+              queryMinusOffset: qMinusOffset, scale: scale, codes: bytes.baseAddress! + 1,
+              count: count, dimension: dimension, into: &unalignedL2)
+          }
+          for j in 0..<count {
+            let row = shifted[(j * dimension)..<((j + 1) * dimension)]
+            let referenceL2 = KernelReference.sq8SquaredL2(qMinusOffset, scale, row)
+            #expect(KernelReference.agrees(l2[j], referenceL2), "\(isa) sq8 l2 dim \(dimension)")
+            #expect(KernelReference.agrees(unalignedL2[j], referenceL2))
+            #expect(
+              KernelReference.agrees(sums[j], KernelReference.sq8WeightedSum(qMinusOffset, row)),
+              "\(isa) sq8 sum dim \(dimension)")
+          }
         }
       }
     }

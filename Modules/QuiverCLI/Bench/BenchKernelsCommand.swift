@@ -363,7 +363,7 @@ struct KernelBenchmark {
 
 /// A naive scalar Swift squared-L2 scan: the baseline the SIMD kernel is compared with.
 @inline(never)
-func naiveSquaredL2(
+private func naiveSquaredL2(
   _ query: UnsafePointer<Float>, _ points: UnsafePointer<Float>, _ count: Int, _ dimension: Int,
   _ out: UnsafeMutablePointer<Float>
 ) {
@@ -381,7 +381,7 @@ func naiveSquaredL2(
 /// A plain sum over `count` floats with four SIMD accumulators: how fast one core can stream
 /// the buffer from memory, the ceiling for a one-to-many scan.
 @inline(never)
-func streamingSum(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
+private func streamingSum(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
   let raw = UnsafeRawPointer(values)
   var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
   var i = 0
@@ -401,7 +401,7 @@ func streamingSum(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
 }
 
 /// SplitMix64 for benchmark data (the CLI does not link the test support target).
-struct BenchRandom {
+private struct BenchRandom {
   private var state: UInt64
   init(seed: UInt64) { state = seed }
   mutating func next() -> UInt64 {
