@@ -1,13 +1,13 @@
-// AVX2 + FMA kernels (x86-64). Same shapes as kernels_avx512.c with 8-lane registers: four points
-// per one-to-many pass with two accumulators each (FMA latency × two FMA pipes wants eight
-// chains), 2 queries × 4 points register tiles for the block (sixteen ymm registers), and
+// AVX2 + FMA (+ F16C for half-precision points) kernels (x86-64). Same shapes as
+// kernels_avx512.c with 8-lane registers: four points per one-to-many pass with two accumulators
+// each (FMA latency × two FMA pipes wants eight chains), 2 queries × 4 points register tiles for the block (sixteen ymm registers), and
 // vmaskmov loads for dimension tails so nothing is read past the end of a vector.
 #if defined(__x86_64__)
 #include "kernel_table.h"
 #include <immintrin.h>
 #include <string.h>
 
-#define QK_AVX2 __attribute__((target("avx2,fma")))
+#define QK_AVX2 __attribute__((target("avx2,fma,f16c")))
 
 static const int32_t mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 
@@ -420,6 +420,74 @@ static QK_AVX2 void avx2_sq8_weighted_sum_batch(const float *w, const uint8_t *c
   SQ8_BATCH(SQ8_SUM_STEP, NO_SCALE, SUM_ROW)
 }
 
+// ---- half-precision points: one point at a time ------------------------------------------
+
+/// 8 halves widened to floats; `count` < 8 reads only that many (the rest are 0).
+static inline QK_AVX2 __m256 load_halves(const uint16_t *x, size_t count) {
+  uint16_t buffer[8] = {0};
+  const uint16_t *source = x;
+  if (count < 8) {
+    memcpy(buffer, x, count * sizeof(uint16_t));
+    source = buffer;
+  }
+  return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)source));
+}
+
+#define F16_ROW(name, STEP)                                                                    \
+  static inline QK_AVX2 float name(const float *q, const uint16_t *x, size_t dim) {            \
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0;                                                  \
+    size_t i = 0;                                                                              \
+    for (; i + 16 <= dim; i += 16) {                                                           \
+      STEP(s0, _mm256_loadu_ps(q + i), load_halves(x + i, 8));                                 \
+      STEP(s1, _mm256_loadu_ps(q + i + 8), load_halves(x + i + 8, 8));                         \
+    }                                                                                          \
+    for (; i < dim; i += 8) {                                                                  \
+      size_t count = dim - i < 8 ? dim - i : 8;                                                \
+      __m256i m = tail_mask(count);                                                            \
+      STEP(s0, _mm256_maskload_ps(q + i, m), load_halves(x + i, count));                       \
+    }                                                                                          \
+    return hsum(_mm256_add_ps(s0, s1));                                                        \
+  }
+
+F16_ROW(l2sq_f16_row, L2_STEP)
+F16_ROW(dot_f16_row, DOT_STEP)
+
+static QK_AVX2 void avx2_l2sq_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim,
+                                        float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = l2sq_f16_row(q, p + j * dim, dim);
+}
+
+static QK_AVX2 void avx2_dot_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim,
+                                       float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = dot_f16_row(q, p + j * dim, dim);
+}
+
+static QK_AVX2 void avx2_cosine_f16_batch(const float *q, const uint16_t *p, size_t n,
+                                          size_t dim, float *out) {
+  float q_norm_sq = avx2_dot(q, q, dim);
+  for (size_t j = 0; j < n; j++) {
+    const uint16_t *x = p + j * dim;
+    __m256 d0 = _mm256_setzero_ps(), d1 = d0, n0 = d0, n1 = d0;
+    size_t i = 0;
+    for (; i + 16 <= dim; i += 16) {
+      __m256 x0 = load_halves(x + i, 8), x1 = load_halves(x + i + 8, 8);
+      d0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), x0, d0);
+      n0 = _mm256_fmadd_ps(x0, x0, n0);
+      d1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8), x1, d1);
+      n1 = _mm256_fmadd_ps(x1, x1, n1);
+    }
+    for (; i < dim; i += 8) {
+      size_t count = dim - i < 8 ? dim - i : 8;
+      __m256i m = tail_mask(count);
+      __m256 x0 = load_halves(x + i, count);
+      d0 = _mm256_fmadd_ps(_mm256_maskload_ps(q + i, m), x0, d0);
+      n0 = _mm256_fmadd_ps(x0, x0, n0);
+    }
+    float dot = hsum(_mm256_add_ps(d0, d1)), norm = hsum(_mm256_add_ps(n0, n1));
+    out[j] = qk_cosine_finish_f16(dot, q_norm_sq, norm, q, x, dim);
+  }
+}
+
 const qk_kernel_table qk_avx2_table = {
     .l2sq = avx2_l2sq,
     .dot = avx2_dot,
@@ -435,5 +503,8 @@ const qk_kernel_table qk_avx2_table = {
     .sq8_weighted_sum_batch = avx2_sq8_weighted_sum_batch,
     .pq8_scan = qk_pq8_scan_unrolled,
     .pq4_scan = qk_pq4_scan_unrolled,
+    .l2sq_f16_batch = avx2_l2sq_f16_batch,
+    .dot_f16_batch = avx2_dot_f16_batch,
+    .cosine_f16_batch = avx2_cosine_f16_batch,
 };
 #endif

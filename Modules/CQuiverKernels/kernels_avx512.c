@@ -420,6 +420,75 @@ static QK_AVX512 void avx512_sq8_weighted_sum_batch(const float *w, const uint8_
   SQ8_BATCH(SQ8_SUM_STEP, NO_SCALE, SUM_ROW)
 }
 
+// ---- half-precision points: one point at a time ------------------------------------------
+
+/// 16 halves widened to floats; `count` < 16 reads only that many (the rest are 0).
+static inline QK_AVX512 __m512 load_halves(const uint16_t *x, size_t count) {
+  uint16_t buffer[16] = {0};
+  const uint16_t *source = x;
+  if (count < 16) {
+    memcpy(buffer, x, count * sizeof(uint16_t));
+    source = buffer;
+  }
+  return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)source));
+}
+
+#define F16_ROW(name, STEP)                                                                    \
+  static inline QK_AVX512 float name(const float *q, const uint16_t *x, size_t dim) {          \
+    __m512 s0 = _mm512_setzero_ps(), s1 = s0;                                                  \
+    size_t i = 0;                                                                              \
+    for (; i + 32 <= dim; i += 32) {                                                           \
+      STEP(s0, _mm512_loadu_ps(q + i), load_halves(x + i, 16));                                \
+      STEP(s1, _mm512_loadu_ps(q + i + 16), load_halves(x + i + 16, 16));                      \
+    }                                                                                          \
+    for (; i < dim; i += 16) {                                                                 \
+      size_t count = dim - i < 16 ? dim - i : 16;                                              \
+      __mmask16 m = tail_mask(count);                                                          \
+      STEP(s0, _mm512_maskz_loadu_ps(m, q + i), load_halves(x + i, count));                    \
+    }                                                                                          \
+    return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));                                        \
+  }
+
+F16_ROW(l2sq_f16_row, L2_STEP)
+F16_ROW(dot_f16_row, DOT_STEP)
+
+static QK_AVX512 void avx512_l2sq_f16_batch(const float *q, const uint16_t *p, size_t n,
+                                            size_t dim, float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = l2sq_f16_row(q, p + j * dim, dim);
+}
+
+static QK_AVX512 void avx512_dot_f16_batch(const float *q, const uint16_t *p, size_t n,
+                                           size_t dim, float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = dot_f16_row(q, p + j * dim, dim);
+}
+
+static QK_AVX512 void avx512_cosine_f16_batch(const float *q, const uint16_t *p, size_t n,
+                                              size_t dim, float *out) {
+  float q_norm_sq = avx512_dot(q, q, dim);
+  for (size_t j = 0; j < n; j++) {
+    const uint16_t *x = p + j * dim;
+    __m512 d0 = _mm512_setzero_ps(), d1 = d0, n0 = d0, n1 = d0;
+    size_t i = 0;
+    for (; i + 32 <= dim; i += 32) {
+      __m512 x0 = load_halves(x + i, 16), x1 = load_halves(x + i + 16, 16);
+      d0 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), x0, d0);
+      n0 = _mm512_fmadd_ps(x0, x0, n0);
+      d1 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i + 16), x1, d1);
+      n1 = _mm512_fmadd_ps(x1, x1, n1);
+    }
+    for (; i < dim; i += 16) {
+      size_t count = dim - i < 16 ? dim - i : 16;
+      __mmask16 m = tail_mask(count);
+      __m512 x0 = load_halves(x + i, count);
+      d0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, q + i), x0, d0);
+      n0 = _mm512_fmadd_ps(x0, x0, n0);
+    }
+    float dot = _mm512_reduce_add_ps(_mm512_add_ps(d0, d1));
+    float norm = _mm512_reduce_add_ps(_mm512_add_ps(n0, n1));
+    out[j] = qk_cosine_finish_f16(dot, q_norm_sq, norm, q, x, dim);
+  }
+}
+
 const qk_kernel_table qk_avx512_table = {
     .l2sq = avx512_l2sq,
     .dot = avx512_dot,
@@ -435,5 +504,8 @@ const qk_kernel_table qk_avx512_table = {
     .sq8_weighted_sum_batch = avx512_sq8_weighted_sum_batch,
     .pq8_scan = qk_pq8_scan_unrolled,
     .pq4_scan = qk_pq4_scan_unrolled,
+    .l2sq_f16_batch = avx512_l2sq_f16_batch,
+    .dot_f16_batch = avx512_dot_f16_batch,
+    .cosine_f16_batch = avx512_cosine_f16_batch,
 };
 #endif

@@ -313,3 +313,46 @@ extension KernelPathTests {
     }
   }
 }
+
+extension KernelPathTests {
+  @Test(arguments: KernelISA.supported)
+  func halfPrecisionScansMatchReference(isa: KernelISA) throws {
+    try withPath(isa) { () throws in
+      var random = SeededGenerator(seed: 0x5EED_0008)
+      for dimension in KernelReference.dimensions {
+        let count = 5
+        let query = random.floats(dimension)
+        // Magnitudes up to 4 (exponent field ≤ 16), subnormal halves included; one zero row.
+        var points = KernelReference.randomHalves(count * dimension + 1, using: &random)
+        for i in 1...dimension { points[i] = i % 2 == 0 ? 0 : 0x8000 }  // row 0: ±0
+        var got = [Float](repeating: .nan, count: count)
+        for metric in DistanceMetric.allCases {
+          points.withUnsafeBufferPointer { p in
+            metric.distances(
+              from: query, toHalfPrecision: p.baseAddress! + 1, count: count,
+              dimension: dimension, into: &got)
+          }
+          #expect(try metric.distances(from: query, toHalfPrecision: Array(points[1...])) == got)
+          for j in 0..<count {
+            let row = (0..<dimension).map {
+              Float(KernelReference.halfToDouble(points[1 + j * dimension + $0]))
+            }
+            let reference = row.withUnsafeBufferPointer {
+              KernelReference.distance(metric, query, $0.baseAddress!, dimension)
+            }
+            #expect(
+              KernelReference.agrees(got[j], reference),
+              "\(isa) \(metric) f16 dim \(dimension) row \(j): \(got[j]) vs \(reference.value)")
+          }
+        }
+      }
+      // Bad shapes throw.
+      #expect(throws: KernelError.self) {
+        try DistanceMetric.l2.distances(from: [1, 2], toHalfPrecision: [1, 2, 3])
+      }
+      #expect(throws: KernelError.self) {
+        try DistanceMetric.l2.distances(from: [], toHalfPrecision: [])
+      }
+    }
+  }
+}
