@@ -140,20 +140,23 @@ public final class DataFileWriter {
     let type = schema.fields[index].type
     while start < all.count {
       var end: Int
+      var isFull: Bool
       if let width = type.byteWidth {
-        end = min(all.count, start + max(1, options.pageSize / max(width, 1)))
+        let rowsPerPage = max(1, options.pageSize / max(width, 1))
+        end = min(all.count, start + rowsPerPage)
+        isFull = end - start == rowsPerPage
       } else {
+        // Plain bytes of rows start..<end: data bytes plus 4 per row.
+        let base = all.offsets[all.start + start]
         end = start
         var bytes = 0
         while end < all.count && bytes < options.pageSize {
-          bytes += Self.plainBytes(all.slice(end..<(end + 1)))
           end += 1
+          bytes = Int(all.offsets[all.start + end] - base) + 4 * (end - start)
         }
+        isFull = bytes >= options.pageSize
       }
-      let isFull = Self.plainBytes(all.slice(start..<end)) >= options.pageSize || (type.byteWidth.map { end - start >= max(1, options.pageSize / $0) } ?? false)
-      if !final && !isFull {
-        break
-      }
+      if !final && !isFull { break }
       try writePage(all.slice(start..<end), column: index)
       start = end
     }
