@@ -25,6 +25,8 @@ public final class DataFileWriter {
   private var pages: [[PageMetadata]]
   private var rawBytes: [Int]
   private var closed = false
+  private var bodyBuffer: [UInt8] = []
+  private var compressedBuffer: [UInt8] = []
 
   /// Creates the file and writes its header.
   /// - Throws: `FormatError.ioError` when the file cannot be created (or exists and
@@ -131,60 +133,69 @@ public final class DataFileWriter {
     return Int(column.offsets[column.start + column.count] - column.offsets[column.start]) + 4 * column.count
   }
 
-  /// Writes full pages of the pending rows of `column` (all of them when `final`).
+  /// Writes full pages of the pending rows of `column` (all of them when `final`). A page is a
+  /// slice of one pending part when it fits in it; only pages spanning parts are copied.
   private func flush(column index: Int, final: Bool) throws {
-    guard pendingRows[index] > 0 else { return }
-    let all = try Column.concatenate(pending[index])
-    pending[index] = []
-    var start = 0
     let type = schema.fields[index].type
-    while start < all.count {
-      var end: Int
-      var isFull: Bool
+    var parts = pending[index]
+    var rows = pendingRows[index]
+    var bytes = pendingBytes[index]
+    while rows > 0 {
+      // Rows of the next page, taken from the front of `parts`.
+      var pageRows = 0
       if let width = type.byteWidth {
         let rowsPerPage = max(1, options.pageSize / max(width, 1))
-        end = min(all.count, start + rowsPerPage)
-        isFull = end - start == rowsPerPage
+        guard rows >= rowsPerPage || final else { break }
+        pageRows = min(rows, rowsPerPage)
       } else {
-        // Plain bytes of rows start..<end: data bytes plus 4 per row.
-        let base = all.offsets[all.start + start]
-        end = start
-        var bytes = 0
-        while end < all.count && bytes < options.pageSize {
-          end += 1
-          bytes = Int(all.offsets[all.start + end] - base) + 4 * (end - start)
+        var pageBytes = 0
+        outer: for part in parts {
+          for row in 0..<part.count {
+            pageBytes += Int(part.offsets[part.start + row + 1] - part.offsets[part.start + row]) + 4
+            pageRows += 1
+            if pageBytes >= options.pageSize { break outer }
+          }
         }
-        isFull = bytes >= options.pageSize
+        guard pageBytes >= options.pageSize || final else { break }
       }
-      if !final && !isFull { break }
-      try writePage(all.slice(start..<end), column: index)
-      start = end
+      var pieces: [Column] = []
+      var needed = pageRows
+      while needed > 0 {
+        let part = parts[0]
+        if part.count <= needed {
+          pieces.append(part)
+          needed -= part.count
+          parts.removeFirst()
+        } else {
+          pieces.append(part.slice(0..<needed))
+          parts[0] = part.slice(needed..<part.count)
+          needed = 0
+        }
+      }
+      let page = pieces.count == 1 ? pieces[0] : try Column.concatenate(pieces, dataType: type)
+      try writePage(page, column: index)
+      rows -= pageRows
+      bytes -= Self.plainBytes(page)
     }
-    if start < all.count {
-      let rest = all.slice(start..<all.count)
-      pending[index] = [rest]
-      pendingRows[index] = rest.count
-      pendingBytes[index] = Self.plainBytes(rest)
-    } else {
-      pendingRows[index] = 0
-      pendingBytes[index] = 0
-    }
+    pending[index] = parts
+    pendingRows[index] = rows
+    pendingBytes[index] = bytes
   }
 
   private func writePage(_ rows: Column, column index: Int) throws {
     let field = schema.fields[index]
-    let encoded = PageEncoder.encode(rows, statistics: options.writeStatistics)
-    var stored = encoded.body
+    let encoded = PageEncoder.encode(rows, statistics: options.writeStatistics, reusing: &bodyBuffer)
+    let bodyLength = bodyBuffer.count
     var compression = PageCompression.none
     if let level = options.compressionLevel,
       !field.type.isVector || options.compressedVectorColumns.contains(field.name)
     {
-      let compressed = encoded.body.withUnsafeBytes { Zstd.compress($0, level: level) }
-      if Double(compressed.count) <= Double(encoded.body.count) * DataFileLayout.compressionKeepRatio {
-        stored = compressed
+      bodyBuffer.withUnsafeBytes { Zstd.compress($0, level: level, into: &compressedBuffer) }
+      if Double(compressedBuffer.count) <= Double(bodyLength) * DataFileLayout.compressionKeepRatio {
         compression = .zstd
       }
     }
+    let stored = compression == .zstd ? compressedBuffer : bodyBuffer
     let offset = (position + DataFileLayout.pageAlignment - 1) / DataFileLayout.pageAlignment * DataFileLayout.pageAlignment
     if offset > position {
       // Explicit zeros rather than a hole, so the padding is on disk like every other byte.
@@ -195,7 +206,7 @@ public final class DataFileWriter {
     position = offset + stored.count
     let firstRow = pages[index].last.map { $0.firstRow + $0.rowCount } ?? 0
     var page = PageMetadata(
-      offset: offset, storedLength: stored.count, bodyLength: encoded.body.count,
+      offset: offset, storedLength: stored.count, bodyLength: bodyLength,
       firstRow: firstRow, rowCount: rows.count, nullCount: encoded.nullCount,
       encoding: encoded.encoding, compression: compression, checksum: CRC32C.checksum(stored))
     page.statisticsBytes = encoded.statistics

@@ -10,8 +10,15 @@ struct EncodedPage {
 /// (Docs/Format.md "Page body" and "What the writer chooses").
 enum PageEncoder {
   static func encode(_ column: Column, statistics: Bool = true) -> EncodedPage {
-    let nullCount = column.nullCount
     var body: [UInt8] = []
+    return encode(column, statistics: statistics, reusing: &body)
+  }
+
+  /// Encodes into `body` (emptied first, capacity kept so a writer can reuse one buffer); the
+  /// returned page's `body` is empty and the caller reads `body`.
+  static func encode(_ column: Column, statistics: Bool, reusing body: inout [UInt8]) -> EncodedPage {
+    body.removeAll(keepingCapacity: true)
+    let nullCount = column.nullCount
     if nullCount > 0 {
       let bitmap = column.validityBitmap!.bytes
       body.reserveCapacity(ValidityLayout.paddedLength(rows: column.count) + (column.dataType.byteWidth ?? 8) * column.count)
