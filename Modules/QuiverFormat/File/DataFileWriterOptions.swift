@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a `DataFileWriter` cuts, encodes and compresses pages.
 public struct DataFileWriterOptions: Sendable, Hashable {
   /// Target bytes of plain values per page (a page always holds at least one row). Default 1 MiB.
@@ -16,13 +18,18 @@ public struct DataFileWriterOptions: Sendable, Hashable {
   public var overwrite: Bool
   /// Whether `finish()` calls `fsync` before returning. Default true.
   public var synchronizeOnFinish: Bool
+  /// Threads that encode and compress the pages completed by one `write` (pages are still
+  /// written in order). Default: the number of active processors.
+  public var encodingConcurrency: Int
 
   /// Creates options; every parameter has the default described on its property.
   public init(
     pageSize: Int = 1 << 20, compressionLevel: Int32? = 1,
     compressedVectorColumns: Set<String> = [], writeStatistics: Bool = true,
-    overwrite: Bool = false, synchronizeOnFinish: Bool = true
+    overwrite: Bool = false, synchronizeOnFinish: Bool = true,
+    encodingConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount
   ) {
+    self.encodingConcurrency = encodingConcurrency
     self.pageSize = pageSize
     self.compressionLevel = compressionLevel
     self.compressedVectorColumns = compressedVectorColumns

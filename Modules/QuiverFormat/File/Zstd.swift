@@ -14,17 +14,6 @@ enum Zstd {
     return output
   }
 
-  /// Compresses `input` into `output` (resized; its capacity is reused between calls).
-  static func compress(_ input: UnsafeRawBufferPointer, level: Int32, into output: inout [UInt8]) {
-    let bound = ZSTD_compressBound(input.count)
-    if output.count < bound { output.append(contentsOf: repeatElement(0, count: bound - output.count)) }
-    let written = output.withUnsafeMutableBytes { out in
-      ZSTD_compress(out.baseAddress, bound, input.baseAddress, input.count, level)
-    }
-    precondition(ZSTD_isError(written) == 0, "zstd compression failed: \(String(cString: ZSTD_getErrorName(written)))")
-    output.removeLast(output.count - written)
-  }
-
   /// Decompresses one frame that must expand to exactly `expectedLength` bytes.
   /// - Throws: `FormatError.corruptFile` (naming `context`) for a bad frame or a length mismatch.
   static func decompress(
