@@ -50,6 +50,10 @@ let package = Package(
       name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),
     .testTarget(name: "QuiverFormatTests", dependencies: ["QuiverFormat", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTableTests", dependencies: ["QuiverTable", "QuiverTestSupport"]),
+    // Child process of QuiverTableTests' multi-process commit tests.
+    .executableTarget(
+      name: "QuiverTableWriterTool", dependencies: ["QuiverTable"],
+      path: "Tests/QuiverTableWriterTool"),
     .testTarget(name: "QuiverIndexTests", dependencies: ["QuiverIndex", "QuiverTestSupport"]),
     .testTarget(name: "QuiverQueryTests", dependencies: ["QuiverQuery", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),
