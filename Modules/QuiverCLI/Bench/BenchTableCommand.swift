@@ -7,6 +7,8 @@ import Quiver
 /// For each version count N: a fresh table gets N commits of one small batch each (the first
 /// creates it), timed as a whole; then the latest version is opened `--open-repetitions` times
 /// and the median is reported. Opening lists `_versions/` and reads only the latest manifest.
+/// Each count runs with synchronous commits (five `fsync`s per commit, the default) and, unless
+/// `--synchronous-only`, without (`DatasetOptions.synchronousCommits = false`).
 struct BenchTableCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "table",
@@ -26,6 +28,9 @@ struct BenchTableCommand: ParsableCommand {
 
   @Option(help: "Timed opens per version count; the median is reported.")
   var openRepetitions = 21
+
+  @Flag(help: "Only measure synchronous (fsync) commits.")
+  var synchronousOnly = false
 
   @Option(help: "Folder for the benchmark tables (default: the system temporary folder).")
   var directory: String?
@@ -51,13 +56,16 @@ struct BenchTableCommand: ParsableCommand {
       Field("id", .int64, nullable: false), Field("vector", .fixedSizeList(.float32, dimension: dimension)),
     ])
     var results: [TableBenchResult] = []
+    for synchronous in synchronousOnly ? [true] : [true, false] {
     for count in parsedVersions {
-      let url = root.appendingPathComponent("table-\(count)")
+      let options = DatasetOptions(synchronousCommits: synchronous)
+      let url = root.appendingPathComponent("table-\(count)-\(synchronous)")
       let batches = try (0..<count).map { try makeBatch(schema: schema, first: $0 * rowsPerBatch) }
       let clock = ContinuousClock()
       var lastHundredStart = clock.now
       let start = clock.now
-      var dataset = try Dataset.create(at: url, schema: schema, batches: [batches[0]])
+      var dataset = try Dataset.create(
+        at: url, schema: schema, batches: [batches[0]], options: options)
       for index in 1..<count {
         if index == count - 100 { lastHundredStart = clock.now }
         try dataset.append([batches[index]])
@@ -78,13 +86,14 @@ struct BenchTableCommand: ParsableCommand {
           atPath: url.appendingPathComponent("_versions/\(String(format: "%020d", count)).manifest").path
         )[.size] as? Int) ?? 0
       let result = TableBenchResult(
-        versions: count, rowsPerBatch: rowsPerBatch,
+        versions: count, synchronousCommits: synchronous, rowsPerBatch: rowsPerBatch,
         commitsPerSecond: Double(count) / seconds(elapsed),
         lastHundredCommitsPerSecond: Double(tailCommits) / seconds(tailElapsed),
         openMilliseconds: opens.sorted()[opens.count / 2],
         latestManifestBytes: manifestBytes, liveRows: opened.liveRowCount)
       results.append(result)
       if !json { print(result.line) }
+    }
     }
     if json {
       let encoder = JSONEncoder()
@@ -110,6 +119,7 @@ struct BenchTableCommand: ParsableCommand {
 /// One version count of `quiver bench table`.
 struct TableBenchResult: Codable {
   var versions: Int
+  var synchronousCommits: Bool
   var rowsPerBatch: Int
   var commitsPerSecond: Double
   var lastHundredCommitsPerSecond: Double
@@ -119,6 +129,7 @@ struct TableBenchResult: Codable {
 
   enum CodingKeys: String, CodingKey {
     case versions
+    case synchronousCommits = "synchronous_commits"
     case rowsPerBatch = "rows_per_batch"
     case commitsPerSecond = "commits_per_second"
     case lastHundredCommitsPerSecond = "last_100_commits_per_second"
@@ -129,8 +140,8 @@ struct TableBenchResult: Codable {
 
   var line: String {
     String(
-      format: "versions %5d  commits/s %8.1f  (last 100: %8.1f)  open %7.3f ms  manifest %8d B  rows %d",
-      versions, commitsPerSecond, lastHundredCommitsPerSecond, openMilliseconds,
+      format: "%@ versions %5d  commits/s %8.1f  (last 100: %8.1f)  open %7.3f ms  manifest %8d B  rows %d",
+      synchronousCommits ? "fsync   " : "no-fsync", versions, commitsPerSecond, lastHundredCommitsPerSecond, openMilliseconds,
       latestManifestBytes, liveRows)
   }
 }
