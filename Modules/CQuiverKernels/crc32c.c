@@ -1,9 +1,11 @@
-// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78): table-driven fallback and the SSE4.2
-// crc32 instruction where the CPU has it.
+// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78): table-driven fallback (slicing by
+// eight, table built once under pthread_once) and the SSE4.2 crc32 instruction where the CPU has
+// it.
 #include "include/quiver_kernels.h"
+#include <pthread.h>
 
 static uint32_t crc_table[8][256];
-static int crc_table_ready = 0;
+static pthread_once_t crc_table_once = PTHREAD_ONCE_INIT;
 
 static void build_table(void) {
   for (uint32_t i = 0; i < 256; i++) {
@@ -18,11 +20,11 @@ static void build_table(void) {
       crc_table[t][i] = c;
     }
   }
-  __atomic_store_n(&crc_table_ready, 1, __ATOMIC_RELEASE);
 }
 
-static uint32_t crc32c_table(uint32_t crc, const uint8_t *p, size_t n) {
-  if (!__atomic_load_n(&crc_table_ready, __ATOMIC_ACQUIRE)) build_table();
+uint32_t qk_crc32c_portable(uint32_t crc, const void *data, size_t n) {
+  pthread_once(&crc_table_once, build_table);
+  const uint8_t *p = (const uint8_t *)data;
   crc = ~crc;
   while (n >= 8) {
     uint32_t lo = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -41,13 +43,12 @@ static uint32_t crc32c_table(uint32_t crc, const uint8_t *p, size_t n) {
 }
 
 #if defined(__x86_64__)
-#include <string.h>
 __attribute__((target("sse4.2"))) static uint32_t crc32c_sse42(uint32_t crc, const uint8_t *p,
                                                                 size_t n) {
   uint64_t c = ~crc;
   while (n >= 8) {
     uint64_t v;
-    memcpy(&v, p, 8);
+    __builtin_memcpy(&v, p, 8);
     c = __builtin_ia32_crc32di(c, v);
     p += 8;
     n -= 8;
@@ -58,14 +59,25 @@ __attribute__((target("sse4.2"))) static uint32_t crc32c_sse42(uint32_t crc, con
 }
 #endif
 
+static int has_hardware = -1;  // racing initialisers store the same value
+
+int qk_crc32c_hardware_available(void) {
+#if defined(__x86_64__)
+  int known = __atomic_load_n(&has_hardware, __ATOMIC_RELAXED);
+  if (known < 0) {
+    __builtin_cpu_init();
+    known = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+    __atomic_store_n(&has_hardware, known, __ATOMIC_RELAXED);
+  }
+  return known;
+#else
+  return 0;
+#endif
+}
+
 uint32_t qk_crc32c(uint32_t crc, const void *data, size_t length) {
 #if defined(__x86_64__)
-  static int has_sse42 = -1;
-  if (has_sse42 < 0) {
-    __builtin_cpu_init();
-    has_sse42 = __builtin_cpu_supports("sse4.2") ? 1 : 0;
-  }
-  if (has_sse42) return crc32c_sse42(crc, (const uint8_t *)data, length);
+  if (qk_crc32c_hardware_available()) return crc32c_sse42(crc, (const uint8_t *)data, length);
 #endif
-  return crc32c_table(crc, (const uint8_t *)data, length);
+  return qk_crc32c_portable(crc, data, length);
 }

@@ -1,45 +1,97 @@
 // Runtime selection of the kernel table, and the public entry points that forward to it.
+//
+// The detected ISA is computed once (CPU features do not change while a process runs); the
+// active table is an atomic pointer, so a kernel call costs one relaxed load and an indirect call.
 #include "kernel_table.h"
 
 static const qk_kernel_table *table_for(qk_isa isa) {
   switch (isa) {
   case QK_ISA_SCALAR: return &qk_scalar_table;
+#if defined(__x86_64__)
+  case QK_ISA_AVX2: return &qk_avx2_table;
+  case QK_ISA_AVX512: return &qk_avx512_table;
+#endif
+#if defined(__aarch64__)
+  case QK_ISA_NEON: return &qk_neon_table;
+#endif
   default: return 0;
   }
 }
 
-qk_isa qk_detected_isa(void) { return QK_ISA_SCALAR; }
+static qk_isa detect(void) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  // The runtime's feature check also confirms the OS saves the wide register state (XCR0).
+  if (__builtin_cpu_supports("avx512f")) return QK_ISA_AVX512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return QK_ISA_AVX2;
+  return QK_ISA_SCALAR;
+#elif defined(__aarch64__)
+  return QK_ISA_NEON;  // Advanced SIMD is mandatory on arm64.
+#else
+  return QK_ISA_SCALAR;
+#endif
+}
+
+static int detected_isa = -1;  // qk_isa once computed; racing initialisers store the same value
+
+qk_isa qk_detected_isa(void) {
+  int isa = __atomic_load_n(&detected_isa, __ATOMIC_RELAXED);
+  if (isa < 0) {
+    isa = (int)detect();
+    __atomic_store_n(&detected_isa, isa, __ATOMIC_RELAXED);
+  }
+  return (qk_isa)isa;
+}
+
+/// Whether this CPU can run `isa` (and this build contains it).
+static int isa_supported(qk_isa isa) {
+  if (!table_for(isa)) return 0;
+  qk_isa best = qk_detected_isa();
+  switch (isa) {
+  case QK_ISA_SCALAR: return 1;
+  case QK_ISA_AVX2: return best == QK_ISA_AVX2 || best == QK_ISA_AVX512;
+  case QK_ISA_AVX512: return best == QK_ISA_AVX512;
+  case QK_ISA_NEON: return best == QK_ISA_NEON;
+  default: return 0;
+  }
+}
 
 static const qk_kernel_table *active_table = 0;
-static qk_isa active_isa = QK_ISA_SCALAR;
+static int active_isa = QK_ISA_SCALAR;
 
 static inline const qk_kernel_table *kernels(void) {
   const qk_kernel_table *t = __atomic_load_n(&active_table, __ATOMIC_ACQUIRE);
-  if (t) return t;
+  if (__builtin_expect(t != 0, 1)) return t;
   qk_isa isa = qk_detected_isa();
   t = table_for(isa);
-  active_isa = isa;
-  __atomic_store_n(&active_table, t, __ATOMIC_RELEASE);
+  // First use: install the detected table unless qk_force_isa got there first.
+  const qk_kernel_table *expected = 0;
+  if (!__atomic_compare_exchange_n(&active_table, &expected, t, 0, __ATOMIC_ACQ_REL,
+                                   __ATOMIC_ACQUIRE))
+    return expected;
+  __atomic_store_n(&active_isa, (int)isa, __ATOMIC_RELAXED);
   return t;
 }
 
 qk_isa qk_active_isa(void) {
   kernels();
-  return active_isa;
+  return (qk_isa)__atomic_load_n(&active_isa, __ATOMIC_RELAXED);
 }
 
 int qk_force_isa(qk_isa isa) {
-  const qk_kernel_table *t = table_for(isa);
-  if (!t) return -1;
-  if (isa != QK_ISA_SCALAR && (int)isa > (int)qk_detected_isa()) return -1;
-  active_isa = isa;
-  __atomic_store_n(&active_table, t, __ATOMIC_RELEASE);
+  if (!isa_supported(isa)) return -1;
+  kernels();
+  __atomic_store_n(&active_isa, (int)isa, __ATOMIC_RELAXED);
+  __atomic_store_n(&active_table, table_for(isa), __ATOMIC_RELEASE);
   return 0;
 }
 
 float qk_l2sq_f32(const float *a, const float *b, size_t dim) { return kernels()->l2sq(a, b, dim); }
 float qk_dot_f32(const float *a, const float *b, size_t dim) { return kernels()->dot(a, b, dim); }
 float qk_norm_sq_f32(const float *a, size_t dim) { return kernels()->norm_sq(a, dim); }
+float qk_cosine_distance_f32(const float *a, const float *b, size_t dim) {
+  return kernels()->cosine(a, b, dim);
+}
 
 void qk_l2sq_f32_batch(const float *q, const float *p, size_t n, size_t dim, float *out) {
   kernels()->l2sq_batch(q, p, n, dim, out);
@@ -49,6 +101,9 @@ void qk_dot_f32_batch(const float *q, const float *p, size_t n, size_t dim, floa
 }
 void qk_norm_sq_f32_batch(const float *p, size_t n, size_t dim, float *out) {
   kernels()->norm_sq_batch(p, n, dim, out);
+}
+void qk_cosine_f32_batch(const float *q, const float *p, size_t n, size_t dim, float *out) {
+  kernels()->cosine_batch(q, p, n, dim, out);
 }
 void qk_l2sq_f32_block(const float *qs, size_t nq, const float *ps, size_t np, size_t dim,
                        float *out) {

@@ -18,6 +18,28 @@ static float scalar_dot(const float *a, const float *b, size_t dim) {
 
 static float scalar_norm_sq(const float *a, size_t dim) { return scalar_dot(a, a, dim); }
 
+float qk_cosine_exact(const float *a, const float *b, size_t dim) {
+  double dot = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < dim; i++) {
+    dot += (double)a[i] * (double)b[i];
+    na += (double)a[i] * (double)a[i];
+    nb += (double)b[i] * (double)b[i];
+  }
+  if (na == 0.0 || nb == 0.0) return 1.0f;
+  double d = 1.0 - dot / (__builtin_sqrt(na) * __builtin_sqrt(nb));
+  return (float)(d < 0.0 ? 0.0 : (d > 2.0 ? 2.0 : d));
+}
+
+static float scalar_cosine(const float *a, const float *b, size_t dim) {
+  float dot = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < dim; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return qk_cosine_finish(dot, na, nb, a, b, dim);
+}
+
 static void scalar_l2sq_batch(const float *q, const float *p, size_t n, size_t dim, float *out) {
   for (size_t j = 0; j < n; j++) out[j] = scalar_l2sq(q, p + j * dim, dim);
 }
@@ -28,6 +50,11 @@ static void scalar_dot_batch(const float *q, const float *p, size_t n, size_t di
 
 static void scalar_norm_sq_batch(const float *p, size_t n, size_t dim, float *out) {
   for (size_t j = 0; j < n; j++) out[j] = scalar_norm_sq(p + j * dim, dim);
+}
+
+static void scalar_cosine_batch(const float *q, const float *p, size_t n, size_t dim,
+                                float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = scalar_cosine(q, p + j * dim, dim);
 }
 
 static void scalar_l2sq_block(const float *qs, size_t nq, const float *ps, size_t np, size_t dim,
@@ -92,9 +119,11 @@ const qk_kernel_table qk_scalar_table = {
     .l2sq = scalar_l2sq,
     .dot = scalar_dot,
     .norm_sq = scalar_norm_sq,
+    .cosine = scalar_cosine,
     .l2sq_batch = scalar_l2sq_batch,
     .dot_batch = scalar_dot_batch,
     .norm_sq_batch = scalar_norm_sq_batch,
+    .cosine_batch = scalar_cosine_batch,
     .l2sq_block = scalar_l2sq_block,
     .dot_block = scalar_dot_block,
     .sq8_l2sq_batch = scalar_sq8_l2sq_batch,

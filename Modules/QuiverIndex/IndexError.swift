@@ -4,6 +4,24 @@ public struct IndexError: Error, Sendable, Hashable, CustomStringConvertible {
   public enum Code: String, Sendable, Hashable {
     /// An argument does not fit the data or the other arguments.
     case invalidArgument
+    /// An index parameter (`numPartitions`, `numSubVectors`, `numBits`, ...) is out of range.
+    case invalidParameter
+    /// A vector's length differs from the index's dimension.
+    case dimensionMismatch
+    /// The input holds a NaN or an infinity.
+    case nonFiniteValue
+    /// There are too few rows to train what was asked for.
+    case tooFewRows
+    /// The search asked for a metric the index was not built with.
+    case metricMismatch
+    /// The index type is not built by this builder.
+    case unsupportedIndexType
+    /// An index file is damaged: bad magic, checksum, length or offset.
+    case corruptFile
+    /// An index file was written by a newer format version.
+    case unsupportedVersion
+    /// Reading or writing an index file failed.
+    case inputOutput
   }
 
   /// The kind of problem.

@@ -6,6 +6,12 @@ import CQuiverKernels
 /// - `cosine`: 1 − cos(a, b), in [0, 2]. If either vector is all zeros the distance is defined
 ///   as 1 (as if orthogonal), never NaN.
 /// - `dot`: 1 − a·b, LanceDB's convention; it ranks like the negative inner product.
+///
+/// Sums are accumulated in `Float` with several SIMD accumulators (AVX-512F, AVX2+FMA, NEON or
+/// portable C, chosen once per process: `KernelISA`). A squared distance or dot product whose
+/// true value exceeds `Float.greatestFiniteMagnitude` is `+infinity`; cosine distances are
+/// recomputed in `Double` when a norm or the dot product overflows or becomes subnormal, so they
+/// stay exact for huge and tiny magnitudes. NaN inputs give NaN distances.
 public enum DistanceMetric: String, Sendable, Hashable, CaseIterable, Codable {
   /// Squared Euclidean distance.
   case l2
@@ -75,9 +81,7 @@ extension DistanceMetric {
     case .dot:
       return 1 - qk_dot_f32(a, b, dimension)
     case .cosine:
-      let dot = qk_dot_f32(a, b, dimension)
-      let norms = qk_norm_sq_f32(a, dimension) * qk_norm_sq_f32(b, dimension)
-      return DistanceMetric.cosineDistance(dot: dot, normProduct: norms)
+      return qk_cosine_distance_f32(a, b, dimension)
     }
   }
 
@@ -98,14 +102,8 @@ extension DistanceMetric {
       qk_dot_f32_batch(query, points, count, dimension, out)
       for j in 0..<count { out[j] = 1 - out[j] }
     case .cosine:
-      let queryNorm = qk_norm_sq_f32(query, dimension)
-      let norms = UnsafeMutablePointer<Float>.allocate(capacity: count)
-      defer { norms.deallocate() }
-      qk_norm_sq_f32_batch(points, count, dimension, norms)
-      qk_dot_f32_batch(query, points, count, dimension, out)
-      for j in 0..<count {
-        out[j] = DistanceMetric.cosineDistance(dot: out[j], normProduct: queryNorm * norms[j])
-      }
+      // Fused: the dot product and the point's norm in one pass over the points.
+      qk_cosine_f32_batch(query, points, count, dimension, out)
     }
   }
 
@@ -138,17 +136,66 @@ extension DistanceMetric {
       qk_dot_f32_block(queries, queryCount, points, pointCount, dimension, out)
       for a in 0..<queryCount {
         for b in 0..<pointCount {
-          out[a * pointCount + b] = DistanceMetric.cosineDistance(
-            dot: out[a * pointCount + b], normProduct: queryNorms[a] * pointNorms[b])
+          let cell = a * pointCount + b
+          if let distance = DistanceMetric.cosineDistance(
+            dot: out[cell], normSquared: queryNorms[a], normSquared: pointNorms[b])
+          {
+            out[cell] = distance
+          } else {
+            out[cell] = qk_cosine_distance_f32(
+              queries + a * dimension, points + b * dimension, dimension)
+          }
         }
       }
     }
   }
 
-  /// 1 − dot / √normProduct, with 1 for a zero vector and the result clamped to [0, 2].
-  @usableFromInline
-  static func cosineDistance(dot: Float, normProduct: Float) -> Float {
-    guard normProduct > 0 else { return 1 }
-    return min(2, max(0, 1 - dot / normProduct.squareRoot()))
+  /// 1 − dot / (‖a‖‖b‖) clamped to [0, 2], or nil when a part is zero, subnormal, infinite or
+  /// NaN: the caller then recomputes the pair with the fused kernel, which falls back to
+  /// `Double` (and returns 1 for a zero vector).
+  static func cosineDistance(dot: Float, normSquared a: Float, normSquared b: Float) -> Float? {
+    guard a.isNormal, b.isNormal, dot.isFinite else { return nil }
+    return min(2, max(0, 1 - dot / (a.squareRoot() * b.squareRoot())))
+  }
+}
+
+extension DistanceMetric {
+  /// The `queries.count / dimension × points.count / dimension` distances between two blocks of
+  /// packed vectors, row-major (row = query): what k-means assignment and IVF probing use.
+  ///
+  /// - Throws: `KernelError` if `dimension` is not positive or either block is not a whole
+  ///   number of vectors.
+  /// - Complexity: O(queries.count × points.count / dimension).
+  public func distanceBlock(queries: [Float], points: [Float], dimension: Int) throws(KernelError)
+    -> [Float]
+  {
+    guard dimension > 0 else {
+      throw KernelError(.zeroDimension, "dimension is \(dimension); it must be positive")
+    }
+    guard queries.count % dimension == 0 else {
+      throw KernelError(
+        .invalidLength,
+        "queries hold \(queries.count) floats, not a multiple of the dimension \(dimension)")
+    }
+    guard points.count % dimension == 0 else {
+      throw KernelError(
+        .invalidLength,
+        "points hold \(points.count) floats, not a multiple of the dimension \(dimension)")
+    }
+    let queryCount = queries.count / dimension
+    let pointCount = points.count / dimension
+    let total = queryCount * pointCount
+    return queries.withUnsafeBufferPointer { q in
+      points.withUnsafeBufferPointer { p in
+        [Float](unsafeUninitializedCapacity: total) { out, initialized in
+          if total > 0 {
+            distanceBlock(
+              queries: q.baseAddress!, queryCount: queryCount, points: p.baseAddress!,
+              pointCount: pointCount, dimension: dimension, into: out.baseAddress!)
+          }
+          initialized = total
+        }
+      }
+    }
   }
 }

@@ -77,15 +77,28 @@ public struct TopK: Sendable {
 
 extension TopK {
   /// The `k` smallest entries of `distances`, nearest first, with their positions as ids.
+  /// NaN distances are skipped, so fewer than `k` neighbours come back when NaNs are present.
   ///
   /// - Throws: `KernelError.invalidK` if `k` is negative or larger than `distances.count`.
   /// - Complexity: O(n log k).
   public static func select(_ k: Int, from distances: [Float]) throws(KernelError) -> [Neighbor] {
     guard k >= 0, k <= distances.count else {
-      throw KernelError(.invalidK, "k = \(k) with \(distances.count) candidates")
+      throw KernelError(
+        .invalidK, "k = \(k) with \(distances.count) candidates; k must be in 0...\(distances.count)")
     }
+    return distances.withUnsafeBufferPointer { select(k, from: $0) }
+  }
+
+  /// The `k` smallest entries of `distances`, nearest first, with their positions as ids
+  /// (unsafe layer: a bad `k` traps).
+  ///
+  /// - Precondition: `0 <= k <= distances.count`.
+  /// - Complexity: O(n log k); most candidates cost one comparison against the threshold.
+  public static func select(_ k: Int, from distances: UnsafeBufferPointer<Float>) -> [Neighbor] {
+    precondition(k >= 0 && k <= distances.count, "k = \(k) with \(distances.count) candidates")
     var top = TopK(k: k)
-    for (index, distance) in distances.enumerated() {
+    guard k > 0 else { return [] }
+    for (index, distance) in distances.enumerated() where !(distance > top.threshold) {
       top.insert(id: UInt64(index), distance: distance)
     }
     return top.sorted()

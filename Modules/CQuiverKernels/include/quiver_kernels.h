@@ -36,6 +36,10 @@ float qk_l2sq_f32(const float *a, const float *b, size_t dim);
 float qk_dot_f32(const float *a, const float *b, size_t dim);
 /// Σ a[i]².
 float qk_norm_sq_f32(const float *a, size_t dim);
+/// Cosine distance 1 - a·b / (‖a‖‖b‖) in one pass over both vectors: 1 when either vector is all
+/// zeros, clamped to [0, 2], NaN if an input holds NaN. Rows whose float sums overflow or become
+/// subnormal are recomputed in double precision, so huge and tiny magnitudes stay exact.
+float qk_cosine_distance_f32(const float *a, const float *b, size_t dim);
 
 // ---- float32, one-to-many over a contiguous block of n×dim points -------------------------
 /// out[j] = Σ (q[i] - points[j·dim + i])².
@@ -44,9 +48,13 @@ void qk_l2sq_f32_batch(const float *q, const float *points, size_t n, size_t dim
 void qk_dot_f32_batch(const float *q, const float *points, size_t n, size_t dim, float *out);
 /// out[j] = Σ points[j·dim + i]·points[j·dim + i] (used by cosine scans).
 void qk_norm_sq_f32_batch(const float *points, size_t n, size_t dim, float *out);
+/// out[j] = cosine distance between q and point j (as qk_cosine_distance_f32), reading each point
+/// once: the dot product and the point's norm are accumulated in the same pass.
+void qk_cosine_f32_batch(const float *q, const float *points, size_t n, size_t dim, float *out);
 
 // ---- float32, many-to-many block: out is nq×np, row-major ----------------------------------
-/// out[a·np + b] = ‖queries[a] - points[b]‖².
+/// out[a·np + b] = ‖queries[a] - points[b]‖², computed as Σ (q - p)² (not ‖q‖² + ‖p‖² - 2q·p),
+/// so near neighbours keep full relative accuracy. Register-tiled and blocked for cache.
 void qk_l2sq_f32_block(const float *queries, size_t nq, const float *points, size_t np, size_t dim,
                        float *out);
 /// out[a·np + b] = queries[a]·points[b].
@@ -75,7 +83,12 @@ void qk_pq4_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_coun
 
 // ---- checksums ----------------------------------------------------------------------------
 /// CRC-32C (Castagnoli) of `data`, continuing from `crc` (start with 0). SSE4.2 when present.
+/// Thread-safe.
 uint32_t qk_crc32c(uint32_t crc, const void *data, size_t length);
+/// The same checksum from the portable sliced table (no CPU instruction); for tests.
+uint32_t qk_crc32c_portable(uint32_t crc, const void *data, size_t length);
+/// 1 when qk_crc32c uses a CPU instruction, 0 when it falls back to the table.
+int qk_crc32c_hardware_available(void);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `quiver bench`: release-build benchmarks of each layer; results go to stdout (`--json` for
+/// programs), and Docs/Benchmarks.md records them with the command that produced them.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Run benchmarks (build with -c release).",
+    subcommands: [BenchKernelsCommand.self, BenchFormatCommand.self]
+  )
+}

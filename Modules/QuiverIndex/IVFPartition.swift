@@ -1,0 +1,33 @@
+/// The rows of one IVF partition, in the order they were added. Which arrays are filled
+/// depends on the index type:
+/// - IVF_FLAT: `vectors` (unit vectors for cosine);
+/// - IVF_PQ: `codes` (`codeSize` bytes a row) and, for l2 and cosine, `rowTerms`
+///   (`2·c·r̂ + ‖r̂‖²` for centroid `c` and decoded residual `r̂`, which turns one per-query
+///   lookup table into exact asymmetric distances in every partition);
+/// - IVF_SQ: `codes` (`dimension` bytes a row, residuals to the centroid).
+package struct IVFPartition: Sendable, Hashable {
+  /// Row ids, one per row.
+  package var rowIds: [UInt64]
+  /// Full-precision vectors, `rowCount × dimension` (IVF_FLAT).
+  package var vectors: [Float]
+  /// Quantized codes, `rowCount × codeSize` (IVF_PQ, IVF_SQ).
+  package var codes: [UInt8]
+  /// Per-row additive distance terms (IVF_PQ with l2 or cosine).
+  package var rowTerms: [Float]
+
+  /// Creates a partition.
+  package init(rowIds: [UInt64], vectors: [Float] = [], codes: [UInt8] = [], rowTerms: [Float] = []) {
+    self.rowIds = rowIds
+    self.vectors = vectors
+    self.codes = codes
+    self.rowTerms = rowTerms
+  }
+
+  /// The number of rows.
+  package var rowCount: Int { rowIds.count }
+
+  /// Bytes held in memory (what the partition cache counts).
+  package var byteCount: Int {
+    rowIds.count * 8 + vectors.count * 4 + codes.count + rowTerms.count * 4
+  }
+}

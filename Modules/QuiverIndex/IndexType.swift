@@ -1,0 +1,16 @@
+/// The kinds of vector index, named as LanceDB users know them.
+public enum IndexType: String, Sendable, Hashable, CaseIterable, Codable {
+  /// Inverted file over full-precision vectors.
+  case ivfFlat = "IVF_FLAT"
+  /// Inverted file over product-quantized residuals.
+  case ivfPQ = "IVF_PQ"
+  /// Inverted file over 8-bit scalar-quantized residuals.
+  case ivfSQ = "IVF_SQ"
+  /// Inverted file with an HNSW graph per partition over scalar-quantized vectors.
+  case ivfHNSWSQ = "IVF_HNSW_SQ"
+  /// Inverted file with an HNSW graph per partition over product-quantized vectors.
+  case ivfHNSWPQ = "IVF_HNSW_PQ"
+
+  /// True for the types `IVFIndexBuilder` builds (IVF_FLAT, IVF_PQ, IVF_SQ).
+  public var isPlainIVF: Bool { self == .ivfFlat || self == .ivfPQ || self == .ivfSQ }
+}

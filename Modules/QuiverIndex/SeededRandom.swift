@@ -1,0 +1,33 @@
+/// SplitMix64: the seeded generator behind every random choice of index training, so that a
+/// build is reproducible from its `seed`.
+package struct SeededRandom: RandomNumberGenerator, Sendable {
+  private var state: UInt64
+
+  /// Creates a generator; equal seeds give equal sequences.
+  package init(seed: UInt64) { state = seed }
+
+  package mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// A uniform double in [0, 1).
+  package mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+  /// `count` distinct indices from `0..<population`, in the order drawn (a partial
+  /// Fisher-Yates shuffle); all of them, shuffled, when `count >= population`.
+  ///
+  /// - Complexity: O(population) memory, O(count) swaps.
+  package mutating func sample(_ count: Int, from population: Int) -> [Int] {
+    var indices = Array(0..<population)
+    let kept = min(count, population)
+    for i in 0..<kept {
+      let j = i + Int(next() % UInt64(population - i))
+      indices.swapAt(i, j)
+    }
+    return Array(indices[0..<kept])
+  }
+}
