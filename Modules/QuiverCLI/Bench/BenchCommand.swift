@@ -6,6 +6,6 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
     abstract: "Run benchmarks (build with -c release).",
-    subcommands: [BenchKernelsCommand.self, BenchFormatCommand.self]
+    subcommands: [BenchKernelsCommand.self, BenchFormatCommand.self, BenchIndexCommand.self]
   )
 }
