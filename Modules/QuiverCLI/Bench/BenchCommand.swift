@@ -6,6 +6,9 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
     abstract: "Run benchmarks (build with -c release).",
-    subcommands: [BenchKernelsCommand.self, BenchFormatCommand.self, BenchTableCommand.self]
+    subcommands: [
+      BenchKernelsCommand.self, BenchFormatCommand.self, BenchTableCommand.self,
+      BenchIndexCommand.self,
+    ]
   )
 }
