@@ -7,8 +7,9 @@ struct BenchCommand: ParsableCommand {
     commandName: "bench",
     abstract: "Run benchmarks (build with -c release).",
     subcommands: [
-      BenchKernelsCommand.self, BenchFormatCommand.self, BenchTableCommand.self,
-      BenchIndexCommand.self,
-    ]
+      BenchSearchCommand.self, BenchKernelsCommand.self, BenchFormatCommand.self,
+      BenchTableCommand.self, BenchIndexCommand.self,
+    ],
+    defaultSubcommand: BenchSearchCommand.self
   )
 }
