@@ -34,17 +34,45 @@ extension Dataset {
     for fragment in try selectedFragments(fragmentIDs) {
       let deleted =
         includeDeleted ? DeletionVector() : try layout.readDeletionVector(of: fragment)
+      // One scanner per data file holding projected columns, advanced in lockstep: each keeps
+      // one decoded page per column, so every page is decoded once.
+      var scanners: [(names: [String], scanner: DataFileScanner, path: String)] = []
+      for file in fragment.dataFiles {
+        let wanted = projection.names.filter(file.columns.contains)
+        guard !wanted.isEmpty else { continue }
+        let reader = try openReader(file, of: fragment)
+        let scanner = try wrapDataFile(fragment, file) {
+          try reader.makeScanner(columns: wanted, batchSize: batchSize)
+        }
+        scanners.append((wanted, scanner, file.path))
+      }
       var start = 0
       while start < fragment.physicalRowCount {
         let rows = start..<min(fragment.physicalRowCount, start + batchSize)
         start = rows.upperBound
-        var batch = try read(fragment, rows: rows, projection: projection)
+        var columns = [Column?](repeating: nil, count: projection.count)
+        for index in scanners.indices {
+          let file = fragment.dataFiles.first { $0.path == scanners[index].path }!
+          let part = try wrapDataFile(fragment, file) { try scanners[index].scanner.next() }
+          guard let part, part.rowCount == rows.count else {
+            throw TableError(
+              .corruptDataFile,
+              "fragment \(fragment.id): data file '\(file.path)' ended before row \(rows.upperBound)")
+          }
+          for (name, column) in zip(scanners[index].names, part.columns) {
+            columns[projection.index(of: name)!] = column
+          }
+        }
+        let filled = zip(projection.fields, columns).map { field, column in
+          column ?? Column(nulls: rows.count, of: field.type)
+        }
+        var batch = try wrapFormat { try RecordBatch(schema: projection, columns: filled) }
         var rowIDs = rows.map { fragment.rowID(offset: $0) }
         if !deleted.isEmpty {
-          let keep = rows.indices.filter { !deleted.contains(UInt32(rows.lowerBound + $0)) }
+          let keep = (0..<rows.count).filter { !deleted.contains(UInt32(rows.lowerBound + $0)) }
           guard !keep.isEmpty else { continue }
           if keep.count < rows.count {
-            batch = try batch.take(rows: keep)
+            batch = try wrapFormat { try batch.take(rows: keep) }
             rowIDs = keep.map { rowIDs[$0] }
           }
         }
@@ -128,15 +156,6 @@ extension Dataset {
     }
   }
 
-  /// Rows `rows` of `fragment`, all of them (deleted or not), projected.
-  func read(_ fragment: FragmentMetadata, rows: Range<Int>, projection: Schema) throws
-    -> RecordBatch
-  {
-    try assemble(fragment, rowCount: rows.count, projection: projection) { reader, names in
-      try reader.read(columns: names, rows: rows)
-    }
-  }
-
   /// Rows at `offsets` of `fragment`, in that order, projected.
   func take(_ fragment: FragmentMetadata, offsets: [Int], projection: Schema) throws
     -> RecordBatch
@@ -155,22 +174,8 @@ extension Dataset {
     for file in fragment.dataFiles {
       let wanted = projection.names.filter(file.columns.contains)
       guard !wanted.isEmpty else { continue }
-      let reader = try readers.reader(for: file, fragmentID: fragment.id, layout: layout)
-      guard reader.rowCount == fragment.physicalRowCount else {
-        throw TableError(
-          .corruptDataFile,
-          "fragment \(fragment.id): data file '\(file.path)' has \(reader.rowCount) rows, the manifest says \(fragment.physicalRowCount)"
-        )
-      }
-      let part: RecordBatch
-      do {
-        part = try read(reader, wanted)
-      } catch let error as FormatError {
-        throw TableError(
-          .corruptDataFile,
-          "fragment \(fragment.id): data file '\(layout.url(relative: file.path).path)': \(error.description)"
-        )
-      }
+      let reader = try openReader(file, of: fragment)
+      let part = try wrapDataFile(fragment, file) { try read(reader, wanted) }
       for (name, column) in zip(wanted, part.columns) {
         columns[projection.index(of: name)!] = column
       }
@@ -179,6 +184,32 @@ extension Dataset {
       column ?? Column(nulls: rowCount, of: field.type)
     }
     return try wrapFormat { try RecordBatch(schema: projection, columns: filled) }
+  }
+
+  /// The (cached) reader of `file`, checked against the fragment's row count.
+  func openReader(_ file: DataFileRecord, of fragment: FragmentMetadata) throws -> DataFileReader {
+    let reader = try readers.reader(for: file, fragmentID: fragment.id, layout: layout)
+    guard reader.rowCount == fragment.physicalRowCount else {
+      throw TableError(
+        .corruptDataFile,
+        "fragment \(fragment.id): data file '\(file.path)' has \(reader.rowCount) rows, the manifest says \(fragment.physicalRowCount)"
+      )
+    }
+    return reader
+  }
+
+  /// Runs `body`, turning a `FormatError` into `TableError.corruptDataFile` naming the file.
+  func wrapDataFile<T>(
+    _ fragment: FragmentMetadata, _ file: DataFileRecord, _ body: () throws -> T
+  ) throws -> T {
+    do {
+      return try body()
+    } catch let error as FormatError {
+      throw TableError(
+        .corruptDataFile,
+        "fragment \(fragment.id): data file '\(layout.url(relative: file.path).path)': \(error.description)"
+      )
+    }
   }
 
   func wrapFormat<T>(_ body: () throws -> T) throws -> T {

@@ -182,17 +182,23 @@ public struct DatasetOptions: Sendable, Hashable {
   /// How many times a commit that lost a race is rebased and retried before giving up.
   public var maxCommitRetries: Int
 
-  /// How data files are written (page size, compression, fsync).
+  /// How data files are written (page size, compression).
   public var dataFileOptions: DataFileWriterOptions
+  /// Whether every commit `fsync`s its files and folders before it returns (default). Without,
+  /// commits stay atomic and exclusive and survive a crash of the process, but a power loss
+  /// may lose the latest ones (never leaving a torn version).
+  public var synchronousCommits: Bool
 
   /// Creates options.
   public init(
     maxRowsPerFragment: Int = 1_048_576, maxCommitRetries: Int = 100,
-    dataFileOptions: DataFileWriterOptions = DataFileWriterOptions()
+    dataFileOptions: DataFileWriterOptions = DataFileWriterOptions(),
+    synchronousCommits: Bool = true
   ) {
     self.maxRowsPerFragment = maxRowsPerFragment
     self.maxCommitRetries = maxCommitRetries
     self.dataFileOptions = dataFileOptions
+    self.synchronousCommits = synchronousCommits
   }
 }
 

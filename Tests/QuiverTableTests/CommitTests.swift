@@ -204,3 +204,16 @@ import Testing
     #expect { try dataset.cleanup() } throws: { ($0 as? TableError)?.code == .invalidArgument }
   }
 }
+
+@Test func commitsWithoutFsyncAreStillExclusiveAndReadable() throws {
+  try withTemporaryTable { url in
+    let options = DatasetOptions(maxRowsPerFragment: 3, synchronousCommits: false)
+    var writer = try Dataset.create(at: url, schema: try smallSchema(), batches: [smallBatch(0..<4)], options: options)
+    var stale = writer
+    try writer.append([smallBatch(4..<5)])
+    try stale.append([smallBatch(5..<6)])
+    try stale.delete(rowIDs: [0])
+    #expect(stale.version == 4 && stale.fragmentIDs == [0, 1, 2, 3])
+    #expect(try liveIDs(Dataset.open(at: url)) == [1, 2, 3, 4, 5])
+  }
+}
