@@ -113,15 +113,16 @@ struct DemoCommand: ParsableCommand {
       print("\nrecall@10 and timings over \(dataset.queries.count) queries (one thread):")
       var report = TextTable(headings: ["search", "recall@10", "qps", "p50 ms", "p99 ms"])
       report.rightAligned = [1, 2, 3, 4]
-      var settings: [(String, (VectorSearch) -> VectorSearch)] = [
-        ("exact scan (bypassVectorIndex)", { $0.bypassVectorIndex() }),
-        ("IVF_PQ l2, nprobes 20, refine 10", { $0.metric(.l2).nprobes(20).refineFactor(10) }),
-        ("IVF_PQ l2, nprobes 20, no refine", { $0.metric(.l2).nprobes(20) }),
+      var settings: [(String, [[Int64]], (VectorSearch) -> VectorSearch)] = [
+        ("exact scan (bypassVectorIndex)", dataset.groundTruth, { $0.bypassVectorIndex() }),
+        ("IVF_PQ l2, nprobes 20, refine 10", dataset.groundTruth, { $0.metric(.l2).nprobes(20).refineFactor(10) }),
+        ("IVF_PQ l2, nprobes 20, no refine", dataset.groundTruth, { $0.metric(.l2).nprobes(20) }),
       ]
       if hnswBuilt {
-        settings.append(("IVF_HNSW_SQ cosine, nprobes 4, ef 64", { $0.metric(.cosine).nprobes(4).ef(64) }))
+        settings.append(
+          ("IVF_HNSW_SQ cosine, nprobes 4, ef 64", dataset.cosineGroundTruth, { $0.metric(.cosine).nprobes(4).ef(64) }))
       }
-      for (name, configure) in settings {
+      for (name, truth, configure) in settings {
         var latencies: [Double] = []
         var found: [[Int64]] = []
         for vector in dataset.queries {
@@ -131,7 +132,7 @@ struct DemoCommand: ParsableCommand {
           let rowIDs = result["_rowid"]!
           found.append((0..<rowIDs.count).map { Int64(rowIDs.value(at: $0, as: UInt64.self)! & 0xFFFF_FFFF) })
         }
-        let recall = RecallCounter.recall(found: found, truth: dataset.groundTruth, k: 10)
+        let recall = RecallCounter.recall(found: found, truth: truth, k: 10)
         let latency = LatencySummary(seconds: latencies)
         report.append([
           name, String(format: "%.3f", recall),

@@ -9,6 +9,8 @@ struct DemoData {
   var queries: [[Float]]
   /// Exact top ids (row positions) per query, nearest first (l2).
   var groundTruth: [[Int64]]
+  /// The same for cosine distance.
+  var cosineGroundTruth: [[Int64]]
   var description: String
 
   var rowCount: Int { base.count / dimension }
@@ -24,9 +26,13 @@ struct DemoData {
       let baseRows = try QueryVectors.read(basePath, column: nil)
       let queries = try QueryVectors.read(candidate + "/query.fvecs", column: nil, limit: queryCount)
       let truth = try GroundTruth.read(candidate + "/groundtruth_l2.ivecs", count: queries.count)
+      let cosinePath = candidate + "/groundtruth_cosine.ivecs"
+      let cosineTruth =
+        FileManager.default.fileExists(atPath: cosinePath)
+        ? try GroundTruth.read(cosinePath, count: queries.count) : truth
       return DemoData(
         base: baseRows.flatMap { $0 }, dimension: baseRows[0].count, queries: queries,
-        groundTruth: truth,
+        groundTruth: truth, cosineGroundTruth: cosineTruth,
         description: "\(baseRows.count) × \(baseRows[0].count) real embeddings from \(candidate), \(queries.count) queries with exact ground truth")
     } else if folder != nil {
       throw CLIError(.noInput, "\(basePath): no such file (the data folder needs base.fvecs, query.fvecs, groundtruth_l2.ivecs)")
@@ -34,7 +40,8 @@ struct DemoData {
     return try generated(rows: generatedRows, dimension: generatedDimension, queryCount: queryCount)
   }
 
-  /// Gaussian clusters (seeded), queries near random centres, ground truth by exact l2 scan.
+  /// Gaussian clusters (seeded) of unit vectors (so l2 and cosine rank alike, as for sentence
+  /// embeddings), queries near random centres, ground truth by an exact l2 scan.
   static func generated(rows: Int, dimension: Int, queryCount: Int) throws -> DemoData {
     var random = DemoRandom(seed: 42)
     let clusters = max(1, rows / 200)
@@ -46,18 +53,23 @@ struct DemoData {
         base[row * dimension + column] = centres[centre * dimension + column] + 0.3 * random.gaussian()
       }
     }
+    base.withUnsafeMutableBufferPointer {
+      VectorNormalization.normalizeRows($0.baseAddress!, count: rows, dimension: dimension)
+    }
     var queries: [[Float]] = []
     var truth: [[Int64]] = []
     for _ in 0..<queryCount {
       let centre = Int(random.next() % UInt64(clusters))
-      let query = (0..<dimension).map { centres[centre * dimension + $0] + 0.3 * random.gaussian() }
+      let query = VectorNormalization.normalized(
+        (0..<dimension).map { centres[centre * dimension + $0] + 0.3 * random.gaussian() })
       let distances = try DistanceMetric.l2.distances(from: query, to: base)
       truth.append(try TopK.select(100, from: distances).map { Int64($0.id) })
       queries.append(query)
     }
     return DemoData(
       base: base, dimension: dimension, queries: queries, groundTruth: truth,
-      description: "\(rows) × \(dimension) generated vectors in \(clusters) clusters, \(queryCount) queries")
+      cosineGroundTruth: truth,
+      description: "\(rows) × \(dimension) generated unit vectors in \(clusters) clusters, \(queryCount) queries")
   }
 
   /// The table's rows: `item`, `price`, `category` and `vector`, as in the seed example.

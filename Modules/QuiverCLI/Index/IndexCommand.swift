@@ -9,7 +9,7 @@ struct IndexCommand: ParsableCommand {
     commandName: "index",
     abstract: "Build a vector index on a table.",
     discussion: """
-      Types: IVF_FLAT, IVF_PQ, IVF_SQ, IVF_HNSW_SQ, IVF_HNSW_PQ. Metrics: l2, cosine, dot. \
+      Types: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ. Metrics: l2, cosine, dot. \
       Parameters left out take the index's measured defaults (Docs/Benchmarks.md). The index \
       is committed as a new table version.
 
@@ -22,7 +22,7 @@ struct IndexCommand: ParsableCommand {
   var table: String
 
   @Option(
-    help: "The index type: IVF_FLAT, IVF_PQ, IVF_SQ, IVF_HNSW_SQ, IVF_HNSW_PQ.",
+    help: "The index type: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ.",
     transform: { text in
       guard let type = IndexType(rawValue: text.uppercased()) else {
         throw ValidationError(
