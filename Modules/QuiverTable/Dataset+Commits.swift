@@ -125,7 +125,7 @@ extension Dataset {
           "row id \(RowID.make(fragmentID: fragmentID, offset: bad)): fragment \(fragmentID) has \(fragment.physicalRowCount) rows"
         )
       }
-      let existing = try layout.readDeletionVector(of: fragment)
+      let existing = try readers.deletionVector(of: fragment, layout: layout)
       let merged = existing.union(DeletionVector(offsets))
       guard merged.count > existing.count else { continue }
       newlyDeleted += merged.count - existing.count

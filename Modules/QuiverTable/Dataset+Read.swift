@@ -33,7 +33,7 @@ extension Dataset {
     let projection = try projectedSchema(columns)
     for fragment in try selectedFragments(fragmentIDs) {
       let deleted =
-        includeDeleted ? DeletionVector() : try layout.readDeletionVector(of: fragment)
+        includeDeleted ? DeletionVector() : try readers.deletionVector(of: fragment, layout: layout)
       // The first data file holding projected columns is scanned (its batches end at page
       // ends, sharing decoded pages); other files of the fragment, if any, are read over the
       // same row ranges.
@@ -128,7 +128,7 @@ extension Dataset {
           .notFound,
           "row id \(rowIDs[positions[0]]): '\(url.path)' version \(version) has no fragment \(fragmentID)")
       }
-      let deleted = includeDeleted ? DeletionVector() : try layout.readDeletionVector(of: fragment)
+      let deleted = includeDeleted ? DeletionVector() : try readers.deletionVector(of: fragment, layout: layout)
       let offsets = try positions.map { position -> Int in
         let offset = RowID.offset(rowIDs[position])
         guard Int(offset) < fragment.physicalRowCount, !deleted.contains(offset) else {

@@ -140,7 +140,7 @@ public struct Dataset: Sendable {
       throw TableError(
         .notFound, "table '\(url.path)' version \(version) has no fragment \(fragmentID)")
     }
-    return try layout.readDeletionVector(of: fragment)
+    return try readers.deletionVector(of: fragment, layout: layout)
   }
 
   /// The folder where the index module writes the files of the index with `uuid`
