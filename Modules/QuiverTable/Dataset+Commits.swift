@@ -17,6 +17,7 @@ package struct NewFragment: Sendable, Hashable {
   /// The data files (paths relative to the table folder).
   package var dataFiles: [DataFileRecord]
 
+  /// Creates a record of written data files.
   package init(physicalRowCount: Int, dataFiles: [DataFileRecord]) {
     self.physicalRowCount = physicalRowCount
     self.dataFiles = dataFiles

@@ -21,6 +21,7 @@ public struct Dataset: Sendable {
   /// Open data-file readers, shared by copies of this value.
   let readers: DataFileReaderCache
 
+  /// A snapshot over an already read manifest (the public entry points are `open` / `create`).
   package init(
     layout: TableLayout, manifest: Manifest, isReadOnly: Bool, options: DatasetOptions,
     readers: DataFileReaderCache = DataFileReaderCache()

@@ -242,3 +242,18 @@ import Testing
     #expect(try liveIDs(replaced.checkout(tag: "v1")) == [0, 1, 2])
   }
 }
+
+@Test func openingReadsOnlyTheLatestManifest() throws {
+  try withTemporaryTable { url in
+    var dataset = try Dataset.create(at: url, schema: try smallSchema(), batches: [smallBatch(0..<2)])
+    for start in stride(from: 2, to: 10, by: 2) { try dataset.append([smallBatch(start..<(start + 2))]) }
+    // Every older manifest unreadable: opening the latest does not notice.
+    for version in 1..<dataset.version {
+      try Data("garbage".utf8).write(to: dataset.layout.manifestURL(version))
+    }
+    let opened = try Dataset.open(at: url)
+    #expect(opened.version == 5 && opened.liveRowCount == 10)
+    #expect(try liveIDs(opened) == (0..<10).map(Int64.init))
+    #expect { try opened.checkout(version: 4) } throws: { ($0 as? TableError)?.code == .corruptManifest }
+  }
+}
