@@ -59,7 +59,7 @@ private func createToolTable(_ url: URL) throws {
   _ = try Dataset.create(at: url, schema: try smallSchema())
 }
 
-@Test(.timeLimit(.minutes(1)))
+@Test(.timeLimit(.minutes(5)))
 func twoProcessesAppendingConcurrentlyLoseNothing() throws {
   try withTemporaryTable { url in
     try createToolTable(url)
@@ -88,7 +88,7 @@ func twoProcessesAppendingConcurrentlyLoseNothing() throws {
   }
 }
 
-@Test(.timeLimit(.minutes(1)))
+@Test(.timeLimit(.minutes(5)))
 func writerKilledAtRandomPointsNeverLeavesTheTableUnreadable() throws {
   try withTemporaryTable { url in
     try createToolTable(url)
