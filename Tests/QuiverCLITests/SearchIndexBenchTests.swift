@@ -126,6 +126,33 @@ import Testing
     #expect(lines[0].hasPrefix("type,metric,nprobes,ef,refine_factor,recall_at_10"))
   }
 
+  @Test func graphIndexesAreInspected() throws {
+    let scratch = try ScratchFolder()
+    let (table, vectors) = try makeTable(in: scratch)
+    let hnsw = try runQuiver([
+      "index", table, "--type", "HNSW", "--metric", "l2", "--m", "6", "--ef-construction", "24", "--name", "graph",
+    ])
+    #expect(hnsw.status == 0, "\(hnsw.standardError)")
+    let ivf = try runQuiver([
+      "index", table, "--type", "IVF_HNSW_SQ", "--metric", "cosine", "--num-partitions", "3", "--m", "6",
+      "--ef-construction", "24", "--name", "ivf_graph",
+    ])
+    #expect(ivf.status == 0, "\(ivf.standardError)")
+    let inspect = try runQuiver(["inspect", table, "--verify", "--json"])
+    #expect(inspect.status == 0, "\(inspect.standardError)")
+    let object = try #require(try json(inspect.standardOutput) as? [String: Any])
+    let indexes = try #require(object["indexes"] as? [[String: Any]])
+    let graph = try #require(indexes.first { $0["name"] as? String == "graph" }?["hnsw"] as? [String: Any])
+    #expect(graph["nodes"] as? Int == vectors.count)
+    #expect((graph["nodes_per_level"] as? [Int])?.reduce(0, +) == vectors.count)
+    let degrees = try #require(graph["layer0_degree"] as? [String: Any])
+    #expect((degrees["max"] as? Int ?? 99) <= 12)
+    #expect((degrees["min"] as? Int ?? 0) >= 1)
+    let partitioned = try #require(indexes.first { $0["name"] as? String == "ivf_graph" })
+    #expect(partitioned["hnsw_partitions"] as? Int == 3)
+    #expect(partitioned["type"] as? String == "IVF_HNSW_SQ")
+  }
+
   @Test func badSearchAndIndexInput() throws {
     let scratch = try ScratchFolder()
     let (table, _) = try makeTable(in: scratch)

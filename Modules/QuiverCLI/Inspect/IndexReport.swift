@@ -15,6 +15,10 @@ struct IndexReport {
   var statistics: IVFIndexStatistics?
   /// Why the index files could not be opened for details, if they could not.
   var openProblem: String?
+  /// Levels and degrees of the graph (HNSW).
+  var graph: HNSWGraphSummary?
+  /// Partitions of an IVF_HNSW index (their sizes and graphs are not exposed by QuiverIndex).
+  var hnswPartitionCount: Int?
 
   /// Reads the index entry and lists its folder.
   init(entry: IndexEntry, dataset: Dataset) {
@@ -34,14 +38,21 @@ struct IndexReport {
     self.files = files
     let covered = Set(entry.fragmentIDs)
     coveredRows = dataset.fragments.filter { covered.contains($0.id) }.reduce(0) { $0 + $1.physicalRowCount }
-    if let type = IndexType(rawValue: entry.indexType), type.isPlainIVF {
-      do {
+    do {
+      switch IndexType(rawValue: entry.indexType) {
+      case let type? where type.isPlainIVF:
         let index = try IVFIndex.open(at: folder, cacheCapacityBytes: 0)
         statistics = index.statistics
         partitionSizes = SizeHistogram(index.statistics.partitionSizes)
-      } catch {
-        openProblem = error.message
+      case .hnsw?:
+        graph = HNSWGraphSummary(try HNSWIndex.open(at: folder).graph)
+      case .ivfHNSWSQ?, .ivfHNSWPQ?:
+        hnswPartitionCount = try IVFHNSWIndex.open(at: folder).partitionCount
+      default:
+        break
       }
+    } catch {
+      openProblem = error.message
     }
   }
 
@@ -61,6 +72,25 @@ struct IndexReport {
         problems.append("index '\(entry.name)': \(error.message)")
       }
       return problems
+    }
+    switch IndexType(rawValue: entry.indexType) {
+    case .hnsw?:
+      do { _ = try HNSWIndex.open(at: folder) } catch {
+        problems.append("index '\(entry.name)': \(error.message)")
+      }
+      return problems
+    case .ivfHNSWSQ?, .ivfHNSWPQ?:
+      // A search that probes every partition loads (and checks) each one.
+      do {
+        let index = try IVFHNSWIndex.open(at: folder)
+        _ = try index.search(
+          [Float](repeating: 0, count: index.dimension), k: 1, nprobes: max(1, index.partitionCount))
+      } catch {
+        problems.append("index '\(entry.name)': \(error.message)")
+      }
+      return problems
+    default:
+      break
     }
     for name in files {
       let url = folder.appendingPathComponent(name)
@@ -94,6 +124,12 @@ struct IndexReport {
       lines.append("  rows per partition:")
       lines += partitionSizes.textLines(unit: "partitions").map { "    " + $0 }
     }
+    if let graph { lines += graph.textLines().map { "  " + $0 } }
+    if let hnswPartitionCount {
+      lines.append(
+        "  \(hnswPartitionCount) partitions, one HNSW graph each (per-partition sizes and graph "
+          + "statistics are not exposed by QuiverIndex yet)")
+    }
     return lines
   }
 
@@ -118,6 +154,8 @@ struct IndexReport {
           ])
         } ?? .null
       ),
+      ("hnsw", graph?.json() ?? .null),
+      ("hnsw_partitions", hnswPartitionCount.map { .int($0) } ?? .null),
       ("problem", openProblem.map { .string($0) } ?? .null),
     ])
   }
