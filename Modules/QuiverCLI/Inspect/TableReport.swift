@@ -51,7 +51,8 @@ struct TableReport {
 
   /// Reads the manifest of `dataset`'s version, the footers of its data files, and its index
   /// folders; with `verify` also every page, deletion file and index file.
-  init(dataset: Dataset, path: String, verify: Bool) throws {
+  /// - Parameter progress: told the bytes of pages read so far.
+  init(dataset: Dataset, path: String, verify: Bool, progress: ((Int64) -> Void)? = nil) throws {
     self.path = path
     version = dataset.version
     latestVersion = try dataset.latestVersionNumber()
@@ -68,6 +69,7 @@ struct TableReport {
     deletedRows = fragments.reduce(0) { $0 + $1.deletedRows }
     var usage = schema.fields.map { ColumnUsage(field: $0) }
     var damage: [String] = []
+    var bytesRead: Int64 = 0
     for fragment in dataset.fragments {
       for record in fragment.dataFiles {
         let url = dataset.url.appendingPathComponent(record.path)
@@ -82,6 +84,10 @@ struct TableReport {
           guard let position = usage.firstIndex(where: { $0.field.name == field.name }) else { continue }
           for (index, page) in reader.pages[column].enumerated() {
             usage[position].storedBytes += page.storedLength
+            if verify {
+              bytesRead += Int64(page.storedLength)
+              progress?(bytesRead)
+            }
             usage[position].bodyBytes += page.bodyLength
             usage[position].pages += 1
             usage[position].encodings["\(page.encoding)+\(page.compression)", default: 0] += 1
