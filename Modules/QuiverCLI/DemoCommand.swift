@@ -44,7 +44,8 @@ struct DemoCommand: ParsableCommand {
       let totalStart = MonotonicClock.now()
       print("kernels: \(KernelISA.active.rawValue) (detected \(KernelISA.detected.rawValue))")
       let dataset = try DemoData.load(
-        folder: generated ? nil : data, useFixtures: !generated, generatedRows: rows, generatedDimension: dimension, queryCount: queries)
+        folder: generated ? nil : data, useFixtures: !generated, generatedRows: rows,
+        generatedDimension: dimension, queryCount: queries)
       print("data: \(dataset.description)")
 
       let folder: URL
@@ -69,15 +70,19 @@ struct DemoCommand: ParsableCommand {
       let partitions = max(1, Int(Double(batch.rowCount).squareRoot()) / 2)
       step = MonotonicClock.now()
       try table.createIndex(
-        on: "vector", .ivfPQ(metric: .l2, numPartitions: partitions, numSubVectors: dataset.dimension / 8),
+        on: "vector",
+        .ivfPQ(metric: .l2, numPartitions: partitions, numSubVectors: dataset.dimension / 8),
         name: "vector_ivf_pq")
-      print("built IVF_PQ (l2, \(partitions) partitions, \(dataset.dimension / 8) sub-vectors) in " + Self.milliseconds(since: step))
+      print(
+        "built IVF_PQ (l2, \(partitions) partitions, \(dataset.dimension / 8) sub-vectors) in "
+          + Self.milliseconds(since: step))
       step = MonotonicClock.now()
       var hnswBuilt = true
       do {
         try table.createIndex(
           on: "vector",
-          .ivfHnswSQ(metric: .cosine, numPartitions: max(1, partitions / 4), m: 20, efConstruction: 300),
+          .ivfHnswSQ(
+            metric: .cosine, numPartitions: max(1, partitions / 4), m: 20, efConstruction: 300),
           name: "vector_ivf_hnsw_sq")
         print(
           "built IVF_HNSW_SQ (cosine, \(max(1, partitions / 4)) partitions, m 20, ef_construction 300) in "
@@ -91,7 +96,9 @@ struct DemoCommand: ParsableCommand {
       // 3. The seed's queries.
       let query = dataset.queries[0]
       print("\nthe seed's query: table.search(q).limit(2).nprobes(20).refineFactor(10)")
-      print("  .where(\"price > 10 AND category IN ('a', 'b')\", prefilter: true).select([\"item\", \"price\"])")
+      print(
+        "  .where(\"price > 10 AND category IN ('a', 'b')\", prefilter: true).select([\"item\", \"price\"])"
+      )
       let filtered = table.search(query).metric(.l2).limit(2).nprobes(20).refineFactor(10)
         .where("price > 10 AND category IN ('a', 'b')", prefilter: true)
         .select(["item", "price", "category"])
@@ -106,7 +113,8 @@ struct DemoCommand: ParsableCommand {
       print(
         "\nnearest 5 by cosine (\(hnswBuilt ? "IVF_HNSW_SQ" : "exact: no cosine index")): "
           + "table.search(q).metric(.cosine).limit(5)")
-      let nearest = try table.search(query).metric(.cosine).limit(5).select(["item", "category"]).execute()
+      let nearest = try table.search(query).metric(.cosine).limit(5).select(["item", "category"])
+        .execute()
       print(try ResultPrinter.text(nearest, source: "demo"))
 
       // 4. Recall and timings against exact ground truth.
@@ -115,34 +123,44 @@ struct DemoCommand: ParsableCommand {
       report.rightAligned = [1, 2, 3, 4]
       var settings: [(String, [[Int64]], (VectorSearch) -> VectorSearch)] = [
         ("exact scan (bypassVectorIndex)", dataset.groundTruth, { $0.bypassVectorIndex() }),
-        ("IVF_PQ l2, nprobes 20, refine 10", dataset.groundTruth, { $0.metric(.l2).nprobes(20).refineFactor(10) }),
+        (
+          "IVF_PQ l2, nprobes 20, refine 10", dataset.groundTruth,
+          { $0.metric(.l2).nprobes(20).refineFactor(10) }
+        ),
         ("IVF_PQ l2, nprobes 20, no refine", dataset.groundTruth, { $0.metric(.l2).nprobes(20) }),
       ]
       if hnswBuilt {
         settings.append(
-          ("IVF_HNSW_SQ cosine, nprobes 4, ef 64", dataset.cosineGroundTruth, { $0.metric(.cosine).nprobes(4).ef(64) }))
+          (
+            "IVF_HNSW_SQ cosine, nprobes 4, ef 64", dataset.cosineGroundTruth,
+            { $0.metric(.cosine).nprobes(4).ef(64) }
+          ))
       }
       for (name, truth, configure) in settings {
         var latencies: [Double] = []
         var found: [[Int64]] = []
         for vector in dataset.queries {
           let start = MonotonicClock.now()
-          let result = try configure(table.search(vector)).limit(10).withRowId().select(["item"]).execute()
+          let result = try configure(table.search(vector)).limit(10).withRowId().select(["item"])
+            .execute()
           latencies.append(MonotonicClock.seconds(since: start))
           let rowIDs = result["_rowid"]!
-          found.append((0..<rowIDs.count).map { Int64(rowIDs.value(at: $0, as: UInt64.self)! & 0xFFFF_FFFF) })
+          found.append(
+            (0..<rowIDs.count).map { Int64(rowIDs.value(at: $0, as: UInt64.self)! & 0xFFFF_FFFF) })
         }
         let recall = RecallCounter.recall(found: found, truth: truth, k: 10)
         let latency = LatencySummary(seconds: latencies)
         report.append([
           name, String(format: "%.3f", recall),
           String(format: "%.0f", Double(latencies.count) / latencies.reduce(0, +)),
-          String(format: "%.3f", latency.p50Milliseconds), String(format: "%.3f", latency.p99Milliseconds),
+          String(format: "%.3f", latency.p50Milliseconds),
+          String(format: "%.3f", latency.p99Milliseconds),
         ])
       }
       print(report.rendered())
-      print("\ndemo finished in " + String(format: "%.1f s", MonotonicClock.seconds(since: totalStart))
-        + (path == nil ? " (temporary database removed)" : " (database kept in \(folder.path))"))
+      print(
+        "\ndemo finished in " + String(format: "%.1f s", MonotonicClock.seconds(since: totalStart))
+          + (path == nil ? " (temporary database removed)" : " (database kept in \(folder.path))"))
     }
   }
 

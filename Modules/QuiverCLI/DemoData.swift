@@ -24,7 +24,8 @@ struct DemoData {
     let basePath = candidate + "/base.fvecs"
     if folder != nil || useFixtures, FileManager.default.fileExists(atPath: basePath) {
       let baseRows = try QueryVectors.read(basePath, column: nil)
-      let queries = try QueryVectors.read(candidate + "/query.fvecs", column: nil, limit: queryCount)
+      let queries = try QueryVectors.read(
+        candidate + "/query.fvecs", column: nil, limit: queryCount)
       let truth = try GroundTruth.read(candidate + "/groundtruth_l2.ivecs", count: queries.count)
       let cosinePath = candidate + "/groundtruth_cosine.ivecs"
       let cosineTruth =
@@ -33,9 +34,14 @@ struct DemoData {
       return DemoData(
         base: baseRows.flatMap { $0 }, dimension: baseRows[0].count, queries: queries,
         groundTruth: truth, cosineGroundTruth: cosineTruth,
-        description: "\(baseRows.count) × \(baseRows[0].count) real embeddings from \(candidate), \(queries.count) queries with exact ground truth")
+        description:
+          "\(baseRows.count) × \(baseRows[0].count) real embeddings from \(candidate), \(queries.count) queries with exact ground truth"
+      )
     } else if folder != nil {
-      throw CLIError(.noInput, "\(basePath): no such file (the data folder needs base.fvecs, query.fvecs, groundtruth_l2.ivecs)")
+      throw CLIError(
+        .noInput,
+        "\(basePath): no such file (the data folder needs base.fvecs, query.fvecs, groundtruth_l2.ivecs)"
+      )
     }
     return try generated(rows: generatedRows, dimension: generatedDimension, queryCount: queryCount)
   }
@@ -50,7 +56,8 @@ struct DemoData {
     for row in 0..<rows {
       let centre = Int(random.next() % UInt64(clusters))
       for column in 0..<dimension {
-        base[row * dimension + column] = centres[centre * dimension + column] + 0.3 * random.gaussian()
+        base[row * dimension + column] =
+          centres[centre * dimension + column] + 0.3 * random.gaussian()
       }
     }
     base.withUnsafeMutableBufferPointer {
@@ -69,7 +76,9 @@ struct DemoData {
     return DemoData(
       base: base, dimension: dimension, queries: queries, groundTruth: truth,
       cosineGroundTruth: truth,
-      description: "\(rows) × \(dimension) generated unit vectors in \(clusters) clusters, \(queryCount) queries")
+      description:
+        "\(rows) × \(dimension) generated unit vectors in \(clusters) clusters, \(queryCount) queries"
+    )
   }
 
   /// The table's rows: `item`, `price`, `category` and `vector`, as in the seed example.

@@ -57,11 +57,13 @@ func expectOneLineFailure(
 ) {
   #expect(result.status == status, "exit status", sourceLocation: sourceLocation)
   let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: true)
-  #expect(lines.count == 1, "one line on stderr: \(result.standardError)", sourceLocation: sourceLocation)
+  #expect(
+    lines.count == 1, "one line on stderr: \(result.standardError)", sourceLocation: sourceLocation)
   #expect(result.standardError.hasPrefix("quiver "), sourceLocation: sourceLocation)
   for fragment in fragments {
     #expect(
-      result.standardError.contains(fragment), "stderr mentions '\(fragment)': \(result.standardError)",
+      result.standardError.contains(fragment),
+      "stderr mentions '\(fragment)': \(result.standardError)",
       sourceLocation: sourceLocation)
   }
   #expect(result.standardOutput.isEmpty, sourceLocation: sourceLocation)

@@ -21,7 +21,8 @@ import Testing
     let scratch = try ScratchFolder()
     let input = try scratch.write("data.parquet", [1, 2, 3])
     try expectFailure(
-      input: input, in: scratch, status: 64, mentions: ["data.parquet", "unknown format '.parquet'"])
+      input: input, in: scratch, status: 64,
+      mentions: ["data.parquet", "unknown format '.parquet'"])
   }
 
   @Test func unknownOutputFormat() throws {
@@ -45,7 +46,9 @@ import Testing
     let input = try scratch.write("bad.fvecs", bytes)
     try expectFailure(
       input: input, in: scratch,
-      mentions: ["bad.fvecs", "record 3 (byte 60)", "dimension 5 differs from the first record's 4"])
+      mentions: [
+        "bad.fvecs", "record 3 (byte 60)", "dimension 5 differs from the first record's 4",
+      ])
   }
 
   /// 6 records of 20 bytes: cutting 1 to 19 bytes truncates record 5 (at byte 100) in its data
@@ -69,7 +72,8 @@ import Testing
   }
 
   @Test(arguments: [
-    ("vectors_fortran.npy", "Fortran order"), ("vectors_float64.npy", "dtype '<f8' is not supported"),
+    ("vectors_fortran.npy", "Fortran order"),
+    ("vectors_float64.npy", "dtype '<f8' is not supported"),
   ])
   func unsupportedNumpyArrays(fixture: String, problem: String) throws {
     let scratch = try ScratchFolder()
@@ -81,7 +85,8 @@ import Testing
   @Test func csvRowWithTheWrongNumberOfFields() throws {
     let scratch = try ScratchFolder()
     let input = try scratch.write(
-      "rows.csv", text: "id,name,vector\n1,a,\"[1, 2]\"\n2,\"b\nc\",\"[3, 4]\"\n3,d\n4,e,\"[5, 6]\"\n")
+      "rows.csv",
+      text: "id,name,vector\n1,a,\"[1, 2]\"\n2,\"b\nc\",\"[3, 4]\"\n3,d\n4,e,\"[5, 6]\"\n")
     try expectFailure(
       input: input, in: scratch, mentions: ["rows.csv", "line 5", "expected 3 fields", "found 2"])
   }
@@ -106,21 +111,25 @@ import Testing
   @Test func jsonLineThatIsNotAnObject() throws {
     let scratch = try ScratchFolder()
     let input = try scratch.write(
-      "rows.jsonl", text: "{\"id\": 1, \"vector\": [1, 2]}\n[1, 2]\n{\"id\": 3, \"vector\": [5, 6]}\n")
+      "rows.jsonl",
+      text: "{\"id\": 1, \"vector\": [1, 2]}\n[1, 2]\n{\"id\": 3, \"vector\": [5, 6]}\n")
     try expectFailure(
-      input: input, in: scratch, mentions: ["rows.jsonl", "line 2", "expected a JSON object, found an array"])
+      input: input, in: scratch,
+      mentions: ["rows.jsonl", "line 2", "expected a JSON object, found an array"])
   }
 
   @Test func invalidJSON() throws {
     let scratch = try ScratchFolder()
-    let input = try scratch.write("broken.jsonl", text: "{\"id\": 1, \"vector\": [1, 2]}\n{\"id\": 2,\n")
+    let input = try scratch.write(
+      "broken.jsonl", text: "{\"id\": 1, \"vector\": [1, 2]}\n{\"id\": 2,\n")
     try expectFailure(
       input: input, in: scratch, mentions: ["broken.jsonl", "line 2", "invalid JSON"])
   }
 
   @Test func nestedObjectsRejectedOnRequest() throws {
     try expectFailure(
-      input: convertFixtureURL("table.jsonl").path, in: ScratchFolder(), extra: ["--nested", "reject"],
+      input: convertFixtureURL("table.jsonl").path, in: ScratchFolder(),
+      extra: ["--nested", "reject"],
       mentions: ["table.jsonl", "line 1", "field 'meta' is a nested object", "'meta.note'"])
   }
 
@@ -160,7 +169,9 @@ import Testing
     let folder = scratch.url.appendingPathComponent("locked")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
     try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
-    defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path) }
+    defer {
+      try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+    }
     try expectFailure(
       input: convertFixtureURL("vectors.fvecs").path, in: scratch, output: "locked/out.npy",
       status: 73, mentions: ["locked/out.npy", "cannot create", "ermission denied"])

@@ -52,7 +52,9 @@ import Testing
     #expect(result.standardOutput.contains("\"in_stock\": \"bool\""))
     let lines = try String(contentsOfFile: jsonl, encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 6)
-    #expect(lines[0].hasPrefix(#"{"id": 1, "name": "apple", "price": 1.5, "in_stock": true, "note": "fruit, red""#))
+    #expect(
+      lines[0].hasPrefix(
+        #"{"id": 1, "name": "apple", "price": 1.5, "in_stock": true, "note": "fruit, red""#))
     #expect(lines[1].contains(#""name": "say \"hi\"""#))
     #expect(lines[1].contains(#""note": "multi\nline""#))
     #expect(lines[2].contains(#""name": null"#))

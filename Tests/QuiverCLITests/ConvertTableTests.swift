@@ -16,11 +16,14 @@ import Testing
   }
 
   @Test(arguments: [
-    ("vectors.fvecs", "fvecs", "vectors.fvecs"), ("vectors_float16.npy", "npy", "vectors_float16.npy"),
+    ("vectors.fvecs", "fvecs", "vectors.fvecs"),
+    ("vectors_float16.npy", "npy", "vectors_float16.npy"),
     ("vectors.bvecs", "bvecs", "vectors.bvecs"), ("table.csv", "fvecs", "vectors.fvecs"),
     ("table.jsonl", "npy", "vectors_float32.npy"),
   ])
-  func vectorsRoundTripThroughATableByteForByte(input: String, outputExtension: String, expected: String) throws {
+  func vectorsRoundTripThroughATableByteForByte(
+    input: String, outputExtension: String, expected: String
+  ) throws {
     let scratch = try ScratchFolder()
     let table = scratch.path("items.quiver")
     let create = try runQuiver(["convert", convertFixtureURL(input).path, table, "--json"])
@@ -94,13 +97,15 @@ import Testing
 
     let bad = try scratch.write("bad.csv", text: text + "20000,\"[1, 2]\",extra\n")
     let result = try runQuiver(["convert", bad, table, "--mode", "append"])
-    expectOneLineFailure(result, status: 65, mentions: ["bad.csv", "line 20002", "expected 2 fields"])
+    expectOneLineFailure(
+      result, status: 65, mentions: ["bad.csv", "line 20002", "expected 2 fields"])
     #expect(try versions(table) == versionsBefore)
     #expect(try dataFiles(table) == filesBefore)
 
     let wrongDimension = try scratch.write("wide.csv", text: "id,vector\n1,\"[1, 2, 3]\"\n")
     let mismatch = try runQuiver(["convert", wrongDimension, table, "--mode", "append"])
-    expectOneLineFailure(mismatch, status: 65, mentions: ["wide.csv", "column 'vector'", "dimension 3"])
+    expectOneLineFailure(
+      mismatch, status: 65, mentions: ["wide.csv", "column 'vector'", "dimension 3"])
     #expect(try versions(table) == versionsBefore)
     #expect(try dataFiles(table) == filesBefore)
   }
@@ -118,14 +123,18 @@ import Testing
 
   @Test func tableOutputsNeedTheTableSuffix() throws {
     let scratch = try ScratchFolder()
-    let result = try runQuiver(["convert", convertFixtureURL("vectors.fvecs").path, scratch.path("items")])
+    let result = try runQuiver([
+      "convert", convertFixtureURL("vectors.fvecs").path, scratch.path("items"),
+    ])
     expectOneLineFailure(result, status: 64, mentions: ["items", "unknown format", "NAME.quiver"])
     #expect(try scratch.contents().isEmpty)
   }
 
   @Test func int32VectorsDoNotFitATable() throws {
     let scratch = try ScratchFolder()
-    let result = try runQuiver(["convert", convertFixtureURL("vectors.ivecs").path, scratch.path("ids.quiver")])
+    let result = try runQuiver([
+      "convert", convertFixtureURL("vectors.ivecs").path, scratch.path("ids.quiver"),
+    ])
     expectOneLineFailure(result, status: 64, mentions: ["vectors.ivecs", "int32 vectors"])
     #expect(try scratch.contents().isEmpty)
   }
@@ -133,10 +142,13 @@ import Testing
   @Test func appendNeedsATableAndUnwritableTablesAreRefused() throws {
     let scratch = try ScratchFolder()
     let input = convertFixtureURL("vectors.fvecs").path
-    let append = try runQuiver(["convert", input, scratch.path("absent.quiver"), "--mode", "append"])
+    let append = try runQuiver([
+      "convert", input, scratch.path("absent.quiver"), "--mode", "append",
+    ])
     expectOneLineFailure(append, status: 66, mentions: ["absent", "no table to append to"])
     let missingParent = try runQuiver(["convert", input, scratch.path("no/such/items.quiver")])
-    expectOneLineFailure(missingParent, status: 73, mentions: ["no/such/items.quiver", "does not exist"])
+    expectOneLineFailure(
+      missingParent, status: 73, mentions: ["no/such/items.quiver", "does not exist"])
     try scratch.write("plain", [0])
     let underFile = try runQuiver(["convert", input, scratch.path("plain/items.quiver")])
     expectOneLineFailure(underFile, status: 73, mentions: ["plain/items.quiver"])

@@ -3,7 +3,9 @@ import QuiverTestSupport
 import Testing
 
 @Test func demoCreatesIndexesSearchesAndMeasures() throws {
-  let result = try runQuiver(["demo", "--generated", "--rows", "1000", "--dimension", "16", "--queries", "20"])
+  let result = try runQuiver([
+    "demo", "--generated", "--rows", "1000", "--dimension", "16", "--queries", "20",
+  ])
   #expect(result.status == 0, "\(result.standardError)")
   for fragment in [
     "created table 'items'", "built IVF_PQ", "built IVF_HNSW_SQ", "the seed's query", "recall@10",
@@ -18,7 +20,8 @@ import Testing
   #expect(exactLine?.contains("  1.000  ") == true)
   for setting in ["IVF_PQ l2, nprobes 20, refine 10", "IVF_HNSW_SQ cosine, nprobes 4, ef 64"] {
     let line = try #require(lines.first { $0.hasPrefix(setting) })
-    let recall = try #require(Double(line.split(separator: " ", omittingEmptySubsequences: true).reversed()[3]))
+    let recall = try #require(
+      Double(line.split(separator: " ", omittingEmptySubsequences: true).reversed()[3]))
     #expect(recall >= 0.8, "\(setting)")
   }
   // The seed's filtered query returns rows that pass the filter.

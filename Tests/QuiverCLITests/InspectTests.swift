@@ -29,7 +29,10 @@ import Testing
     #expect((object["fragments"] as? [Any])?.count == 2)
     #expect((object["indexes"] as? [Any])?.count == 0)
     let schema = try #require(object["schema"] as? [[String: Any]])
-    #expect(schema.map { $0["name"] as? String } == ["id", "name", "price", "in_stock", "meta.note", "meta.rank", "vector"])
+    #expect(
+      schema.map { $0["name"] as? String } == [
+        "id", "name", "price", "in_stock", "meta.note", "meta.rank", "vector",
+      ])
     #expect(schema.last?["type"] as? String == "fixed_size_list<float32>[4]")
     let columns = try #require(object["columns"] as? [[String: Any]])
     let vector = try #require(columns.first { $0["name"] as? String == "vector" })
@@ -37,7 +40,8 @@ import Testing
     #expect((vector["stored_bytes"] as? Int ?? 0) >= 12 * 4 * 4)
     #expect((object["versions"] as? [Any])?.count == 2)
 
-    let first = try json(try runQuiver(["inspect", table, "--version", "1", "--json"]).standardOutput)
+    let first = try json(
+      try runQuiver(["inspect", table, "--version", "1", "--json"]).standardOutput)
     #expect(first["version"] as? Int == 1)
     #expect(first["rows"] as? Int == 6)
     #expect((first["fragments"] as? [Any])?.count == 1)
@@ -51,7 +55,10 @@ import Testing
     let table = try makeTable(in: scratch)
     let result = try runQuiver(["inspect", table])
     #expect(result.status == 0)
-    for fragment in ["version 2 (latest)", "12 rows, 0 deleted, 2 fragments", "versions:", "columns:", "fragments:", "indexes: none", "meta.rank"] {
+    for fragment in [
+      "version 2 (latest)", "12 rows, 0 deleted, 2 fragments", "versions:", "columns:",
+      "fragments:", "indexes: none", "meta.rank",
+    ] {
       #expect(result.standardOutput.contains(fragment), "\(fragment)")
     }
   }
@@ -114,9 +121,11 @@ import Testing
   @Test func missingPath() throws {
     let scratch = try ScratchFolder()
     expectOneLineFailure(
-      try runQuiver(["inspect", scratch.path("nothing")]), status: 66, mentions: ["nothing", "no such"])
+      try runQuiver(["inspect", scratch.path("nothing")]), status: 66,
+      mentions: ["nothing", "no such"])
     let empty = scratch.path("empty")
     try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
-    expectOneLineFailure(try runQuiver(["inspect", empty]), status: 66, mentions: ["empty", "no table"])
+    expectOneLineFailure(
+      try runQuiver(["inspect", empty]), status: 66, mentions: ["empty", "no table"])
   }
 }

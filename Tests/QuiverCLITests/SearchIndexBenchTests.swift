@@ -18,7 +18,8 @@ import Testing
       let vector = random.floats(Self.dimension)
       vectors.append(vector)
       let category = ["a", "b", "c", "d"][row % 4]
-      text += "{\"id\": \(row), \"category\": \"\(category)\", \"vector\": [\(vector.map { "\($0)" }.joined(separator: ", "))]}\n"
+      text +=
+        "{\"id\": \(row), \"category\": \"\(category)\", \"vector\": [\(vector.map { "\($0)" }.joined(separator: ", "))]}\n"
     }
     let input = try scratch.write("items.jsonl", text: text)
     let table = scratch.path("items.quiver")
@@ -28,14 +29,18 @@ import Testing
   }
 
   /// Exact l2 neighbours (ids) of `query`, nearest first (ties by id).
-  func bruteForce(_ query: [Float], _ vectors: [[Float]], k: Int, where keep: (Int) -> Bool = { _ in true }) -> [Int] {
+  func bruteForce(
+    _ query: [Float], _ vectors: [[Float]], k: Int, where keep: (Int) -> Bool = { _ in true }
+  ) -> [Int] {
     let scored = vectors.enumerated().filter { keep($0.offset) }.map { row, vector in
       (row, zip(query, vector).reduce(Double(0)) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) })
     }
     return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(k).map(\.0)
   }
 
-  func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+  func json(_ text: String) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(text.utf8))
+  }
 
   func ids(_ results: Any) throws -> [Int] {
     let rows = try #require(results as? [[String: Any]])
@@ -48,13 +53,16 @@ import Testing
     var random = SeededGenerator(seed: 99)
     let query = random.floats(Self.dimension)
     let vectorText = query.map { "\($0)" }.joined(separator: ",")
-    let result = try runQuiver(["search", table, "--vector", vectorText, "--limit", "7", "--bypass-index", "--json"])
+    let result = try runQuiver([
+      "search", table, "--vector", vectorText, "--limit", "7", "--bypass-index", "--json",
+    ])
     #expect(result.status == 0, "\(result.standardError)")
     let object = try #require(try json(result.standardOutput) as? [String: Any])
     #expect(try ids(object["results"] as Any) == bruteForce(query, vectors, k: 7))
 
     let filtered = try runQuiver([
-      "search", table, "--vector", vectorText, "--limit", "5", "--where", "category IN ('a', 'c') AND id > 100",
+      "search", table, "--vector", vectorText, "--limit", "5", "--where",
+      "category IN ('a', 'c') AND id > 100",
       "--select", "id,category", "--json",
     ])
     #expect(filtered.status == 0, "\(filtered.standardError)")
@@ -62,9 +70,13 @@ import Testing
     let rows = try #require(filteredObject["results"] as? [[String: Any]])
     #expect(rows.count == 5)
     #expect(rows.allSatisfy { Set($0.keys) == ["id", "category", "_distance"] })
-    #expect(try ids(rows) == bruteForce(query, vectors, k: 5) { $0 > 100 && ($0 % 4 == 0 || $0 % 4 == 2) })
+    #expect(
+      try ids(rows) == bruteForce(query, vectors, k: 5) { $0 > 100 && ($0 % 4 == 0 || $0 % 4 == 2) }
+    )
 
-    let text = try runQuiver(["search", table, "--vector", vectorText, "--limit", "3", "--select", "id"])
+    let text = try runQuiver([
+      "search", table, "--vector", vectorText, "--limit", "3", "--select", "id",
+    ])
     #expect(text.status == 0)
     #expect(text.standardOutput.contains("_distance"))
     #expect(text.standardOutput.contains("(3 rows in"))
@@ -82,7 +94,8 @@ import Testing
     #expect(index["type"] as? String == "IVF_FLAT")
     #expect(index["metric"] as? String == "l2")
 
-    let inspect = try #require(try json(try runQuiver(["inspect", table, "--json"]).standardOutput) as? [String: Any])
+    let inspect = try #require(
+      try json(try runQuiver(["inspect", table, "--json"]).standardOutput) as? [String: Any])
     let indexes = try #require(inspect["indexes"] as? [[String: Any]])
     #expect(indexes.count == 1)
     let histogram = try #require(indexes[0]["partition_sizes"] as? [String: Any])
@@ -92,7 +105,9 @@ import Testing
     var random = SeededGenerator(seed: 5)
     var queryBytes: [UInt8] = []
     var truthBytes: [UInt8] = []
-    func append<T>(_ value: T, to bytes: inout [UInt8]) { withUnsafeBytes(of: value) { bytes += $0 } }
+    func append<T>(_ value: T, to bytes: inout [UInt8]) {
+      withUnsafeBytes(of: value) { bytes += $0 }
+    }
     for _ in 0..<20 {
       let query = random.floats(Self.dimension)
       append(Int32(Self.dimension), to: &queryBytes)
@@ -106,12 +121,16 @@ import Testing
 
     // Probing every partition of an IVF_FLAT index is exact: recall 1.
     let bench = try runQuiver([
-      "bench", table, "--queries", queries, "--ground-truth", truth, "--sweep", "nprobes=1,8", "--threads", "2", "--json",
+      "bench", table, "--queries", queries, "--ground-truth", truth, "--sweep", "nprobes=1,8",
+      "--threads", "2", "--json",
     ])
     #expect(bench.status == 0, "\(bench.standardError)")
     let points = try #require(try json(bench.standardOutput) as? [[String: Any]])
     #expect(points.count == 2)
-    for key in ["type", "metric", "nprobes", "ef", "refine_factor", "recall_at_10", "qps", "p50_ms", "p99_ms", "build_seconds", "index_bytes", "peak_memory_bytes"] {
+    for key in [
+      "type", "metric", "nprobes", "ef", "refine_factor", "recall_at_10", "qps", "p50_ms", "p99_ms",
+      "build_seconds", "index_bytes", "peak_memory_bytes",
+    ] {
       #expect(points.allSatisfy { $0.keys.contains(key) }, "key \(key)")
     }
     #expect(points[0]["type"] as? String == "IVF_FLAT")
@@ -119,7 +138,10 @@ import Testing
     #expect(points[1]["recall_at_10"] as? Double == 1.0)
     #expect((points[0]["recall_at_10"] as? Double ?? 1) < 1.0)
 
-    let csv = try runQuiver(["bench", "search", table, "--queries", queries, "--ground-truth", truth, "--nprobes", "8", "--csv"])
+    let csv = try runQuiver([
+      "bench", "search", table, "--queries", queries, "--ground-truth", truth, "--nprobes", "8",
+      "--csv",
+    ])
     #expect(csv.status == 0, "\(csv.standardError)")
     let lines = csv.standardOutput.split(separator: "\n")
     #expect(lines.count == 2)
@@ -130,11 +152,13 @@ import Testing
     let scratch = try ScratchFolder()
     let (table, vectors) = try makeTable(in: scratch)
     let hnsw = try runQuiver([
-      "index", table, "--type", "HNSW", "--metric", "l2", "--m", "6", "--ef-construction", "24", "--name", "graph",
+      "index", table, "--type", "HNSW", "--metric", "l2", "--m", "6", "--ef-construction", "24",
+      "--name", "graph",
     ])
     #expect(hnsw.status == 0, "\(hnsw.standardError)")
     let ivf = try runQuiver([
-      "index", table, "--type", "IVF_HNSW_SQ", "--metric", "cosine", "--num-partitions", "3", "--m", "6",
+      "index", table, "--type", "IVF_HNSW_SQ", "--metric", "cosine", "--num-partitions", "3", "--m",
+      "6",
       "--ef-construction", "24", "--name", "ivf_graph",
     ])
     #expect(ivf.status == 0, "\(ivf.standardError)")
@@ -142,7 +166,8 @@ import Testing
     #expect(inspect.status == 0, "\(inspect.standardError)")
     let object = try #require(try json(inspect.standardOutput) as? [String: Any])
     let indexes = try #require(object["indexes"] as? [[String: Any]])
-    let graph = try #require(indexes.first { $0["name"] as? String == "graph" }?["hnsw"] as? [String: Any])
+    let graph = try #require(
+      indexes.first { $0["name"] as? String == "graph" }?["hnsw"] as? [String: Any])
     #expect(graph["nodes"] as? Int == vectors.count)
     #expect((graph["nodes_per_level"] as? [Int])?.reduce(0, +) == vectors.count)
     let degrees = try #require(graph["layer0_degree"] as? [String: Any])
@@ -161,7 +186,9 @@ import Testing
     #expect(wrongDimension.standardError.contains("dimension"))
     let notNumber = try runQuiver(["search", table, "--vector", "1,x,3"])
     expectOneLineFailure(notNumber, status: 64, mentions: ["element 1 'x'"])
-    let badFilter = try runQuiver(["search", table, "--vector", "1,2,3,4,5,6,7,8", "--where", "nope > 1"])
+    let badFilter = try runQuiver([
+      "search", table, "--vector", "1,2,3,4,5,6,7,8", "--where", "nope > 1",
+    ])
     #expect(badFilter.status != 0)
     #expect(badFilter.standardError.contains("nope"))
     let badType = try runQuiver(["index", table, "--type", "BTREE"])

@@ -9,7 +9,8 @@ import Quiver
 struct BenchSearchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "search",
-    abstract: "Benchmark searches of a table: recall, QPS, latency (the default of `quiver bench`).",
+    abstract:
+      "Benchmark searches of a table: recall, QPS, latency (the default of `quiver bench`).",
     discussion: """
       Ground-truth ids (an .ivecs or int32 .npy file, nearest first) are row positions in \
       insertion order (the order of the file the table was converted from), or values of \
@@ -69,7 +70,8 @@ struct BenchSearchCommand: ParsableCommand {
       let k = searchOptions.limit
       if let short = truth.firstIndex(where: { $0.count < k }) {
         throw CLIError(
-          .badData, "\(groundTruth): record \(short) has \(truth[short].count) ids, fewer than --limit \(k)")
+          .badData,
+          "\(groundTruth): record \(short) has \(truth[short].count) ids, fewer than --limit \(k)")
       }
       let identities = try RowIdentities(table: self.table, idColumn: idColumn)
       let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
@@ -99,11 +101,15 @@ struct BenchSearchCommand: ParsableCommand {
 
       var rows: [JSONValue] = []
       var text = TextTable(
-        headings: ["nprobes", "ef", "refine", "recall@\(k)", "qps 1 thread", "qps \(threadCount) threads", "p50 ms", "p99 ms"])
+        headings: [
+          "nprobes", "ef", "refine", "recall@\(k)", "qps 1 thread", "qps \(threadCount) threads",
+          "p50 ms", "p99 ms",
+        ])
       text.rightAligned = Set(0..<8)
       for options in settings {
         let progress = ProgressReporter(
-          "bench", total: Int64(queryVectors.count), unit: .items("queries"), quiet: outputOptions.quiet)
+          "bench", total: Int64(queryVectors.count), unit: .items("queries"),
+          quiet: outputOptions.quiet)
         // Warm up: open the indexes and touch their partitions.
         for query in queryVectors.prefix(10) {
           _ = try options.apply(table.search(query)).select(projection).withRowId().execute()
@@ -114,7 +120,8 @@ struct BenchSearchCommand: ParsableCommand {
         let singleStart = MonotonicClock.now()
         for (position, query) in queryVectors.enumerated() {
           let start = MonotonicClock.now()
-          let result = try options.apply(table.search(query)).select(projection).withRowId().execute()
+          let result = try options.apply(table.search(query)).select(projection).withRowId()
+            .execute()
           latencies.append(MonotonicClock.seconds(since: start))
           found.append(try identities.ids(of: result))
           progress.update(Int64(position + 1))
@@ -123,7 +130,9 @@ struct BenchSearchCommand: ParsableCommand {
         progress.finish()
         let allCoresSeconds = try Self.runConcurrently(
           queryVectors, threads: threadCount
-        ) { query in _ = try options.apply(table.search(query)).select(projection).withRowId().execute() }
+        ) { query in
+          _ = try options.apply(table.search(query)).select(projection).withRowId().execute()
+        }
         let latency = LatencySummary(seconds: latencies)
         let recall = RecallCounter.recall(found: found, truth: truth, k: k)
         let recallAt10 = k >= 10 ? RecallCounter.recall(found: found, truth: truth, k: 10) : nil
@@ -131,8 +140,10 @@ struct BenchSearchCommand: ParsableCommand {
         let qpsAll = Double(queryVectors.count) / allCoresSeconds
         rows.append(
           .object([
-            ("type", .string(index?.indexType ?? "none")), ("metric", .string(options.metric?.rawValue ?? index?.metric ?? "l2")),
-            ("nprobes", options.nprobes.map { .int($0) } ?? .null), ("ef", options.ef.map { .int($0) } ?? .null),
+            ("type", .string(index?.indexType ?? "none")),
+            ("metric", .string(options.metric?.rawValue ?? index?.metric ?? "l2")),
+            ("nprobes", options.nprobes.map { .int($0) } ?? .null),
+            ("ef", options.ef.map { .int($0) } ?? .null),
             ("refine_factor", options.refineFactor.map { .int($0) } ?? .null),
             ("recall_at_10", recallAt10.map(JSONValue.number) ?? .null),
             ("qps", .number(qps)), ("p50_ms", .number(latency.p50Milliseconds)),
@@ -141,20 +152,26 @@ struct BenchSearchCommand: ParsableCommand {
             ("peak_memory_bytes", .int(PeakMemory.bytes())),
             ("qps_all_cores", .number(qpsAll)), ("threads", .int(threadCount)),
             ("limit", .int(k)), ("k", .int(k)), ("recall_at_k", .number(recall)),
-            ("queries", .int(queryVectors.count)), ("filter", options.filter.map(JSONValue.string) ?? .null),
+            ("queries", .int(queryVectors.count)),
+            ("filter", options.filter.map(JSONValue.string) ?? .null),
             ("bypass_index", .bool(options.bypassIndex)),
           ]))
         text.append([
           options.nprobes.map(String.init) ?? "-", options.ef.map(String.init) ?? "-",
           options.refineFactor.map(String.init) ?? "-", String(format: "%.4f", recall),
           String(format: "%.0f", qps), String(format: "%.0f", qpsAll),
-          String(format: "%.3f", latency.p50Milliseconds), String(format: "%.3f", latency.p99Milliseconds),
+          String(format: "%.3f", latency.p50Milliseconds),
+          String(format: "%.3f", latency.p99Milliseconds),
         ])
       }
       if outputOptions.json {
         print(JSONValue.array(rows).serialized())
       } else if csv {
-        let keys = ["type", "metric", "nprobes", "ef", "refine_factor", "recall_at_10", "recall_at_k", "k", "qps", "qps_all_cores", "threads", "p50_ms", "p99_ms", "index_bytes", "peak_memory_bytes", "queries"]
+        let keys = [
+          "type", "metric", "nprobes", "ef", "refine_factor", "recall_at_10", "recall_at_k", "k",
+          "qps", "qps_all_cores", "threads", "p50_ms", "p99_ms", "index_bytes", "peak_memory_bytes",
+          "queries",
+        ]
         print(keys.joined(separator: ","))
         for row in rows {
           guard case .object(let members) = row else { continue }
@@ -163,8 +180,9 @@ struct BenchSearchCommand: ParsableCommand {
         }
       } else {
         let name = index.map { "\($0.indexType) (\($0.metric))" } ?? "no index (exact scans)"
-        print("\(self.table): \(name), \(queryVectors.count) queries, limit \(k)"
-          + (searchOptions.filter.map { ", where \($0)" } ?? ""))
+        print(
+          "\(self.table): \(name), \(queryVectors.count) queries, limit \(k)"
+            + (searchOptions.filter.map { ", where \($0)" } ?? ""))
         print(text.rendered())
       }
     }

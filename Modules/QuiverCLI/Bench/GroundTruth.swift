@@ -6,11 +6,13 @@ enum GroundTruth {
     guard let format = ExchangeFormat(path: path), format == .ivecs || format == .npy else {
       throw CLIError(.usage, "\(path): ground truth must be an .ivecs or int32 .npy file")
     }
-    var reader = try ExchangeFiles.reader(path: path, format: format, options: ExchangeFiles.ReadOptions())
+    var reader = try ExchangeFiles.reader(
+      path: path, format: format, options: ExchangeFiles.ReadOptions())
     var result: [[Int64]] = []
     while result.count < count, let batch = try reader.nextBatch() {
       guard case .vector(let element, let dimension, let bytes) = batch.columns[0] else { break }
-      let ints = try VectorConversion.convert(bytes, from: element, to: .int32, context: "\(path): ground truth ids are int32")
+      let ints = try VectorConversion.convert(
+        bytes, from: element, to: .int32, context: "\(path): ground truth ids are int32")
       ints.withUnsafeBytes { raw in
         let values = raw.bindMemory(to: Int32.self)
         for row in 0..<(values.count / dimension) where result.count < count {
@@ -19,7 +21,8 @@ enum GroundTruth {
       }
     }
     guard result.count == count else {
-      throw CLIError(.badData, "\(path): \(result.count) records of ground truth for \(count) queries")
+      throw CLIError(
+        .badData, "\(path): \(result.count) records of ground truth for \(count) queries")
     }
     return result
   }

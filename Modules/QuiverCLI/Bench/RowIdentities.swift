@@ -25,9 +25,13 @@ struct RowIdentities {
           case .int64: value = column.value(at: row, as: Int64.self)
           case .int32: value = column.value(at: row, as: Int32.self).map(Int64.init)
           case .uint32: value = column.value(at: row, as: UInt32.self).map(Int64.init)
-          case .uint64: value = column.value(at: row, as: UInt64.self).flatMap { Int64(exactly: $0) }
+          case .uint64:
+            value = column.value(at: row, as: UInt64.self).flatMap { Int64(exactly: $0) }
           default:
-            throw CLIError(.usage, "\(path): --id-column '\(idColumn)' must be an integer column, not \(column.dataType)")
+            throw CLIError(
+              .usage,
+              "\(path): --id-column '\(idColumn)' must be an integer column, not \(column.dataType)"
+            )
           }
           if let value { map[rowID] = value }
         }
@@ -38,7 +42,9 @@ struct RowIdentities {
 
   /// The ids of a result batch's rows (it must hold `_rowid`).
   func ids(of result: RecordBatch) throws -> [Int64] {
-    guard let column = result["_rowid"] else { throw CLIError(.failure, "search results lack _rowid") }
+    guard let column = result["_rowid"] else {
+      throw CLIError(.failure, "search results lack _rowid")
+    }
     return (0..<column.count).map { row in
       let rowID = column.value(at: row, as: UInt64.self) ?? 0
       if let byRowID { return byRowID[rowID] ?? -1 }
@@ -51,7 +57,10 @@ struct RowIdentities {
   static func onlyVectorColumn(_ dataset: Dataset) throws -> String {
     let vectors = try dataset.schema().fields.filter(\.type.isVector).map(\.name)
     guard vectors.count == 1 else {
-      throw CLIError(.usage, "\(dataset.url.path): choose the vector column with --column (\(vectors.joined(separator: ", ")))")
+      throw CLIError(
+        .usage,
+        "\(dataset.url.path): choose the vector column with --column (\(vectors.joined(separator: ", ")))"
+      )
     }
     return vectors[0]
   }

@@ -15,8 +15,12 @@ struct SearchSweep: ExpressibleByArgument, Sendable, Hashable {
 
   init?(argument: String) {
     let parts = argument.split(separator: "=", maxSplits: 1)
-    guard parts.count == 2, let parameter = Parameter(rawValue: String(parts[0])) else { return nil }
-    let values = parts[1].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count == 2, let parameter = Parameter(rawValue: String(parts[0])) else {
+      return nil
+    }
+    let values = parts[1].split(separator: ",").compactMap {
+      Int($0.trimmingCharacters(in: .whitespaces))
+    }
     guard !values.isEmpty, values.count == parts[1].split(separator: ",").count,
       values.allSatisfy({ $0 > 0 })
     else { return nil }

@@ -35,15 +35,19 @@ struct CSVReader: ExchangeReader {
         throw CLIError.badData(file: path, at: "line 1", "header field \(position + 1) is empty")
       }
       guard seen.insert(name).inserted else {
-        throw CLIError.badData(file: path, at: "line 1", "column '\(name)' appears twice in the header")
+        throw CLIError.badData(
+          file: path, at: "line 1", "column '\(name)' appears twice in the header")
       }
     }
     for declaration in declared where !seen.contains(declaration.column) {
-      throw CLIError(.usage, "\(path): --column-type names '\(declaration.column)', which is not in the header")
+      throw CLIError(
+        .usage, "\(path): --column-type names '\(declaration.column)', which is not in the header")
     }
     if let vectorColumn, !seen.contains(vectorColumn) {
       throw CLIError(
-        .usage, "\(path): --vector-column '\(vectorColumn)' is not in the header (\(names.joined(separator: ", ")))")
+        .usage,
+        "\(path): --vector-column '\(vectorColumn)' is not in the header (\(names.joined(separator: ", ")))"
+      )
     }
 
     pending = []
@@ -67,7 +71,9 @@ struct CSVReader: ExchangeReader {
               + "written as [x, y, ...] (pass --dim if the sample is empty)")
         }
       }
-      if case .vector(_, let dimension) = type, let expectedDimension, dimension != expectedDimension {
+      if case .vector(_, let dimension) = type, let expectedDimension,
+        dimension != expectedDimension
+      {
         throw CLIError.badData(
           file: path, at: "line \(pending.first?.line ?? 2)",
           "column '\(name)' has dimension \(dimension), not --dim \(expectedDimension)")

@@ -8,7 +8,8 @@ struct CSVWriter: ExchangeWriter {
   init(path: String, fields: [ExchangeField], replacing: Bool) throws {
     output = try OutputFile(path: path, replacing: replacing)
     self.fields = fields
-    try output.write(fields.map { Self.quoted($0.name, forceQuotes: false) }.joined(separator: ",") + "\r\n")
+    try output.write(
+      fields.map { Self.quoted($0.name, forceQuotes: false) }.joined(separator: ",") + "\r\n")
   }
 
   mutating func write(_ batch: ExchangeBatch) throws {

@@ -12,7 +12,8 @@ enum CellFormatter {
     case .float64(let values): return values[row].map { "\($0)" }
     case .string(let values): return values[row]
     case .vector(let element, let dimension, let bytes):
-      return "[" + vectorElements(element, dimension: dimension, bytes: bytes, row: row)
+      return "["
+        + vectorElements(element, dimension: dimension, bytes: bytes, row: row)
         .joined(separator: ", ") + "]"
     }
   }

@@ -21,7 +21,8 @@ struct ColumnBuilder {
     case .float32: column = .float32([])
     case .float64: column = .float64([])
     case .string: column = .string([])
-    case .vector(let element, let dimension): column = .vector(element, dimension: dimension, bytes: [])
+    case .vector(let element, let dimension):
+      column = .vector(element, dimension: dimension, bytes: [])
     }
   }
 
@@ -36,11 +37,21 @@ struct ColumnBuilder {
   /// - Throws: for a vector column (vectors cannot be null).
   mutating func appendNull() throws(Problem) {
     switch column {
-    case .bool(var values): values.append(nil); column = .bool(values)
-    case .int64(var values): values.append(nil); column = .int64(values)
-    case .float32(var values): values.append(nil); column = .float32(values)
-    case .float64(var values): values.append(nil); column = .float64(values)
-    case .string(var values): values.append(nil); column = .string(values)
+    case .bool(var values):
+      values.append(nil)
+      column = .bool(values)
+    case .int64(var values):
+      values.append(nil)
+      column = .int64(values)
+    case .float32(var values):
+      values.append(nil)
+      column = .float32(values)
+    case .float64(var values):
+      values.append(nil)
+      column = .float64(values)
+    case .string(var values):
+      values.append(nil)
+      column = .string(values)
     case .vector: throw Problem(description: "is empty or null, but a vector is required")
     }
   }
@@ -119,7 +130,9 @@ struct ColumnBuilder {
         guard let value = Int32(text) else { throw elementProblem(position, text) }
         bits = UInt32(bitPattern: value)
       }
-      for byte in 0..<element.byteWidth { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * byte))) }
+      for byte in 0..<element.byteWidth {
+        bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * byte)))
+      }
     }
   }
 

@@ -11,7 +11,8 @@ struct ConvertCommand: ParsableCommand {
     abstract: "Convert between vector/CSV/JSON Lines files and Quiver tables.",
     discussion: """
       IN and OUT are files whose extension names the format (.fvecs, .bvecs, .ivecs, .npy, .csv, \
-      .jsonl), or table folders named NAME.quiver (a database folder holds its tables so). Conversion streams: memory stays bounded whatever the size. \
+      .jsonl), or table folders named NAME.quiver (a database folder holds its tables so). \
+      Conversion streams: memory stays bounded whatever the size. \
       Vectors round-trip byte for byte. A failed conversion leaves no output behind, and a \
       failed conversion into an existing table commits nothing.
 
@@ -108,19 +109,25 @@ struct ConvertCommand: ParsableCommand {
     switch (source, target) {
     case (.file(let inputPath, let inputFormat), .file(let outputPath, let outputFormat)):
       guard mode != .append else {
-        throw CLIError(.usage, "\(outputPath): --mode append is for tables; files are created or overwritten")
+        throw CLIError(
+          .usage, "\(outputPath): --mode append is for tables; files are created or overwritten")
       }
-      guard URL(fileURLWithPath: inputPath).standardized != URL(fileURLWithPath: outputPath).standardized else {
+      guard
+        URL(fileURLWithPath: inputPath).standardized
+          != URL(fileURLWithPath: outputPath).standardized
+      else {
         throw CLIError(.usage, "\(outputPath): the output is the input")
       }
-      var reader = try ExchangeFiles.reader(path: inputPath, format: inputFormat, options: readOptions)
+      var reader = try ExchangeFiles.reader(
+        path: inputPath, format: inputFormat, options: readOptions)
       var writer = try ExchangeFiles.writer(
         path: outputPath, format: outputFormat, fields: reader.fields, vectorColumn: vectorColumn,
         replacing: mode == .overwrite)
       let rows = try pump(&reader, into: &writer)
       return Summary(rows: rows, fields: reader.fields, version: nil)
     case (.file(let inputPath, let inputFormat), .table(let tablePath)):
-      var reader = try ExchangeFiles.reader(path: inputPath, format: inputFormat, options: readOptions)
+      var reader = try ExchangeFiles.reader(
+        path: inputPath, format: inputFormat, options: readOptions)
       var sink = try TableSink(
         url: URL(fileURLWithPath: tablePath), fields: reader.fields, source: inputPath, mode: mode)
       let progress = ProgressReporter(
@@ -130,19 +137,23 @@ struct ConvertCommand: ParsableCommand {
       do {
         while let batch = try reader.nextBatch() {
           try sink.write(
-            RecordBatchBridge.recordBatch(batch, schema: sink.schema, source: inputPath, firstRow: rows))
+            RecordBatchBridge.recordBatch(
+              batch, schema: sink.schema, source: inputPath, firstRow: rows))
           rows += batch.rowCount
           progress.update(reader.bytesRead)
         }
         let dataset = try sink.commit()
-        return Summary(rows: rows, fields: try RecordBatchBridge.fields(for: dataset.schema()), version: dataset.version)
+        return Summary(
+          rows: rows, fields: try RecordBatchBridge.fields(for: dataset.schema()),
+          version: dataset.version)
       } catch {
         sink.abandon()
         throw error
       }
     case (.table(let tablePath), .file(let outputPath, let outputFormat)):
       guard mode != .append else {
-        throw CLIError(.usage, "\(outputPath): --mode append is for tables; files are created or overwritten")
+        throw CLIError(
+          .usage, "\(outputPath): --mode append is for tables; files are created or overwritten")
       }
       let dataset = try TableAccess.open(tablePath, version: version)
       let fields = try RecordBatchBridge.fields(for: dataset.schema())
@@ -150,12 +161,14 @@ struct ConvertCommand: ParsableCommand {
         path: outputPath, format: outputFormat, fields: fields, vectorColumn: vectorColumn,
         replacing: mode == .overwrite)
       let progress = ProgressReporter(
-        "convert", total: Int64(dataset.liveRowCount), unit: .items("rows"), quiet: outputOptions.quiet)
+        "convert", total: Int64(dataset.liveRowCount), unit: .items("rows"),
+        quiet: outputOptions.quiet)
       defer { progress.finish() }
       var rows = 0
       do {
         try dataset.scan { part in
-          try writer.write(RecordBatchBridge.exchangeBatch(part.batch, source: tablePath, firstRow: rows))
+          try writer.write(
+            RecordBatchBridge.exchangeBatch(part.batch, source: tablePath, firstRow: rows))
           rows += part.batch.rowCount
           progress.update(Int64(rows))
         }
@@ -166,7 +179,10 @@ struct ConvertCommand: ParsableCommand {
       }
       return Summary(rows: rows, fields: fields, version: nil)
     case (.table(let inputPath), .table(let outputPath)):
-      guard URL(fileURLWithPath: inputPath).standardized != URL(fileURLWithPath: outputPath).standardized else {
+      guard
+        URL(fileURLWithPath: inputPath).standardized
+          != URL(fileURLWithPath: outputPath).standardized
+      else {
         throw CLIError(.usage, "\(outputPath): the output is the input")
       }
       let dataset = try TableAccess.open(inputPath, version: version)
@@ -193,7 +209,9 @@ struct ConvertCommand: ParsableCommand {
 
   /// Copies every batch from `reader` to `writer`, showing progress; on any failure the writer is
   /// abandoned so nothing is left behind.
-  private func pump(_ reader: inout any ExchangeReader, into writer: inout any ExchangeWriter) throws -> Int {
+  private func pump(_ reader: inout any ExchangeReader, into writer: inout any ExchangeWriter)
+    throws -> Int
+  {
     let progress = ProgressReporter(
       "convert", total: reader.totalBytes, unit: .bytes, quiet: outputOptions.quiet)
     defer { progress.finish() }

@@ -27,7 +27,9 @@ enum ConvertEndpoint: Sendable, Equatable {
   static func output(_ path: String) throws -> ConvertEndpoint {
     if let format = ExchangeFormat(path: path) { return .file(path, format) }
     let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
-    if trimmed.hasSuffix(DatabaseFolder.tableSuffix) || Dataset.exists(at: URL(fileURLWithPath: path)) {
+    if trimmed.hasSuffix(DatabaseFolder.tableSuffix)
+      || Dataset.exists(at: URL(fileURLWithPath: path))
+    {
       return .table(path)
     }
     throw unknownFormat(path)

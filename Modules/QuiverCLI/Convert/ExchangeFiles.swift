@@ -65,7 +65,9 @@ enum ExchangeFiles {
       guard vectors.contains(requested) else {
         let known = vectors.isEmpty ? "none" : vectors.joined(separator: ", ")
         throw CLIError(
-          .usage, "\(output): '\(requested)' is not a vector column of the input (vector columns: \(known))")
+          .usage,
+          "\(output): '\(requested)' is not a vector column of the input (vector columns: \(known))"
+        )
       }
       return requested
     }

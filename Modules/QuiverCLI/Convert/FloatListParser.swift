@@ -23,7 +23,9 @@ enum FloatListParser {
         let base = chars.baseAddress!
         var position = 0
         func skipSpaces() {
-          while position < utf8.count, utf8[position] == 0x20 || utf8[position] == 0x09 { position += 1 }
+          while position < utf8.count, utf8[position] == 0x20 || utf8[position] == 0x09 {
+            position += 1
+          }
         }
         skipSpaces()
         guard position < utf8.count, utf8[position] == UInt8(ascii: "[") else { return false }

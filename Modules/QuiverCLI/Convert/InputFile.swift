@@ -8,8 +8,9 @@ import Foundation
   import Darwin
 #endif
 
-/// A file (a resource, hence a class) opened for sequential reading through a fixed buffer, so any file size reads in bounded
-/// memory. Tracks the byte offset of the next unread byte for error messages.
+/// A file (a resource, hence a class) opened for sequential reading through a fixed buffer, so
+/// any file size reads in bounded memory. Tracks the byte offset of the next unread byte for
+/// error messages.
 final class InputFile {
   /// The path as the user gave it (used in messages).
   let path: String
@@ -87,7 +88,8 @@ final class InputFile {
         if start == end { break }
       }
       let take = min(count - copied, end - start)
-      destination.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + take)]))
+      destination.append(
+        contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + take)]))
       start += take
       copied += take
     }
@@ -113,6 +115,7 @@ final class InputFile {
 
 /// `read(2)`, named apart from `InputFile.read`.
 @inline(__always)
-private func Glibc_read(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+private func Glibc_read(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int
+{
   read(descriptor, buffer, count)
 }

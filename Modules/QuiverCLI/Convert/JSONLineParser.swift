@@ -127,7 +127,9 @@ struct JSONLineParser {
     if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
       isInteger = false
       position += 1
-      if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+      if position < bytes.count,
+        bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")
+      {
         position += 1
       }
       guard digits(&self) > 0 else { throw problem("a number needs digits in its exponent") }
@@ -166,7 +168,9 @@ struct JSONLineParser {
             else { throw problem("a high surrogate without its low half") }
             position += 2
             let low = try hexQuad()
-            guard (0xDC00..<0xE000).contains(low) else { throw problem("an invalid surrogate pair") }
+            guard (0xDC00..<0xE000).contains(low) else {
+              throw problem("an invalid surrogate pair")
+            }
             scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
           }
           guard let unicode = Unicode.Scalar(scalar) else { throw problem("an invalid \\u escape") }
@@ -184,7 +188,8 @@ struct JSONLineParser {
 
   private mutating func hexQuad() throws(Problem) -> UInt32 {
     guard position + 4 <= bytes.count,
-      let value = UInt32(String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16)
+      let value = UInt32(
+        String(decoding: bytes[position..<(position + 4)], as: UTF8.self), radix: 16)
     else { throw problem("an invalid \\u escape") }
     position += 4
     return value

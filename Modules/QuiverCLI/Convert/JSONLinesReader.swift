@@ -254,7 +254,8 @@ struct JSONLinesReader: ExchangeReader {
         }
         if items.isEmpty {
           throw CLIError.badData(
-            file: path, at: "line \(line)", "field '\(name)' is an empty array (a vector needs elements)")
+            file: path, at: "line \(line)",
+            "field '\(name)' is an empty array (a vector needs elements)")
         }
         if let dimension, dimension != items.count {
           throw CLIError.badData(

@@ -27,7 +27,11 @@ struct JSONLinesWriter: ExchangeWriter {
         }
         switch column {
         case .string(let values):
-          if let value = values[batchRow] { JSONValue.writeString(value, to: &text) } else { text += "null" }
+          if let value = values[batchRow] {
+            JSONValue.writeString(value, to: &text)
+          } else {
+            text += "null"
+          }
         default:
           text += CellFormatter.text(column, row: batchRow) ?? "null"
         }

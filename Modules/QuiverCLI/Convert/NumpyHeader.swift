@@ -57,7 +57,9 @@ struct NumpyHeader: Sendable, Hashable {
     let major = prefix[6]
     var lengthBytes: [UInt8] = []
     let lengthSize = major == 1 ? 2 : 4
-    guard major >= 1, major <= 3 else { throw fail("unsupported .npy format version \(major).\(prefix[7])") }
+    guard major >= 1, major <= 3 else {
+      throw fail("unsupported .npy format version \(major).\(prefix[7])")
+    }
     guard try file.read(lengthSize, appendingTo: &lengthBytes) == lengthSize else {
       throw fail("truncated before the header length")
     }
@@ -95,7 +97,8 @@ struct NumpyHeader: Sendable, Hashable {
           + "float16 ('<f2'), uint8 ('|u1') or int32 ('<i4')")
     }
     guard shape.count == 2 else {
-      let shown = "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
+      let shown =
+        "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
       throw fail("shape \(shown) is not two-dimensional (rows, dimension)")
     }
     guard shape[1] > 0 else { throw fail("the dimension (shape[1]) is 0") }

@@ -25,7 +25,8 @@ struct NumpyReader: ExchangeReader {
     if input.size < expectedSize {
       let completeRows = (input.size - input.offset) / Int64(rowBytes)
       throw CLIError.badData(
-        file: path, at: "row \(completeRows) (byte \(input.offset + completeRows * Int64(rowBytes)))",
+        file: path,
+        at: "row \(completeRows) (byte \(input.offset + completeRows * Int64(rowBytes)))",
         "truncated: the header announces \(header.rows) rows of \(rowBytes) bytes "
           + "(\(expectedSize) bytes in all) but the file has \(input.size)")
     }

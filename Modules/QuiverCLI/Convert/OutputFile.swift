@@ -8,8 +8,8 @@ import Foundation
   import Darwin
 #endif
 
-/// A file (a resource, hence a class) written through a buffer into a hidden temporary name beside its target, and moved
-/// into place only by `commit()`: a failed or interrupted write never leaves a half-written file
+/// A file (a resource, hence a class) written through a buffer into a hidden temporary name
+/// beside its target, and moved into place only by `commit()`: a failed or interrupted write never leaves a half-written file
 /// under the target's name.
 final class OutputFile {
   /// The target path as the user gave it.
@@ -34,7 +34,9 @@ final class OutputFile {
     }
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
-    temporaryPath = folder + "/." + url.lastPathComponent + ".quiver-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+    temporaryPath =
+      folder + "/." + url.lastPathComponent
+      + ".quiver-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
     descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
     guard descriptor >= 0 else {
       throw CLIError(
@@ -68,7 +70,9 @@ final class OutputFile {
   func overwrite(_ bytes: [UInt8], at offset: Int64) throws {
     try flush()
     precondition(offset + Int64(bytes.count) <= size, "overwrite past what was written")
-    let written = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, off_t(offset)) }
+    let written = bytes.withUnsafeBytes {
+      pwrite(descriptor, $0.baseAddress, $0.count, off_t(offset))
+    }
     guard written == bytes.count else { throw failure("write") }
   }
 

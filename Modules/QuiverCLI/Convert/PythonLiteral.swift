@@ -115,7 +115,8 @@ enum PythonLiteral: Sendable, Hashable {
           position += word.count
           return .bool(value)
         }
-        throw ParseError(description: "unexpected '\(characters[position])' at character \(position)")
+        throw ParseError(
+          description: "unexpected '\(characters[position])' at character \(position)")
       }
     }
   }

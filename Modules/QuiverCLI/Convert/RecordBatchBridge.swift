@@ -36,7 +36,9 @@ enum RecordBatchBridge {
   private static func schema(for fields: [ExchangeField]) throws -> Schema {
     try Schema(
       fields.map { field in
-        Field(field.name, try dataType(for: field.type, column: field.name), nullable: !field.type.isVector)
+        Field(
+          field.name, try dataType(for: field.type, column: field.name),
+          nullable: !field.type.isVector)
       })
   }
 
@@ -60,7 +62,8 @@ enum RecordBatchBridge {
       guard let position = batch.index(of: field.name) else {
         guard field.nullable else {
           throw CLIError(
-            .badData, "\(source): the table's column '\(field.name)' is not nullable but the input lacks it")
+            .badData,
+            "\(source): the table's column '\(field.name)' is not nullable but the input lacks it")
         }
         columns.append(Column(nulls: batch.rowCount, of: field.type))
         continue
@@ -71,7 +74,9 @@ enum RecordBatchBridge {
       if !field.nullable, column.hasNulls {
         let row = (0..<column.count).first { column.isNull($0) } ?? 0
         throw CLIError(
-          .badData, "\(source): row \(firstRow + row): column '\(field.name)' is null, but the table's column is not nullable")
+          .badData,
+          "\(source): row \(firstRow + row): column '\(field.name)' is null, but the table's column is not nullable"
+        )
       }
       columns.append(column)
     }
@@ -94,7 +99,8 @@ enum RecordBatchBridge {
     case .utf8: return .string
     case .binary:
       throw CLIError(
-        .usage, "column '\(field.name)' is binary, which CSV, JSON Lines and vector files cannot hold")
+        .usage,
+        "column '\(field.name)' is binary, which CSV, JSON Lines and vector files cannot hold")
     case .fixedSizeList(let element, let dimension):
       return .vector(exchangeElement(element), dimension: dimension)
     }
@@ -108,7 +114,9 @@ enum RecordBatchBridge {
   /// `batch` as an exchange batch.
   /// - Parameter firstRow: the table row number of the batch's first row, for messages.
   /// - Throws: `CLIError.badData` for a null vector or a uint64 beyond int64.
-  static func exchangeBatch(_ batch: RecordBatch, source: String, firstRow: Int) throws -> ExchangeBatch {
+  static func exchangeBatch(_ batch: RecordBatch, source: String, firstRow: Int) throws
+    -> ExchangeBatch
+  {
     let fields = try fields(for: batch.schema)
     var columns: [ExchangeColumn] = []
     for (field, column) in zip(batch.schema.fields, batch.columns) {
@@ -139,14 +147,16 @@ enum RecordBatchBridge {
           }
           guard let exact = Int64(exactly: value) else {
             throw CLIError(
-              .badData, "\(source): row \(firstRow + row): column '\(field.name)': \(value) exceeds int64")
+              .badData,
+              "\(source): row \(firstRow + row): column '\(field.name)': \(value) exceeds int64")
           }
           values.append(exact)
         }
         columns.append(.int64(values))
       case .float16:
         columns.append(
-          .float32(rows.map { column.value(at: $0, as: UInt16.self).map(HalfPrecision.float(fromBits:)) }))
+          .float32(
+            rows.map { column.value(at: $0, as: UInt16.self).map(HalfPrecision.float(fromBits:)) }))
       case .float32:
         columns.append(.float32(rows.map { column.value(at: $0, as: Float.self) }))
       case .float64:
@@ -190,7 +200,9 @@ enum RecordBatchBridge {
     func mismatch(_ held: String) -> CLIError {
       CLIError(.badData, "\(context) holds \(held), but the table's column is \(type)")
     }
-    func narrow<T: FixedWidthInteger & FixedWidthColumnElement>(_ values: [Int64?], _: T.Type) throws -> Column {
+    func narrow<T: FixedWidthInteger & FixedWidthColumnElement>(_ values: [Int64?], _: T.Type)
+      throws -> Column
+    {
       var result: [T?] = []
       result.reserveCapacity(values.count)
       for (row, value) in values.enumerated() {
@@ -199,7 +211,8 @@ enum RecordBatchBridge {
           continue
         }
         guard let exact = T(exactly: value) else {
-          throw CLIError(.badData, "\(context): row \(firstRow + row): \(value) does not fit \(type)")
+          throw CLIError(
+            .badData, "\(context): row \(firstRow + row): \(value) does not fit \(type)")
         }
         result.append(exact)
       }
@@ -230,10 +243,14 @@ enum RecordBatchBridge {
     case (.float64(let values), .float16):
       return Column(float16Bits: values.map { $0.map { HalfPrecision.bits(from: Float($0)) } })
     case (.string(let values), .utf8): return Column(values)
-    case (.vector(let element, let dimension, let bytes), .fixedSizeList(let tableElement, let tableDimension)):
+    case (
+      .vector(let element, let dimension, let bytes),
+      .fixedSizeList(let tableElement, let tableDimension)
+    ):
       guard dimension == tableDimension else {
         throw CLIError(
-          .badData, "\(context) has dimension \(dimension), but the table's column has \(tableDimension)")
+          .badData,
+          "\(context) has dimension \(dimension), but the table's column has \(tableDimension)")
       }
       let target = exchangeElement(tableElement)
       let converted = try VectorConversion.convert(

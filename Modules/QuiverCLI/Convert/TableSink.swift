@@ -71,11 +71,13 @@ struct TableSink {
     {
       throw CLIError(
         .cannotCreate,
-        "\(path): cannot create the table: folder \(url.deletingLastPathComponent().path) does not exist")
+        "\(path): cannot create the table: folder \(url.deletingLastPathComponent().path) does not exist"
+      )
     }
     createdFolder = !folderExisted
     do {
-      try FileManager.default.createDirectory(at: layout.dataFolder, withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: layout.dataFolder, withIntermediateDirectories: true)
     } catch {
       throw CLIError(
         .cannotCreate, "\(path): cannot create the table folder: \(Self.reason(error))")
@@ -135,7 +137,9 @@ struct TableSink {
     fragments.append(
       NewFragment(
         physicalRowCount: rowsInFile,
-        dataFiles: [DataFileRecord(path: path, columns: schema.names, sizeBytes: statistics.fileBytes)]))
+        dataFiles: [
+          DataFileRecord(path: path, columns: schema.names, sizeBytes: statistics.fileBytes)
+        ]))
     writer = nil
     rowsInFile = 0
   }

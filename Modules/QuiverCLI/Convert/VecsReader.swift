@@ -107,7 +107,8 @@ struct VecsReader: ExchangeReader {
   }
 
   private static func int32(_ bytes: [UInt8]) -> Int32 {
-    Int32(bitPattern: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16
-      | UInt32(bytes[3]) << 24)
+    Int32(
+      bitPattern: UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16
+        | UInt32(bytes[3]) << 24)
   }
 }

@@ -12,7 +12,9 @@ enum VectorConversion {
     if source == target { return bytes }
     switch (source, target) {
     case (.float16, .float32):
-      return widen(bytes, stride: 2) { bits in HalfPrecision.float(fromBits: UInt16(bits)).bitPattern }
+      return widen(bytes, stride: 2) { bits in
+        HalfPrecision.float(fromBits: UInt16(bits)).bitPattern
+      }
     case (.uint8, .float32):
       return widen(bytes, stride: 1) { Float($0).bitPattern }
     case (.uint8, .int32):
@@ -34,7 +36,9 @@ enum VectorConversion {
       var source: UInt32 = 0
       for byte in 0..<stride { source |= UInt32(bytes[index * stride + byte]) << (8 * byte) }
       let value = transform(source)
-      for byte in 0..<4 { output[index * 4 + byte] = UInt8(truncatingIfNeeded: value >> (8 * byte)) }
+      for byte in 0..<4 {
+        output[index * 4 + byte] = UInt8(truncatingIfNeeded: value >> (8 * byte))
+      }
     }
     return output
   }

@@ -26,7 +26,8 @@ struct IndexCommand: ParsableCommand {
     transform: { text in
       guard let type = IndexType(rawValue: text.uppercased()) else {
         throw ValidationError(
-          "unknown index type '\(text)'; use \(IndexType.allCases.map(\.rawValue).joined(separator: ", "))")
+          "unknown index type '\(text)'; use \(IndexType.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
       return type
     })
@@ -83,7 +84,9 @@ struct IndexCommand: ParsableCommand {
       if let requested = self.column {
         guard vectorColumns.contains(requested) else {
           throw CLIError(
-            .usage, "\(self.table): '\(requested)' is not a vector column (vector columns: \(vectorColumns.joined(separator: ", ")))")
+            .usage,
+            "\(self.table): '\(requested)' is not a vector column (vector columns: \(vectorColumns.joined(separator: ", ")))"
+          )
         }
         column = requested
       } else {
@@ -92,7 +95,8 @@ struct IndexCommand: ParsableCommand {
             .usage,
             vectorColumns.isEmpty
               ? "\(self.table): the table has no vector column"
-              : "\(self.table): several vector columns (\(vectorColumns.joined(separator: ", "))); choose one with --column")
+              : "\(self.table): several vector columns (\(vectorColumns.joined(separator: ", "))); choose one with --column"
+          )
         }
         column = vectorColumns[0]
       }
@@ -101,7 +105,8 @@ struct IndexCommand: ParsableCommand {
         numBits: numBits, m: neighbors, efConstruction: efConstruction, sampleRate: sampleRate,
         maxIterations: maxIterations, seed: seed)
       if !outputOptions.quiet {
-        StandardError.line("quiver index: building \(type.rawValue) (\(metric.rawValue)) on '\(column)'…")
+        StandardError.line(
+          "quiver index: building \(type.rawValue) (\(metric.rawValue)) on '\(column)'…")
       }
       let start = MonotonicClock.now()
       try table.createIndex(on: column, config, name: name)

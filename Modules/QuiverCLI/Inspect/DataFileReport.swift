@@ -64,7 +64,8 @@ struct DataFileReport {
   /// The report as text.
   func text() -> String {
     var lines = [
-      "data file \(path)", "  \(rows) rows, \(fileBytes) bytes (\(ByteCount.format(Int64(fileBytes))))",
+      "data file \(path)",
+      "  \(rows) rows, \(fileBytes) bytes (\(ByteCount.format(Int64(fileBytes))))",
       "schema:",
     ]
     lines += schema.fields.map { "  \($0)" }
@@ -135,7 +136,8 @@ enum SchemaJSON {
     .array(
       schema.fields.map {
         .object([
-          ("name", .string($0.name)), ("type", .string($0.type.name)), ("nullable", .bool($0.nullable)),
+          ("name", .string($0.name)), ("type", .string($0.type.name)),
+          ("nullable", .bool($0.nullable)),
         ])
       })
   }

@@ -53,8 +53,10 @@ struct HNSWGraphSummary {
   func json() -> JSONValue {
     .object([
       ("nodes", .int(nodes)), ("m", .int(m)), ("max_level", .int(maxLevel)),
-      ("entry_point", .int(entryPoint)), ("nodes_per_level", .array(nodesPerLevel.map { .int($0) })),
-      ("layer0_degree", layer0Degrees?.json() ?? .null), ("upper_degree", upperDegrees?.json() ?? .null),
+      ("entry_point", .int(entryPoint)),
+      ("nodes_per_level", .array(nodesPerLevel.map { .int($0) })),
+      ("layer0_degree", layer0Degrees?.json() ?? .null),
+      ("upper_degree", upperDegrees?.json() ?? .null),
     ])
   }
 }

@@ -23,13 +23,15 @@ struct IndexReport {
   /// Reads the index entry and lists its folder.
   init(entry: IndexEntry, dataset: Dataset) {
     self.entry = entry
-    let folder = (try? dataset.indexFolder(uuid: entry.uuid))
+    let folder =
+      (try? dataset.indexFolder(uuid: entry.uuid))
       ?? dataset.url.appendingPathComponent("_indices").appendingPathComponent(entry.uuid)
     var bytes = 0
     var files: [String] = []
     if let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) {
       for name in names.sorted() {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
+        let attributes = try? FileManager.default.attributesOfItem(
+          atPath: folder.appendingPathComponent(name).path)
         bytes += (attributes?[.size] as? NSNumber)?.intValue ?? 0
         files.append(name)
       }
@@ -37,7 +39,9 @@ struct IndexReport {
     self.bytes = bytes
     self.files = files
     let covered = Set(entry.fragmentIDs)
-    coveredRows = dataset.fragments.filter { covered.contains($0.id) }.reduce(0) { $0 + $1.physicalRowCount }
+    coveredRows = dataset.fragments.filter { covered.contains($0.id) }.reduce(0) {
+      $0 + $1.physicalRowCount
+    }
     do {
       switch IndexType(rawValue: entry.indexType) {
       case let type? where type.isPlainIVF:
@@ -84,7 +88,8 @@ struct IndexReport {
       do {
         let index = try IVFHNSWIndex.open(at: folder)
         _ = try index.search(
-          [Float](repeating: 0, count: index.dimension), k: 1, nprobes: max(1, index.partitionCount))
+          [Float](repeating: 0, count: index.dimension), k: 1, nprobes: max(1, index.partitionCount)
+        )
       } catch {
         problems.append("index '\(entry.name)': \(error.message)")
       }
@@ -104,7 +109,8 @@ struct IndexReport {
     return [
       "\(entry.name): \(entry.indexType) on '\(entry.column)', metric \(entry.metric), "
         + "\(ByteCount.format(Int64(bytes))) in \(files.count) files",
-      "  parameters: " + (parameters.isEmpty ? "(none recorded)" : parameters.joined(separator: ", ")),
+      "  parameters: "
+        + (parameters.isEmpty ? "(none recorded)" : parameters.joined(separator: ", ")),
       "  covers fragments \(entry.fragmentIDs.map(String.init).joined(separator: ", ")) "
         + "(\(coveredRows) rows), built in version \(entry.createdInVersion)",
     ] + detailLines()
@@ -135,9 +141,13 @@ struct IndexReport {
 
   func json() -> JSONValue {
     .object([
-      ("name", .string(entry.name)), ("uuid", .string(entry.uuid)), ("column", .string(entry.column)),
+      ("name", .string(entry.name)), ("uuid", .string(entry.uuid)),
+      ("column", .string(entry.column)),
       ("type", .string(entry.indexType)), ("metric", .string(entry.metric)),
-      ("parameters", .object(entry.parameters.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+      (
+        "parameters",
+        .object(entry.parameters.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+      ),
       ("fragments", .array(entry.fragmentIDs.map { .int($0) })),
       ("rows", .int(coveredRows)), ("bytes", .int(bytes)),
       ("created_in_version", .int(entry.createdInVersion)),
@@ -146,7 +156,8 @@ struct IndexReport {
         "training",
         statistics.map { statistics in
           .object([
-            ("rows", .int(statistics.ivfTrainingRows)), ("iterations", .int(statistics.ivfIterations)),
+            ("rows", .int(statistics.ivfTrainingRows)),
+            ("iterations", .int(statistics.ivfIterations)),
             ("mean_distance", .number(statistics.ivfMeanDistance)),
             ("repaired_empty_clusters", .int(statistics.repairedEmptyClusters)),
             ("quantizer_training_rows", .int(statistics.quantizerTrainingRows)),

@@ -43,10 +43,13 @@ struct InspectCommand: ParsableCommand {
       let damage: [String]
       if isFolder.boolValue {
         let dataset = try TableAccess.open(path, version: version)
-        let dataBytes = dataset.fragments.reduce(0) { $0 + $1.dataFiles.reduce(0) { $0 + $1.sizeBytes } }
+        let dataBytes = dataset.fragments.reduce(0) {
+          $0 + $1.dataFiles.reduce(0) { $0 + $1.sizeBytes }
+        }
         let progress = ProgressReporter(
           "verify", total: Int64(dataBytes), unit: .bytes, quiet: outputOptions.quiet || !verify)
-        let report = try TableReport(dataset: dataset, path: path, verify: verify, progress: progress.update)
+        let report = try TableReport(
+          dataset: dataset, path: path, verify: verify, progress: progress.update)
         progress.finish()
         print(outputOptions.json ? report.json().serialized() : report.text())
         damage = report.damage

@@ -45,10 +45,13 @@ struct SizeHistogram: Sendable, Equatable {
     let largest = buckets.map(\.count).max() ?? 1
     let labelWidth = buckets.map { "\($0.lower)–\($0.upper)".count }.max() ?? 0
     for bucket in buckets {
-      let label = bucket.lower == bucket.upper ? "\(bucket.lower)" : "\(bucket.lower)–\(bucket.upper)"
-      let bar = String(repeating: "#", count: max(bucket.count > 0 ? 1 : 0, bucket.count * 30 / max(1, largest)))
+      let label =
+        bucket.lower == bucket.upper ? "\(bucket.lower)" : "\(bucket.lower)–\(bucket.upper)"
+      let bar = String(
+        repeating: "#", count: max(bucket.count > 0 ? 1 : 0, bucket.count * 30 / max(1, largest)))
       lines.append(
-        String(repeating: " ", count: labelWidth - label.count) + label + " | " + bar + " \(bucket.count)")
+        String(repeating: " ", count: labelWidth - label.count) + label + " | " + bar
+          + " \(bucket.count)")
     }
     return lines
   }
@@ -60,7 +63,12 @@ struct SizeHistogram: Sendable, Equatable {
       ("mean", .number(mean)), ("max", .int(maximum)),
       (
         "buckets",
-        .array(buckets.map { .object([("lower", .int($0.lower)), ("upper", .int($0.upper)), ("count", .int($0.count))]) })
+        .array(
+          buckets.map {
+            .object([
+              ("lower", .int($0.lower)), ("upper", .int($0.upper)), ("count", .int($0.count)),
+            ])
+          })
       ),
     ])
   }

@@ -64,7 +64,9 @@ struct TableReport {
     tags = dataset.tags
     verified = verify
     fragments = dataset.fragments.map {
-      Fragment(id: $0.id, physicalRows: $0.physicalRowCount, deletedRows: $0.deletedRowCount, files: $0.dataFiles)
+      Fragment(
+        id: $0.id, physicalRows: $0.physicalRowCount, deletedRows: $0.deletedRowCount,
+        files: $0.dataFiles)
     }
     deletedRows = fragments.reduce(0) { $0 + $1.deletedRows }
     var usage = schema.fields.map { ColumnUsage(field: $0) }
@@ -81,7 +83,9 @@ struct TableReport {
           continue
         }
         for (column, field) in reader.schema.fields.enumerated() {
-          guard let position = usage.firstIndex(where: { $0.field.name == field.name }) else { continue }
+          guard let position = usage.firstIndex(where: { $0.field.name == field.name }) else {
+            continue
+          }
           for (index, page) in reader.pages[column].enumerated() {
             usage[position].storedBytes += page.storedLength
             if verify {
@@ -137,12 +141,15 @@ struct TableReport {
     let latest = version == latestVersion ? "latest" : "latest is \(latestVersion)"
     lines.append("table \(path)")
     lines.append(
-      "  version \(version) (\(latest)), \(operation) at \(ISO8601DateFormatter().string(from: timestamp))")
+      "  version \(version) (\(latest)), \(operation) at \(ISO8601DateFormatter().string(from: timestamp))"
+    )
     lines.append(
       "  \(rows) rows, \(deletedRows) deleted, \(fragments.count) fragments, "
         + "\(ByteCount.format(Int64(columns.reduce(0) { $0 + $1.storedBytes }))) of data")
     if !tags.isEmpty {
-      lines.append("  tags: " + tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+      lines.append(
+        "  tags: "
+          + tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
     }
 
     lines.append("versions:")
@@ -170,7 +177,8 @@ struct TableReport {
         column.plainBytes.map { ByteCount.format(Int64($0)) } ?? "?",
         column.compressionRatio.map { String(format: "%.2fx", $0) } ?? "?",
         String(column.pages),
-        column.encodings.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "),
+        column.encodings.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(
+          separator: ", "),
       ])
     }
     lines += indented(columnTable)
@@ -206,7 +214,8 @@ struct TableReport {
     var members: [(String, JSONValue)] = [
       ("kind", .string("table")), ("path", .string(path)),
       ("version", .int(version)), ("latest_version", .int(latestVersion)),
-      ("operation", .string(operation)), ("timestamp", .string(ISO8601DateFormatter().string(from: timestamp))),
+      ("operation", .string(operation)),
+      ("timestamp", .string(ISO8601DateFormatter().string(from: timestamp))),
       ("rows", .int(rows)), ("deleted_rows", .int(deletedRows)),
       (
         "fragments",
@@ -217,7 +226,10 @@ struct TableReport {
               ("deleted_rows", .int(fragment.deletedRows)),
               (
                 "files",
-                .array(fragment.files.map { .object([("path", .string($0.path)), ("bytes", .int($0.sizeBytes))]) })
+                .array(
+                  fragment.files.map {
+                    .object([("path", .string($0.path)), ("bytes", .int($0.sizeBytes))])
+                  })
               ),
             ])
           })
@@ -233,7 +245,11 @@ struct TableReport {
               ("plain_bytes", column.plainBytes.map { .int($0) } ?? .null),
               ("compression_ratio", column.compressionRatio.map { .number($0) } ?? .null),
               ("pages", .int(column.pages)),
-              ("encodings", .object(column.encodings.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+              (
+                "encodings",
+                .object(
+                  column.encodings.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+              ),
             ])
           })
       ),
@@ -244,7 +260,10 @@ struct TableReport {
           versions.map { info in
             .object([
               ("version", .int(info.version)),
-              ("timestamp", info.timestamp.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null),
+              (
+                "timestamp",
+                info.timestamp.map { .string(ISO8601DateFormatter().string(from: $0)) } ?? .null
+              ),
               ("operation", info.operation.map { .string($0.rawValue) } ?? .null),
               ("rows", info.liveRowCount.map { .int($0) } ?? .null),
               ("error", info.error.map { .string($0.message) } ?? .null),

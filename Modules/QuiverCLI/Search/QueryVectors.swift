@@ -11,7 +11,9 @@ enum QueryVectors {
     if body.first == "[" { body = body.dropFirst() }
     if body.last == "]" { body = body.dropLast() }
     var vector: [Float] = []
-    for (position, part) in body.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+    for (position, part) in body.split(separator: ",", omittingEmptySubsequences: false)
+      .enumerated()
+    {
       guard let value = TextValue.float(part), value.isFinite else {
         throw CLIError(.usage, "--vector: element \(position) '\(part)' is not a finite number")
       }
@@ -34,7 +36,8 @@ enum QueryVectors {
     let name = try ExchangeFiles.chooseVectorColumn(reader.fields, requested: column, output: path)
     var vectors: [[Float]] = []
     while let batch = try reader.nextBatch() {
-      guard case .vector(let element, let dimension, let bytes) = batch.columns[batch.index(of: name)!]
+      guard
+        case .vector(let element, let dimension, let bytes) = batch.columns[batch.index(of: name)!]
       else { continue }
       let floats = try VectorConversion.convert(
         bytes, from: element, to: .float32, context: "\(path): query vectors must be float32")

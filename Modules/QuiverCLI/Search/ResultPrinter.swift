@@ -18,7 +18,8 @@ enum ResultPrinter {
         exchange.columns.map { column in
           switch column {
           case .vector(let element, let dimension, let bytes):
-            let elements = CellFormatter.vectorElements(element, dimension: dimension, bytes: bytes, row: row)
+            let elements = CellFormatter.vectorElements(
+              element, dimension: dimension, bytes: bytes, row: row)
             return "[" + elements.prefix(4).joined(separator: ", ")
               + (dimension > 4 ? ", … (\(dimension))]" : "]")
           case .string(let values):

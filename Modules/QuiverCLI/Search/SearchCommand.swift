@@ -26,7 +26,9 @@ struct SearchCommand: ParsableCommand {
   @Argument(help: "The table folder (NAME.quiver).")
   var table: String
 
-  @Option(parsing: .unconditional, help: "The query vector: comma-separated numbers (may start with '-').")
+  @Option(
+    parsing: .unconditional, help: "The query vector: comma-separated numbers (may start with '-')."
+  )
   var vector: String?
 
   @Option(help: "A file of query vectors (.fvecs, .npy, .csv, .jsonl, ...).")
@@ -67,7 +69,8 @@ struct SearchCommand: ParsableCommand {
       func configured(_ query: [Float]) -> VectorSearch {
         var search = searchOptions.apply(table.search(query))
         if let select {
-          search = search.select(select.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+          search = search.select(
+            select.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
         }
         if withRowId { search = search.withRowId() }
         return search

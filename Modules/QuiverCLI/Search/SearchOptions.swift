@@ -15,7 +15,9 @@ struct SearchOptions: ParsableArguments {
   @Option(help: "Re-rank limit × F candidates by exact distance.")
   var refineFactor: Int?
 
-  @Option(name: .customLong("where"), help: "A SQL filter, e.g. \"price > 10 AND category IN ('a', 'b')\".")
+  @Option(
+    name: .customLong("where"),
+    help: "A SQL filter, e.g. \"price > 10 AND category IN ('a', 'b')\".")
   var filter: String?
 
   @Flag(help: "Apply --where after ranking (may return fewer rows) instead of before.")
@@ -41,7 +43,9 @@ struct SearchOptions: ParsableArguments {
     if limit <= 0 { throw ValidationError("--limit must be positive") }
     if let nprobes, nprobes <= 0 { throw ValidationError("--nprobes must be positive") }
     if let ef, ef <= 0 { throw ValidationError("--ef must be positive") }
-    if let refineFactor, refineFactor <= 0 { throw ValidationError("--refine-factor must be positive") }
+    if let refineFactor, refineFactor <= 0 {
+      throw ValidationError("--refine-factor must be positive")
+    }
   }
 
   /// `search` with these options.

@@ -7,6 +7,8 @@ struct OutputOptions: ParsableArguments {
   var json = false
 
   /// Print no progress on standard error.
-  @Flag(name: [.customShort("q"), .long], help: "Print no progress on standard error (errors are still printed).")
+  @Flag(
+    name: [.customShort("q"), .long],
+    help: "Print no progress on standard error (errors are still printed).")
   var quiet = false
 }

@@ -79,7 +79,8 @@ final class ProgressReporter {
     let width = 30
     let filled = Int(fraction * Double(width))
     let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-    return "\(label) [\(bar)] \(Int(fraction * 100))% \(amount(done)) (\(rate(done, elapsed: elapsed)))"
+    return
+      "\(label) [\(bar)] \(Int(fraction * 100))% \(amount(done)) (\(rate(done, elapsed: elapsed)))"
   }
 
   private func plainLine(_ done: Int64, elapsed: Double) -> String {

@@ -25,7 +25,9 @@ struct TextTable {
         return rightAligned.contains(column) ? padding + cell : cell + padding
       }.joined(separator: "  ").trimmingTrailingSpaces()
     }
-    var lines = [line(headings), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+    var lines = [
+      line(headings), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "),
+    ]
     lines += rows.map(line)
     return lines.joined(separator: "\n")
   }
