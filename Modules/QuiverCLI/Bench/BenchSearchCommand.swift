@@ -77,7 +77,10 @@ struct BenchSearchCommand: ParsableCommand {
       let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
       let dataset = try Dataset.open(at: URL(fileURLWithPath: self.table))
       let column = try searchOptions.column ?? RowIdentities.onlyVectorColumn(dataset)
-      let index = dataset.indices.last { $0.column == column }
+      // The index the planner can use: on this column and, when a metric is given, trained for it.
+      let index = dataset.indices.last {
+        $0.column == column && (searchOptions.metric.map { $0.rawValue } ?? $0.metric) == $0.metric
+      }
       let indexBytes = index.map { IndexReport(entry: $0, dataset: dataset).bytes }
       // Project one cheap column: what a user's search that needs ids would read. (An empty
       // projection with `withRowId()` is what we want, but the library rejects it today.)
