@@ -143,7 +143,7 @@ struct BenchSearchCommand: ParsableCommand {
         let qpsAll = Double(queryVectors.count) / allCoresSeconds
         rows.append(
           .object([
-            ("type", .string(index?.indexType ?? "none")),
+            ("type", .string(options.bypassIndex ? "none" : index?.indexType ?? "none")),
             ("metric", .string(options.metric?.rawValue ?? index?.metric ?? "l2")),
             ("nprobes", options.nprobes.map { .int($0) } ?? .null),
             ("ef", options.ef.map { .int($0) } ?? .null),
