@@ -57,8 +57,10 @@ import Testing
       "search", table, "--vector", vectorText, "--limit", "7", "--bypass-index", "--json",
     ])
     #expect(result.status == 0, "\(result.standardError)")
-    let object = try #require(try json(result.standardOutput) as? [String: Any])
-    #expect(try ids(object["results"] as Any) == bruteForce(query, vectors, k: 7))
+    let entries = try #require(try json(result.standardOutput) as? [[String: Any]])
+    #expect(entries.count == 1)
+    #expect(entries.first?["query"] as? Int == 0)
+    #expect(try ids(entries.first?["results"] as Any) == bruteForce(query, vectors, k: 7))
 
     let filtered = try runQuiver([
       "search", table, "--vector", vectorText, "--limit", "5", "--where",
@@ -66,8 +68,8 @@ import Testing
       "--select", "id,category", "--json",
     ])
     #expect(filtered.status == 0, "\(filtered.standardError)")
-    let filteredObject = try #require(try json(filtered.standardOutput) as? [String: Any])
-    let rows = try #require(filteredObject["results"] as? [[String: Any]])
+    let filteredEntries = try #require(try json(filtered.standardOutput) as? [[String: Any]])
+    let rows = try #require(filteredEntries.first?["results"] as? [[String: Any]])
     #expect(rows.count == 5)
     #expect(rows.allSatisfy { Set($0.keys) == ["id", "category", "_distance"] })
     #expect(
@@ -105,6 +107,7 @@ import Testing
     var random = SeededGenerator(seed: 5)
     var queryBytes: [UInt8] = []
     var truthBytes: [UInt8] = []
+    var expectedTruth: [[Int]] = []
     func append<T>(_ value: T, to bytes: inout [UInt8]) {
       withUnsafeBytes(of: value) { bytes += $0 }
     }
@@ -113,11 +116,25 @@ import Testing
       append(Int32(Self.dimension), to: &queryBytes)
       for value in query { append(value, to: &queryBytes) }
       let truth = bruteForce(query, vectors, k: 10)
+      expectedTruth.append(truth)
       append(Int32(10), to: &truthBytes)
       for id in truth { append(Int32(id), to: &truthBytes) }
     }
     let queries = try scratch.write("queries.fvecs", queryBytes)
     let truth = try scratch.write("truth.ivecs", truthBytes)
+
+    // Many queries from a file: one entry each, the exact neighbours when every partition is
+    // probed.
+    let many = try runQuiver([
+      "search", table, "--query-file", queries, "--max-queries", "3", "--nprobes", "8", "--select",
+      "id",
+      "--json",
+    ])
+    #expect(many.status == 0, "\(many.standardError)")
+    let entries = try #require(try json(many.standardOutput) as? [[String: Any]])
+    #expect(entries.count == 3)
+    #expect(entries.map { $0["query"] as? Int } == [0, 1, 2])
+    #expect(try ids(entries[2]["results"] as Any) == expectedTruth[2])
 
     // Probing every partition of an IVF_FLAT index is exact: recall 1.
     let bench = try runQuiver([

@@ -92,7 +92,7 @@ struct SearchCommand: ParsableCommand {
             ("results", try ResultPrinter.json(batch, source: self.table)),
           ])
         }
-        print((vector != nil ? entries[0] : JSONValue.array(entries)).serialized())
+        print(JSONValue.array(entries).serialized())
       } else {
         for (position, batch, milliseconds) in results {
           if queries.count > 1 { print("query \(position):") }
