@@ -69,6 +69,29 @@ import Testing
     #expect(text.contains("3,,-2.25,true,\"\",30,"))
   }
 
+  /// What spreadsheets and editors add: a byte-order mark, CRLF line ends, blank lines.
+  @Test func byteOrderMarksAndBlankLinesAreTolerated() throws {
+    let scratch = try ScratchFolder()
+    let bom = "\u{FEFF}"
+    let csv = try scratch.write(
+      "excel.csv", text: bom + "id,vector\r\n1,\"[1, 2]\"\r\n\r\n2,\"[3, 4]\"\r\n\r\n")
+    let jsonl = try scratch.write(
+      "editor.jsonl",
+      text: bom + "{\"id\": 1, \"vector\": [1, 2]}\n\n{\"id\": 2, \"vector\": [3, 4]}\n")
+    var expected: [UInt8] = []
+    for vector: [Float] in [[1, 2], [3, 4]] {
+      withUnsafeBytes(of: Int32(2)) { expected += $0 }
+      for value in vector { withUnsafeBytes(of: value) { expected += $0 } }
+    }
+    for input in [csv, jsonl] {
+      let output = input + ".fvecs"
+      let result = try runQuiver(["convert", input, output, "--json"])
+      #expect(result.status == 0, "\(result.standardError)")
+      #expect(result.standardOutput.contains("\"id\": \"int64\""))
+      #expect(try fileBytes(output) == expected)
+    }
+  }
+
   @Test func existingOutputsAreKeptUnlessOverwriting() throws {
     let scratch = try ScratchFolder()
     let output = try scratch.write("out.fvecs", [1, 2, 3])

@@ -17,16 +17,35 @@ struct CSVRecordReader {
   private var line = 1
   private var field: [UInt8] = []
 
+  /// Skips `EF BB BF` at the start of the file.
+  private mutating func skipByteOrderMark() throws {
+    guard try input.peekByte() == 0xEF else { return }
+    _ = try input.nextByte()
+    guard try input.nextByte() == 0xBB, try input.nextByte() == 0xBF else {
+      throw CLIError.badData(file: input.path, at: "line 1", "the file starts with invalid UTF-8")
+    }
+  }
+
   /// Reads from `input`, starting at its current position.
   init(input: InputFile) {
     self.input = input
     field.reserveCapacity(256)
   }
 
-  /// The next record, or nil at the end of the file.
+  /// The next record, or nil at the end of the file. Blank lines are skipped (as Python's `csv`
+  /// reader does), and a UTF-8 byte-order mark at the start of the file is ignored.
   /// - Throws: `CLIError.badData` for a quoted field that never closes or text after a closing
   ///   quote.
   mutating func next() throws -> Record? {
+    while true {
+      guard let record = try nextIncludingBlank() else { return nil }
+      if record.fields == [""], record.quoted == [false] { continue }
+      return record
+    }
+  }
+
+  private mutating func nextIncludingBlank() throws -> Record? {
+    if input.offset == 0 { try skipByteOrderMark() }
     guard try input.peekByte() != nil else { return nil }
     let startLine = line
     var fields: [String] = []

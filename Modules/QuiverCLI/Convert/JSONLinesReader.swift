@@ -180,6 +180,7 @@ struct JSONLinesReader: ExchangeReader {
       guard sawByte else { return nil }
       lineNumber += 1
       if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+      if lineNumber == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
       if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
       let value: ParsedJSON
       do {
