@@ -52,6 +52,23 @@ import Testing
     #expect(inspect.standardOutput.contains("every checksum matches"))
   }
 
+  /// A table written back out as CSV or JSON Lines holds exactly what a direct file-to-file
+  /// conversion writes: every scalar, null and vector survives the table.
+  @Test(arguments: ["csv", "jsonl"])
+  func tablesWriteTextFormats(format: String) throws {
+    let scratch = try ScratchFolder()
+    let source = convertFixtureURL("table.jsonl").path
+    let table = scratch.path("items.quiver")
+    #expect(try runQuiver(["convert", source, table]).status == 0)
+    let viaTable = scratch.path("via-table.\(format)")
+    let direct = scratch.path("direct.\(format)")
+    let out = try runQuiver(["convert", table, viaTable])
+    #expect(out.status == 0, "\(out.standardError)")
+    #expect(try runQuiver(["convert", source, direct]).status == 0)
+    #expect(try fileBytes(viaTable) == fileBytes(direct))
+    #expect(try fileBytes(viaTable).count > 500)
+  }
+
   @Test func appendOverwriteAndTimeTravel() throws {
     let scratch = try ScratchFolder()
     let table = scratch.path("items.quiver")
