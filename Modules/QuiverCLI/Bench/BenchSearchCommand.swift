@@ -14,7 +14,8 @@ struct BenchSearchCommand: ParsableCommand {
     discussion: """
       Ground-truth ids (an .ivecs or int32 .npy file, nearest first) are row positions in \
       insertion order (the order of the file the table was converted from), or values of \
-      --id-column. Run a release build: swift build -c release --product quiver.
+      --id-column. With --where, the ground truth must be that of the rows the filter keeps. \
+      Run a release build: swift build -c release --product quiver.
 
       Output: a table, --csv, or --json (an array of objects with the keys of `quiver bench \
       index`: type, metric, nprobes, ef, refine_factor, recall_at_10, qps, p50_ms, p99_ms, \
