@@ -143,6 +143,27 @@ import Testing
       mentions: ["dims.jsonl", "line 3", "field 'vector'", "1 elements", "dimension is 2"])
   }
 
+  /// JSON has no NaN or infinity: writing one is refused with the row and column; CSV writes
+  /// `nan` / `inf`, which read back as the same (canonical) bits.
+  @Test func nonFiniteVectorsAndJSON() throws {
+    let scratch = try ScratchFolder()
+    var bytes: [UInt8] = []
+    for vector: [Float] in [[1, 2], [Float(bitPattern: 0x7FC0_0000), -.infinity]] {
+      withUnsafeBytes(of: Int32(2)) { bytes += $0 }
+      for value in vector { withUnsafeBytes(of: value) { bytes += $0 } }
+    }
+    let input = try scratch.write("odd.fvecs", bytes)
+    try expectFailure(
+      input: input, in: scratch, output: "odd.jsonl",
+      mentions: ["odd.jsonl", "row 1", "column 'vector'", "NaN or an infinity"])
+    let csv = scratch.path("odd.csv")
+    #expect(try runQuiver(["convert", input, csv]).status == 0)
+    let back = scratch.path("back.fvecs")
+    let result = try runQuiver(["convert", csv, back, "--column-type", "vector=vector"])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(try fileBytes(back) == bytes)
+  }
+
   @Test func lossyVectorConversionIsRefused() throws {
     let scratch = try ScratchFolder()
     try expectFailure(

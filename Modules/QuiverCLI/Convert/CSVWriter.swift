@@ -13,22 +13,30 @@ struct CSVWriter: ExchangeWriter {
   }
 
   mutating func write(_ batch: ExchangeBatch) throws {
-    var text = ""
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(1 << 20)
     for row in 0..<batch.rowCount {
       for (position, column) in batch.columns.enumerated() {
-        if position > 0 { text += "," }
-        // A null is an empty field; an empty string is quoted so it reads back as a string.
-        if let value = CellFormatter.text(column, row: row) {
-          text += Self.quoted(value, forceQuotes: value.isEmpty)
+        if position > 0 { bytes.append(UInt8(ascii: ",")) }
+        if case .vector(let element, let dimension, let values) = column {
+          // `[a, b, c]` always holds a comma and never a quote: quoted, nothing to escape.
+          bytes.append(UInt8(ascii: "\""))
+          CellFormatter.appendVector(
+            element, dimension: dimension, bytes: values, row: row, to: &bytes)
+          bytes.append(UInt8(ascii: "\""))
+        } else if let value = CellFormatter.text(column, row: row) {
+          // A null is an empty field; an empty string is quoted so it reads back as a string.
+          bytes.append(contentsOf: Self.quoted(value, forceQuotes: value.isEmpty).utf8)
         }
       }
-      text += "\r\n"
-      if text.utf8.count >= 1 << 20 {
-        try output.write(text)
-        text = ""
+      bytes.append(UInt8(ascii: "\r"))
+      bytes.append(UInt8(ascii: "\n"))
+      if bytes.count >= 1 << 20 {
+        try output.write(bytes)
+        bytes.removeAll(keepingCapacity: true)
       }
     }
-    try output.write(text)
+    try output.write(bytes)
   }
 
   mutating func finish() throws { try output.commit() }

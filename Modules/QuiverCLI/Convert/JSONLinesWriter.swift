@@ -12,13 +12,22 @@ struct JSONLinesWriter: ExchangeWriter {
   }
 
   mutating func write(_ batch: ExchangeBatch) throws {
-    var text = ""
+    // Each member's `"name": ` once per batch.
+    let keys = batch.fields.map { field -> [UInt8] in
+      var key = ""
+      JSONValue.writeString(field.name, to: &key)
+      return Array((key + ": ").utf8)
+    }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(1 << 20)
     for batchRow in 0..<batch.rowCount {
-      text += "{"
+      bytes.append(UInt8(ascii: "{"))
       for (position, column) in batch.columns.enumerated() {
-        if position > 0 { text += ", " }
-        JSONValue.writeString(batch.fields[position].name, to: &text)
-        text += ": "
+        if position > 0 {
+          bytes.append(UInt8(ascii: ","))
+          bytes.append(UInt8(ascii: " "))
+        }
+        bytes.append(contentsOf: keys[position])
         if CellFormatter.isNonFinite(column, row: batchRow) {
           throw CLIError(
             .badData,
@@ -28,22 +37,28 @@ struct JSONLinesWriter: ExchangeWriter {
         switch column {
         case .string(let values):
           if let value = values[batchRow] {
+            var text = ""
             JSONValue.writeString(value, to: &text)
+            bytes.append(contentsOf: text.utf8)
           } else {
-            text += "null"
+            bytes.append(contentsOf: "null".utf8)
           }
+        case .vector(let element, let dimension, let values):
+          CellFormatter.appendVector(
+            element, dimension: dimension, bytes: values, row: batchRow, to: &bytes)
         default:
-          text += CellFormatter.text(column, row: batchRow) ?? "null"
+          bytes.append(contentsOf: (CellFormatter.text(column, row: batchRow) ?? "null").utf8)
         }
       }
-      text += "}\n"
-      if text.utf8.count >= 1 << 20 {
-        try output.write(text)
-        text = ""
+      bytes.append(UInt8(ascii: "}"))
+      bytes.append(UInt8(ascii: "\n"))
+      if bytes.count >= 1 << 20 {
+        try output.write(bytes)
+        bytes.removeAll(keepingCapacity: true)
       }
     }
     row += batch.rowCount
-    try output.write(text)
+    try output.write(bytes)
   }
 
   mutating func finish() throws { try output.commit() }
