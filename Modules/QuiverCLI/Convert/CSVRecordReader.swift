@@ -58,21 +58,21 @@ struct CSVRecordReader {
         wasQuoted = true
         let quoteLine = line
         while true {
-          guard let next = try input.nextByte() else {
+          let before = field.count
+          let delimiter = try input.read(
+            until: UInt8(ascii: "\""), or: UInt8(ascii: "\""), appendingTo: &field)
+          line += field[before...].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+          guard delimiter != nil else {
             throw CLIError.badData(
               file: input.path, at: "line \(quoteLine)",
               "the quoted field \(fields.count + 1) never closes (missing \")")
           }
-          if next == UInt8(ascii: "\"") {
-            if try input.peekByte() == UInt8(ascii: "\"") {
-              _ = try input.nextByte()
-              field.append(next)
-              continue
-            }
-            break
+          if try input.peekByte() == UInt8(ascii: "\"") {
+            _ = try input.nextByte()
+            field.append(UInt8(ascii: "\""))
+            continue
           }
-          if next == UInt8(ascii: "\n") { line += 1 }
-          field.append(next)
+          break
         }
         byte = try input.nextByte()
         if byte == UInt8(ascii: "\r"), try input.peekByte() == UInt8(ascii: "\n") {
@@ -84,11 +84,9 @@ struct CSVRecordReader {
             "unexpected '\(Character(Unicode.Scalar(byte)))' after the closing quote of field "
               + "\(fields.count + 1)")
         }
-      } else {
-        while let current = byte, current != UInt8(ascii: ","), current != UInt8(ascii: "\n") {
-          field.append(current)
-          byte = try input.nextByte()
-        }
+      } else if let first = byte, first != UInt8(ascii: ","), first != UInt8(ascii: "\n") {
+        field.append(first)
+        byte = try input.read(until: UInt8(ascii: ","), or: UInt8(ascii: "\n"), appendingTo: &field)
         if field.last == UInt8(ascii: "\r"), byte == UInt8(ascii: "\n") { field.removeLast() }
       }
       fields.append(String(decoding: field, as: UTF8.self))

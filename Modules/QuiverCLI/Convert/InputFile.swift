@@ -78,6 +78,31 @@ final class InputFile {
     return buffer[start]
   }
 
+  /// Appends the bytes before the first `first` or `second` to `destination`, consumes that
+  /// delimiter and returns it; at the end of the file, appends the rest and returns nil. Scans
+  /// the buffer in bulk (the hot loop of CSV parsing).
+  func read(
+    until first: UInt8, or second: UInt8, appendingTo destination: inout [UInt8]
+  ) throws -> UInt8? {
+    while true {
+      if start == end {
+        try refill()
+        if start == end { return nil }
+      }
+      var index = start
+      while index < end, buffer[index] != first, buffer[index] != second { index += 1 }
+      destination.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<index]))
+      offset += Int64(index - start)
+      if index < end {
+        let delimiter = buffer[index]
+        start = index + 1
+        offset += 1
+        return delimiter
+      }
+      start = end
+    }
+  }
+
   /// Reads up to `count` bytes into `destination` (appending); returns how many were read, fewer
   /// than `count` only at the end of the file.
   func read(_ count: Int, appendingTo destination: inout [UInt8]) throws -> Int {
