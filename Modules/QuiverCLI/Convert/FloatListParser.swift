@@ -31,7 +31,6 @@ enum FloatListParser {
         guard position < utf8.count, utf8[position] == UInt8(ascii: "[") else { return false }
         position += 1
         let start = bytes.count
-        bytes.reserveCapacity(start + dimension * 4)
         for element in 0..<dimension {
           var end: UnsafeMutablePointer<CChar>? = nil
           let value = strtof(base + position, &end)
