@@ -213,9 +213,43 @@ struct KernelBenchmark {
                bytes: streamed * 4)
       }
     }
+    runHalfPrecision(dimension: dimension, query: query)
     runBlock(dimension: dimension)
     runQuantized(dimension: dimension)
     return Array(results[before...])
+  }
+
+  /// One-to-many L2 over half-precision points: a 512 KiB block in L2, and the large buffer read
+  /// as halves (its bit patterns are arbitrary halves; the speed does not depend on the values).
+  private mutating func runHalfPrecision(dimension: Int, query: [Float]) {
+    let cacheCount = max(4, cacheBytes / (dimension * 2))
+    let halves = (0..<(cacheCount * dimension)).map { _ in
+      UInt16(truncatingIfNeeded: random.next()) & 0x3BFF  // finite, magnitude < 1
+    }
+    let largeCount = large.count * 2 / dimension
+    let out = UnsafeMutablePointer<Float>.allocate(capacity: max(cacheCount, largeCount))
+    defer { out.deallocate() }
+    let largeHalves = UnsafeRawPointer(large.baseAddress!).assumingMemoryBound(to: UInt16.self)
+    let seconds = query.withUnsafeBufferPointer { q in
+      halves.withUnsafeBufferPointer { h in
+        timeInterleaved([
+          {
+            DistanceMetric.l2.distances(
+              from: q.baseAddress!, toHalfPrecision: h.baseAddress!, count: cacheCount,
+              dimension: dimension, into: out)
+          },
+          {
+            DistanceMetric.l2.distances(
+              from: q.baseAddress!, toHalfPrecision: largeHalves, count: largeCount,
+              dimension: dimension, into: out)
+          },
+        ])
+      }
+    }
+    record("one_to_many_l2_f16", "in_l2", dimension, cacheCount, seconds[0],
+           bytes: cacheCount * dimension * 2)
+    record("one_to_many_l2_f16", placement(largeBytes), dimension, largeCount, seconds[1],
+           bytes: largeCount * dimension * 2)
   }
 
   /// Many-to-many: 1024 queries × 1024 points (k-means assignment shape).
