@@ -7,10 +7,11 @@ import Testing
 /// a path is forced; every path computes the same results within tolerance, so they still pass.)
 @Suite(.serialized)
 struct KernelPathTests {
-  /// Runs `body` with every kernel forced onto `isa`, then restores the detected path.
+  /// Runs `body` with every kernel forced onto `isa`, then restores the path that was active.
   func withPath(_ isa: KernelISA, _ body: () throws -> Void) rethrows {
+    let previous = KernelISA.active
     #expect(KernelISA.force(isa), "this CPU lists \(isa) as supported but refused it")
-    defer { KernelISA.force(KernelISA.detected) }
+    defer { KernelISA.force(previous) }
     #expect(KernelISA.active == isa)
     try body()
   }
