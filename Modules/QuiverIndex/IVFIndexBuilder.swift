@@ -15,7 +15,7 @@ public struct IVFIndexBuilder: Sendable {
 
   /// PQ codebooks train on at most this many rows per codebook entry (256 → 65,536 rows for
   /// 8-bit codes).
-  package static let pqTrainingRowsPerCentroid = 256
+  package static let pqTrainingRowsPerCentroid = 64
 
   /// Creates a builder; `threads` defaults to the active processor count.
   public init(parameters: IVFIndexParameters, threads: Int? = nil) {

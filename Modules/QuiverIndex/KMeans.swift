@@ -29,6 +29,8 @@ package enum KMeans {
   static let seedingBudget = 1_000_000_000.0
   /// Training stops when the mean distance improves by less than this fraction.
   static let tolerance = 1e-4
+  /// Up to this many dimensions, L2 assignment uses `SmallCodebookSearch`.
+  static let smallDimension = 32
 
   /// Trains `k` centroids on `count` vectors.
   ///
@@ -91,6 +93,21 @@ package enum KMeans {
     let blockMetric: DistanceMetric = metric == .dot ? .dot : .l2
     let blocks = (count + rowsPerBlock - 1) / rowsPerBlock
     let workers = max(1, min(threads, blocks))
+    if blockMetric == .l2 && dimension <= smallDimension {
+      // PQ sub-spaces: the transposed small-codebook search is several times faster.
+      let search = SmallCodebookSearch(entries: centroids, count: k, dimension: dimension)
+      Parallel.forEachWorker(workers) { worker in
+        var block = worker
+        while block < blocks {
+          let start = block * rowsPerBlock
+          search.nearest(
+            points: vectors + start * dimension, rows: min(rowsPerBlock, count - start),
+            stride: dimension, indices: assignments + start, distances: distances + start)
+          block += workers
+        }
+      }
+      return
+    }
     Parallel.forEachWorker(workers) { worker in
       let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * k)
       defer { scratch.deallocate() }

@@ -88,40 +88,27 @@ package struct ProductQuantizer: Sendable, Hashable {
   ) {
     let subDimension = self.subDimension
     let centroidCount = self.centroidCount
-    let block = 64
-    let subVectors = UnsafeMutablePointer<Float>.allocate(capacity: block * subDimension)
-    let distances = UnsafeMutablePointer<Float>.allocate(capacity: block * centroidCount)
-    defer {
-      subVectors.deallocate()
-      distances.deallocate()
-    }
     codes.initialize(repeating: 0, count: count * codeSize)
+    guard count > 0 else { return }
+    let nearest = UnsafeMutablePointer<Int32>.allocate(capacity: count)
+    defer { nearest.deallocate() }
     codebooks.withUnsafeBufferPointer { books in
-      var start = 0
-      while start < count {
-        let rows = min(block, count - start)
-        for subSpace in 0..<subVectorCount {
-          for row in 0..<rows {
-            let source = vectors + (start + row) * dimension + subSpace * subDimension
-            for i in 0..<subDimension { subVectors[row * subDimension + i] = source[i] }
-          }
-          DistanceMetric.l2.distanceBlock(
-            queries: subVectors, queryCount: rows,
-            points: books.baseAddress! + subSpace * centroidCount * subDimension,
-            pointCount: centroidCount, dimension: subDimension, into: distances)
-          for row in 0..<rows {
-            let line = distances + row * centroidCount
-            var best = 0
-            for j in 1..<centroidCount where line[j] < line[best] { best = j }
-            let code = codes + (start + row) * codeSize
-            if bits == 8 {
-              code[subSpace] = UInt8(best)
-            } else {
-              code[subSpace / 2] |= UInt8(best) << (subSpace % 2 == 0 ? 0 : 4)
-            }
+      for subSpace in 0..<subVectorCount {
+        let search = SmallCodebookSearch(
+          entries: books.baseAddress! + subSpace * centroidCount * subDimension,
+          count: centroidCount, dimension: subDimension)
+        search.nearest(
+          points: vectors + subSpace * subDimension, rows: count, stride: dimension,
+          indices: nearest, distances: nil)
+        for row in 0..<count {
+          let code = codes + row * codeSize
+          let best = UInt8(nearest[row])
+          if bits == 8 {
+            code[subSpace] = best
+          } else {
+            code[subSpace / 2] |= best << (subSpace % 2 == 0 ? 0 : 4)
           }
         }
-        start += rows
       }
     }
   }

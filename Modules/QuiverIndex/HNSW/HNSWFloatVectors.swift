@@ -9,8 +9,12 @@ final class HNSWFloatVectors: @unchecked Sendable {
   let metric: DistanceMetric
   let values: UnsafeMutablePointer<Float>
 
-  /// Copies `count × dimension` floats (normalising rows for cosine).
-  init(copying source: UnsafeBufferPointer<Float>, dimension: Int, metric: DistanceMetric) {
+  /// Copies `count × dimension` floats (normalising rows for cosine unless `normalized`
+  /// says they already are, as when read back from a file).
+  init(
+    copying source: UnsafeBufferPointer<Float>, dimension: Int, metric: DistanceMetric,
+    normalized: Bool = false
+  ) {
     precondition(dimension > 0 && source.count % dimension == 0, "not a whole number of rows")
     self.count = source.count / dimension
     self.dimension = dimension
@@ -21,7 +25,7 @@ final class HNSWFloatVectors: @unchecked Sendable {
     if !source.isEmpty {
       values.initialize(from: source.baseAddress!, count: source.count)
     }
-    if metric == .cosine && count > 0 {
+    if metric == .cosine && count > 0 && !normalized {
       VectorNormalization.normalizeRows(values, count: count, dimension: dimension)
     }
   }

@@ -33,9 +33,13 @@ extension HNSWGraph {
         (raw.baseAddress! + offset).copyMemory(from: storage.levels, byteCount: storage.nodeCount)
       }
       offset += levelBytes
-      HNSWGraph.storeWords(storage.layer0, count: layer0Words, into: raw, at: offset)
+      HNSWGraph.storeLists(
+        storage.layer0, slots: storage.nodeCount, stride: storage.layer0Stride, into: raw,
+        at: offset)
       offset += 4 * layer0Words
-      HNSWGraph.storeWords(storage.upper, count: upperWords, into: raw, at: offset)
+      HNSWGraph.storeLists(
+        storage.upper, slots: storage.upperSlotCount, stride: storage.upperStride, into: raw,
+        at: offset)
       offset += 4 * upperWords
       let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<offset]))
       raw.storeBytes(of: crc.littleEndian, toByteOffset: offset, as: UInt32.self)
@@ -43,12 +47,21 @@ extension HNSWGraph {
     return bytes
   }
 
-  private static func storeWords(
-    _ words: UnsafePointer<UInt32>, count: Int, into raw: UnsafeMutableRawBufferPointer,
-    at offset: Int
+  /// Stores `slots` lists of `stride` words; the words past each list's count are written as
+  /// zeros (in memory they may hold ids dropped by a re-selection), so that equal graphs have
+  /// equal bytes.
+  private static func storeLists(
+    _ words: UnsafePointer<UInt32>, slots: Int, stride: Int,
+    into raw: UnsafeMutableRawBufferPointer, at offset: Int
   ) {
-    for index in 0..<count {
-      raw.storeBytes(of: words[index].littleEndian, toByteOffset: offset + 4 * index, as: UInt32.self)
+    for slot in 0..<slots {
+      let list = words + slot * stride
+      let count = Int(list[0])
+      for index in 0...count {
+        raw.storeBytes(
+          of: list[index].littleEndian, toByteOffset: offset + 4 * (slot * stride + index),
+          as: UInt32.self)
+      }
     }
   }
 

@@ -17,6 +17,7 @@ public final class HNSWIndex: Sendable {
   public let graph: HNSWGraph
   let vectors: HNSWFloatVectors
   let rows: HNSWRowMap
+  let scratchPool: HNSWScratchPool
 
   /// When a filter allows at most this fraction of the rows, a search scans the allowed rows
   /// exactly instead of walking the graph (measured: Docs/Benchmarks.md, "Filtered search").
@@ -32,6 +33,7 @@ public final class HNSWIndex: Sendable {
     self.graph = graph
     self.vectors = vectors
     self.rows = rows
+    scratchPool = HNSWScratchPool(nodeCount: vectors.count)
   }
 
   /// The number of indexed rows.
@@ -108,7 +110,8 @@ public final class HNSWIndex: Sendable {
   /// - Parameters:
   ///   - ef: the layer-0 candidate list width (default `defaultEf(k:)`); larger is slower and
   ///     more accurate.
-  ///   - scratch: working memory from `makeScratch()` to reuse across queries on one thread.
+  ///   - scratch: working memory from `makeScratch()` to reuse across queries on one thread
+  ///     (without one, a scratch is borrowed from the index's pool).
   /// - Throws: `IndexError.dimensionMismatch` for a query of the wrong dimension,
   ///   `.invalidArgument` for `k` < 1 or `ef` < 1.
   public func search(
@@ -134,7 +137,20 @@ public final class HNSWIndex: Sendable {
       if let filter, Double(filter.allowedCount) <= HNSWIndex.exactScanFraction * Double(count) {
         return exactScan(query: queryPointer, k: k, filter: filter)
       }
-      let scratch = scratch ?? makeScratch()
+      guard let scratch else {
+        return scratchPool.withScratch { pooled in
+          search(prepared: queryPointer, k: k, width: width, filter: filter, scratch: pooled)
+        }
+      }
+      return search(prepared: queryPointer, k: k, width: width, filter: filter, scratch: scratch)
+    }
+  }
+
+  /// The walk over the graph for a prepared (normalised for cosine) query.
+  func search<Filter: HNSWRowFilter>(
+    prepared queryPointer: UnsafePointer<Float>, k: Int, width: Int, filter: Filter?,
+    scratch: HNSWSearchScratch
+  ) -> [Neighbor] {
       let found: [Neighbor]
       switch (vectors.usesInnerProduct, filter) {
       case (false, nil):
@@ -167,7 +183,6 @@ public final class HNSWIndex: Sendable {
         }
       }
       return found.map { Neighbor(id: rows.rowIds[Int($0.id)], distance: reported($0.distance)) }
-    }
   }
 
   /// Exact distances to every allowed row of this index.

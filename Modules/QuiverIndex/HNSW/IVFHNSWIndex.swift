@@ -31,6 +31,7 @@ public final class IVFHNSWIndex: Sendable {
   let centroids: [Float]
   let quantizer: IVFHNSWQuantizer
   let partitions: HNSWPartitionCache
+  let scratchPool = HNSWScratchPool(nodeCount: 0)
 
   init(
     parameters: IVFHNSWParameters, dimension: Int, rowCount: Int, centroids: [Float],
@@ -113,7 +114,11 @@ public final class IVFHNSWIndex: Sendable {
     let scan =
       filter.map { Double($0.allowedCount) <= HNSWIndex.exactScanFraction * Double(rowCount) }
       ?? false
-    let scratch = scratch ?? makeScratch()
+    guard let scratch else {
+      return try scratchPool.withScratch { (pooled) throws(IndexError) in
+        try search(query, k: k, nprobes: nprobes, ef: ef, filter: filter, scratch: pooled)
+      }
+    }
     var top = TopK(k: k)
     let ranked = rankPartitions(prepared, probes: probes)
     var work = [Float](repeating: 0, count: dimension)

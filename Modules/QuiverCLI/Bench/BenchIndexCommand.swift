@@ -1,0 +1,431 @@
+import ArgumentParser
+import Foundation
+import Quiver
+import QuiverIndex
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `quiver bench index`: builds an index in memory from `.fvecs` files and measures recall@10,
+/// QPS and latency per sweep setting, plus build time, index bytes and peak memory
+/// (Docs/Benchmarks.md, "Indexes").
+struct BenchIndexCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "index",
+    abstract: "Benchmark an ANN index on .fvecs/.ivecs files (recall@10, QPS, latency, build).")
+
+  @Option(help: "Base vectors (.fvecs); row i gets row id i.")
+  var base: String
+
+  @Option(help: "Query vectors (.fvecs).")
+  var queries: String
+
+  @Option(name: .customLong("ground-truth"), help: "Exact neighbours per query (.ivecs).")
+  var groundTruth: String
+
+  @Option(help: "Index type: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ.")
+  var type: String = "IVF_PQ"
+
+  @Option(help: "Metric: l2, cosine or dot.")
+  var metric: String = "l2"
+
+  @Option(name: .customLong("num-partitions"), help: "IVF partitions (default: from the rows).")
+  var numPartitions: Int?
+
+  @Option(name: .customLong("num-sub-vectors"), help: "PQ sub-vectors (default: from the dimension).")
+  var numSubVectors: Int?
+
+  @Option(name: .customLong("num-bits"), help: "PQ bits per code: 4 or 8.")
+  var numBits: Int = 8
+
+  @Option(help: "HNSW links per node (HNSW types).")
+  var m: Int?
+
+  @Option(name: .customLong("ef-construction"), help: "HNSW build beam (HNSW types).")
+  var efConstruction: Int?
+
+  @Option(name: .customLong("sample-rate"), help: "k-means trains on sample-rate × partitions rows.")
+  var sampleRate: Int = 256
+
+  @Option(name: .customLong("max-iterations"), help: "Most k-means iterations.")
+  var maxIterations: Int = 50
+
+  @Option(help: "Training seed.")
+  var seed: UInt64 = 42
+
+  @Option(help: "Partitions probed per query.")
+  var nprobes: Int = 20
+
+  @Option(help: "HNSW search beam (HNSW types).")
+  var ef: Int?
+
+  @Option(name: .customLong("refine-factor"), help: "Re-rank k × F candidates exactly (0: off).")
+  var refineFactor: Int = 0
+
+  @Option(help: "A sweep: nprobes=5,10,20 | ef=16,32 | refine-factor=0,5,10.")
+  var sweep: String?
+
+  @Option(help: "Search threads (1: single-query latency; more: queries spread over threads).")
+  var threads: Int = 1
+
+  @Option(name: .customLong("build-threads"), help: "Build threads (default: all cores).")
+  var buildThreads: Int?
+
+  @Option(help: "Use only the first N queries.")
+  var limitQueries: Int?
+
+  @Flag(help: "Print a JSON array, one object per sweep setting.")
+  var json = false
+
+  func validate() throws {
+    guard IndexType(rawValue: type) != nil else {
+      throw ValidationError("unknown --type \(type); use IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ or IVF_HNSW_PQ")
+    }
+    guard DistanceMetric(rawValue: metric) != nil else {
+      throw ValidationError("unknown --metric \(metric); use l2, cosine or dot")
+    }
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    if let sweep { _ = try BenchSweep(parsing: sweep) }
+  }
+
+  func run() throws {
+    let indexType = IndexType(rawValue: type)!
+    let distanceMetric = DistanceMetric(rawValue: metric)!
+    let baseMatrix = try BenchVectorFile.readFloats(base)
+    var queryMatrix = try BenchVectorFile.readFloats(queries)
+    let truth = try BenchVectorFile.readIntegers(groundTruth)
+    if let limitQueries { queryMatrix = queryMatrix.prefix(limitQueries) }
+    guard queryMatrix.dimension == baseMatrix.dimension else {
+      throw ValidationError("queries have \(queryMatrix.dimension) dimensions, base \(baseMatrix.dimension)")
+    }
+    guard truth.count >= queryMatrix.count, truth.dimension >= 10 else {
+      throw ValidationError("ground truth has \(truth.count) rows of \(truth.dimension); need \(queryMatrix.count) of ≥ 10")
+    }
+    let sweep = try sweep.map(BenchSweep.init(parsing:))
+
+    PeakMemory.reset()
+    let buildStart = DispatchTime.now().uptimeNanoseconds
+    let index = try makeIndex(indexType, distanceMetric, baseMatrix)
+    let buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1e9
+    let peakMemory = PeakMemory.bytes()
+    diagnostics(
+      "built \(indexType.rawValue) \(distanceMetric.rawValue) over \(baseMatrix.count) × \(baseMatrix.dimension) in "
+        + String(format: "%.2f s", buildSeconds) + "; \(index.describe)")
+
+    var settings: [(nprobes: Int, ef: Int?, refineFactor: Int)] = []
+    switch sweep {
+    case .none: settings = [(nprobes, ef, refineFactor)]
+    case .nprobes(let values): settings = values.map { ($0, ef, refineFactor) }
+    case .ef(let values): settings = values.map { (nprobes, $0, refineFactor) }
+    case .refineFactor(let values): settings = values.map { (nprobes, ef, $0) }
+    }
+
+    var reports: [BenchReport] = []
+    for setting in settings {
+      let measured = try measure(
+        index, baseMatrix, queryMatrix, truth, metric: distanceMetric, nprobes: setting.nprobes,
+        ef: setting.ef, refineFactor: setting.refineFactor)
+      let report = BenchReport(
+        type: indexType.rawValue, metric: distanceMetric.rawValue, nprobes: setting.nprobes,
+        ef: setting.ef, refine_factor: setting.refineFactor, recall_at_10: measured.recall,
+        qps: measured.qps, p50_ms: measured.p50, p99_ms: measured.p99,
+        build_seconds: buildSeconds, index_bytes: index.byteCount,
+        peak_memory_bytes: peakMemory, threads: threads, rows: baseMatrix.count,
+        queries: queryMatrix.count, kernel_isa: KernelISA.active.rawValue)
+      reports.append(report)
+      if !json {
+        print(
+          String(
+            format: "%@ %@ nprobes=%d ef=%@ refine=%d  recall@10=%.4f  qps=%.0f  p50=%.3f ms  p99=%.3f ms  build=%.2f s  index=%.1f MB  peak=%.1f MB",
+            report.type, report.metric, report.nprobes, report.ef.map(String.init) ?? "-",
+            report.refine_factor, report.recall_at_10, report.qps, report.p50_ms, report.p99_ms,
+            report.build_seconds, Double(report.index_bytes) / 1e6,
+            Double(report.peak_memory_bytes) / 1e6))
+      }
+    }
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+    }
+  }
+
+  private func makeIndex(
+    _ indexType: IndexType, _ distanceMetric: DistanceMetric, _ base: BenchMatrix<Float>
+  ) throws -> any BenchableIndex {
+    let rowIds = (0..<UInt64(base.count)).map { $0 }
+    switch indexType {
+    case .ivfFlat, .ivfPQ, .ivfSQ:
+      let parameters = IVFIndexParameters(
+        type: indexType, metric: distanceMetric, numPartitions: numPartitions,
+        numSubVectors: numSubVectors, numBits: numBits, sampleRate: sampleRate,
+        maxIterations: maxIterations, seed: seed)
+      return try IVFIndexBuilder(parameters: parameters, threads: buildThreads).build(
+        vectors: base.values, rowIds: rowIds, dimension: base.dimension)
+    case .hnsw, .ivfHNSWSQ, .ivfHNSWPQ:
+      return try makeHNSWIndex(indexType, distanceMetric, base)
+    }
+  }
+
+  private func measure(
+    _ index: any BenchableIndex, _ base: BenchMatrix<Float>, _ queries: BenchMatrix<Float>,
+    _ truth: BenchMatrix<Int32>, metric: DistanceMetric, nprobes: Int, ef: Int?,
+    refineFactor: Int
+  ) throws -> (recall: Double, qps: Double, p50: Double, p99: Double) {
+    let k = 10
+    let candidates = refineFactor > 0 ? k * refineFactor : k
+    let count = queries.count
+    let dimension = base.dimension
+    var found = [[UInt64]](repeating: [], count: count)
+    var latencies = [Double](repeating: 0, count: count)
+    var failure: Error?
+    // Warm-up: the first 50 queries once, untimed.
+    for q in 0..<min(50, count) {
+      _ = try index.benchSearch(queries.row(q), k: candidates, nprobes: nprobes, ef: ef)
+    }
+    let workers = max(1, min(threads, count))
+    let start = DispatchTime.now().uptimeNanoseconds
+    base.values.withUnsafeBufferPointer { baseBuffer in
+      found.withUnsafeMutableBufferPointer { foundBuffer in
+        latencies.withUnsafeMutableBufferPointer { latencyBuffer in
+          let foundOut = foundBuffer
+          let latencyOut = latencyBuffer
+          let work = { (worker: Int) in
+            var q = worker
+            while q < count {
+              let queryStart = DispatchTime.now().uptimeNanoseconds
+              do {
+                let query = queries.row(q)
+                var result = try index.benchSearch(
+                  query, k: candidates, nprobes: nprobes, ef: ef)
+                if refineFactor > 0 {
+                  var top = TopK(k: k)
+                  query.withUnsafeBufferPointer { qb in
+                    for neighbor in result {
+                      let row = baseBuffer.baseAddress! + Int(neighbor.id) * dimension
+                      top.insert(
+                        id: neighbor.id,
+                        distance: metric.distance(qb.baseAddress!, row, dimension: dimension))
+                    }
+                  }
+                  result = top.sorted()
+                }
+                foundOut[q] = result.prefix(k).map(\.id)
+              } catch {
+                failure = error
+              }
+              latencyOut[q] =
+                Double(DispatchTime.now().uptimeNanoseconds - queryStart) / 1e6
+              q += workers
+            }
+          }
+          if workers == 1 {
+            work(0)
+          } else {
+            withoutActuallyEscaping(work) { escapable in
+              let box = BenchUnchecked(escapable)
+              DispatchQueue.concurrentPerform(iterations: workers) { box.value($0) }
+            }
+          }
+        }
+      }
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    if let failure { throw failure }
+    var hits = 0
+    for q in 0..<count {
+      let exact = Set(truth.row(q).prefix(k).map { UInt64($0) })
+      hits += found[q].filter { exact.contains($0) }.count
+    }
+    let sorted = latencies.sorted()
+    func percentile(_ p: Double) -> Double {
+      sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+    return (Double(hits) / Double(count * k), Double(count) / seconds, percentile(0.5), percentile(0.99))
+  }
+}
+
+/// One line of `--json` output.
+struct BenchReport: Codable {
+  var type: String
+  var metric: String
+  var nprobes: Int
+  var ef: Int?
+  var refine_factor: Int
+  var recall_at_10: Double
+  var qps: Double
+  var p50_ms: Double
+  var p99_ms: Double
+  var build_seconds: Double
+  var index_bytes: Int
+  var peak_memory_bytes: Int
+  var threads: Int
+  var rows: Int
+  var queries: Int
+  var kernel_isa: String
+
+  func encode(to encoder: Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(type, forKey: .type)
+    try container.encode(metric, forKey: .metric)
+    try container.encode(nprobes, forKey: .nprobes)
+    try container.encode(ef, forKey: .ef)  // null when the type has no ef
+    try container.encode(refine_factor, forKey: .refine_factor)
+    try container.encode(recall_at_10, forKey: .recall_at_10)
+    try container.encode(qps, forKey: .qps)
+    try container.encode(p50_ms, forKey: .p50_ms)
+    try container.encode(p99_ms, forKey: .p99_ms)
+    try container.encode(build_seconds, forKey: .build_seconds)
+    try container.encode(index_bytes, forKey: .index_bytes)
+    try container.encode(peak_memory_bytes, forKey: .peak_memory_bytes)
+    try container.encode(threads, forKey: .threads)
+    try container.encode(rows, forKey: .rows)
+    try container.encode(queries, forKey: .queries)
+    try container.encode(kernel_isa, forKey: .kernel_isa)
+  }
+}
+
+/// A `--sweep` value.
+enum BenchSweep {
+  case nprobes([Int])
+  case ef([Int])
+  case refineFactor([Int])
+
+  init(parsing text: String) throws {
+    let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { throw ValidationError("--sweep \(text): expected NAME=V1,V2,...") }
+    let values = parts[1].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.count == parts[1].split(separator: ",").count else {
+      throw ValidationError("--sweep \(text): values must be integers")
+    }
+    switch parts[0] {
+    case "nprobes": self = .nprobes(values)
+    case "ef": self = .ef(values)
+    case "refine-factor", "refine_factor": self = .refineFactor(values)
+    default: throw ValidationError("--sweep \(parts[0]): use nprobes, ef or refine-factor")
+    }
+  }
+}
+
+/// What the benchmark needs of an index; HNSW types add a conformance (issue 6).
+protocol BenchableIndex: Sendable {
+  /// The `k` nearest candidates with approximate distances.
+  func benchSearch(_ query: [Float], k: Int, nprobes: Int, ef: Int?) throws -> [Neighbor]
+  /// Bytes the index holds in memory.
+  var byteCount: Int { get }
+  /// A one-line description for stderr.
+  var describe: String { get }
+}
+
+extension IVFIndex: BenchableIndex {
+  func benchSearch(_ query: [Float], k: Int, nprobes: Int, ef: Int?) throws -> [Neighbor] {
+    try search(query, k: k, nprobes: nprobes)
+  }
+
+  var describe: String {
+    let sizes = statistics.partitionSizes
+    return "\(partitionCount) partitions (rows min \(sizes.min() ?? 0), max \(sizes.max() ?? 0)), "
+      + "sub-vectors \(parameters.numSubVectors.map(String.init) ?? "-"), bits \(parameters.numBits), "
+      + "k-means \(statistics.ivfIterations) iterations on \(statistics.ivfTrainingRows) rows, "
+      + "kernels \(KernelISA.active.rawValue)"
+  }
+}
+
+/// A matrix from an `.fvecs` / `.ivecs` file.
+struct BenchMatrix<Element: Sendable>: Sendable {
+  var dimension: Int
+  var count: Int
+  var values: [Element]
+
+  func row(_ index: Int) -> [Element] {
+    Array(values[(index * dimension)..<((index + 1) * dimension)])
+  }
+
+  func prefix(_ rows: Int) -> BenchMatrix {
+    let kept = min(rows, count)
+    return BenchMatrix(dimension: dimension, count: kept, values: Array(values[0..<(kept * dimension)]))
+  }
+}
+
+/// Reads `.fvecs` / `.ivecs` (per row: int32 dimension, then the values, little-endian).
+enum BenchVectorFile {
+  static func readFloats(_ path: String) throws -> BenchMatrix<Float> {
+    let (dimension, count, words) = try readWords(path)
+    return BenchMatrix(dimension: dimension, count: count, values: words.map { Float(bitPattern: $0) })
+  }
+
+  static func readIntegers(_ path: String) throws -> BenchMatrix<Int32> {
+    let (dimension, count, words) = try readWords(path)
+    return BenchMatrix(dimension: dimension, count: count, values: words.map { Int32(bitPattern: $0) })
+  }
+
+  private static func readWords(_ path: String) throws -> (Int, Int, [UInt32]) {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+    return try data.withUnsafeBytes { raw -> (Int, Int, [UInt32]) in
+      guard raw.count >= 4 else { throw ValidationError("\(path): too short for a vector file") }
+      let dimension = Int(Int32(littleEndian: raw.loadUnaligned(as: Int32.self)))
+      let rowBytes = 4 * (dimension + 1)
+      guard dimension > 0, raw.count % rowBytes == 0 else {
+        throw ValidationError("\(path): not a whole number of \(dimension)-dimension rows")
+      }
+      let count = raw.count / rowBytes
+      var words = [UInt32](repeating: 0, count: count * dimension)
+      try words.withUnsafeMutableBytes { out in
+        for row in 0..<count {
+          let header = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: row * rowBytes, as: Int32.self))
+          guard header == dimension else {
+            throw ValidationError("\(path): row \(row) has dimension \(header), not \(dimension)")
+          }
+          out.baseAddress!.advanced(by: row * dimension * 4).copyMemory(
+            from: raw.baseAddress!.advanced(by: row * rowBytes + 4), byteCount: dimension * 4)
+        }
+      }
+      return (dimension, count, words.map { UInt32(littleEndian: $0) })
+    }
+  }
+}
+
+/// The process's peak resident memory (`VmHWM` on Linux, `ru_maxrss` elsewhere).
+enum PeakMemory {
+  /// Resets the Linux high-water mark (writes 5 to /proc/self/clear_refs), so the next reading
+  /// covers what follows.
+  static func reset() {
+    #if os(Linux)
+      if let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
+        handle.write(Data("5".utf8))
+        try? handle.close()
+      }
+    #endif
+  }
+
+  static func bytes() -> Int {
+    #if os(Linux)
+      if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+          let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+          return kilobytes * 1024
+        }
+      }
+      return 0
+    #else
+      var usage = rusage()
+      getrusage(RUSAGE_SELF, &usage)
+      return Int(usage.ru_maxrss)
+    #endif
+  }
+}
+
+/// Carries the measurement closure into `concurrentPerform`. `@unchecked Sendable`: workers
+/// write disjoint query slots; `failure` is only ever set to some error (a benign race that
+/// still reports a failure).
+private struct BenchUnchecked<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+}
+
+private func diagnostics(_ message: String) {
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Side-by-side anchors for `quiver bench index` (IVF types), in the same session.
+
+Each configuration runs in a fresh child process so that its peak memory (ru_maxrss, which
+includes the loaded base vectors, like Quiver's figure) belongs to it alone. Prints one JSON
+object per line with the keys of `quiver bench index --json`.
+
+  /work/anchors-venv/bin/python scripts/bench/ivf_anchor.py faiss-ivfpq \
+      --data /work/shared/datasets/pkgdesc-minilm --nlist 316 --m 48 --refine 10 \
+      --nprobes 10,20,40,80
+  /work/anchors-venv/bin/python scripts/bench/ivf_anchor.py lance-build \
+      --data /work/shared/datasets/pkgdesc-minilm [--nlist 316 --m 48]
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+K = 10
+
+
+def read_vecs(path, dtype):
+    raw = np.fromfile(path, dtype=np.int32)
+    dim = int(raw[0])
+    return raw.reshape(-1, dim + 1)[:, 1:].copy().view(dtype)
+
+
+def load(data, metric):
+    X = read_vecs(os.path.join(data, "base.fvecs"), np.float32)
+    Q = read_vecs(os.path.join(data, "query.fvecs"), np.float32)
+    gt = read_vecs(os.path.join(data, f"groundtruth_{metric}.ivecs"), np.int32)
+    return np.ascontiguousarray(X), np.ascontiguousarray(Q), gt
+
+
+def peak_bytes():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def faiss_ivfpq(args):
+    import faiss
+    X, Q, gt = load(args.data, "l2")
+    n, d = X.shape
+    faiss.omp_set_num_threads(os.cpu_count())
+    t = time.perf_counter()
+    quantizer = faiss.IndexFlatL2(d)
+    ivf = faiss.IndexIVFPQ(quantizer, d, args.nlist, args.m, args.bits)
+    ivf.train(X)
+    ivf.add(X)
+    build = time.perf_counter() - t
+    peak = peak_bytes()
+    size = int(faiss.serialize_index(ivf).size)
+    index = ivf
+    if args.refine:
+        index = faiss.IndexRefineFlat(ivf, faiss.swig_ptr(X))
+        index.k_factor = args.refine
+    faiss.omp_set_num_threads(1)
+    for nprobe in [int(v) for v in args.nprobes.split(",")]:
+        ivf.nprobe = nprobe
+        for q in Q[:50]:
+            index.search(q[None, :], K)
+        lat = np.empty(len(Q))
+        found = np.empty((len(Q), K), dtype=np.int64)
+        t0 = time.perf_counter()
+        for i, q in enumerate(Q):
+            s = time.perf_counter()
+            found[i] = index.search(q[None, :], K)[1][0]
+            lat[i] = (time.perf_counter() - s) * 1000
+        total = time.perf_counter() - t0
+        recall = np.mean([len(set(found[i]) & set(gt[i, :K])) / K for i in range(len(Q))])
+        print(json.dumps({
+            "library": f"faiss {faiss.__version__}",
+            "type": "IndexIVFPQ" + ("+IndexRefineFlat" if args.refine else ""),
+            "metric": "l2", "nprobes": nprobe, "ef": None, "refine_factor": args.refine,
+            "num_partitions": args.nlist, "num_sub_vectors": args.m, "num_bits": args.bits,
+            "recall_at_10": float(recall), "qps": len(Q) / total,
+            "p50_ms": float(np.percentile(lat, 50)), "p99_ms": float(np.percentile(lat, 99)),
+            "build_seconds": build, "index_bytes": size, "peak_memory_bytes": peak,
+            "threads": 1}), flush=True)
+
+
+def lance_build(args):
+    import lancedb
+    import pyarrow as pa
+    from lancedb.index import IvfPq
+    X, _, _ = load(args.data, "l2")
+    n, d = X.shape
+    root = tempfile.mkdtemp(prefix="lance-ivf-anchor-")
+    try:
+        db = lancedb.connect(os.path.join(root, "db"))
+        tbl = db.create_table("t", pa.table({
+            "id": pa.array(np.arange(n, dtype=np.int64)),
+            "vector": pa.FixedSizeListArray.from_arrays(pa.array(X.reshape(-1)), d)}))
+        del X
+        before_peak = peak_bytes()
+        kwargs = {"distance_type": "l2"}
+        if args.nlist:
+            kwargs["num_partitions"] = args.nlist
+        if args.m:
+            kwargs["num_sub_vectors"] = args.m
+        t = time.perf_counter()
+        tbl.create_index("vector", config=IvfPq(**kwargs), replace=True)
+        build = time.perf_counter() - t
+        idx_dir = os.path.join(root, "db", "t.lance", "_indices")
+        size = sum(os.path.getsize(os.path.join(p, f)) for p, _, fs in os.walk(idx_dir) for f in fs)
+        print(json.dumps({
+            "library": f"lancedb {lancedb.__version__}", "type": "IVF_PQ create_index",
+            "metric": "l2", "num_partitions": args.nlist or "default",
+            "num_sub_vectors": args.m or "default", "build_seconds": build,
+            "index_bytes": size, "peak_memory_bytes": peak_bytes(),
+            "peak_before_build_bytes": before_peak}), flush=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["faiss-ivfpq", "lance-build"])
+    parser.add_argument("--data", default="/work/shared/datasets/pkgdesc-minilm")
+    parser.add_argument("--nlist", type=int, default=None)
+    parser.add_argument("--m", type=int, default=None)
+    parser.add_argument("--bits", type=int, default=8)
+    parser.add_argument("--refine", type=int, default=10)
+    parser.add_argument("--nprobes", default="10,20,40,80")
+    args = parser.parse_args()
+    if args.what == "faiss-ivfpq":
+        args.nlist = args.nlist or 316
+        args.m = args.m or 48
+        faiss_ivfpq(args)
+    else:
+        lance_build(args)
+
+
+if __name__ == "__main__":
+    main()
