@@ -217,7 +217,7 @@ public struct DataFileScanner {
   var nextRow = 0
   var current: [(page: Int, column: Column)?]
   /// Pages decoded ahead (on every core), per projected column.
-  var ahead: [[Int: Result<Column, any Error>]]
+  var ahead: [[Int: PageOutcome]]
 
   init(reader: DataFileReader, schema: Schema, columns: [Int], batchSize: Int) {
     self.reader = reader
@@ -260,7 +260,7 @@ public struct DataFileScanner {
           }
         }
         // A damaged page further ahead throws only when the scan reaches it.
-        current[slot] = (pageIndex, try ahead[slot].removeValue(forKey: pageIndex)!.get())
+        current[slot] = (pageIndex, try ahead[slot].removeValue(forKey: pageIndex)!.column())
       }
       let page = reader.pages[column][pageIndex]
       let decoded = current[slot]!.column
