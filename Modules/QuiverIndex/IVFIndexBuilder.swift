@@ -16,6 +16,10 @@ public struct IVFIndexBuilder: Sendable {
   /// PQ codebooks train on at most this many rows per codebook entry (256 → 65,536 rows for
   /// 8-bit codes).
   package static let pqTrainingRowsPerCentroid = 64
+  /// IVF k-means stops when its mean distance improves by less than this fraction.
+  package static let ivfTolerance = 1e-3
+  /// PQ k-means (per sub-space) stops when its mean distance improves by less than this.
+  package static let pqTolerance = 1e-3
 
   /// Creates a builder; `threads` defaults to the active processor count.
   public init(parameters: IVFIndexParameters, threads: Int? = nil) {
@@ -105,7 +109,8 @@ public struct IVFIndexBuilder: Sendable {
       KMeans.train(
         vectors: trainingCount == count ? work : sample, count: trainingCount,
         dimension: dimension, k: partitions, maxIterations: parameters.maxIterations,
-        metric: parameters.metric, seed: parameters.seed &+ 1, threads: threads)
+        metric: parameters.metric, seed: parameters.seed &+ 1, threads: threads,
+        tolerance: Self.ivfTolerance)
     }
     let centroids = kmeans.centroids
 
@@ -141,7 +146,7 @@ public struct IVFIndexBuilder: Sendable {
         ProductQuantizer.train(
           vectors: buffer, count: quantizerRows, dimension: dimension, subVectorCount: subVectors,
           bits: parameters.numBits, maxIterations: parameters.maxIterations,
-          seed: parameters.seed &+ 2, threads: threads)
+          seed: parameters.seed &+ 2, threads: threads, tolerance: Self.pqTolerance)
       }
       productQuantizer = quantizer
       codes = [UInt8](repeating: 0, count: count * quantizer.codeSize)

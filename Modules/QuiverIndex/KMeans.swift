@@ -27,8 +27,8 @@ package enum KMeans {
   static let rowsPerBlock = 64
   /// Upper bound on the multiply-adds of k-means++ seeding; the seeding sample is cut to fit.
   static let seedingBudget = 1_000_000_000.0
-  /// Training stops when the mean distance improves by less than this fraction.
-  static let tolerance = 1e-4
+  /// By default training stops when the mean distance improves by less than this fraction.
+  package static let tolerance = 1e-4
   /// Up to this many dimensions, L2 assignment uses `SmallCodebookSearch`.
   static let smallDimension = 32
 
@@ -38,7 +38,8 @@ package enum KMeans {
   /// - Complexity: O(iterations × count × k × dimension), split over `threads`.
   package static func train(
     vectors: UnsafeBufferPointer<Float>, count: Int, dimension: Int, k: Int,
-    maxIterations: Int, metric: DistanceMetric, seed: UInt64, threads: Int
+    maxIterations: Int, metric: DistanceMetric, seed: UInt64, threads: Int,
+    tolerance: Double = KMeans.tolerance
   ) -> KMeansResult {
     precondition(k >= 1 && k <= count && dimension > 0, "invalid k-means sizes")
     precondition(vectors.count >= count * dimension, "vector buffer too small")
