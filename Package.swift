@@ -41,6 +41,8 @@ let package = Package(
       dependencies: ["QuiverKernels", "QuiverFormat", "QuiverTable", "QuiverIndex", "QuiverQuery"],
       path: "Modules/Quiver"),
     .executableTarget(
+      name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
+    .executableTarget(
       name: "QuiverCLI",
       dependencies: ["Quiver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       path: "Modules/QuiverCLI"),
@@ -50,6 +52,10 @@ let package = Package(
       name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),
     .testTarget(name: "QuiverFormatTests", dependencies: ["QuiverFormat", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTableTests", dependencies: ["QuiverTable", "QuiverTestSupport"]),
+    // Child process of QuiverTableTests' multi-process commit tests.
+    .executableTarget(
+      name: "QuiverTableWriterTool", dependencies: ["QuiverTable"],
+      path: "Tests/QuiverTableWriterTool"),
     .testTarget(name: "QuiverIndexTests", dependencies: ["QuiverIndex", "QuiverTestSupport"]),
     .testTarget(name: "QuiverQueryTests", dependencies: ["QuiverQuery", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),

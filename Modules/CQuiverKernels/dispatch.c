@@ -23,7 +23,9 @@ static qk_isa detect(void) {
   __builtin_cpu_init();
   // The runtime's feature check also confirms the OS saves the wide register state (XCR0).
   if (__builtin_cpu_supports("avx512f")) return QK_ISA_AVX512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return QK_ISA_AVX2;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+      __builtin_cpu_supports("f16c"))
+    return QK_ISA_AVX2;
   return QK_ISA_SCALAR;
 #elif defined(__aarch64__)
   return QK_ISA_NEON;  // Advanced SIMD is mandatory on arm64.
@@ -126,6 +128,16 @@ void qk_pq8_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_coun
 }
 void qk_pq4_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_count, float *out) {
   kernels()->pq4_scan(lut, codes, n, m_count, out);
+}
+
+void qk_l2sq_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim, float *out) {
+  kernels()->l2sq_f16_batch(q, p, n, dim, out);
+}
+void qk_dot_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim, float *out) {
+  kernels()->dot_f16_batch(q, p, n, dim, out);
+}
+void qk_cosine_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim, float *out) {
+  kernels()->cosine_f16_batch(q, p, n, dim, out);
 }
 
 void qk_pq_lut_f32(const float *q, const float *codebooks, size_t m_count, size_t ksub,

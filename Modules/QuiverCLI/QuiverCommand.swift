@@ -7,6 +7,9 @@ struct QuiverCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "quiver",
     abstract: "Quiver: an embedded vector database on a compressed columnar format.",
-    subcommands: [DemoCommand.self]
+    subcommands: [
+      InspectCommand.self, ConvertCommand.self, IndexCommand.self, SearchCommand.self,
+      BenchCommand.self, DemoCommand.self,
+    ]
   )
 }

@@ -6,6 +6,8 @@ public enum IndexType: String, Sendable, Hashable, CaseIterable, Codable {
   case ivfPQ = "IVF_PQ"
   /// Inverted file over 8-bit scalar-quantized residuals.
   case ivfSQ = "IVF_SQ"
+  /// One HNSW graph over all rows, walked over their float vectors (issue 6).
+  case hnsw = "HNSW"
   /// Inverted file with an HNSW graph per partition over scalar-quantized vectors.
   case ivfHNSWSQ = "IVF_HNSW_SQ"
   /// Inverted file with an HNSW graph per partition over product-quantized vectors.

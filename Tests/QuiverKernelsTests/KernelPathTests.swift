@@ -80,13 +80,13 @@ struct KernelPathTests {
         let a = random.floats(dimension), b = random.floats(dimension)
         let expected = try DistanceMetric.cosine.distance(a, b)
         // Squared norms overflow (1e25² · n) or underflow (1e-25²) in Float.
-        for scale: Float in [1e25, 1e-25, 1e-40] {
+        for scale: Float in [1e25, 1e-25, KernelReference.subnormal] {
           let scaledA = a.map { $0 * scale }, scaledB = b.map { $0 * scale }
           let one = try DistanceMetric.cosine.distance(scaledA, scaledB)
           let many = try DistanceMetric.cosine.distances(from: scaledA, to: scaledB + scaledB)
           let block = try DistanceMetric.cosine.distanceBlock(
             queries: scaledA, points: scaledB, dimension: dimension)
-          let tolerance: Float = scale == 1e-40 ? 2e-2 : 1e-5  // 1e-40 keeps ~3 digits
+          let tolerance: Float = scale == KernelReference.subnormal ? 2e-2 : 1e-5  // subnormal inputs keep ~3 digits
           for got in [one, many[0], many[1], block[0]] {
             #expect(abs(got - expected) <= tolerance, "\(isa) dim \(dimension) scale \(scale)")
           }
@@ -109,30 +109,32 @@ struct KernelPathTests {
   func scalarQuantizedScansMatchReference(isa: KernelISA) throws {
     try withPath(isa) {
       var random = SeededGenerator(seed: 0x5EED_0004)
+      // 7 rows: one group of four and three single rows; 1 row: how HNSW scores one node.
       for dimension in KernelReference.dimensions {
-        let count = 7
-        let qMinusOffset = random.floats(dimension)
-        let scale = random.floats(dimension, in: 0.001...0.02)
-        let codes = random.bytes(count * dimension + 1)
-        // Unaligned codes: start one byte in.
-        let shifted = Array(codes[1...])
-        let l2 = try QuantizedKernels.sq8SquaredL2(
-          queryMinusOffset: qMinusOffset, scale: scale, codes: shifted)
-        let sums = try QuantizedKernels.sq8WeightedSum(weight: qMinusOffset, codes: shifted)
-        var unalignedL2 = [Float](repeating: 0, count: count)
-        codes.withUnsafeBufferPointer { bytes in
-          QuantizedKernels.sq8SquaredL2(
-            queryMinusOffset: qMinusOffset, scale: scale, codes: bytes.baseAddress! + 1,
-            count: count, dimension: dimension, into: &unalignedL2)
-        }
-        for j in 0..<count {
-          let row = shifted[(j * dimension)..<((j + 1) * dimension)]
-          let referenceL2 = KernelReference.sq8SquaredL2(qMinusOffset, scale, row)
-          #expect(KernelReference.agrees(l2[j], referenceL2), "\(isa) sq8 l2 dim \(dimension)")
-          #expect(KernelReference.agrees(unalignedL2[j], referenceL2))
-          #expect(
-            KernelReference.agrees(sums[j], KernelReference.sq8WeightedSum(qMinusOffset, row)),
-            "\(isa) sq8 sum dim \(dimension)")
+        for count in [1, 7] {
+          let qMinusOffset = random.floats(dimension)
+          let scale = random.floats(dimension, in: 0.001...0.02)
+          let codes = random.bytes(count * dimension + 1)
+          // Unaligned codes: start one byte in.
+          let shifted = Array(codes[1...])
+          let l2 = try QuantizedKernels.sq8SquaredL2(
+            queryMinusOffset: qMinusOffset, scale: scale, codes: shifted)
+          let sums = try QuantizedKernels.sq8WeightedSum(weight: qMinusOffset, codes: shifted)
+          var unalignedL2 = [Float](repeating: 0, count: count)
+          codes.withUnsafeBufferPointer { bytes in
+            QuantizedKernels.sq8SquaredL2(
+              queryMinusOffset: qMinusOffset, scale: scale, codes: bytes.baseAddress! + 1,
+              count: count, dimension: dimension, into: &unalignedL2)
+          }
+          for j in 0..<count {
+            let row = shifted[(j * dimension)..<((j + 1) * dimension)]
+            let referenceL2 = KernelReference.sq8SquaredL2(qMinusOffset, scale, row)
+            #expect(KernelReference.agrees(l2[j], referenceL2), "\(isa) sq8 l2 dim \(dimension)")
+            #expect(KernelReference.agrees(unalignedL2[j], referenceL2))
+            #expect(
+              KernelReference.agrees(sums[j], KernelReference.sq8WeightedSum(qMinusOffset, row)),
+              "\(isa) sq8 sum dim \(dimension)")
+          }
         }
       }
     }
@@ -211,17 +213,17 @@ struct KernelPathTests {
       var random = SeededGenerator(seed: 0x5EED_0006)
       for dimension in KernelReference.dimensions {
         let base = random.floats(dimension)
-        for scale: Float in [1, 1e20, 1e-20, 1e-40] {
+        for scale: Float in [1, 1e20, 1e-20, KernelReference.subnormal] {
           let vector = base.map { $0 * scale }
           guard vector.contains(where: { $0 != 0 }) else { continue }
           let unit = VectorNormalization.normalized(vector)
           let norm = unit.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-          let tolerance = scale == 1e-40 ? 1e-2 : 1e-5
+          let tolerance = scale == KernelReference.subnormal ? 1e-2 : 1e-5
           #expect(abs(norm - 1) <= tolerance, "\(isa) dim \(dimension) scale \(scale): ‖x‖ = \(norm)")
           // Same direction: the cosine distance to the original is 0.
           let reference = base.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
           let largest = zip(unit, base).map { abs(Double($0) - Double($1) / reference) }.max()!
-          #expect(largest <= (scale == 1e-40 ? 1e-2 : 1e-5), "\(isa) dim \(dimension) scale \(scale)")
+          #expect(largest <= (scale == KernelReference.subnormal ? 1e-2 : 1e-5), "\(isa) dim \(dimension) scale \(scale)")
         }
       }
       let zero = [Float](repeating: 0, count: 5)
@@ -277,6 +279,79 @@ struct KernelPathTests {
             }
           }
         }
+      }
+    }
+  }
+}
+
+extension KernelPathTests {
+  /// Blocks over 1 MiB with dimension >= 64 take the one-point-at-a-time streaming path of the
+  /// one-to-many scans (dimension 17 stays on the interleaved path: both are covered).
+  @Test(arguments: KernelISA.supported)
+  func streamingScansMatchReference(isa: KernelISA) throws {
+    try withPath(isa) {
+      var random = SeededGenerator(seed: 0x5EED_0007)
+      for dimension in [17, 100] {
+        let count = (1 << 20) / (dimension * 4) + 5
+        let query = random.floats(dimension)
+        let points = random.floats(count * dimension)
+        for metric in DistanceMetric.allCases {
+          let got = try metric.distances(from: query, to: points)
+          try query.withUnsafeBufferPointer { q in
+            try points.withUnsafeBufferPointer { p in
+              for j in stride(from: 0, to: count, by: 1) {
+                let reference = KernelReference.distance(
+                  metric, q.baseAddress!, p.baseAddress! + j * dimension, dimension)
+                try #require(
+                  KernelReference.agrees(got[j], reference),
+                  "\(isa) \(metric) dim \(dimension) row \(j): \(got[j]) vs \(reference.value)")
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+extension KernelPathTests {
+  @Test(arguments: KernelISA.supported)
+  func halfPrecisionScansMatchReference(isa: KernelISA) throws {
+    try withPath(isa) { () throws in
+      var random = SeededGenerator(seed: 0x5EED_0008)
+      for dimension in KernelReference.dimensions {
+        let count = 5
+        let query = random.floats(dimension)
+        // Magnitudes up to 4 (exponent field ≤ 16), subnormal halves included; one zero row.
+        var points = KernelReference.randomHalves(count * dimension + 1, using: &random)
+        for i in 1...dimension { points[i] = i % 2 == 0 ? 0 : 0x8000 }  // row 0: ±0
+        var got = [Float](repeating: .nan, count: count)
+        for metric in DistanceMetric.allCases {
+          points.withUnsafeBufferPointer { p in
+            metric.distances(
+              from: query, toHalfPrecision: p.baseAddress! + 1, count: count,
+              dimension: dimension, into: &got)
+          }
+          #expect(try metric.distances(from: query, toHalfPrecision: Array(points[1...])) == got)
+          for j in 0..<count {
+            let row = (0..<dimension).map {
+              Float(KernelReference.halfToDouble(points[1 + j * dimension + $0]))
+            }
+            let reference = row.withUnsafeBufferPointer {
+              KernelReference.distance(metric, query, $0.baseAddress!, dimension)
+            }
+            #expect(
+              KernelReference.agrees(got[j], reference),
+              "\(isa) \(metric) f16 dim \(dimension) row \(j): \(got[j]) vs \(reference.value)")
+          }
+        }
+      }
+      // Bad shapes throw.
+      #expect(throws: KernelError.self) {
+        try DistanceMetric.l2.distances(from: [1, 2], toHalfPrecision: [1, 2, 3])
+      }
+      #expect(throws: KernelError.self) {
+        try DistanceMetric.l2.distances(from: [], toHalfPrecision: [])
       }
     }
   }

@@ -1,10 +1,14 @@
 import QuiverKernels
+import QuiverTestSupport
 
 /// Double-precision reference implementations of every kernel, and the tolerance a `Float`
 /// kernel is held to.
 enum KernelReference {
   /// The dimensions the issue names: around every SIMD width, odd sizes and real embedding sizes.
   static let dimensions = [1, 2, 3, 7, 8, 15, 16, 17, 31, 100, 128, 384, 768, 1536]
+
+  /// A scale that makes values in [-1, 1] subnormal (about 9e-41).
+  static let subnormal = Float.leastNormalMagnitude / 128
 
   /// The exact value of `metric` between two vectors, and the error a float kernel may make.
   ///
@@ -68,5 +72,29 @@ enum KernelReference {
       magnitude += abs(Double(weight[i]) * Double(code))
     }
     return (sum, 1e-6 * Double(codes.count).squareRoot() * magnitude + 1e-30)
+  }
+}
+
+extension KernelReference {
+  /// The exact value of a half-precision bit pattern (written independently of the kernels).
+  static func halfToDouble(_ bits: UInt16) -> Double {
+    let sign: Double = bits & 0x8000 != 0 ? -1 : 1
+    let exponent = Int((bits >> 10) & 0x1F)
+    let mantissa = Double(bits & 0x3FF)
+    if exponent == 0 { return sign * mantissa * 0x1p-24 }
+    if exponent == 31 { return mantissa == 0 ? sign * .infinity : .nan }
+    let scale = Double(sign: .plus, exponent: exponent - 15, significand: 1)
+    return sign * (1 + mantissa / 1024) * scale
+  }
+
+  /// Random finite halves with magnitudes up to 2^(maxExponent − 14), subnormals included.
+  static func randomHalves(
+    _ count: Int, maxExponent: UInt16 = 16, using random: inout SeededGenerator
+  ) -> [UInt16] {
+    (0..<count).map { _ in
+      let sign = UInt16.random(in: 0...1, using: &random) << 15
+      let exponent = UInt16.random(in: 0...maxExponent, using: &random) << 10
+      return sign | exponent | UInt16.random(in: 0...0x3FF, using: &random)
+    }
   }
 }

@@ -52,6 +52,18 @@ void qk_norm_sq_f32_batch(const float *points, size_t n, size_t dim, float *out)
 /// once: the dot product and the point's norm are accumulated in the same pass.
 void qk_cosine_f32_batch(const float *q, const float *points, size_t n, size_t dim, float *out);
 
+// ---- half-precision points (IEEE binary16 bit patterns), float32 query --------------------
+// One point at a time (a linear stream); halves are widened exactly (F16C / AVX-512F / NEON
+// FCVTL, or bit manipulation in portable C) and accumulated in float.
+/// out[j] = Σ (q[i] - half(points[j·dim + i]))².
+void qk_l2sq_f16_batch(const float *q, const uint16_t *points, size_t n, size_t dim, float *out);
+/// out[j] = Σ q[i]·half(points[j·dim + i]).
+void qk_dot_f16_batch(const float *q, const uint16_t *points, size_t n, size_t dim, float *out);
+/// out[j] = cosine distance between q and half-precision point j, with the conventions of
+/// qk_cosine_distance_f32 (1 for a zero vector, clamped to [0, 2], double-precision fallback).
+void qk_cosine_f16_batch(const float *q, const uint16_t *points, size_t n, size_t dim,
+                         float *out);
+
 // ---- float32, many-to-many block: out is nq×np, row-major ----------------------------------
 /// out[a·np + b] = ‖queries[a] - points[b]‖², computed as Σ (q - p)² (not ‖q‖² + ‖p‖² - 2q·p),
 /// so near neighbours keep full relative accuracy. Register-tiled and blocked for cache.

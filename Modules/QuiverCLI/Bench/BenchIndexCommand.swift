@@ -26,7 +26,7 @@ struct BenchIndexCommand: ParsableCommand {
   @Option(name: .customLong("ground-truth"), help: "Exact neighbours per query (.ivecs).")
   var groundTruth: String
 
-  @Option(help: "Index type: IVF_FLAT, IVF_PQ, IVF_SQ, IVF_HNSW_SQ, IVF_HNSW_PQ.")
+  @Option(help: "Index type: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ.")
   var type: String = "IVF_PQ"
 
   @Option(help: "Metric: l2, cosine or dot.")
@@ -82,7 +82,7 @@ struct BenchIndexCommand: ParsableCommand {
 
   func validate() throws {
     guard IndexType(rawValue: type) != nil else {
-      throw ValidationError("unknown --type \(type); use IVF_FLAT, IVF_PQ, IVF_SQ, IVF_HNSW_SQ or IVF_HNSW_PQ")
+      throw ValidationError("unknown --type \(type); use IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ or IVF_HNSW_PQ")
     }
     guard DistanceMetric(rawValue: metric) != nil else {
       throw ValidationError("unknown --metric \(metric); use l2, cosine or dot")
@@ -169,8 +169,8 @@ struct BenchIndexCommand: ParsableCommand {
         maxIterations: maxIterations, seed: seed)
       return try IVFIndexBuilder(parameters: parameters, threads: buildThreads).build(
         vectors: base.values, rowIds: rowIds, dimension: base.dimension)
-    case .ivfHNSWSQ, .ivfHNSWPQ:
-      throw ValidationError("\(indexType.rawValue) is not available in this build (issue 6)")
+    case .hnsw, .ivfHNSWSQ, .ivfHNSWPQ:
+      return try makeHNSWIndex(indexType, distanceMetric, base)
     }
   }
 

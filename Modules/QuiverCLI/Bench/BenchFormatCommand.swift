@@ -1,0 +1,292 @@
+import ArgumentParser
+import Foundation
+import Quiver
+
+/// `quiver bench format`: writes the columns of a text-and-embedding dataset to data files and
+/// measures bytes on disk, write and scan throughput and random `take` (Docs/Benchmarks.md
+/// "Columnar format"); optionally runs scripts/bench/format_anchors.py for pyarrow Parquet (zstd)
+/// and pylance in the same run.
+struct BenchFormatCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "format",
+    abstract: "Benchmark the columnar data file on a dataset folder (base.fvecs + base_texts.jsonl.gz).")
+
+  @Option(help: "Dataset folder holding base.fvecs and base_texts.jsonl.gz.")
+  var dataset: String
+
+  @Flag(help: "Print a JSON array of result objects instead of a table.")
+  var json = false
+
+  @Option(help: "Use only the first N rows (default: all).")
+  var rows: Int?
+
+  @Option(help: "Page size in bytes.")
+  var pageSize = 1 << 20
+
+  @Option(help: "zstd level for scalar and text pages (0 = no compression).")
+  var level: Int32 = 1
+
+  @Option(help: "Rows fetched by each take measurement.")
+  var takeRows = 1_000
+
+  @Option(help: "Repetitions of every measurement (the median is reported).")
+  var repetitions = 5
+
+  @Option(help: "Rows per batch handed to the writer.")
+  var batchRows = 8_192
+
+  @Option(help: "Python with pyarrow and pylance: also run scripts/bench/format_anchors.py on the same data.")
+  var anchorsPython: String?
+
+  @Option(help: "Comma-separated columns to measure (default: every column and all together).")
+  var columns: String?
+
+  @Option(help: "Folder for the written files (default: a fresh temporary folder, removed after).")
+  var workDirectory: String?
+
+  func validate() throws {
+    guard repetitions >= 1, takeRows >= 1, batchRows >= 1, pageSize >= 1 else {
+      throw ValidationError("--repetitions, --take-rows, --batch-rows and --page-size must be at least 1")
+    }
+    guard (0...22).contains(level) else { throw ValidationError("--level must be in 0...22") }
+  }
+
+  func run() throws {
+    let folder = URL(fileURLWithPath: dataset)
+    let batch = try FormatBenchDataset.load(folder, limit: rows)
+    let work = workDirectory.map { URL(fileURLWithPath: $0) }
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent("quiver-bench-format-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    defer { if workDirectory == nil { try? FileManager.default.removeItem(at: work) } }
+
+    var generator = SplitMix(seed: 20_261_125)
+    let takeOffsets = (0..<takeRows).map { _ in Int(generator.next() % UInt64(batch.rowCount)) }
+    var results: [FormatBenchResult] = []
+    let chosen = columns.map { $0.split(separator: ",").map(String.init) } ?? batch.schema.names + ["(all)"]
+    for name in chosen {
+      let projection = name == "(all)" ? batch.schema.names : [name]
+      results.append(try measure(columns: projection, label: name, batch: batch, work: work, takeOffsets: takeOffsets))
+    }
+
+    if let python = anchorsPython {
+      results += try runAnchors(python: python, folder: folder, takeOffsets: takeOffsets)
+    }
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      print(String(decoding: try encoder.encode(results), as: UTF8.self))
+    } else {
+      print("rows: \(batch.rowCount), page size \(pageSize) B, zstd level \(level), median of \(repetitions), take \(takeRows) random rows")
+      print(FormatBenchResult.table(results))
+    }
+  }
+
+  private func measure(
+    columns: [String], label: String, batch: RecordBatch, work: URL, takeOffsets: [Int]
+  ) throws -> FormatBenchResult {
+    let selected = try batch.selecting(columns: columns)
+    let stem = label == "(all)" ? "all" : label
+    var url = work.appendingPathComponent("\(stem).qdf")
+    let options = DataFileWriterOptions(
+      pageSize: pageSize, compressionLevel: level == 0 ? nil : level, overwrite: true,
+      synchronizeOnFinish: false)
+    var writeSeconds: [Double] = []
+    var writeCPU: [Double] = []
+    var statistics: DataFileStatistics? = nil
+    for repetition in 0..<repetitions {
+      // A new file each time: rewriting a truncated file makes ext4 flush it on close.
+      try? FileManager.default.removeItem(at: url)
+      url = work.appendingPathComponent("\(stem)-\(repetition).qdf")
+      let start = DispatchTime.now().uptimeNanoseconds
+      let startCPU = processCPUSeconds()
+      let writer = try DataFileWriter(url: url, schema: selected.schema, options: options)
+      var row = 0
+      while row < selected.rowCount {
+        let end = min(selected.rowCount, row + batchRows)
+        try writer.write(selected.slice(rows: row..<end))
+        row = end
+      }
+      statistics = try writer.finish()
+      writeSeconds.append(seconds(since: start))
+      writeCPU.append(processCPUSeconds() - startCPU)
+    }
+    let reader = try DataFileReader(url: url)
+    var scanSeconds: [Double] = []
+    var scanCPU: [Double] = []
+    for _ in 0..<repetitions {
+      let start = DispatchTime.now().uptimeNanoseconds
+      let startCPU = processCPUSeconds()
+      var total = 0
+      try reader.scan { total += $0.rowCount }
+      precondition(total == batch.rowCount)
+      scanSeconds.append(seconds(since: start))
+      scanCPU.append(processCPUSeconds() - startCPU)
+    }
+    var takeSeconds: [Double] = []
+    for _ in 0..<repetitions {
+      let start = DispatchTime.now().uptimeNanoseconds
+      let taken = try reader.take(rowOffsets: takeOffsets)
+      precondition(taken.rowCount == takeOffsets.count)
+      takeSeconds.append(seconds(since: start))
+    }
+    let raw = statistics!.columns.reduce(0) { $0 + $1.rawBytes }
+    let encoded = statistics!.columns.reduce(0) { $0 + $1.encodedBytes }
+    let encodings = statistics!.columns.flatMap { column in
+      column.pagesPerEncoding.map { "\($0.key)" }
+    }
+    return FormatBenchResult(
+      engine: "quiver", column: label, rows: batch.rowCount, encodedBytes: label == "(all)" ? statistics!.fileBytes : encoded,
+      rawBytes: raw, writeMBPerSecond: Double(raw) / median(writeSeconds) / 1e6,
+      scanMBPerSecond: Double(raw) / median(scanSeconds) / 1e6,
+      takeRowsPerSecond: Double(takeOffsets.count) / median(takeSeconds),
+      writeMBPerCPUSecond: Double(raw) / median(writeCPU) / 1e6,
+      scanMBPerCPUSecond: Double(raw) / median(scanCPU) / 1e6,
+      note: "pages \(statistics!.columns.reduce(0) { $0 + $1.pageCount }), zstd \(statistics!.columns.reduce(0) { $0 + $1.compressedPages }), \(Set(encodings).sorted().joined(separator: "+"))")
+  }
+
+  private func runAnchors(python: String, folder: URL, takeOffsets: [Int]) throws -> [FormatBenchResult] {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("scripts/bench/format_anchors.py")
+    let offsetsFile = FileManager.default.temporaryDirectory.appendingPathComponent("quiver-take-\(UUID().uuidString).json")
+    try JSONEncoder().encode(takeOffsets).write(to: offsetsFile)
+    defer { try? FileManager.default.removeItem(at: offsetsFile) }
+    var arguments = [script.path, "--dataset", folder.path, "--repetitions", String(repetitions), "--take-offsets", offsetsFile.path]
+    if let rows { arguments += ["--rows", String(rows)] }
+    let data = try commandOutput(([python] + arguments).map(shellQuoted).joined(separator: " "))
+    return try JSONDecoder().decode([FormatBenchResult].self, from: data)
+  }
+}
+
+/// Standard output of a shell command, read with `popen`. With Foundation's `Process` this
+/// command crashed intermittently in release builds (a bad release of an unrelated `URL` while
+/// Process's monitor thread was alive; clean under AddressSanitizer, never seen with `popen`).
+func commandOutput(_ command: String) throws -> Data {
+  guard let pipe = popen(command, "r") else { throw ValidationError("cannot run \(command)") }
+  var output = Data()
+  var buffer = [UInt8](repeating: 0, count: 1 << 16)
+  while true {
+    let count = fread(&buffer, 1, buffer.count, pipe)
+    if count == 0 { break }
+    output.append(contentsOf: buffer[0..<count])
+  }
+  let status = pclose(pipe)
+  guard status == 0 else { throw ValidationError("\(command) exited with status \(status)") }
+  return output
+}
+
+/// `value` in single quotes for /bin/sh.
+func shellQuoted(_ value: String) -> String {
+  "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+private func seconds(since start: UInt64) -> Double {
+  Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// CPU seconds used by every thread of this process so far (user + system).
+private func processCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+private func median(_ values: [Double]) -> Double {
+  let sorted = values.sorted()
+  return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+/// SplitMix64, so the take offsets are the same in every run (and handed to the anchors script).
+private struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// One row of the benchmark's output.
+struct FormatBenchResult: Codable {
+  var engine: String
+  var column: String
+  var rows: Int
+  var encodedBytes: Int
+  var rawBytes: Int
+  var writeMBPerSecond: Double
+  var scanMBPerSecond: Double
+  var takeRowsPerSecond: Double?
+  var writeMBPerCPUSecond: Double?
+  var scanMBPerCPUSecond: Double?
+  var note: String
+
+  enum CodingKeys: String, CodingKey {
+    case engine, column, rows, note
+    case encodedBytes = "encoded_bytes"
+    case rawBytes = "raw_bytes"
+    case writeMBPerSecond = "write_mb_per_second"
+    case scanMBPerSecond = "scan_mb_per_second"
+    case takeRowsPerSecond = "take_rows_per_second"
+    case writeMBPerCPUSecond = "write_mb_per_cpu_second"
+    case scanMBPerCPUSecond = "scan_mb_per_cpu_second"
+  }
+
+  static func table(_ results: [FormatBenchResult]) -> String {
+    var lines = ["| engine | column | raw MB | on disk MB | ratio | write MB/s | scan MB/s | write MB/cpu-s | scan MB/cpu-s | take rows/s | note |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for result in results {
+      let take = result.takeRowsPerSecond.map { String(format: "%.0f", $0) } ?? "—"
+      let writeCPU = result.writeMBPerCPUSecond.map { String(format: "%.0f", $0) } ?? "—"
+      let scanCPU = result.scanMBPerCPUSecond.map { String(format: "%.0f", $0) } ?? "—"
+      lines.append(
+        "| \(result.engine) | \(result.column) | " + String(format: "%.2f | %.2f | %.3f | %.0f | %.0f | ", Double(result.rawBytes) / 1e6, Double(result.encodedBytes) / 1e6, Double(result.encodedBytes) / Double(max(result.rawBytes, 1)), result.writeMBPerSecond, result.scanMBPerSecond)
+          + "\(writeCPU) | \(scanCPU) | \(take) | \(result.note) |")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+/// The benchmark's table: id, source, name, text, n_packages from base_texts.jsonl.gz and the
+/// vectors of base.fvecs.
+enum FormatBenchDataset {
+  private struct TextRecord: Decodable {
+    var id: Int64
+    var source: String
+    var name: String
+    var n_packages: Int64
+    var text: String
+  }
+
+  static func load(_ folder: URL, limit: Int?) throws -> RecordBatch {
+    let text = try commandOutput("gzip -dc " + shellQuoted(folder.appendingPathComponent("base_texts.jsonl.gz").path))
+    let decoder = JSONDecoder()
+    var records: [TextRecord] = []
+    for line in text.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+      if let limit, records.count >= limit { break }
+      records.append(try decoder.decode(TextRecord.self, from: Data(line)))
+    }
+    let vectorData = try Data(contentsOf: folder.appendingPathComponent("base.fvecs"), options: .alwaysMapped)
+    let dimension = Int(vectorData.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) })
+    let recordBytes = 4 + 4 * dimension
+    let count = min(records.count, vectorData.count / recordBytes)
+    var flat = [Float](repeating: 0, count: count * dimension)
+    flat.withUnsafeMutableBytes { out in
+      vectorData.withUnsafeBytes { raw in
+        for row in 0..<count {
+          out.baseAddress!.advanced(by: row * dimension * 4).copyMemory(from: raw.baseAddress! + row * recordBytes + 4, byteCount: dimension * 4)
+        }
+      }
+    }
+    records = Array(records.prefix(count))
+    return try RecordBatch(columns: [
+      "id": records.map(\.id),
+      "source": records.map(\.source),
+      "name": records.map(\.name),
+      "text": records.map(\.text),
+      "n_packages": records.map(\.n_packages),
+      "vector": try Column(vectors: flat, dimension: dimension),
+    ])
+  }
+}

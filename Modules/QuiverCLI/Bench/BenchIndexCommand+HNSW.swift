@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Quiver
+import QuiverIndex
+
+extension BenchIndexCommand {
+  /// Builds an HNSW, IVF_HNSW_SQ or IVF_HNSW_PQ index for the benchmark (issue 6).
+  func makeHNSWIndex(
+    _ indexType: IndexType, _ distanceMetric: DistanceMetric, _ base: BenchMatrix<Float>
+  ) throws -> any BenchableIndex {
+    let graph = HNSWParameters(
+      m: m ?? HNSWParameters.defaultM,
+      efConstruction: efConstruction ?? HNSWParameters.defaultEfConstruction, seed: seed,
+      threadCount: buildThreads)
+    if indexType == .hnsw {
+      return try HNSWIndex.build(
+        vectors: base.values, dimension: base.dimension, metric: distanceMetric,
+        parameters: graph)
+    }
+    let parameters = IVFHNSWParameters(
+      type: indexType, metric: distanceMetric, numPartitions: numPartitions,
+      numSubVectors: numSubVectors, numBits: numBits, sampleRate: sampleRate,
+      maxIterations: maxIterations, seed: seed, hnsw: graph)
+    return try IVFHNSWIndex.build(
+      vectors: base.values, dimension: base.dimension, parameters: parameters)
+  }
+}
+
+extension HNSWIndex: BenchableIndex {
+  func benchSearch(_ query: [Float], k: Int, nprobes: Int, ef: Int?) throws -> [Neighbor] {
+    try search(query, k: k, ef: ef)
+  }
+
+  var describe: String {
+    "HNSW m \(parameters.m), efConstruction \(parameters.efConstruction), top level "
+      + "\(graph.maxLevel), kernels \(KernelISA.active.rawValue)"
+  }
+}
+
+extension IVFHNSWIndex: BenchableIndex {
+  func benchSearch(_ query: [Float], k: Int, nprobes: Int, ef: Int?) throws -> [Neighbor] {
+    try search(query, k: k, nprobes: nprobes, ef: ef)
+  }
+
+  var describe: String {
+    "\(partitionCount) partitions, m \(parameters.hnsw.m), efConstruction "
+      + "\(parameters.hnsw.efConstruction), kernels \(KernelISA.active.rawValue)"
+  }
+}

@@ -1,0 +1,214 @@
+import ArgumentParser
+import Foundation
+import QuiverFormat
+import QuiverTable
+
+/// `quiver convert IN OUT`: moves data between exchange files (.fvecs, .bvecs, .ivecs, .npy, CSV,
+/// JSON Lines) and tables, streaming in bounded memory.
+struct ConvertCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "convert",
+    abstract: "Convert between vector/CSV/JSON Lines files and Quiver tables.",
+    discussion: """
+      IN and OUT are files whose extension names the format (.fvecs, .bvecs, .ivecs, .npy, .csv, \
+      .jsonl), or table folders named NAME.quiver (a database folder holds its tables so). Conversion streams: memory stays bounded whatever the size. \
+      Vectors round-trip byte for byte. A failed conversion leaves no output behind, and a \
+      failed conversion into an existing table commits nothing.
+
+      Examples:
+        quiver convert base.fvecs db/items.quiver           # a new table with a 'vector' column
+        quiver convert more.npy db/items.quiver --mode append   # append rows to it
+        quiver convert items.csv db/items.quiver --vector-column embedding --dim 384
+        quiver convert db/items.quiver items.jsonl          # a table back out to JSON Lines
+        quiver convert vectors.npy vectors.fvecs            # file to file
+
+      Exit status: 0 on success, 64 for a bad command line or unknown format, 65 for malformed \
+      input (the message names the file, the record or line, and the problem), 66 for a missing \
+      input, 73 when the output cannot be created, 74 for an I/O failure.
+      """)
+
+  @Argument(help: "The input: a file (.fvecs .bvecs .ivecs .npy .csv .jsonl) or a table folder.")
+  var input: String
+
+  @Argument(help: "The output: a file whose extension names the format, or a table folder.")
+  var output: String
+
+  @Option(help: "What to do when OUT exists: create (fail), append (tables), overwrite.")
+  var mode: ConvertMode = .create
+
+  @Option(help: "The vector column: its name in a new table, or the column to write out.")
+  var vectorColumn: String?
+
+  @Option(name: .customLong("dim"), help: "The vector dimension; every vector must have it.")
+  var dimension: Int?
+
+  @Option(
+    name: .customLong("column-type"),
+    help: "Declare a CSV/JSON column's type: NAME=TYPE (\(DeclaredType.names)). Repeatable.")
+  var columnTypes: [DeclaredType] = []
+
+  @Option(help: "JSON Lines: nested objects are flattened to dotted names or rejected.")
+  var nested: NestedObjectPolicy = .flatten
+
+  @Option(help: "CSV/JSON Lines: rows looked at to infer column types.")
+  var inferRows = 1000
+
+  @Option(help: "Read this version of an input table (default: the latest).")
+  var version: UInt64?
+
+  @OptionGroup var outputOptions: OutputOptions
+
+  func validate() throws {
+    if let dimension, dimension <= 0 { throw ValidationError("--dim must be positive") }
+    if inferRows <= 0 { throw ValidationError("--infer-rows must be positive") }
+  }
+
+  func run() throws {
+    try reportingErrors(of: "convert") {
+      let start = MonotonicClock.now()
+      let source = try ConvertEndpoint.input(input)
+      let target = try ConvertEndpoint.output(output)
+      let summary = try convert(from: source, to: target)
+      let seconds = MonotonicClock.seconds(since: start)
+      if outputOptions.json {
+        print(
+          JSONValue.object([
+            ("input", .string(input)), ("output", .string(output)),
+            ("rows", .int(summary.rows)),
+            ("columns", .array(summary.fields.map { .string($0.name) })),
+            ("schema", .object(summary.fields.map { ($0.name, .string($0.type.description)) })),
+            ("version", summary.version.map { .int($0) } ?? .null),
+            ("seconds", .number(seconds)),
+          ]).serialized())
+      } else {
+        let columns = summary.fields.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
+        let committed = summary.version.map { " (table version \($0))" } ?? ""
+        print(
+          "converted \(summary.rows) rows (\(columns)) from \(input) to \(output)\(committed) in "
+            + String(format: "%.2f s", seconds))
+      }
+    }
+  }
+
+  /// What a conversion did.
+  struct Summary {
+    var rows: Int
+    var fields: [ExchangeField]
+    /// The table version committed, when the output is a table.
+    var version: UInt64?
+  }
+
+  private var readOptions: ExchangeFiles.ReadOptions {
+    ExchangeFiles.ReadOptions(
+      vectorColumn: vectorColumn, dimension: dimension, declared: columnTypes, nested: nested,
+      inferenceRows: inferRows)
+  }
+
+  private func convert(from source: ConvertEndpoint, to target: ConvertEndpoint) throws -> Summary {
+    switch (source, target) {
+    case (.file(let inputPath, let inputFormat), .file(let outputPath, let outputFormat)):
+      guard mode != .append else {
+        throw CLIError(.usage, "\(outputPath): --mode append is for tables; files are created or overwritten")
+      }
+      guard URL(fileURLWithPath: inputPath).standardized != URL(fileURLWithPath: outputPath).standardized else {
+        throw CLIError(.usage, "\(outputPath): the output is the input")
+      }
+      var reader = try ExchangeFiles.reader(path: inputPath, format: inputFormat, options: readOptions)
+      var writer = try ExchangeFiles.writer(
+        path: outputPath, format: outputFormat, fields: reader.fields, vectorColumn: vectorColumn,
+        replacing: mode == .overwrite)
+      let rows = try pump(&reader, into: &writer)
+      return Summary(rows: rows, fields: reader.fields, version: nil)
+    case (.file(let inputPath, let inputFormat), .table(let tablePath)):
+      var reader = try ExchangeFiles.reader(path: inputPath, format: inputFormat, options: readOptions)
+      var sink = try TableSink(
+        url: URL(fileURLWithPath: tablePath), fields: reader.fields, source: inputPath, mode: mode)
+      let progress = ProgressReporter(
+        "convert", total: reader.totalBytes, unit: .bytes, quiet: outputOptions.quiet)
+      defer { progress.finish() }
+      var rows = 0
+      do {
+        while let batch = try reader.nextBatch() {
+          try sink.write(
+            RecordBatchBridge.recordBatch(batch, schema: sink.schema, source: inputPath, firstRow: rows))
+          rows += batch.rowCount
+          progress.update(reader.bytesRead)
+        }
+        let dataset = try sink.commit()
+        return Summary(rows: rows, fields: try RecordBatchBridge.fields(for: dataset.schema()), version: dataset.version)
+      } catch {
+        sink.abandon()
+        throw error
+      }
+    case (.table(let tablePath), .file(let outputPath, let outputFormat)):
+      guard mode != .append else {
+        throw CLIError(.usage, "\(outputPath): --mode append is for tables; files are created or overwritten")
+      }
+      let dataset = try TableAccess.open(tablePath, version: version)
+      let fields = try RecordBatchBridge.fields(for: dataset.schema())
+      var writer = try ExchangeFiles.writer(
+        path: outputPath, format: outputFormat, fields: fields, vectorColumn: vectorColumn,
+        replacing: mode == .overwrite)
+      let progress = ProgressReporter(
+        "convert", total: Int64(dataset.liveRowCount), unit: .items("rows"), quiet: outputOptions.quiet)
+      defer { progress.finish() }
+      var rows = 0
+      do {
+        try dataset.scan { part in
+          try writer.write(RecordBatchBridge.exchangeBatch(part.batch, source: tablePath, firstRow: rows))
+          rows += part.batch.rowCount
+          progress.update(Int64(rows))
+        }
+        try writer.finish()
+      } catch {
+        writer.abandon()
+        throw error
+      }
+      return Summary(rows: rows, fields: fields, version: nil)
+    case (.table(let inputPath), .table(let outputPath)):
+      guard URL(fileURLWithPath: inputPath).standardized != URL(fileURLWithPath: outputPath).standardized else {
+        throw CLIError(.usage, "\(outputPath): the output is the input")
+      }
+      let dataset = try TableAccess.open(inputPath, version: version)
+      let fields = try RecordBatchBridge.fields(for: dataset.schema())
+      var sink = try TableSink(
+        url: URL(fileURLWithPath: outputPath), fields: fields, source: inputPath, mode: mode)
+      var rows = 0
+      do {
+        try dataset.scan { part in
+          try sink.write(
+            RecordBatchBridge.recordBatch(
+              RecordBatchBridge.exchangeBatch(part.batch, source: inputPath, firstRow: rows),
+              schema: sink.schema, source: inputPath, firstRow: rows))
+          rows += part.batch.rowCount
+        }
+        let written = try sink.commit()
+        return Summary(rows: rows, fields: fields, version: written.version)
+      } catch {
+        sink.abandon()
+        throw error
+      }
+    }
+  }
+
+  /// Copies every batch from `reader` to `writer`, showing progress; on any failure the writer is
+  /// abandoned so nothing is left behind.
+  private func pump(_ reader: inout any ExchangeReader, into writer: inout any ExchangeWriter) throws -> Int {
+    let progress = ProgressReporter(
+      "convert", total: reader.totalBytes, unit: .bytes, quiet: outputOptions.quiet)
+    defer { progress.finish() }
+    var rows = 0
+    do {
+      while let batch = try reader.nextBatch() {
+        try writer.write(batch)
+        rows += batch.rowCount
+        progress.update(reader.bytesRead)
+      }
+      try writer.finish()
+    } catch {
+      writer.abandon()
+      throw error
+    }
+    return rows
+  }
+}

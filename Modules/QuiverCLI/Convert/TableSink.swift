@@ -1,0 +1,153 @@
+import Foundation
+import QuiverFormat
+import QuiverTable
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Streams rows into a table as new data files and commits them as one version at the end: a
+/// conversion that fails part way commits nothing, removes the data files it wrote, and removes
+/// the table folder when it created it.
+///
+/// (QuiverTable's own `FragmentSink` is internal to that module, so this mirrors it on the
+/// package-level commit API: `NewFragment`, `Dataset.create(at:fields:…)`, `commitAppend`.)
+struct TableSink {
+  /// The table's schema; every batch is conformed to it.
+  let schema: Schema
+  private let url: URL
+  private let mode: ConvertMode
+  private var existing: Dataset?
+  private let createdFolder: Bool
+  private let options: DatasetOptions
+  private let layout: TableLayout
+  private var writer: DataFileWriter?
+  private var path = ""
+  private var rowsInFile = 0
+  private var fragments: [NewFragment] = []
+  private var writtenPaths: [String] = []
+
+  /// Prepares to write into the table at `url`.
+  /// - Parameters:
+  ///   - fields: the input's columns (they make the schema of a new or overwritten table).
+  ///   - source: the input, named in messages.
+  ///   - mode: `.create` fails if a table exists, `.append` needs one, `.overwrite` replaces it.
+  /// - Throws: `CLIError.cannotCreate` / `.noInput` for a mode that does not fit, or a folder that
+  ///   cannot be created.
+  init(
+    url: URL, fields: [ExchangeField], source: String, mode: ConvertMode,
+    options: DatasetOptions = DatasetOptions()
+  ) throws {
+    let path = url.path
+    self.url = url
+    self.mode = mode
+    self.options = options
+    layout = TableLayout(root: url)
+    let exists = Dataset.exists(at: url)
+    switch (mode, exists) {
+    case (.create, true):
+      throw CLIError(
+        .cannotCreate, "\(path): a table already exists (use --mode append or --mode overwrite)")
+    case (.append, false):
+      throw CLIError(.noInput, "\(path): no table to append to (use --mode create)")
+    case (.append, true):
+      let dataset = try Dataset.open(at: url, options: options)
+      existing = dataset
+      schema = try dataset.schema()
+    default:
+      schema = try RecordBatchBridge.schema(for: fields, source: source)
+    }
+    var isFolder: ObjCBool = false
+    let folderExisted = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+    if folderExisted, !isFolder.boolValue {
+      throw CLIError(.cannotCreate, "\(path): exists and is not a folder")
+    }
+    if !folderExisted, mode == .create || mode == .overwrite,
+      !FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path)
+    {
+      throw CLIError(
+        .cannotCreate,
+        "\(path): cannot create the table: folder \(url.deletingLastPathComponent().path) does not exist")
+    }
+    createdFolder = !folderExisted
+    do {
+      try FileManager.default.createDirectory(at: layout.dataFolder, withIntermediateDirectories: true)
+    } catch {
+      throw CLIError(
+        .cannotCreate, "\(path): cannot create the table folder: \(Self.reason(error))")
+    }
+  }
+
+  /// Writes `batch` (already conformed to `schema`) into data files.
+  mutating func write(_ batch: RecordBatch) throws {
+    var start = 0
+    while start < batch.rowCount {
+      if writer == nil {
+        path = layout.newDataFilePath(fileExtension: "qvf")
+        writtenPaths.append(path)
+        writer = try DataFileWriter(
+          url: layout.url(relative: path), schema: schema, options: options.dataFileOptions)
+      }
+      let count = min(batch.rowCount - start, options.maxRowsPerFragment - rowsInFile)
+      let part =
+        start == 0 && count == batch.rowCount ? batch : batch.slice(rows: start..<(start + count))
+      try writer!.write(part)
+      rowsInFile += count
+      start += count
+      if rowsInFile == options.maxRowsPerFragment { try finishFile() }
+    }
+  }
+
+  /// Finishes the files and commits one version (an append, a create, or an overwrite).
+  /// - Returns: the committed table.
+  mutating func commit() throws -> Dataset {
+    try finishFile()
+    try Self.syncFolder(layout.dataFolder)
+    switch mode {
+    case .append:
+      var dataset = existing!
+      if !fragments.isEmpty { try dataset.commitAppend(fragments) }
+      return dataset
+    case .create, .overwrite:
+      return try Dataset.create(
+        at: url, fields: schema.fields.map(ManifestField.init), schemaMetadata: schema.metadata,
+        fragments: fragments, mode: mode == .create ? .create : .overwrite, options: options)
+    }
+  }
+
+  /// Removes everything written; the table is left exactly as it was (or absent).
+  mutating func abandon() {
+    writer = nil
+    if createdFolder {
+      try? FileManager.default.removeItem(at: url)
+      return
+    }
+    for path in writtenPaths { unlink(layout.url(relative: path).path) }
+  }
+
+  private mutating func finishFile() throws {
+    guard let open = writer else { return }
+    let statistics = try open.finish()
+    fragments.append(
+      NewFragment(
+        physicalRowCount: rowsInFile,
+        dataFiles: [DataFileRecord(path: path, columns: schema.names, sizeBytes: statistics.fileBytes)]))
+    writer = nil
+    rowsInFile = 0
+  }
+
+  private static func syncFolder(_ url: URL) throws {
+    let descriptor = open(url.path, O_RDONLY)
+    guard descriptor >= 0 else { return }
+    defer { close(descriptor) }
+    _ = fsync(descriptor)
+  }
+
+  private static func reason(_ error: Error) -> String {
+    (error as NSError).localizedDescription
+  }
+}

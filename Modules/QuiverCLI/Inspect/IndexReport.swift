@@ -1,0 +1,124 @@
+import Foundation
+import QuiverIndex
+import QuiverTable
+
+/// What `quiver inspect` shows of one index: its entry in the manifest (type, metric,
+/// parameters, fragments covered) and the bytes of its files.
+struct IndexReport {
+  var entry: IndexEntry
+  var bytes: Int
+  var files: [String]
+  var coveredRows: Int
+  /// Rows per IVF partition, when the index files could be opened.
+  var partitionSizes: SizeHistogram?
+  /// What the index files say about training and size (IVF types).
+  var statistics: IVFIndexStatistics?
+  /// Why the index files could not be opened for details, if they could not.
+  var openProblem: String?
+
+  /// Reads the index entry and lists its folder.
+  init(entry: IndexEntry, dataset: Dataset) {
+    self.entry = entry
+    let folder = (try? dataset.indexFolder(uuid: entry.uuid))
+      ?? dataset.url.appendingPathComponent("_indices").appendingPathComponent(entry.uuid)
+    var bytes = 0
+    var files: [String] = []
+    if let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) {
+      for name in names.sorted() {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
+        bytes += (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        files.append(name)
+      }
+    }
+    self.bytes = bytes
+    self.files = files
+    let covered = Set(entry.fragmentIDs)
+    coveredRows = dataset.fragments.filter { covered.contains($0.id) }.reduce(0) { $0 + $1.physicalRowCount }
+    if let type = IndexType(rawValue: entry.indexType), type.isPlainIVF {
+      do {
+        let index = try IVFIndex.open(at: folder, cacheCapacityBytes: 0)
+        statistics = index.statistics
+        partitionSizes = SizeHistogram(index.statistics.partitionSizes)
+      } catch {
+        openProblem = error.message
+      }
+    }
+  }
+
+  /// Reads every file of the index and reports what is missing or unreadable.
+  func verify(dataset: Dataset) -> [String] {
+    let folder = dataset.url.appendingPathComponent("_indices").appendingPathComponent(entry.uuid)
+    guard FileManager.default.fileExists(atPath: folder.path) else {
+      return ["\(folder.path): index '\(entry.name)' has no folder"]
+    }
+    var problems: [String] = []
+    if let type = IndexType(rawValue: entry.indexType), type.isPlainIVF {
+      // Opening checks the model file's checksum; reading each partition checks its own.
+      do {
+        let index = try IVFIndex.open(at: folder, cacheCapacityBytes: 0)
+        for partition in 0..<index.partitionCount { _ = try index.store.partition(partition) }
+      } catch {
+        problems.append("index '\(entry.name)': \(error.message)")
+      }
+      return problems
+    }
+    for name in files {
+      let url = folder.appendingPathComponent(name)
+      if (try? Data(contentsOf: url)) == nil { problems.append("\(url.path): cannot be read") }
+    }
+    return problems
+  }
+
+  func textLines() -> [String] {
+    let parameters = entry.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    return [
+      "\(entry.name): \(entry.indexType) on '\(entry.column)', metric \(entry.metric), "
+        + "\(ByteCount.format(Int64(bytes))) in \(files.count) files",
+      "  parameters: " + (parameters.isEmpty ? "(none recorded)" : parameters.joined(separator: ", ")),
+      "  covers fragments \(entry.fragmentIDs.map(String.init).joined(separator: ", ")) "
+        + "(\(coveredRows) rows), built in version \(entry.createdInVersion)",
+    ] + detailLines()
+  }
+
+  private func detailLines() -> [String] {
+    var lines: [String] = []
+    if let openProblem { lines.append("  index files: \(openProblem)") }
+    if let statistics {
+      lines.append(
+        "  training: \(statistics.ivfTrainingRows) rows, \(statistics.ivfIterations) k-means "
+          + "iterations, mean distance " + String(format: "%.4f", statistics.ivfMeanDistance)
+          + ", \(statistics.repairedEmptyClusters) empty clusters repaired, "
+          + "\(statistics.bytesPerRow) bytes per row")
+    }
+    if let partitionSizes {
+      lines.append("  rows per partition:")
+      lines += partitionSizes.textLines(unit: "partitions").map { "    " + $0 }
+    }
+    return lines
+  }
+
+  func json() -> JSONValue {
+    .object([
+      ("name", .string(entry.name)), ("uuid", .string(entry.uuid)), ("column", .string(entry.column)),
+      ("type", .string(entry.indexType)), ("metric", .string(entry.metric)),
+      ("parameters", .object(entry.parameters.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+      ("fragments", .array(entry.fragmentIDs.map { .int($0) })),
+      ("rows", .int(coveredRows)), ("bytes", .int(bytes)),
+      ("created_in_version", .int(entry.createdInVersion)),
+      ("partition_sizes", partitionSizes?.json() ?? .null),
+      (
+        "training",
+        statistics.map { statistics in
+          .object([
+            ("rows", .int(statistics.ivfTrainingRows)), ("iterations", .int(statistics.ivfIterations)),
+            ("mean_distance", .number(statistics.ivfMeanDistance)),
+            ("repaired_empty_clusters", .int(statistics.repairedEmptyClusters)),
+            ("quantizer_training_rows", .int(statistics.quantizerTrainingRows)),
+            ("bytes_per_row", .int(statistics.bytesPerRow)),
+          ])
+        } ?? .null
+      ),
+      ("problem", openProblem.map { .string($0) } ?? .null),
+    ])
+  }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import QuiverTable
+
+/// Opening tables named on the command line, with errors that name the path.
+enum TableAccess {
+  /// The table at `path`, at `version` when given (read-only), else its latest version.
+  /// - Throws: `CLIError.noInput` when there is no table there; table errors otherwise.
+  static func open(_ path: String, version: UInt64? = nil) throws -> Dataset {
+    let url = URL(fileURLWithPath: path)
+    guard Dataset.exists(at: url) else {
+      throw CLIError(.noInput, "\(path): no table here (no manifest in _versions/)")
+    }
+    if let version {
+      do {
+        return try Dataset.open(at: url, version: version)
+      } catch let error as TableError where error.code == .notFound {
+        throw CLIError(.noInput, "\(path): version \(version) does not exist: \(error.message)")
+      }
+    }
+    return try Dataset.open(at: url)
+  }
+}

@@ -1,0 +1,114 @@
+import CQuiverKernels
+import QuiverKernels
+
+/// The distance from one fixed query to the nodes of a graph: what the graph walk calls in its
+/// hot loop. Conforming types are small structs holding pointers, so that a generic walk
+/// specialised on them makes a direct call per distance (no existential, no closure).
+///
+/// Conformers: `HNSWFloatL2Distance`, `HNSWFloatInnerProductDistance` (raw float vectors),
+/// `HNSWScalarQuantizedDistance` (SQ8 codes), `HNSWProductQuantizedDistance` (PQ codes).
+package protocol HNSWQueryDistance {
+  /// The distance from the query to `node` (0 ..< node count); smaller is closer.
+  func distance(to node: Int) -> Float
+}
+
+/// The vectors a graph is built over: it gives a query-bound distance for each node (the node
+/// being inserted is the query) and node-to-node distances for the neighbour heuristic.
+package protocol HNSWBuildSpace: Sendable {
+  /// The query-bound distance type the insertion walk is specialised on.
+  associatedtype QueryDistance: HNSWQueryDistance
+  /// The number of nodes.
+  var count: Int { get }
+  /// The distance from node `node` to every other node.
+  func queryDistance(forNode node: Int) -> QueryDistance
+  /// The distance between two nodes.
+  func distance(between a: Int, and b: Int) -> Float
+}
+
+/// Squared L2 from a float query to rows of a dense float matrix.
+package struct HNSWFloatL2Distance: HNSWQueryDistance {
+  @usableFromInline let query: UnsafePointer<Float>
+  @usableFromInline let vectors: UnsafePointer<Float>
+  @usableFromInline let dimension: Int
+
+  /// Binds `query` (`dimension` floats) to the row-major `vectors`; both must outlive the value.
+  package init(query: UnsafePointer<Float>, vectors: UnsafePointer<Float>, dimension: Int) {
+    self.query = query
+    self.vectors = vectors
+    self.dimension = dimension
+  }
+
+  @inlinable
+  package func distance(to node: Int) -> Float {
+    qk_l2sq_f32(query, vectors + node &* dimension, dimension)
+  }
+}
+
+/// 1 − q·x from a float query to rows of a dense float matrix: the `dot` metric, and `cosine`
+/// when the query and the rows are normalised.
+package struct HNSWFloatInnerProductDistance: HNSWQueryDistance {
+  @usableFromInline let query: UnsafePointer<Float>
+  @usableFromInline let vectors: UnsafePointer<Float>
+  @usableFromInline let dimension: Int
+
+  /// Binds `query` (`dimension` floats) to the row-major `vectors`; both must outlive the value.
+  package init(query: UnsafePointer<Float>, vectors: UnsafePointer<Float>, dimension: Int) {
+    self.query = query
+    self.vectors = vectors
+    self.dimension = dimension
+  }
+
+  @inlinable
+  package func distance(to node: Int) -> Float {
+    1 - qk_dot_f32(query, vectors + node &* dimension, dimension)
+  }
+}
+
+/// A dense row-major float matrix as a build space, under squared L2 or 1 − inner product.
+///
+/// For `cosine`, the caller stores normalised rows and builds with `innerProduct: true`
+/// (1 − cos = 1 − q·x on unit vectors).
+package struct HNSWFloatBuildSpace: HNSWBuildSpace, @unchecked Sendable {
+  // @unchecked: the pointer is only read, and its owner keeps it alive and unchanged for the
+  // whole build.
+  let vectors: UnsafePointer<Float>
+  let dimension: Int
+  package let count: Int
+  let innerProduct: Bool
+
+  /// Wraps `count × dimension` floats at `vectors`.
+  package init(vectors: UnsafePointer<Float>, count: Int, dimension: Int, innerProduct: Bool) {
+    self.vectors = vectors
+    self.count = count
+    self.dimension = dimension
+    self.innerProduct = innerProduct
+  }
+
+  package func queryDistance(forNode node: Int) -> HNSWFloatSpaceDistance {
+    HNSWFloatSpaceDistance(
+      query: vectors + node * dimension, vectors: vectors, dimension: dimension,
+      innerProduct: innerProduct)
+  }
+
+  package func distance(between a: Int, and b: Int) -> Float {
+    let left = vectors + a * dimension
+    let right = vectors + b * dimension
+    return innerProduct
+      ? 1 - qk_dot_f32(left, right, dimension) : qk_l2sq_f32(left, right, dimension)
+  }
+}
+
+/// The build space's query distance: one well-predicted branch on the metric per call.
+package struct HNSWFloatSpaceDistance: HNSWQueryDistance {
+  let query: UnsafePointer<Float>
+  let vectors: UnsafePointer<Float>
+  let dimension: Int
+  let innerProduct: Bool
+
+  @inline(__always)
+  package func distance(to node: Int) -> Float {
+    let row = vectors + node &* dimension
+    return innerProduct
+      ? 1 - qk_dot_f32(query, row, dimension) : qk_l2sq_f32(query, row, dimension)
+  }
+}

@@ -1,0 +1,278 @@
+import Foundation
+
+/// Builds an `HNSWGraph` by inserting every node of a build space, on several threads at once.
+///
+/// Insertion follows Malkov & Yashunin: a node draws its level from a geometric distribution
+/// (multiplier 1 / ln m), descends greedily from the entry point to its level, then on each of
+/// its layers collects `efConstruction` candidates, keeps up to `m` by the neighbour-selection
+/// heuristic (a candidate is kept only if it is closer to the new node than to every neighbour
+/// kept so far) and links back; a neighbour whose list is full re-selects its list with the same
+/// heuristic. Threads lock one node at a time around reading or writing its lists.
+package enum HNSWGraphBuilder {
+  /// Builds the graph of every node of `space`.
+  ///
+  /// - Throws: `IndexError.invalidArgument` for bad parameters or more than 2³² − 1 nodes.
+  /// - Complexity: about O(n · efConstruction · log n) distance computations.
+  package static func build<Space: HNSWBuildSpace>(
+    space: Space, parameters: HNSWParameters
+  ) throws(IndexError) -> HNSWGraph {
+    try parameters.validate()
+    guard space.count < Int(UInt32.max) else {
+      throw IndexError(
+        .invalidArgument, "HNSW graph of \(space.count) nodes: at most \(UInt32.max - 1) allowed")
+    }
+    let levels = drawLevels(count: space.count, parameters: parameters)
+    let insertion = HNSWInsertion(space: space, parameters: parameters, levels: levels)
+    insertion.insertAll(
+      threadCount: parameters.threadCount ?? ProcessInfo.processInfo.activeProcessorCount)
+    return HNSWGraph(
+      storage: insertion.storage, entryPoint: insertion.entryPoint, maxLevel: insertion.maxLevel)
+  }
+
+  /// The level of each node: ⌊−ln(u) / ln(m)⌋ for u uniform in (0, 1], from a SplitMix64
+  /// stream seeded with `parameters.seed` (capped at 31).
+  static func drawLevels(count: Int, parameters: HNSWParameters) -> [UInt8] {
+    var state = parameters.seed
+    let multiplier = parameters.levelMultiplier
+    return (0..<count).map { _ in
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      z ^= z >> 31
+      let uniform = (Double(z >> 11) + 1) / 9_007_199_254_740_992.0  // (0, 1]
+      return UInt8(min(31, Int(-log(uniform) * multiplier)))
+    }
+  }
+}
+
+/// The state of one build: the storage being filled, the node locks, the entry point.
+final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
+  // @unchecked: `entryPoint` and `maxLevel` are read and written under the entry-point lock,
+  // `nextNode` under the work-queue lock, neighbour lists under their node's lock.
+  let space: Space
+  let storage: HNSWGraphStorage
+  let locks: HNSWNodeLocks
+  let m: Int
+  let efConstruction: Int
+  var entryPoint = -1
+  var maxLevel = 0
+  var nextNode = 0
+
+  init(space: Space, parameters: HNSWParameters, levels: [UInt8]) {
+    self.space = space
+    storage = HNSWGraphStorage(m: parameters.m, levels: levels)
+    locks = HNSWNodeLocks(count: levels.count)
+    m = parameters.m
+    efConstruction = parameters.efConstruction
+  }
+
+  /// Inserts nodes 0 ..< count in order of claim; node 0 first, alone.
+  func insertAll(threadCount: Int) {
+    let count = storage.nodeCount
+    guard count > 0 else { return }
+    let workers = max(1, min(threadCount, count / 64))
+    if workers == 1 {
+      let scratch = HNSWSearchScratch(nodeCount: count)
+      for node in 0..<count { insert(node, scratch: scratch) }
+      return
+    }
+    insert(0, scratch: HNSWSearchScratch(nodeCount: count))
+    nextNode = 1
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      let scratch = HNSWSearchScratch(nodeCount: count)
+      while let range = claim(count: 32, total: count) {
+        for node in range { insert(node, scratch: scratch) }
+      }
+    }
+  }
+
+  private func claim(count: Int, total: Int) -> Range<Int>? {
+    locks.lockWorkQueue()
+    defer { locks.unlockWorkQueue() }
+    guard nextNode < total else { return nil }
+    let start = nextNode
+    nextNode = min(total, start + count)
+    return start..<nextNode
+  }
+
+  /// Inserts one node and links it on every layer up to its level.
+  func insert(_ node: Int, scratch: HNSWSearchScratch) {
+    let level = Int(storage.levels[node])
+    locks.lockEntryPoint()
+    let start = entryPoint
+    let top = maxLevel
+    // A node that raises the top level keeps the entry lock for its whole insertion, so that
+    // two such nodes never race (they are rare: about n / m^level).
+    let raisesTop = level > top || start < 0
+    if !raisesTop { locks.unlockEntryPoint() }
+    defer {
+      if raisesTop {
+        entryPoint = node
+        maxLevel = max(level, start < 0 ? level : top)
+        locks.unlockEntryPoint()
+      }
+    }
+    guard start >= 0 else { return }
+
+    let distance = space.queryDistance(forNode: node)
+    var current = start
+    var currentDistance = distance.distance(to: current)
+    if top > level {
+      for layer in stride(from: top, to: level, by: -1) {
+        greedyDescent(
+          distance: distance, layer: layer, current: &current, currentDistance: &currentDistance)
+      }
+    }
+    for layer in stride(from: min(top, level), through: 0, by: -1) {
+      searchLayer(
+        distance: distance, from: current, distanceOfStart: currentDistance, layer: layer,
+        scratch: scratch)
+      // Candidates nearest first.
+      var candidates = scratch.selectionBuffer
+      scratch.selectionBuffer = []
+      candidates.removeAll(keepingCapacity: true)
+      while !scratch.results.isEmpty { candidates.append(scratch.results.pop()) }
+      candidates.reverse()
+      current = Int(HNSWKey.node(candidates[0]))
+      currentDistance = HNSWKey.distance(candidates[0])
+      let kept = selectNeighbors(of: node, candidates: &candidates, limit: m)
+      locks.lock(node)
+      let list = storage.list(node, layer: layer)
+      list[0] = UInt32(kept)
+      for index in 0..<kept { list[1 + index] = HNSWKey.node(candidates[index]) }
+      locks.unlock(node)
+      for index in 0..<kept {
+        link(Int(HNSWKey.node(candidates[index])), to: node, layer: layer,
+          distance: HNSWKey.distance(candidates[index]), scratch: scratch)
+      }
+      scratch.selectionBuffer = candidates
+    }
+  }
+
+  /// Keeps at most `limit` of the sorted `candidates` by the heuristic, moving the kept ones to
+  /// the front in order; returns how many were kept.
+  private func selectNeighbors(of node: Int, candidates: inout [UInt64], limit: Int) -> Int {
+    var kept = 0
+    for index in 0..<candidates.count {
+      if kept == limit { break }
+      let candidateKey = candidates[index]
+      let candidate = Int(HNSWKey.node(candidateKey))
+      if candidate == node { continue }
+      let candidateDistance = HNSWKey.distance(candidateKey)
+      var good = true
+      for keptIndex in 0..<kept {
+        let other = Int(HNSWKey.node(candidates[keptIndex]))
+        if space.distance(between: candidate, and: other) < candidateDistance {
+          good = false
+          break
+        }
+      }
+      if good {
+        candidates[kept] = candidateKey
+        kept += 1
+      }
+    }
+    return kept
+  }
+
+  /// Adds `newNode` to `node`'s list on `layer`, re-selecting the list when it is full.
+  private func link(
+    _ node: Int, to newNode: Int, layer: Int, distance: Float, scratch: HNSWSearchScratch
+  ) {
+    let capacity = storage.capacity(layer: layer)
+    locks.lock(node)
+    defer { locks.unlock(node) }
+    let list = storage.list(node, layer: layer)
+    let count = Int(list[0])
+    for index in 0..<count where Int(list[1 + index]) == newNode { return }
+    if count < capacity {
+      list[1 + count] = UInt32(newNode)
+      list[0] = UInt32(count + 1)
+      return
+    }
+    var candidates = [UInt64]()
+    candidates.reserveCapacity(capacity + 1)
+    candidates.append(HNSWKey.make(distance, UInt32(newNode)))
+    for index in 0..<count {
+      let neighbor = list[1 + index]
+      candidates.append(
+        HNSWKey.make(space.distance(between: node, and: Int(neighbor)), neighbor))
+    }
+    candidates.sort()
+    let kept = selectNeighbors(of: node, candidates: &candidates, limit: capacity)
+    list[0] = UInt32(kept)
+    for index in 0..<kept { list[1 + index] = HNSWKey.node(candidates[index]) }
+  }
+
+  /// Copies `node`'s list on `layer` into the scratch buffer under the node's lock.
+  @inline(__always)
+  private func copyList(_ node: Int, layer: Int, into buffer: UnsafeMutablePointer<UInt32>)
+    -> Int
+  {
+    locks.lock(node)
+    let list = storage.list(node, layer: layer)
+    let count = Int(list[0])
+    buffer.update(from: list + 1, count: count)
+    locks.unlock(node)
+    return count
+  }
+
+  private func greedyDescent(
+    distance: Space.QueryDistance, layer: Int, current: inout Int, currentDistance: inout Float
+  ) {
+    let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: m + 1)
+    defer { buffer.deallocate() }
+    var changed = true
+    while changed {
+      changed = false
+      let count = copyList(current, layer: layer, into: buffer)
+      for index in 0..<count {
+        let candidate = Int(buffer[index])
+        let candidateDistance = distance.distance(to: candidate)
+        if candidateDistance < currentDistance {
+          currentDistance = candidateDistance
+          current = candidate
+          changed = true
+        }
+      }
+    }
+  }
+
+  /// The beam search of width `efConstruction` on `layer`; leaves the found nodes in
+  /// `scratch.results`.
+  private func searchLayer(
+    distance: Space.QueryDistance, from start: Int, distanceOfStart: Float, layer: Int,
+    scratch: HNSWSearchScratch
+  ) {
+    scratch.beginWalk(nodeCount: storage.nodeCount)
+    let buffer = scratch.neighborBuffer
+    let width = efConstruction
+    _ = scratch.visit(start)
+    let startKey = HNSWKey.make(distanceOfStart, UInt32(start))
+    scratch.candidates.push(~startKey)
+    scratch.results.push(startKey)
+    var bound = distanceOfStart
+    while !scratch.candidates.isEmpty {
+      let key = ~scratch.candidates.top
+      if HNSWKey.distance(key) > bound && scratch.results.count >= width { break }
+      _ = scratch.candidates.pop()
+      let count = copyList(Int(HNSWKey.node(key)), layer: layer, into: buffer)
+      for index in 0..<count {
+        let neighbor = Int(buffer[index])
+        guard scratch.visit(neighbor) else { continue }
+        let neighborDistance = distance.distance(to: neighbor)
+        if scratch.results.count < width || neighborDistance < bound {
+          let neighborKey = HNSWKey.make(neighborDistance, UInt32(neighbor))
+          scratch.candidates.push(~neighborKey)
+          if scratch.results.count < width {
+            scratch.results.push(neighborKey)
+          } else {
+            scratch.results.replaceTop(neighborKey)
+          }
+          bound = HNSWKey.distance(scratch.results.top)
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import QuiverKernels
+
+extension HNSWIndex {
+  /// Writes the index into `directory` (created if missing) as `hnsw.meta` and
+  /// `hnsw.partitions` (one partition: row ids, float vectors, graph), each fsynced.
+  ///
+  /// - Throws: `IndexError.inputOutput` if the folder or a file cannot be written.
+  public func write(to directory: URL) throws(IndexError) {
+    let metadata = HNSWIndexMetadata(
+      type: "HNSW", metric: metric, dimension: dimension, rowCount: count,
+      hnsw: parameters, ivf: nil, partitionSizes: [count])
+    let payload = [UInt8](
+      UnsafeRawBufferPointer(start: vectors.values, count: vectors.byteCount))
+    try HNSWIndexFileIO.write(
+      to: directory, metadata: metadata, modelFloats: [], partitionCount: 1
+    ) { _ throws(IndexError) in
+      HNSWIndexFileIO.partitionBlock(rowIds: rows.rowIds, payload: payload, graph: graph)
+    }
+  }
+
+  /// Opens an index written by `write(to:)`, verifying every checksum.
+  ///
+  /// - Throws: `IndexError` `.inputOutput` (missing files), `.corruptFile` (bad magic,
+  ///   checksum, length, graph), `.unsupportedVersion`, `.unsupportedIndexType` (the folder
+  ///   holds an IVF_HNSW index).
+  public static func open(at directory: URL) throws(IndexError) -> HNSWIndex {
+    let opened = try HNSWIndexFileIO.open(at: directory) { _ throws(IndexError) in 0 }
+    let metadata = opened.metadata
+    guard metadata.type == "HNSW", metadata.partitionSizes.count == 1 else {
+      throw IndexError(
+        .unsupportedIndexType, "\(opened.path): holds a \(metadata.type) index, not HNSW")
+    }
+    try metadata.hnsw.validate()
+    let rows = metadata.rowCount
+    if rows > 0 {
+      guard metadata.dimension <= Int.max / 4 / rows else {
+        throw IndexError(.corruptFile, "\(opened.path): \(rows) rows of \(metadata.dimension)")
+      }
+    }
+    let block = try HNSWIndexFileIO.readBlock(opened, index: 0)
+    let parts = try HNSWIndexFileIO.readPartitionBlock(
+      block, rows: rows, payloadLength: rows * metadata.dimension * 4,
+      path: opened.partitionsReader.path, index: 0)
+    let vectors = parts.payload.withUnsafeBytes { raw in
+      HNSWFloatVectors(
+        copying: raw.bindMemory(to: Float.self), dimension: metadata.dimension,
+        metric: metadata.metric, normalized: true)
+    }
+    return HNSWIndex(
+      metric: metadata.metric, dimension: metadata.dimension, parameters: metadata.hnsw,
+      graph: parts.graph, vectors: vectors, rows: HNSWRowMap(rowIds: parts.rowIds))
+  }
+}

@@ -1,0 +1,60 @@
+/// Reusable working memory for graph walks: a visited set cleared in O(1) by a generation
+/// counter, the candidate and result queues, and a buffer for copying a neighbour list.
+///
+/// One per thread: not `Sendable`. Reusing it across queries avoids every allocation in the
+/// walk.
+public final class HNSWSearchScratch {
+  private var visitedTags: UnsafeMutablePointer<UInt16>
+  private var visitedCapacity: Int
+  private var generation: UInt16 = 0
+  /// Candidates to expand, nearest first (complemented keys in a max-heap).
+  var candidates = HNSWKeyHeap()
+  /// The best nodes found, farthest on top.
+  var results = HNSWKeyHeap()
+  /// A copy of one neighbour list (count word + ids) taken under a node lock.
+  let neighborBuffer: UnsafeMutablePointer<UInt32>
+  /// Candidate keys for the neighbour heuristic.
+  var selectionBuffer: [UInt64] = []
+
+  /// Creates scratch space for graphs of up to `nodeCount` nodes (it grows when needed).
+  public init(nodeCount: Int = 0) {
+    visitedCapacity = max(nodeCount, 1)
+    visitedTags = .allocate(capacity: visitedCapacity)
+    visitedTags.initialize(repeating: 0, count: visitedCapacity)
+    neighborBuffer = .allocate(capacity: 2 * HNSWParameters.maximumM + 1)
+  }
+
+  deinit {
+    visitedTags.deallocate()
+    candidates.deallocate()
+    results.deallocate()
+    neighborBuffer.deallocate()
+  }
+
+  /// Starts a new walk over a graph of `nodeCount` nodes: every node becomes unvisited.
+  @inline(__always)
+  func beginWalk(nodeCount: Int) {
+    if nodeCount > visitedCapacity {
+      visitedTags.deallocate()
+      visitedCapacity = nodeCount
+      visitedTags = .allocate(capacity: nodeCount)
+      visitedTags.initialize(repeating: 0, count: nodeCount)
+      generation = 0
+    }
+    if generation == UInt16.max {
+      visitedTags.update(repeating: 0, count: visitedCapacity)
+      generation = 0
+    }
+    generation &+= 1
+    candidates.removeAll()
+    results.removeAll()
+  }
+
+  /// Marks `node` visited; returns false when it already was in this walk.
+  @inline(__always)
+  func visit(_ node: Int) -> Bool {
+    if visitedTags[node] == generation { return false }
+    visitedTags[node] = generation
+    return true
+  }
+}

@@ -1,0 +1,272 @@
+import Dispatch
+import QuiverFormat
+import QuiverIndex
+import QuiverKernels
+
+/// Runs a `VectorSearchPlan`. Work that does not depend on the query vector (the prefilter's
+/// allowed rows, deletions, the vectors of a very selective prefilter's rows) is done once when
+/// the executor is made, so batch searches share it.
+package struct VectorSearchExecutor: Sendable {
+  package let plan: VectorSearchPlan
+  package let source: any QueryDataSource
+
+  /// Rows the index may return: nil when every indexed row is allowed.
+  let indexAllowed: AllowedRowIds?
+  /// When the prefilter leaves few indexed rows: their ids and vectors, scanned exactly.
+  let selectiveRows: (rowIds: [UInt64], vectors: [Float])?
+  /// Allowed rows of the exactly scanned fragments (absent: every row).
+  let scanAllowed: [UInt32: RowBitmap]
+
+  /// Prefilters with at most this many passing rows (or 2% of the indexed rows, whichever is
+  /// more) are answered by an exact scan of those rows: exact, and cheaper than probing.
+  package static let selectiveRowMinimum = 1024
+
+  package init(plan: VectorSearchPlan, source: any QueryDataSource) throws {
+    self.plan = plan
+    self.source = source
+    let filter = plan.filter
+    // Indexed fragments: deletions always, the filter only as a prefilter.
+    var indexAllowed: AllowedRowIds? = nil
+    var selectiveRows: (rowIds: [UInt64], vectors: [Float])? = nil
+    if plan.index != nil && !plan.indexedFragments.isEmpty {
+      let prefilter = plan.query.prefilter ? filter : nil
+      if prefilter != nil || plan.indexedFragments.contains(where: { $0.deletedRows != nil }) {
+        let allowedSet = RowIdSet(
+          fragments: try Self.allowedRows(plan.indexedFragments, filter: prefilter, source: source))
+        let indexedRows = plan.indexedFragments.reduce(0) { $0 + $1.liveRowCount }
+        if prefilter != nil && allowedSet.count <= max(Self.selectiveRowMinimum, indexedRows / 50) {
+          let rowIds = allowedSet.rowIds
+          var vectors: [Float] = []
+          if !rowIds.isEmpty {
+            let batch = try source.take(rowIds: rowIds, columns: [plan.column])
+            vectors = batch.columns[0].withFloatVectors { Array($0) }
+          }
+          selectiveRows = (rowIds, vectors)
+        } else {
+          indexAllowed = AllowedRowIds(sortedRowIds: allowedSet.rowIds)
+        }
+      }
+    }
+    self.indexAllowed = indexAllowed
+    self.selectiveRows = selectiveRows
+    // Scanned fragments: filter (pre or post, the same for an exact scan) and deletions.
+    var scanAllowed: [UInt32: RowBitmap] = [:]
+    let needsMask = plan.scannedFragments.filter { filter != nil || $0.deletedRows != nil }
+    if !needsMask.isEmpty {
+      scanAllowed = try Self.allowedRows(needsMask, filter: filter, source: source)
+    }
+    self.scanAllowed = scanAllowed
+  }
+
+  /// Per fragment, the rows that are not deleted and pass `filter` (all live rows when nil).
+  package static func allowedRows(
+    _ fragments: [QueryFragment], filter: Filter?, source: any QueryDataSource
+  ) throws -> [UInt32: RowBitmap] {
+    var result: [UInt32: RowBitmap] = [:]
+    for fragment in fragments {
+      var bitmap: RowBitmap
+      if let filter {
+        bitmap = RowBitmap(capacity: fragment.physicalRowCount)
+        try source.scan(fragment, columns: filter.columnNames) { first, batch in
+          let truth = try FilterEvaluator.evaluate(filter.bound, on: batch)
+          truth.values.withUnsafeBufferPointer { values in
+            for row in values.indices where values[row] == TruthValues.trueValue {
+              bitmap.insert(first + row)
+            }
+          }
+        }
+      } else {
+        bitmap = RowBitmap(capacity: fragment.physicalRowCount, full: true)
+      }
+      if let deleted = fragment.deletedRows { bitmap.subtract(deleted) }
+      result[fragment.id] = bitmap
+    }
+    return result
+  }
+
+  // MARK: Search
+
+  /// The nearest rows for `vector` after filter, range, offset and limit, nearest first.
+  ///
+  /// - Throws: `QueryError` for a vector of the wrong dimension or with NaN; errors of the data
+  ///   source or the index.
+  package func nearest(to vector: [Float]) throws -> (neighbors: [Neighbor], statistics: SearchStatistics) {
+    try QueryPlanner.validate(vector: vector, dimension: plan.dimension, column: plan.column)
+    var statistics = SearchStatistics()
+    var candidates: [Neighbor] = []
+    if let index = plan.index, !plan.indexedFragments.isEmpty {
+      candidates += try indexedCandidates(vector, index: index, statistics: &statistics)
+    }
+    if !plan.scannedFragments.isEmpty {
+      candidates += try exactScan(vector, statistics: &statistics)
+    }
+    candidates.sort(by: Neighbor.precedes)
+    // Exact scans already kept only rows in range; index candidates are cut here.
+    candidates.removeAll { !inRange($0.distance) }
+    let kept = Array(candidates.dropFirst(plan.query.offset).prefix(plan.query.limit))
+    return (kept, statistics)
+  }
+
+  func indexedCandidates(
+    _ vector: [Float], index: any QueryVectorIndex, statistics: inout SearchStatistics
+  ) throws -> [Neighbor] {
+    let k = plan.candidateCount
+    let prefiltered = plan.filter != nil && plan.query.prefilter
+    if prefiltered {
+      statistics.prefilterAllowedRows = selectiveRows?.rowIds.count ?? indexAllowed?.allowedCount
+    }
+    if let selectiveRows {
+      // Exact distances to the few allowed rows: nothing to refine.
+      statistics.exactScanOfAllowedRows = true
+      var top = TopK(k: min(plan.wanted, selectiveRows.rowIds.count))
+      if !selectiveRows.rowIds.isEmpty {
+        let distances = self.distances(vector, selectiveRows.vectors, count: selectiveRows.rowIds.count)
+        for (position, distance) in distances.enumerated() where inRange(distance) {
+          top.insert(id: selectiveRows.rowIds[position], distance: distance)
+        }
+      }
+      statistics.exactlyScannedRows += selectiveRows.rowIds.count
+      return top.sorted()
+    }
+    var nprobes = min(plan.query.nprobes, index.partitionCount)
+    var ef = plan.query.ef
+    var found = try index.search(vector, k: k, nprobes: nprobes, ef: ef, allowed: indexAllowed)
+    statistics.indexSearches = 1
+    if let allowed = indexAllowed {
+      // Widen while the allowed rows could give more than the search found.
+      let reachable = min(k, allowed.allowedCount)
+      while found.count < reachable {
+        var widened = false
+        if nprobes < index.partitionCount {
+          nprobes = min(index.partitionCount, nprobes * 2)
+          widened = true
+        }
+        if index.usesGraph {
+          let current = ef ?? max(32, k + k / 2)
+          if current < allowed.allowedCount {
+            ef = min(allowed.allowedCount, current * 2)
+            widened = true
+          }
+        }
+        if !widened { break }
+        found = try index.search(vector, k: k, nprobes: nprobes, ef: ef, allowed: allowed)
+        statistics.indexSearches += 1
+      }
+    }
+    statistics.partitionsProbed = nprobes
+    statistics.ef = index.usesGraph ? ef : nil
+    statistics.indexCandidates = found.count
+    if let filter = plan.filter, !plan.query.prefilter, !found.isEmpty {
+      let batch = try source.take(rowIds: found.map(\.id), columns: filter.columnNames)
+      let truth = try FilterEvaluator.evaluate(filter.bound, on: batch)
+      found = zip(found, truth.values).filter { $0.1 == TruthValues.trueValue }.map(\.0)
+      statistics.candidatesAfterPostfilter = found.count
+    }
+    if plan.refines && !found.isEmpty {
+      let batch = try source.take(rowIds: found.map(\.id), columns: [plan.column])
+      let column = batch.columns[0]
+      let exact = column.withFloatVectors { self.distances(vector, $0, count: found.count) }
+      var refined: [Neighbor] = []
+      refined.reserveCapacity(found.count)
+      for (position, neighbor) in found.enumerated() where !column.isNull(position) {
+        refined.append(Neighbor(id: neighbor.id, distance: exact[position]))
+      }
+      refined.sort(by: Neighbor.precedes)
+      statistics.refinedRows = found.count
+      return Array(refined.prefix(plan.wanted))
+    }
+    return found
+  }
+
+  /// Whether a distance lies in the query's distance range (lower inclusive, upper exclusive).
+  @inline(__always) func inRange(_ distance: Float) -> Bool {
+    if let lower = plan.query.distanceLowerBound, distance < lower { return false }
+    if let upper = plan.query.distanceUpperBound, distance >= upper { return false }
+    return true
+  }
+
+  /// Exact top `wanted` over the scanned fragments (within the distance range).
+  func exactScan(_ vector: [Float], statistics: inout SearchStatistics) throws -> [Neighbor] {
+    var top = TopK(k: plan.wanted)
+    var scannedRows = 0
+    for fragment in plan.scannedFragments {
+      let allowed = scanAllowed[fragment.id]
+      if let allowed, allowed.count == 0 { continue }
+      try source.scan(fragment, columns: [plan.column]) { first, batch in
+        let column = batch.columns[0]
+        let count = batch.rowCount
+        guard count > 0 else { return }
+        let distances = column.withFloatVectors { self.distances(vector, $0, count: count) }
+        let hasNulls = column.hasNulls
+        for row in 0..<count {
+          if let allowed, !allowed.contains(first + row) { continue }
+          if hasNulls && column.isNull(row) { continue }
+          let distance = distances[row]
+          if distance <= top.threshold && inRange(distance) {
+            top.insert(id: fragment.rowId(first + row), distance: distance)
+          }
+        }
+        scannedRows += count
+      }
+    }
+    statistics.exactlyScannedRows += scannedRows
+    return top.sorted()
+  }
+
+  /// Distances from `vector` to `count` packed vectors.
+  func distances(_ vector: [Float], _ points: UnsafeBufferPointer<Float>, count: Int) -> [Float] {
+    precondition(points.count >= count * plan.dimension)
+    return [Float](unsafeUninitializedCapacity: count) { output, initialized in
+      vector.withUnsafeBufferPointer { query in
+        plan.metric.distances(
+          from: query.baseAddress!, to: points.baseAddress!, count: count,
+          dimension: plan.dimension, into: output.baseAddress!)
+      }
+      initialized = count
+    }
+  }
+
+  func distances(_ vector: [Float], _ points: [Float], count: Int) -> [Float] {
+    points.withUnsafeBufferPointer { distances(vector, $0, count: count) }
+  }
+
+  // MARK: Results
+
+  /// The projected rows for `neighbors`, in their order, plus `_distance` (and `_rowid`).
+  package func project(_ neighbors: [Neighbor]) throws -> RecordBatch {
+    let ids = neighbors.map(\.id)
+    let taken = try source.take(rowIds: ids, columns: plan.projection)
+    var fields = taken.schema.fields
+    var columns = taken.columns
+    fields.append(Field(QueryPlanner.distanceColumn, .float32, nullable: false))
+    columns.append(Column(neighbors.map(\.distance)))
+    if plan.query.withRowId {
+      fields.append(Field(QueryPlanner.rowIdColumn, .uint64, nullable: false))
+      columns.append(Column(ids))
+    }
+    return try RecordBatch(schema: Schema(fields), columns: columns)
+  }
+
+  /// Runs the plan's own query vector.
+  package func execute() throws -> RecordBatch {
+    try project(try nearest(to: plan.query.vector).neighbors)
+  }
+
+  /// Runs many query vectors with the same plan, spread over the machine's cores; results in
+  /// the order of `vectors`.
+  package func executeBatch(_ vectors: [[Float]]) throws -> [RecordBatch] {
+    for vector in vectors {
+      try QueryPlanner.validate(vector: vector, dimension: plan.dimension, column: plan.column)
+    }
+    let results = ResultSlots<RecordBatch>(count: vectors.count)
+    let workers = min(vectors.count, ProcessorCount.active)
+    DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { worker in
+      var index = worker
+      while index < vectors.count {
+        results.set(index, Result { try project(try nearest(to: vectors[index]).neighbors) })
+        index += workers
+      }
+    }
+    return try results.values()
+  }
+}

@@ -1,0 +1,75 @@
+import QuiverFormat
+import QuiverIndex
+import QuiverKernels
+
+/// One fragment of a table version as the executor sees it.
+package struct QueryFragment: Sendable, Hashable {
+  /// The fragment id (the high 32 bits of its rows' ids).
+  package var id: UInt32
+  /// Rows stored in the fragment, deleted ones included.
+  package var physicalRowCount: Int
+  /// Offsets of deleted rows (nil when none are deleted).
+  package var deletedRows: RowBitmap?
+
+  package init(id: UInt32, physicalRowCount: Int, deletedRows: RowBitmap? = nil) {
+    self.id = id
+    self.physicalRowCount = physicalRowCount
+    self.deletedRows = deletedRows.flatMap { $0.count == 0 ? nil : $0 }
+  }
+
+  /// Rows not deleted.
+  package var liveRowCount: Int { physicalRowCount - (deletedRows?.count ?? 0) }
+
+  /// Whether the row at `offset` is deleted.
+  @inline(__always) package func isDeleted(_ offset: Int) -> Bool {
+    deletedRows?.contains(offset) ?? false
+  }
+
+  /// The row id of `offset`.
+  @inline(__always) package func rowId(_ offset: Int) -> UInt64 {
+    UInt64(id) << 32 | UInt64(UInt32(offset))
+  }
+}
+
+/// What the executor reads from one version of a table. `QuiverTable`'s datasets are adapted to
+/// it in module Quiver; tests may use an in-memory one.
+package protocol QueryDataSource: Sendable {
+  /// The table's schema.
+  var schema: Schema { get }
+  /// The fragments of the version, in id order.
+  var fragments: [QueryFragment] { get }
+  /// Calls `body` with consecutive batches of `columns` of `fragment`, each with the offset of
+  /// its first row. Deleted rows are included; the caller skips them.
+  func scan(
+    _ fragment: QueryFragment, columns: [String],
+    _ body: (_ firstOffset: Int, _ batch: RecordBatch) throws -> Void
+  ) throws
+  /// `columns` of the rows with `rowIds`, in the order given.
+  func take(rowIds: [UInt64], columns: [String]) throws -> RecordBatch
+}
+
+/// A vector index as the executor uses it. `QuiverIndex`'s indexes are adapted to it in module
+/// Quiver.
+package protocol QueryVectorIndex: Sendable {
+  /// The index's name (for `explain`).
+  var name: String { get }
+  /// The index type as LanceDB users know it, e.g. "IVF_PQ".
+  var typeName: String { get }
+  /// The vector column it indexes.
+  var column: String { get }
+  /// The metric it was trained for; it is never used for another.
+  var metric: DistanceMetric { get }
+  /// The fragments whose rows it holds.
+  var fragmentIds: Set<UInt32> { get }
+  /// IVF partitions (1 for a single graph).
+  var partitionCount: Int { get }
+  /// Whether it walks HNSW graphs (and so takes `ef`).
+  var usesGraph: Bool { get }
+  /// Whether the distances it returns are exact (full-precision vectors) rather than
+  /// approximate (quantized codes).
+  var returnsExactDistances: Bool { get }
+  /// The `k` nearest rows among `allowed` (all when nil), nearest first, probing `nprobes`
+  /// partitions and walking graphs with `ef`; the filter applies inside the scan.
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
+    -> [Neighbor]
+}

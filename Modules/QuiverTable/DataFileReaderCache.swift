@@ -1,0 +1,45 @@
+import Foundation
+import QuiverFormat
+
+/// Open data-file readers of one table, shared by the copies of a `Dataset`. Data files never
+/// change once written, so a reader stays valid for as long as the file exists.
+package final class DataFileReaderCache: @unchecked Sendable {
+  // @unchecked: `readers` is only touched while `lock` is held; `DataFileReader` is Sendable.
+  private let lock = NSLock()
+  private var readers: [String: DataFileReader] = [:]
+  /// At most this many readers are kept open (each may hold a file descriptor).
+  static let capacity = 128
+
+  /// An empty cache.
+  package init() {}
+
+  /// The reader of `record`, opened (and its size checked) on first use.
+  /// - Throws: `TableError.corruptDataFile` naming the fragment and file.
+  package func reader(for record: DataFileRecord, fragmentID: UInt32, layout: TableLayout) throws
+    -> DataFileReader
+  {
+    lock.lock()
+    let cached = readers[record.path]
+    lock.unlock()
+    if let cached { return cached }
+    let url = layout.url(relative: record.path)
+    let reader: DataFileReader
+    do {
+      reader = try DataFileReader(url: url)
+    } catch let error as FormatError {
+      throw TableError(
+        .corruptDataFile, "fragment \(fragmentID): data file '\(url.path)': \(error.description)")
+    }
+    guard reader.fileSize == record.sizeBytes else {
+      throw TableError(
+        .corruptDataFile,
+        "fragment \(fragmentID): data file '\(url.path)' has \(reader.fileSize) bytes, the manifest says \(record.sizeBytes)"
+      )
+    }
+    lock.lock()
+    if readers.count >= Self.capacity { readers.removeAll(keepingCapacity: true) }
+    readers[record.path] = reader
+    lock.unlock()
+    return reader
+  }
+}

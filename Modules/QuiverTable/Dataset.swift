@@ -1,0 +1,244 @@
+import Foundation
+import QuiverFormat
+
+/// A versioned table in a folder: one snapshot (a version) of it, and the operations that
+/// commit new versions.
+///
+/// A `Dataset` value is a snapshot: reads see exactly its version. Writing methods are
+/// `mutating`; each commits one new version (retrying over compatible concurrent commits) and
+/// moves this value to it. A dataset from `checkout(version:)` is read-only.
+///
+/// Layout and commit protocol: Docs/Format.md, "Tables: layout, manifests, deletions".
+public struct Dataset: Sendable {
+  /// The folders and file names of the table.
+  package let layout: TableLayout
+  /// The manifest of this snapshot.
+  public internal(set) var manifest: Manifest
+  /// Whether writes are refused (a time-travel view).
+  public internal(set) var isReadOnly: Bool
+  /// Tuning of writes.
+  public var options: DatasetOptions
+  /// Open data-file readers, shared by copies of this value.
+  let readers: DataFileReaderCache
+
+  package init(
+    layout: TableLayout, manifest: Manifest, isReadOnly: Bool, options: DatasetOptions,
+    readers: DataFileReaderCache = DataFileReaderCache()
+  ) {
+    self.layout = layout
+    self.manifest = manifest
+    self.isReadOnly = isReadOnly
+    self.options = options
+    self.readers = readers
+  }
+
+  /// The table folder.
+  public var url: URL { layout.root }
+  /// The version of this snapshot.
+  public var version: UInt64 { manifest.version }
+  /// The fragments of this snapshot, in row order.
+  public var fragments: [FragmentMetadata] { manifest.fragments }
+  /// The fragment ids of this snapshot, in row order.
+  public var fragmentIDs: [UInt32] { manifest.fragments.map(\.id) }
+  /// The number of rows that are not deleted.
+  public var liveRowCount: Int { manifest.liveRowCount }
+  /// The tags (name to version) as of this snapshot.
+  public var tags: [String: UInt64] { manifest.tags }
+  /// The index entries of this snapshot.
+  public var indices: [IndexEntry] { manifest.indices }
+
+  /// Opens the latest version of the table in `url`.
+  ///
+  /// Only the latest manifest is read: the version is found by listing `_versions/`.
+  /// - Throws: `TableError.notFound` if there is no table, `.corruptManifest` /
+  ///   `.unsupportedFeature` if the latest manifest cannot be read.
+  /// - Complexity: O(number of versions) for the listing, plus one manifest read.
+  public static func open(at url: URL, options: DatasetOptions = DatasetOptions()) throws
+    -> Dataset
+  {
+    let layout = TableLayout(root: url)
+    guard let latest = try layout.latestVersion() else {
+      throw TableError(.notFound, "no table in '\(url.path)' (no manifest in _versions/)")
+    }
+    return Dataset(
+      layout: layout, manifest: try layout.readManifest(latest), isReadOnly: false,
+      options: options)
+  }
+
+  /// Opens `version` of the table in `url`, read-only (time travel).
+  /// - Throws: `TableError.notFound` if that version does not exist, `.corruptManifest` if it
+  ///   cannot be read.
+  public static func open(
+    at url: URL, version: UInt64, options: DatasetOptions = DatasetOptions()
+  ) throws -> Dataset {
+    let layout = TableLayout(root: url)
+    return Dataset(
+      layout: layout, manifest: try layout.readManifest(version), isReadOnly: true,
+      options: options)
+  }
+
+  /// Whether a table exists in `url` (some manifest is in `_versions/`).
+  public static func exists(at url: URL) -> Bool {
+    ((try? TableLayout(root: url).latestVersion()) ?? nil) != nil
+  }
+
+  /// A read-only view of `version` of this table.
+  /// - Throws: `TableError.notFound`, `.corruptManifest`.
+  public func checkout(version: UInt64) throws -> Dataset {
+    Dataset(
+      layout: layout, manifest: try layout.readManifest(version), isReadOnly: true,
+      options: options, readers: readers)
+  }
+
+  /// A read-only view of the version tagged `tag` (as of this snapshot's tags).
+  /// - Throws: `TableError.notFound` for an unknown tag.
+  public func checkout(tag: String) throws -> Dataset {
+    guard let version = manifest.tags[tag] else {
+      throw TableError(.notFound, "table '\(url.path)' has no tag '\(tag)'")
+    }
+    return try checkout(version: version)
+  }
+
+  /// The latest version of this table, writable.
+  public func latest() throws -> Dataset {
+    try Dataset.open(at: url, options: options)
+  }
+
+  /// Moves this value to the latest committed version (a no-op if it is the latest).
+  public mutating func refresh() throws {
+    guard let latest = try layout.latestVersion(), latest != manifest.version else { return }
+    manifest = try layout.readManifest(latest)
+  }
+
+  /// The highest committed version number (from the folder listing, no manifest read).
+  public func latestVersionNumber() throws -> UInt64 {
+    try layout.latestVersion() ?? manifest.version
+  }
+
+  /// Every version of the table: number, time, operation and live row count.
+  ///
+  /// Reads every manifest; a version whose manifest cannot be read is listed with `error` set.
+  /// - Complexity: O(number of versions × manifest size).
+  public func versions() throws -> [VersionInfo] {
+    try layout.listVersions().map { version in
+      do {
+        let manifest = try layout.readManifest(version)
+        return VersionInfo(
+          version: version, timestamp: manifest.timestamp, operation: manifest.operation.kind,
+          liveRowCount: manifest.liveRowCount, error: nil)
+      } catch let error as TableError {
+        return VersionInfo(
+          version: version, timestamp: nil, operation: nil, liveRowCount: nil, error: error)
+      }
+    }
+  }
+
+  /// The deletion vector of fragment `fragmentID` in this snapshot (empty if it has none).
+  /// - Throws: `TableError.notFound` for an unknown fragment, `.corruptDeletionFile`.
+  public func deletionVector(fragmentID: UInt32) throws -> DeletionVector {
+    guard let fragment = manifest.fragment(fragmentID) else {
+      throw TableError(
+        .notFound, "table '\(url.path)' version \(version) has no fragment \(fragmentID)")
+    }
+    return try layout.readDeletionVector(of: fragment)
+  }
+
+  /// The folder where the index module writes the files of the index with `uuid`
+  /// (`_indices/<uuid>/`); created if missing.
+  public func indexFolder(uuid: String) throws -> URL {
+    let folder = layout.indexFolder(uuid)
+    try DurableFile.makeDirectory(folder)
+    return folder
+  }
+
+  func requireWritable(_ action: String) throws {
+    guard !isReadOnly else {
+      throw TableError(
+        .readOnly,
+        "cannot \(action): '\(url.path)' is open read-only at version \(version); use restore or open the latest"
+      )
+    }
+  }
+}
+
+/// One line of `Dataset.versions()`.
+public struct VersionInfo: Sendable, Hashable {
+  /// The version number.
+  public var version: UInt64
+  /// When it was committed (nil if its manifest cannot be read).
+  public var timestamp: Date?
+  /// The operation that made it (nil if its manifest cannot be read).
+  public var operation: CommitOperation.Kind?
+  /// Rows not deleted (nil if its manifest cannot be read).
+  public var liveRowCount: Int?
+  /// Why the manifest cannot be read, if it cannot.
+  public var error: TableError?
+}
+
+/// Tuning of a dataset's writes.
+public struct DatasetOptions: Sendable, Hashable {
+  /// Appends are split into fragments of at most this many rows.
+  public var maxRowsPerFragment: Int
+  /// How many times a commit that lost a race is rebased and retried before giving up.
+  public var maxCommitRetries: Int
+
+  /// How data files are written (page size, compression).
+  public var dataFileOptions: DataFileWriterOptions
+  /// Whether every commit `fsync`s its files and folders before it returns (default). Without,
+  /// commits stay atomic and exclusive and survive a crash of the process, but a power loss
+  /// may lose the latest ones (never leaving a torn version).
+  public var synchronousCommits: Bool
+
+  /// Creates options.
+  public init(
+    maxRowsPerFragment: Int = 1_048_576, maxCommitRetries: Int = 100,
+    dataFileOptions: DataFileWriterOptions = DataFileWriterOptions(),
+    synchronousCommits: Bool = true
+  ) {
+    self.maxRowsPerFragment = maxRowsPerFragment
+    self.maxCommitRetries = maxCommitRetries
+    self.dataFileOptions = dataFileOptions
+    self.synchronousCommits = synchronousCommits
+  }
+}
+
+extension TableLayout {
+  /// Reads and checks the manifest of `version`.
+  /// - Throws: `TableError.notFound`, `.corruptManifest`, `.unsupportedFeature`.
+  func readManifest(_ version: UInt64) throws -> Manifest {
+    let url = manifestURL(version)
+    let bytes: [UInt8]
+    do {
+      bytes = try DurableFile.read(url)
+    } catch let error as TableError where error.code == .notFound {
+      throw TableError(.notFound, "table '\(root.path)' has no version \(version)")
+    }
+    let manifest = try ManifestCodec.decode(bytes, source: url)
+    guard manifest.version == version else {
+      throw TableError(
+        .corruptManifest, "manifest '\(url.path)' claims version \(manifest.version)")
+    }
+    return manifest
+  }
+
+  /// Reads the deletion vector of `fragment` (empty if it has no deletion file).
+  func readDeletionVector(of fragment: FragmentMetadata) throws -> DeletionVector {
+    guard let record = fragment.deletionFile else { return DeletionVector() }
+    let url = url(relative: record.path)
+    let bytes: [UInt8]
+    do {
+      bytes = try DurableFile.read(url)
+    } catch let error as TableError where error.code == .notFound {
+      throw TableError(
+        .corruptDeletionFile, "deletion file '\(url.path)' of fragment \(fragment.id) is missing")
+    }
+    let vector = try DeletionFileCodec.decode(bytes, fragmentID: fragment.id, source: url)
+    guard vector.count == record.deletedRowCount else {
+      throw TableError(
+        .corruptDeletionFile,
+        "deletion file '\(url.path)' holds \(vector.count) rows, the manifest says \(record.deletedRowCount)"
+      )
+    }
+    return vector
+  }
+}

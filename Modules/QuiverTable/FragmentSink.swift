@@ -1,0 +1,84 @@
+import Foundation
+import QuiverFormat
+
+/// Writes a stream of batches (already conformed to the schema) into new data files of at most
+/// `maxRowsPerFragment` rows each; memory stays bounded by the data-file writer's pages.
+struct FragmentSink {
+  let layout: TableLayout
+  let schema: Schema
+  let maxRowsPerFragment: Int
+  let fileOptions: DataFileWriterOptions
+  /// Whether files and the folder are `fsync`ed.
+  let synchronize: Bool
+  private var writer: DataFileWriter?
+  private var path = ""
+  private var rowsInFile = 0
+  private var fragments: [NewFragment] = []
+
+  init(
+    layout: TableLayout, schema: Schema, maxRowsPerFragment: Int,
+    fileOptions: DataFileWriterOptions, synchronize: Bool
+  ) throws {
+    guard maxRowsPerFragment >= 1 else {
+      throw TableError(.invalidArgument, "maxRowsPerFragment \(maxRowsPerFragment) is below 1")
+    }
+    self.layout = layout
+    self.schema = schema
+    self.maxRowsPerFragment = maxRowsPerFragment
+    var fileOptions = fileOptions
+    fileOptions.synchronizeOnFinish = synchronize
+    self.fileOptions = fileOptions
+    self.synchronize = synchronize
+  }
+
+  /// Appends the rows of `batch`, starting new files as they fill.
+  mutating func write(_ batch: RecordBatch) throws {
+    var start = 0
+    while start < batch.rowCount {
+      if writer == nil {
+        try DurableFile.makeDirectory(layout.dataFolder)
+        path = layout.newDataFilePath(fileExtension: "qvf")
+        writer = try wrap {
+          try DataFileWriter(url: layout.url(relative: path), schema: schema, options: fileOptions)
+        }
+      }
+      let count = min(batch.rowCount - start, maxRowsPerFragment - rowsInFile)
+      let part = start == 0 && count == batch.rowCount
+        ? batch : batch.slice(rows: start..<(start + count))
+      try wrap { try writer!.write(part) }
+      rowsInFile += count
+      start += count
+      if rowsInFile == maxRowsPerFragment { try finishFile() }
+    }
+  }
+
+  /// Finishes the last file, makes the new names durable, and returns the fragments written.
+  mutating func finish() throws -> [NewFragment] {
+    try finishFile()
+    if !fragments.isEmpty && synchronize { try DurableFile.syncDirectory(layout.dataFolder) }
+    return fragments
+  }
+
+  private mutating func finishFile() throws {
+    guard let open = writer else { return }
+    let statistics = try wrap { try open.finish() }
+    fragments.append(
+      NewFragment(
+        physicalRowCount: rowsInFile,
+        dataFiles: [
+          DataFileRecord(path: path, columns: schema.names, sizeBytes: statistics.fileBytes)
+        ]))
+    writer = nil
+    rowsInFile = 0
+  }
+
+  private func wrap<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as FormatError {
+      throw TableError(
+        .ioFailure,
+        "writing data file '\(layout.url(relative: path).path)': \(error.description)")
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import QuiverIndex
+import QuiverKernels
+import QuiverTestSupport
+import Testing
+
+@Suite("HNSW index")
+struct HNSWIndexTests {
+  static let parameters = HNSWParameters(m: 12, efConstruction: 64, seed: 3)
+
+  @Test("recall@10 against exact ground truth", arguments: DistanceMetric.allCases)
+  func recall(metric: DistanceMetric) throws {
+    let index = try HNSWIndex.build(
+      vectors: HNSWTestData.base.values, dimension: 384, metric: metric,
+      parameters: Self.parameters)
+    let scratch = index.makeScratch()
+    let wide = try HNSWTestData.recallAt10(metric: metric) {
+      try index.search($0, k: 10, ef: 64, scratch: scratch)
+    }
+    let narrow = try HNSWTestData.recallAt10(metric: metric) {
+      try index.search($0, k: 10, ef: 10, scratch: scratch)
+    }
+    // A random graph or a wrong distance gives ≈ 0.005; a graph without its long links or
+    // with a broken heuristic loses several points at ef = 10.
+    #expect(wide >= 0.97, "recall@10 at ef 64 = \(wide)")
+    #expect(narrow >= 0.80, "recall@10 at ef 10 = \(narrow)")
+    #expect(wide >= narrow)
+    // Distances are the metric's own.
+    let query = HNSWTestData.queries.row(0)
+    let found = try index.search(query, k: 10, ef: 64, scratch: scratch)
+    for neighbor in found {
+      let exact = try metric.distance(query, HNSWTestData.base.row(Int(neighbor.id)))
+      #expect(abs(exact - neighbor.distance) < 1e-4)
+    }
+    #expect(found.map(\.distance) == found.map(\.distance).sorted())
+  }
+
+  @Test("filtered search returns only allowed rows, with the walk and with the exact scan")
+  func filtered() throws {
+    let rowIds = (0..<UInt64(2000)).map { $0 * 3 + 1_000 }
+    let index = try HNSWIndex.build(
+      vectors: HNSWTestData.base.values, dimension: 384, rowIds: rowIds, metric: .cosine,
+      parameters: Self.parameters)
+    let scratch = index.makeScratch()
+    // Half the rows: the graph walk.
+    let even = HNSWAllowedRowIds((0..<2000).filter { $0 % 2 == 0 }.map { rowIds[$0] })
+    // 1 % of the rows (below `exactScanFraction`): the exact scan.
+    let few = HNSWAllowedRowIds((0..<2000).filter { $0 % 100 == 7 }.map { rowIds[$0] } + [5])
+    var hits = 0
+    for query in 0..<20 {
+      let vector = HNSWTestData.queries.row(query)
+      let walked = try index.search(vector, k: 10, ef: 64, filter: even, scratch: scratch)
+      #expect(walked.count == 10)
+      #expect(walked.allSatisfy { even.contains($0.id) })
+      let exact = HNSWTestData.exactTop(10, query: vector, metric: .cosine) { $0 % 2 == 0 }
+      hits += Set(exact.map { rowIds[Int($0)] }).intersection(walked.map(\.id)).count
+      let scanned = try index.search(vector, k: 10, filter: few, scratch: scratch)
+      let exactFew = HNSWTestData.exactTop(10, query: vector, metric: .cosine) { $0 % 100 == 7 }
+      #expect(scanned.map(\.id) == exactFew.map { rowIds[Int($0)] })
+    }
+    #expect(Double(hits) / 200 >= 0.95, "filtered recall \(Double(hits) / 200)")
+  }
+}

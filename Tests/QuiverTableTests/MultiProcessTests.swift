@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Foundation
+import QuiverFormat
+import QuiverTestSupport
+import Testing
+
+@testable import QuiverTable
+
+/// The `QuiverTableWriterTool` executable built next to the test bundle.
+private func writerTool() throws -> URL {
+  var directory = Bundle.main.bundleURL
+  for _ in 0..<5 {
+    let candidate = directory.appendingPathComponent("QuiverTableWriterTool")
+    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    directory.deleteLastPathComponent()
+  }
+  let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("QuiverTableWriterTool")
+  guard FileManager.default.isExecutableFile(atPath: beside.path) else {
+    throw TableError(.notFound, "QuiverTableWriterTool is not built (run swift build --build-tests)")
+  }
+  return beside
+}
+
+/// A running writer process and the pipe of its acknowledgements.
+private struct Writer {
+  let process: Process
+  let output: Pipe
+  let errors: Pipe
+
+  init(table: URL, writer: Int, first: Int, count: Int) throws {
+    process = Process()
+    process.executableURL = try writerTool()
+    process.arguments = ["append", table.path, String(writer), String(first), String(count)]
+    output = Pipe()
+    errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    try process.run()
+  }
+
+  /// Waits for the exit; returns the acknowledged sequence numbers and the stderr text.
+  func finish() -> (acks: [Int], status: Int32, errors: String) {
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    let acks = text.split(separator: "\n").compactMap { line in
+      line.hasPrefix("ack ") ? Int(line.dropFirst(4)) : nil
+    }
+    return (acks, process.terminationStatus, errorText)
+  }
+}
+
+private func createToolTable(_ url: URL) throws {
+  _ = try Dataset.create(at: url, schema: try smallSchema())
+}
+
+@Test(.timeLimit(.minutes(1)))
+func twoProcessesAppendingConcurrentlyLoseNothing() throws {
+  try withTemporaryTable { url in
+    try createToolTable(url)
+    let writers = try [Writer(table: url, writer: 1, first: 0, count: 200), Writer(table: url, writer: 2, first: 0, count: 200)]
+    for writer in writers {
+      let result = writer.finish()
+      #expect(result.status == 0, "writer failed: \(result.errors)")
+      #expect(result.acks == Array(0..<200))
+    }
+    let dataset = try Dataset.open(at: url)
+    #expect(dataset.version == 401)
+    let ids = try liveIDs(dataset)
+    let expected = (1...2).flatMap { writer in (0..<200).map { Int64(writer * 1_000_000 + $0) } }
+    #expect(ids.count == 400)
+    #expect(ids.sorted() == expected.sorted())
+    // Each writer's appends are in its own order.
+    for writer in 1...2 {
+      let own = ids.filter { $0 / 1_000_000 == writer }
+      #expect(own == own.sorted())
+    }
+    let vectors = try dataset.readAll(columns: ["id", "vector"]).batch
+    for row in stride(from: 0, to: 400, by: 37) {
+      let id = vectors.columns[0].values(as: Int64.self)[row]
+      #expect(vectors.columns[1].vector(at: row) == (0..<4).map { Float(id) + Float($0) })
+    }
+  }
+}
+
+@Test(.timeLimit(.minutes(1)))
+func writerKilledAtRandomPointsNeverLeavesTheTableUnreadable() throws {
+  try withTemporaryTable { url in
+    try createToolTable(url)
+    var random = SeededGenerator(seed: 0x5EED_C0DE)
+    var acknowledged = Set<Int>()
+    var next = 0
+    var kills = 0
+    while next < 100 {
+      let writer = try Writer(table: url, writer: 7, first: next, count: 100 - next)
+      if kills < 15 {
+        usleep(UInt32.random(in: 10_000...200_000, using: &random))
+        kill(writer.process.processIdentifier, SIGKILL)
+      }
+      let result = writer.finish()
+      if writer.process.terminationReason == .uncaughtSignal {
+        kills += 1
+      } else {
+        #expect(result.status == 0, "writer failed: \(result.errors)")
+      }
+      acknowledged.formUnion(result.acks)
+      // The table opens, every committed append is there exactly once, and at most one more
+      // (the append in flight when the writer died).
+      let dataset = try Dataset.open(at: url)
+      let present = try liveIDs(dataset).map { Int($0) - 7_000_000 }
+      #expect(present.count == Set(present).count, "an append is present twice")
+      let extra = Set(present).subtracting(acknowledged)
+      #expect(acknowledged.isSubset(of: Set(present)), "an acknowledged append is missing")
+      let inFlight = (result.acks.last.map { $0 + 1 }) ?? next
+      #expect(extra.isEmpty || extra == [inFlight], "unexpected rows \(extra.sorted())")
+      acknowledged.formUnion(extra)
+      next = (present.max() ?? -1) + 1
+      #expect(present.sorted() == Array(0..<next))
+    }
+    #expect(kills >= 5)
+    let final = try Dataset.open(at: url)
+    #expect(try liveIDs(final) == (0..<100).map { Int64(7_000_000 + $0) })
+  }
+}
