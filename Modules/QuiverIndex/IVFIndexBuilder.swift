@@ -101,17 +101,12 @@ public struct IVFIndexBuilder: Sendable {
     // 1. IVF centroids.
     var random = SeededRandom(seed: parameters.seed)
     let trainingCount = min(count, max(partitions, parameters.sampleRate * partitions))
-    let training =
-      trainingCount == count
-      ? [] : gather(vectors, dimension: dimension,
-        rows: random.sample(trainingCount, from: count).sorted())
-    let kmeans = training.withUnsafeBufferPointer { sample in
-      KMeans.train(
-        vectors: trainingCount == count ? work : sample, count: trainingCount,
-        dimension: dimension, k: partitions, maxIterations: parameters.maxIterations,
-        metric: parameters.metric, seed: parameters.seed &+ 1, threads: threads,
-        tolerance: Self.ivfTolerance)
-    }
+    // The sample is read in place (no copy of up to sampleRate × numPartitions rows).
+    let sample = trainingCount == count ? nil : random.sample(trainingCount, from: count).sorted()
+    let kmeans = KMeans.train(
+      vectors: work, count: trainingCount, dimension: dimension, k: partitions,
+      maxIterations: parameters.maxIterations, metric: parameters.metric,
+      seed: parameters.seed &+ 1, threads: threads, tolerance: Self.ivfTolerance, rows: sample)
     let centroids = kmeans.centroids
 
     // 2. Assignment of every row.
@@ -228,15 +223,6 @@ public struct IVFIndexBuilder: Sendable {
       parameters: resolved, statistics: statistics, centroids: centroids,
       productQuantizer: productQuantizer, scalarQuantizer: scalarQuantizer,
       store: PartitionStore(partitions: partitionList))
-  }
-
-  /// The chosen rows copied contiguously.
-  private func gather(_ vectors: UnsafePointer<Float>, dimension: Int, rows: [Int]) -> [Float] {
-    var out = [Float](repeating: 0, count: rows.count * dimension)
-    for (target, row) in rows.enumerated() {
-      for i in 0..<dimension { out[target * dimension + i] = vectors[row * dimension + i] }
-    }
-    return out
   }
 
   /// Residuals `x − centroid(x)` of the chosen rows (all when `rows` is nil).
