@@ -17,6 +17,7 @@ package struct NewFragment: Sendable, Hashable {
   /// The data files (paths relative to the table folder).
   package var dataFiles: [DataFileRecord]
 
+  /// Creates a record of written data files.
   package init(physicalRowCount: Int, dataFiles: [DataFileRecord]) {
     self.physicalRowCount = physicalRowCount
     self.dataFiles = dataFiles
@@ -125,7 +126,7 @@ extension Dataset {
           "row id \(RowID.make(fragmentID: fragmentID, offset: bad)): fragment \(fragmentID) has \(fragment.physicalRowCount) rows"
         )
       }
-      let existing = try layout.readDeletionVector(of: fragment)
+      let existing = try readers.deletionVector(of: fragment, layout: layout)
       let merged = existing.union(DeletionVector(offsets))
       guard merged.count > existing.count else { continue }
       newlyDeleted += merged.count - existing.count

@@ -18,8 +18,8 @@ extension Dataset {
   ///   - columns: The projection, in the order wanted (nil: every column). A column the
   ///     fragment's files lack (added later) reads as nulls.
   ///   - fragmentIDs: The fragments to read (nil: all, in table order).
-  ///   - batchSize: The most rows read at once per fragment (batches after dropping deleted
-  ///     rows may be smaller).
+  ///   - batchSize: The most rows per batch (batches may be smaller: they end where a data-file
+  ///     page ends, and deleted rows are dropped from them).
   ///   - includeDeleted: Whether deleted rows are returned too.
   /// - Throws: `TableError.notFound` (unknown column or fragment), `.corruptDataFile`,
   ///   `.corruptDeletionFile`, and whatever `body` throws.
@@ -33,36 +33,48 @@ extension Dataset {
     let projection = try projectedSchema(columns)
     for fragment in try selectedFragments(fragmentIDs) {
       let deleted =
-        includeDeleted ? DeletionVector() : try layout.readDeletionVector(of: fragment)
-      // One scanner per data file holding projected columns, advanced in lockstep: each keeps
-      // one decoded page per column, so every page is decoded once.
-      var scanners: [(names: [String], scanner: DataFileScanner, path: String)] = []
+        includeDeleted ? DeletionVector() : try readers.deletionVector(of: fragment, layout: layout)
+      // The first data file holding projected columns is scanned (its batches end at page
+      // ends, sharing decoded pages); other files of the fragment, if any, are read over the
+      // same row ranges.
+      var files: [(file: DataFileRecord, names: [String], reader: DataFileReader)] = []
       for file in fragment.dataFiles {
         let wanted = projection.names.filter(file.columns.contains)
         guard !wanted.isEmpty else { continue }
-        let reader = try openReader(file, of: fragment)
-        let scanner = try wrapDataFile(fragment, file) {
-          try reader.makeScanner(columns: wanted, batchSize: batchSize)
+        files.append((file, wanted, try openReader(file, of: fragment)))
+      }
+      var scanner = try files.first.map { first in
+        try wrapDataFile(fragment, first.file) {
+          try first.reader.makeScanner(columns: first.names, batchSize: batchSize)
         }
-        scanners.append((wanted, scanner, file.path))
       }
       var start = 0
       while start < fragment.physicalRowCount {
-        let rows = start..<min(fragment.physicalRowCount, start + batchSize)
-        start = rows.upperBound
         var columns = [Column?](repeating: nil, count: projection.count)
-        for index in scanners.indices {
-          let file = fragment.dataFiles.first { $0.path == scanners[index].path }!
-          let part = try wrapDataFile(fragment, file) { try scanners[index].scanner.next() }
-          guard let part, part.rowCount == rows.count else {
+        let rows: Range<Int>
+        if let first = files.first {
+          let part = try wrapDataFile(fragment, first.file) { try scanner!.next() }
+          guard let part, part.rowCount >= 1 else {
             throw TableError(
               .corruptDataFile,
-              "fragment \(fragment.id): data file '\(file.path)' ended before row \(rows.upperBound)")
+              "fragment \(fragment.id): data file '\(first.file.path)' ended before row \(start)")
           }
-          for (name, column) in zip(scanners[index].names, part.columns) {
+          rows = start..<(start + part.rowCount)
+          for (name, column) in zip(first.names, part.columns) {
             columns[projection.index(of: name)!] = column
           }
+          for other in files.dropFirst() {
+            let part = try wrapDataFile(fragment, other.file) {
+              try other.reader.read(columns: other.names, rows: rows)
+            }
+            for (name, column) in zip(other.names, part.columns) {
+              columns[projection.index(of: name)!] = column
+            }
+          }
+        } else {
+          rows = start..<min(fragment.physicalRowCount, start + batchSize)
         }
+        start = rows.upperBound
         let filled = zip(projection.fields, columns).map { field, column in
           column ?? Column(nulls: rows.count, of: field.type)
         }
@@ -116,7 +128,7 @@ extension Dataset {
           .notFound,
           "row id \(rowIDs[positions[0]]): '\(url.path)' version \(version) has no fragment \(fragmentID)")
       }
-      let deleted = includeDeleted ? DeletionVector() : try layout.readDeletionVector(of: fragment)
+      let deleted = includeDeleted ? DeletionVector() : try readers.deletionVector(of: fragment, layout: layout)
       let offsets = try positions.map { position -> Int in
         let offset = RowID.offset(rowIDs[position])
         guard Int(offset) < fragment.physicalRowCount, !deleted.contains(offset) else {

@@ -21,6 +21,7 @@ public struct Dataset: Sendable {
   /// Open data-file readers, shared by copies of this value.
   let readers: DataFileReaderCache
 
+  /// A snapshot over an already read manifest (the public entry points are `open` / `create`).
   package init(
     layout: TableLayout, manifest: Manifest, isReadOnly: Bool, options: DatasetOptions,
     readers: DataFileReaderCache = DataFileReaderCache()
@@ -140,7 +141,7 @@ public struct Dataset: Sendable {
       throw TableError(
         .notFound, "table '\(url.path)' version \(version) has no fragment \(fragmentID)")
     }
-    return try layout.readDeletionVector(of: fragment)
+    return try readers.deletionVector(of: fragment, layout: layout)
   }
 
   /// The folder where the index module writes the files of the index with `uuid`

@@ -122,3 +122,19 @@ func scanAcrossSmallPagesAndBatchesMatchesTheRowsWritten(batchSize: Int) throws 
     #expect(ids == (0..<1000).filter { !doomed.contains($0) }.map(Int64.init))
   }
 }
+
+@Test func damagedDeletionFileIsTypedAndEarlierVersionsStillRead() throws {
+  try withTemporaryTable { url in
+    var dataset = try Dataset.create(at: url, schema: try smallSchema(), batches: [smallBatch(0..<20)])
+    try dataset.delete(rowIDs: [3, 4])
+    let path = dataset.layout.url(relative: try #require(dataset.fragments[0].deletionFile).path)
+    var bytes = try Data(contentsOf: path)
+    bytes[bytes.count - 10] ^= 0x01
+    try bytes.write(to: path)
+    #expect { try liveIDs(Dataset.open(at: url)) } throws: { ($0 as? TableError)?.code == .corruptDeletionFile }
+    #expect { try Dataset.open(at: url).take(rowIDs: [0]) } throws: { ($0 as? TableError)?.code == .corruptDeletionFile }
+    #expect(try liveIDs(Dataset.open(at: url, version: 1)).count == 20)
+    try FileManager.default.removeItem(at: path)
+    #expect { try liveIDs(Dataset.open(at: url)) } throws: { ($0 as? TableError)?.code == .corruptDeletionFile }
+  }
+}
