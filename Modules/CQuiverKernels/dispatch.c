@@ -3,6 +3,8 @@
 // The detected ISA is computed once (CPU features do not change while a process runs); the
 // active table is an atomic pointer, so a kernel call costs one relaxed load and an indirect call.
 #include "kernel_table.h"
+#include <stdlib.h>
+#include <string.h>
 
 static const qk_kernel_table *table_for(qk_isa isa) {
   switch (isa) {
@@ -61,10 +63,22 @@ static int isa_supported(qk_isa isa) {
 static const qk_kernel_table *active_table = 0;
 static int active_isa = QK_ISA_SCALAR;
 
+/// The path named by the environment variable QUIVER_KERNEL_ISA (scalar, avx2, avx512, neon) if
+/// this CPU supports it, else the detected one: lets a whole test run or benchmark use one path.
+static qk_isa initial_isa(void) {
+  const char *name = getenv("QUIVER_KERNEL_ISA");
+  if (name) {
+    static const char *const names[] = {"scalar", "avx2", "avx512", "neon"};
+    for (int isa = QK_ISA_SCALAR; isa <= QK_ISA_NEON; isa++)
+      if (strcmp(name, names[isa]) == 0 && isa_supported((qk_isa)isa)) return (qk_isa)isa;
+  }
+  return qk_detected_isa();
+}
+
 static inline const qk_kernel_table *kernels(void) {
   const qk_kernel_table *t = __atomic_load_n(&active_table, __ATOMIC_ACQUIRE);
   if (__builtin_expect(t != 0, 1)) return t;
-  qk_isa isa = qk_detected_isa();
+  qk_isa isa = initial_isa();
   t = table_for(isa);
   // First use: install the detected table unless qk_force_isa got there first.
   const qk_kernel_table *expected = 0;

@@ -424,29 +424,28 @@ static QK_AVX2 void avx2_sq8_weighted_sum_batch(const float *w, const uint8_t *c
 
 /// 8 halves widened to floats; `count` < 8 reads only that many (the rest are 0).
 static inline QK_AVX2 __m256 load_halves(const uint16_t *x, size_t count) {
+  if (count >= 8) return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)x));
   uint16_t buffer[8] = {0};
-  const uint16_t *source = x;
-  if (count < 8) {
-    memcpy(buffer, x, count * sizeof(uint16_t));
-    source = buffer;
-  }
-  return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)source));
+  memcpy(buffer, x, count * sizeof(uint16_t));
+  return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)buffer));
 }
 
 #define F16_ROW(name, STEP)                                                                    \
   static inline QK_AVX2 float name(const float *q, const uint16_t *x, size_t dim) {            \
-    __m256 s0 = _mm256_setzero_ps(), s1 = s0;                                                  \
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                                \
     size_t i = 0;                                                                              \
-    for (; i + 16 <= dim; i += 16) {                                                           \
+    for (; i + 32 <= dim; i += 32) {                                                           \
       STEP(s0, _mm256_loadu_ps(q + i), load_halves(x + i, 8));                                 \
       STEP(s1, _mm256_loadu_ps(q + i + 8), load_halves(x + i + 8, 8));                         \
+      STEP(s2, _mm256_loadu_ps(q + i + 16), load_halves(x + i + 16, 8));                       \
+      STEP(s3, _mm256_loadu_ps(q + i + 24), load_halves(x + i + 24, 8));                       \
     }                                                                                          \
     for (; i < dim; i += 8) {                                                                  \
       size_t count = dim - i < 8 ? dim - i : 8;                                                \
       __m256i m = tail_mask(count);                                                            \
       STEP(s0, _mm256_maskload_ps(q + i, m), load_halves(x + i, count));                       \
     }                                                                                          \
-    return hsum(_mm256_add_ps(s0, s1));                                                        \
+    return hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));                  \
   }
 
 F16_ROW(l2sq_f16_row, L2_STEP)

@@ -424,29 +424,28 @@ static QK_AVX512 void avx512_sq8_weighted_sum_batch(const float *w, const uint8_
 
 /// 16 halves widened to floats; `count` < 16 reads only that many (the rest are 0).
 static inline QK_AVX512 __m512 load_halves(const uint16_t *x, size_t count) {
+  if (count >= 16) return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)x));
   uint16_t buffer[16] = {0};
-  const uint16_t *source = x;
-  if (count < 16) {
-    memcpy(buffer, x, count * sizeof(uint16_t));
-    source = buffer;
-  }
-  return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)source));
+  memcpy(buffer, x, count * sizeof(uint16_t));
+  return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)buffer));
 }
 
 #define F16_ROW(name, STEP)                                                                    \
   static inline QK_AVX512 float name(const float *q, const uint16_t *x, size_t dim) {          \
-    __m512 s0 = _mm512_setzero_ps(), s1 = s0;                                                  \
+    __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                                \
     size_t i = 0;                                                                              \
-    for (; i + 32 <= dim; i += 32) {                                                           \
+    for (; i + 64 <= dim; i += 64) {                                                           \
       STEP(s0, _mm512_loadu_ps(q + i), load_halves(x + i, 16));                                \
       STEP(s1, _mm512_loadu_ps(q + i + 16), load_halves(x + i + 16, 16));                      \
+      STEP(s2, _mm512_loadu_ps(q + i + 32), load_halves(x + i + 32, 16));                      \
+      STEP(s3, _mm512_loadu_ps(q + i + 48), load_halves(x + i + 48, 16));                      \
     }                                                                                          \
     for (; i < dim; i += 16) {                                                                 \
       size_t count = dim - i < 16 ? dim - i : 16;                                              \
       __mmask16 m = tail_mask(count);                                                          \
       STEP(s0, _mm512_maskz_loadu_ps(m, q + i), load_halves(x + i, count));                    \
     }                                                                                          \
-    return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));                                        \
+    return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));  \
   }
 
 F16_ROW(l2sq_f16_row, L2_STEP)

@@ -15,12 +15,18 @@ enum KernelReference {
   /// Float sums of n terms err by about ε·√n·Σ|term| when rounding errors are independent; the
   /// bound used is 1e-6·√n·Σ|term| (≈ 8ε·√n), tight enough that one lost or doubled term fails
   /// at every tested dimension, plus n·1e-44 for terms that are subnormal.
-  static func distance(_ metric: DistanceMetric, _ a: UnsafePointer<Float>,
-                       _ b: UnsafePointer<Float>, _ dimension: Int) -> (value: Double, tolerance: Double)
-  {
-    var dot = 0.0, absDot = 0.0, l2 = 0.0, normA = 0.0, normB = 0.0
+  static func distance(
+    _ metric: DistanceMetric, _ a: UnsafePointer<Float>,
+    _ b: UnsafePointer<Float>, _ dimension: Int
+  ) -> (value: Double, tolerance: Double) {
+    var dot = 0.0
+    var absDot = 0.0
+    var l2 = 0.0
+    var normA = 0.0
+    var normB = 0.0
     for i in 0..<dimension {
-      let x = Double(a[i]), y = Double(b[i])
+      let x = Double(a[i])
+      let y = Double(b[i])
       dot += x * y
       absDot += abs(x * y)
       l2 += (x - y) * (x - y)
@@ -66,7 +72,8 @@ enum KernelReference {
   static func sq8WeightedSum(_ weight: [Float], _ codes: ArraySlice<UInt8>)
     -> (value: Double, tolerance: Double)
   {
-    var sum = 0.0, magnitude = 0.0
+    var sum = 0.0
+    var magnitude = 0.0
     for (i, code) in codes.enumerated() {
       sum += Double(weight[i]) * Double(code)
       magnitude += abs(Double(weight[i]) * Double(code))

@@ -23,7 +23,9 @@ typedef enum {
 
 /// The best path this CPU supports.
 qk_isa qk_detected_isa(void);
-/// The path kernels currently run on (the detected one unless forced).
+/// The path kernels currently run on: the detected one, unless the environment variable
+/// QUIVER_KERNEL_ISA (scalar, avx2, avx512, neon) names another this CPU supports, or
+/// qk_force_isa changed it.
 qk_isa qk_active_isa(void);
 /// Forces every kernel onto `isa`. Returns 0 on success, -1 if this CPU cannot run it.
 /// Meant for tests and benchmarks; not thread-safe with concurrent kernel calls.

@@ -73,10 +73,11 @@ struct BenchKernelsCommand: ParsableCommand {
       isa: KernelISA.active, repetitions: repetitions, wallClock: wallClock,
       largeBytes: largeMebibytes << 20, cacheBytes: cacheKibibytes << 10, hugePages: !smallPages)
     if !json {
-      print("kernels on \(KernelISA.active.rawValue) (detected \(KernelISA.detected.rawValue)); "
-        + "median of \(repetitions) \(wallClock ? "wall-clock" : "thread-CPU-time") samples; "
-        + "large buffer \(largeMebibytes) MiB (\(smallPages ? "4 KiB" : "huge") pages), "
-        + "in-cache \(cacheKibibytes) KiB")
+      print(
+        "kernels on \(KernelISA.active.rawValue) (detected \(KernelISA.detected.rawValue)); "
+          + "median of \(repetitions) \(wallClock ? "wall-clock" : "thread-CPU-time") samples; "
+          + "large buffer \(largeMebibytes) MiB (\(smallPages ? "4 KiB" : "huge") pages), "
+          + "in-cache \(cacheKibibytes) KiB")
     }
     for dimension in parsedDimensions {
       for result in bench.run(dimension: dimension) {
@@ -186,14 +187,18 @@ struct KernelBenchmark {
               into: out)
           }
         }
-        cacheBodies.append { naiveSquaredL2(q.baseAddress!, p.baseAddress!, cacheCount, dimension, out) }
+        cacheBodies.append {
+          naiveSquaredL2(q.baseAddress!, p.baseAddress!, cacheCount, dimension, out)
+        }
         let cacheSeconds = timeInterleaved(cacheBodies)
         for (metric, seconds) in zip(metrics, cacheSeconds) {
-          record("one_to_many_\(metric.rawValue)", "in_l2", dimension, cacheCount, seconds,
-                 bytes: cacheCount * dimension * 4)
+          record(
+            "one_to_many_\(metric.rawValue)", "in_l2", dimension, cacheCount, seconds,
+            bytes: cacheCount * dimension * 4)
         }
-        record("naive_swift_l2", "in_l2", dimension, cacheCount, cacheSeconds[3],
-               bytes: cacheCount * dimension * 4)
+        record(
+          "naive_swift_l2", "in_l2", dimension, cacheCount, cacheSeconds[3],
+          bytes: cacheCount * dimension * 4)
 
         let points = UnsafePointer(large.baseAddress!)
         var largeBodies: [() -> Void] = metrics.map { metric in
@@ -206,21 +211,60 @@ struct KernelBenchmark {
         largeBodies.append { out[0] = streamingSum(points, streamed) }
         let largeSeconds = timeInterleaved(largeBodies)
         for (metric, seconds) in zip(metrics, largeSeconds) {
-          record("one_to_many_\(metric.rawValue)", placement(largeBytes), dimension, largeCount,
-                 seconds, bytes: largeCount * dimension * 4)
+          record(
+            "one_to_many_\(metric.rawValue)", placement(largeBytes), dimension, largeCount,
+            seconds, bytes: largeCount * dimension * 4)
         }
-        record("stream_sum", placement(largeBytes), dimension, largeCount, largeSeconds[3],
-               bytes: streamed * 4)
+        record(
+          "stream_sum", placement(largeBytes), dimension, largeCount, largeSeconds[3],
+          bytes: streamed * 4)
       }
     }
+    runHalfPrecision(dimension: dimension, query: query)
     runBlock(dimension: dimension)
     runQuantized(dimension: dimension)
     return Array(results[before...])
   }
 
+  /// One-to-many L2 over half-precision points: a 512 KiB block in L2, and the large buffer read
+  /// as halves (its bit patterns are arbitrary halves; the speed does not depend on the values).
+  private mutating func runHalfPrecision(dimension: Int, query: [Float]) {
+    let cacheCount = max(4, cacheBytes / (dimension * 2))
+    let halves = (0..<(cacheCount * dimension)).map { _ in
+      UInt16(truncatingIfNeeded: random.next()) & 0x3BFF  // finite, magnitude < 1
+    }
+    let largeCount = large.count * 2 / dimension
+    let out = UnsafeMutablePointer<Float>.allocate(capacity: max(cacheCount, largeCount))
+    defer { out.deallocate() }
+    let largeHalves = UnsafeRawPointer(large.baseAddress!).assumingMemoryBound(to: UInt16.self)
+    let seconds = query.withUnsafeBufferPointer { q in
+      halves.withUnsafeBufferPointer { h in
+        timeInterleaved([
+          {
+            DistanceMetric.l2.distances(
+              from: q.baseAddress!, toHalfPrecision: h.baseAddress!, count: cacheCount,
+              dimension: dimension, into: out)
+          },
+          {
+            DistanceMetric.l2.distances(
+              from: q.baseAddress!, toHalfPrecision: largeHalves, count: largeCount,
+              dimension: dimension, into: out)
+          },
+        ])
+      }
+    }
+    record(
+      "one_to_many_l2_f16", "in_l2", dimension, cacheCount, seconds[0],
+      bytes: cacheCount * dimension * 2)
+    record(
+      "one_to_many_l2_f16", placement(largeBytes), dimension, largeCount, seconds[1],
+      bytes: largeCount * dimension * 2)
+  }
+
   /// Many-to-many: 1024 queries × 1024 points (k-means assignment shape).
   private mutating func runBlock(dimension: Int) {
-    let queryCount = 1024, pointCount = 1024
+    let queryCount = 1024
+    let pointCount = 1024
     let queries = (0..<(queryCount * dimension)).map { _ in random.nextFloat() }
     let points = (0..<(pointCount * dimension)).map { _ in random.nextFloat() }
     let out = UnsafeMutablePointer<Float>.allocate(capacity: queryCount * pointCount)
@@ -236,9 +280,10 @@ struct KernelBenchmark {
         }
       }
       let pairs = queryCount * pointCount
-      record("block_\(metric.rawValue)", "in_l2", dimension, pairs, seconds,
-             bytes: (queryCount + pointCount) * dimension * 4,
-             flops: Double(pairs) * Double(dimension) * flopsPerPair)
+      record(
+        "block_\(metric.rawValue)", "in_l2", dimension, pairs, seconds,
+        bytes: (queryCount + pointCount) * dimension * 4,
+        flops: Double(pairs) * Double(dimension) * flopsPerPair)
     }
   }
 
@@ -383,7 +428,10 @@ private func naiveSquaredL2(
 @inline(never)
 private func streamingSum(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
   let raw = UnsafeRawPointer(values)
-  var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0
+  var a0 = SIMD8<Float>()
+  var a1 = a0
+  var a2 = a0
+  var a3 = a0
   var i = 0
   while i + 32 <= count {
     a0 += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
