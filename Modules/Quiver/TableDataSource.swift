@@ -5,6 +5,9 @@ import QuiverTable
 /// One version of a table as the query executor reads it: fragments with their deletions
 /// (read once, when the snapshot is made), scans and takes through `Dataset`.
 struct TableDataSource: QueryDataSource {
+  /// Rows per scanned batch (8,192 rows of 384-d float32 vectors are 12 MB).
+  static let scanBatchRows = 8192
+
   let dataset: Dataset
   let schema: Schema
   let fragments: [QueryFragment]
@@ -29,7 +32,12 @@ struct TableDataSource: QueryDataSource {
     _ body: (_ firstOffset: Int, _ batch: RecordBatch) throws -> Void
   ) throws {
     // Deleted rows are kept so that batches stay contiguous; the executor skips them.
-    try dataset.scan(columns: columns, fragmentIDs: [fragment.id], includeDeleted: true) { part in
+    // Batches of a few MB: each is consumed and freed before the next, so scans reuse memory
+    // instead of faulting in a fresh buffer the size of the column.
+    try dataset.scan(
+      columns: columns, fragmentIDs: [fragment.id], batchSize: Self.scanBatchRows,
+      includeDeleted: true
+    ) { part in
       guard let first = part.rowIDs.first else { return }
       try body(Int(RowID.offset(first)), part.batch)
     }
