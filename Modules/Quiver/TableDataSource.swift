@@ -11,6 +11,8 @@ struct TableDataSource: QueryDataSource {
   let dataset: Dataset
   let schema: Schema
   let fragments: [QueryFragment]
+  /// Readers for page statistics (footers only; data is read through `dataset`).
+  let readers = DataFileReaderCache()
 
   init(dataset: Dataset) throws {
     self.dataset = dataset
@@ -40,6 +42,23 @@ struct TableDataSource: QueryDataSource {
     ) { part in
       guard let first = part.rowIDs.first else { return }
       try body(Int(RowID.offset(first)), part.batch)
+    }
+  }
+
+  /// The page descriptors of the data file holding `column` (Docs/Format.md, page index):
+  /// min/max of non-null values and null counts, per page.
+  func pageStatistics(_ fragment: QueryFragment, column: String) -> [PageRangeStatistics]? {
+    guard let metadata = dataset.manifest.fragment(fragment.id),
+      let file = metadata.dataFiles.first(where: { $0.columns.contains(column) }),
+      let reader = try? readers.reader(for: file, fragmentID: fragment.id, layout: dataset.layout),
+      let pages = try? reader.pages(of: column)
+    else { return nil }
+    return pages.map { page in
+      PageRangeStatistics(
+        rows: page.firstRow..<(page.firstRow + page.rowCount),
+        statistics: RangeStatistics(
+          minimum: page.statistics?.minimum, maximum: page.statistics?.maximum,
+          nullCount: page.nullCount, rowCount: page.rowCount))
     }
   }
 

@@ -83,7 +83,13 @@ package struct VectorSearchExecutor: Sendable {
       var bitmap: RowBitmap
       if let filter {
         bitmap = RowBitmap(capacity: fragment.physicalRowCount)
+        let skipper = FilterPageSkipper(filter.bound, fragment: fragment, source: source)
+        if let skipper, !skipper.mayMatch(rows: 0..<fragment.physicalRowCount) {
+          result[fragment.id] = bitmap  // no page can match: nothing is read
+          continue
+        }
         try source.scan(fragment, columns: filter.columnNames) { first, batch in
+          if let skipper, !skipper.mayMatch(rows: first..<(first + batch.rowCount)) { return }
           let truth = try FilterEvaluator.evaluate(filter.bound, on: batch)
           truth.values.withUnsafeBufferPointer { values in
             for row in values.indices where values[row] == TruthValues.trueValue {
