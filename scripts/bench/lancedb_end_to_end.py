@@ -14,6 +14,11 @@ throughput with one multi-vector query.
 """
 import argparse, json, os, shutil, sys, tempfile, time
 
+# Lance warns once per query that `_distance` is projected although not selected; keep stderr
+# readable.
+os.environ.setdefault("LANCE_LOG", "error")
+os.environ.setdefault("RUST_LOG", "error")
+
 import numpy as np
 import pyarrow as pa
 import lancedb
