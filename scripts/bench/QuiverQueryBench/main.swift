@@ -1,6 +1,6 @@
 // End-to-end search benchmark through Quiver's public API (Database / Table / search builder):
 // single-query latency p50/p99 and QPS with recall@10, batch throughput on both cores, and a
-// 1%-selective prefilter. Interim driver until `quiver bench` has an end-to-end search command.
+// 1%-selective prefilter, point for point like scripts/bench/lancedb_end_to_end.py.
 //
 // swift build -c release --product quiver-query-bench
 // .build/release/quiver-query-bench DATASET_DIR [--queries N] [--types IVF_PQ,IVF_HNSW_SQ] [--json]
