@@ -173,6 +173,45 @@ func itemsBatch(_ range: Range<Int>, seed: UInt64 = 3) throws -> RecordBatch {
     }
   }
 
+  @Test func createModesTimeTravelAndVectorColumnChoice() throws {
+    try withDatabase { db in
+      let table = try db.createTable("t", data: try itemsBatch(0..<10))
+      #expect(throws: (any Error).self) { try db.createTable("t", data: try itemsBatch(0..<5)) }
+      let reopened = try db.createTable("t", data: try itemsBatch(0..<5), mode: .existOk)
+      #expect(try reopened.countRows() == 10)
+      let firstVersion = table.version
+      try table.add(try itemsBatch(10..<20))
+      #expect(try table.countRows() == 20)
+      #expect(try table.checkout(version: firstVersion).countRows() == 10)
+      let replaced = try db.createTable("t", data: try itemsBatch(0..<3), mode: .overwrite)
+      #expect(try replaced.countRows() == 3)
+
+      let empty = try db.createTable("plain", schema: try Schema([Field("x", .int64)]))
+      #expect(try empty.countRows() == 0)
+      do {
+        _ = try empty.search([1]).execute()
+        Issue.record("a table without vectors cannot be searched")
+      } catch let error as QueryError {
+        #expect(error.code == .noVectorColumn)
+      }
+      var generator = SeededGenerator(seed: 2)
+      let two = try db.createTable(
+        "two",
+        data: try RecordBatch(columns: [
+          "a": (0..<20).map { _ in generator.floats(4) }, "b": (0..<20).map { _ in generator.floats(2) },
+        ]))
+      do {
+        _ = try two.search([1, 2]).execute()
+        Issue.record("two vector columns need column(_:)")
+      } catch let error as QueryError {
+        #expect(error.code == .noVectorColumn)
+        #expect(error.message.contains("a, b"))
+      }
+      let hits = try two.search([1, 2]).column("b").limit(3).execute()
+      #expect(hits.rowCount == 3)
+    }
+  }
+
   @Test func badInputThrowsTypedErrors() throws {
     try withDatabase { db in
       let table = try db.createTable("t", data: try itemsBatch(0..<50))
