@@ -28,6 +28,8 @@ public final class Table: @unchecked Sendable {
     let version: UInt64
     let source: TableDataSource
     let indexes: [any QueryVectorIndex]
+    /// Allowed rows per filter (and for deletions), shared by searches of this version.
+    let prefilterCache = PrefilterCache()
   }
 
   /// Opened indexes by uuid (index files never change, so they are shared across versions).

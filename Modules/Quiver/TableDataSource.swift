@@ -5,9 +5,14 @@ import QuiverTable
 /// One version of a table as the query executor reads it: fragments with their deletions
 /// (read once, when the snapshot is made), scans and takes through `Dataset`.
 struct TableDataSource: QueryDataSource {
+  /// Rows per scanned batch (8,192 rows of 384-d float32 vectors are 12 MB).
+  static let scanBatchRows = 8192
+
   let dataset: Dataset
   let schema: Schema
   let fragments: [QueryFragment]
+  /// Readers for page statistics (footers only; data is read through `dataset`).
+  let readers = DataFileReaderCache()
 
   init(dataset: Dataset) throws {
     self.dataset = dataset
@@ -29,9 +34,31 @@ struct TableDataSource: QueryDataSource {
     _ body: (_ firstOffset: Int, _ batch: RecordBatch) throws -> Void
   ) throws {
     // Deleted rows are kept so that batches stay contiguous; the executor skips them.
-    try dataset.scan(columns: columns, fragmentIDs: [fragment.id], includeDeleted: true) { part in
+    // Batches of a few MB: each is consumed and freed before the next, so scans reuse memory
+    // instead of faulting in a fresh buffer the size of the column.
+    try dataset.scan(
+      columns: columns, fragmentIDs: [fragment.id], batchSize: Self.scanBatchRows,
+      includeDeleted: true
+    ) { part in
       guard let first = part.rowIDs.first else { return }
       try body(Int(RowID.offset(first)), part.batch)
+    }
+  }
+
+  /// The page descriptors of the data file holding `column` (Docs/Format.md, page index):
+  /// min/max of non-null values and null counts, per page.
+  func pageStatistics(_ fragment: QueryFragment, column: String) -> [PageRangeStatistics]? {
+    guard let metadata = dataset.manifest.fragment(fragment.id),
+      let file = metadata.dataFiles.first(where: { $0.columns.contains(column) }),
+      let reader = try? readers.reader(for: file, fragmentID: fragment.id, layout: dataset.layout),
+      let pages = try? reader.pages(of: column)
+    else { return nil }
+    return pages.map { page in
+      PageRangeStatistics(
+        rows: page.firstRow..<(page.firstRow + page.rowCount),
+        statistics: RangeStatistics(
+          minimum: page.statistics?.minimum, maximum: page.statistics?.maximum,
+          nullCount: page.nullCount, rowCount: page.rowCount))
     }
   }
 

@@ -71,7 +71,8 @@ public struct VectorSearch: VectorSearchOptions {
   func executor() throws -> VectorSearchExecutor {
     let snapshot = try table.snapshot()
     let plan = try QueryPlanner.plan(query, source: snapshot.source, indexes: snapshot.indexes)
-    return try VectorSearchExecutor(plan: plan, source: snapshot.source)
+    return try VectorSearchExecutor(
+      plan: plan, source: snapshot.source, cache: snapshot.prefilterCache)
   }
 
   /// Runs the search: the selected columns plus `_distance` (and `_rowid`), nearest first.
@@ -127,7 +128,9 @@ public struct BatchVectorSearch: VectorSearchOptions {
     }
     let snapshot = try table.snapshot()
     let plan = try QueryPlanner.plan(query, source: snapshot.source, indexes: snapshot.indexes)
-    return try VectorSearchExecutor(plan: plan, source: snapshot.source).executeBatch(vectors)
+    return try VectorSearchExecutor(
+      plan: plan, source: snapshot.source, cache: snapshot.prefilterCache
+    ).executeBatch(vectors)
   }
 }
 

@@ -220,6 +220,26 @@ private func recall(_ found: [Neighbor], _ truth: [Neighbor]) -> Double {
     }
   }
 
+  @Test func prefilterCacheGivesTheSameAnswers() throws {
+    var source = try makeQueryTestSource(fragments: 3, rows: 1000)
+    source.delete(rowIds: [4, 1 << 32 | 9])
+    let index = try TestIVFIndex(
+      source: source, fragments: [0, 1], metric: .l2, partitions: 8, approximate: true)
+    let cache = PrefilterCache(capacity: 2)
+    for filter in ["price < 100", "price < 900", nil, "price < 100", "category = 'a'"] as [String?] {
+      var query = VectorQuery(vector: queryVector(21))
+      query.filter = filter
+      query.nprobes = 2
+      let plan = try QueryPlanner.plan(query, source: source, indexes: [index])
+      let cached = try VectorSearchExecutor(plan: plan, source: source, cache: cache)
+      let again = try VectorSearchExecutor(plan: plan, source: source, cache: cache)
+      let fresh = try VectorSearchExecutor(plan: plan, source: source)
+      let expected = try fresh.nearest(to: query.vector).neighbors
+      #expect(try cached.nearest(to: query.vector).neighbors == expected)
+      #expect(try again.nearest(to: query.vector).neighbors == expected)
+    }
+  }
+
   @Test func badInputGivesTypedErrors() throws {
     let source = try makeQueryTestSource()
     func code(_ change: (inout VectorQuery) -> Void) -> QueryError.Code? {

@@ -137,6 +137,81 @@ func itemsBatch(_ range: Range<Int>, seed: UInt64 = 3) throws -> RecordBatch {
     }
   }
 
+  @Test func filtersOverEveryTypeAgreeWithSwift() throws {
+    try withDatabase { db in
+      func batch(_ range: Range<Int>) throws -> RecordBatch {
+        try RecordBatch([
+          ("id", Column(range.map { Int64($0) })),
+          ("small", Column(range.map { $0 % 7 == 0 ? nil : UInt8($0 % 200) })),
+          ("score", Column(range.map { Float($0) / 10 })),
+          ("created", Column(timestampMicroseconds: range.map { 1_704_067_200_000_000 + Int64($0) * 3_600_000_000 })),
+          ("day", Column(daysSinceEpoch: range.map { Int32(19_723 + $0 / 24) })),
+          ("flag", Column(range.map { $0 % 3 == 0 })),
+          ("name", Column(range.map { $0 % 5 == 0 ? nil : "n\($0)" })),
+          ("vector", try Column(vectors: range.map { [Float($0), 1] }, dimension: 2)),
+        ])
+      }
+      let table = try db.createTable("t", data: [try batch(0..<300), try batch(300..<600), try batch(600..<900)])
+      let checks: [(String, (Int) -> Bool)] = [
+        ("id < 10", { $0 < 10 }),
+        ("id >= 850", { $0 >= 850 }),
+        ("small BETWEEN 10 AND 20", { $0 % 7 != 0 && (10...20).contains($0 % 200) }),
+        ("small IS NULL", { $0 % 7 == 0 }),
+        ("score > 89.5", { Float($0) / 10 > 89.5 }),
+        ("created >= TIMESTAMP '2024-01-20 00:00:00'", { $0 >= 19 * 24 }),
+        ("day = DATE '2024-01-05'", { $0 / 24 == 4 }),
+        ("created < DATE '2024-01-02' AND flag", { $0 < 24 && $0 % 3 == 0 }),
+        ("name LIKE 'n1_'", { $0 % 5 != 0 && (10...19).contains($0) }),
+        ("NOT (name IS NULL) AND id IN (5, 6, 7, 8)", { [6, 7, 8].contains($0) }),
+      ]
+      for (filter, passes) in checks {
+        let expected = (0..<900).filter(passes)
+        #expect(try table.countRows(where: filter) == expected.count, "\(filter)")
+        let ids = try table.scan().where(filter).select(["id"]).execute()["id"]!.values(as: Int64.self)
+        #expect(ids.map(Int.init) == expected, "\(filter)")
+      }
+    }
+  }
+
+  @Test func createModesTimeTravelAndVectorColumnChoice() throws {
+    try withDatabase { db in
+      let table = try db.createTable("t", data: try itemsBatch(0..<10))
+      #expect(throws: (any Error).self) { try db.createTable("t", data: try itemsBatch(0..<5)) }
+      let reopened = try db.createTable("t", data: try itemsBatch(0..<5), mode: .existOk)
+      #expect(try reopened.countRows() == 10)
+      let firstVersion = table.version
+      try table.add(try itemsBatch(10..<20))
+      #expect(try table.countRows() == 20)
+      #expect(try table.checkout(version: firstVersion).countRows() == 10)
+      let replaced = try db.createTable("t", data: try itemsBatch(0..<3), mode: .overwrite)
+      #expect(try replaced.countRows() == 3)
+
+      let empty = try db.createTable("plain", schema: try Schema([Field("x", .int64)]))
+      #expect(try empty.countRows() == 0)
+      do {
+        _ = try empty.search([1]).execute()
+        Issue.record("a table without vectors cannot be searched")
+      } catch let error as QueryError {
+        #expect(error.code == .noVectorColumn)
+      }
+      var generator = SeededGenerator(seed: 2)
+      let two = try db.createTable(
+        "two",
+        data: try RecordBatch(columns: [
+          "a": (0..<20).map { _ in generator.floats(4) }, "b": (0..<20).map { _ in generator.floats(2) },
+        ]))
+      do {
+        _ = try two.search([1, 2]).execute()
+        Issue.record("two vector columns need column(_:)")
+      } catch let error as QueryError {
+        #expect(error.code == .noVectorColumn)
+        #expect(error.message.contains("a, b"))
+      }
+      let hits = try two.search([1, 2]).column("b").limit(3).execute()
+      #expect(hits.rowCount == 3)
+    }
+  }
+
   @Test func badInputThrowsTypedErrors() throws {
     try withDatabase { db in
       let table = try db.createTable("t", data: try itemsBatch(0..<50))

@@ -28,11 +28,15 @@ package struct ScanExecutor: Sendable {
       if let narrowest { needed = [narrowest.name] }
     }
     for fragment in source.fragments where fragment.liveRowCount > 0 {
+      let skipper = filter.flatMap { FilterPageSkipper($0.bound, fragment: fragment, source: source) }
+      if let skipper, !skipper.mayMatch(rows: 0..<fragment.physicalRowCount) { continue }
       var keepGoing = true
       try source.scan(fragment, columns: needed) { first, batch in
         guard keepGoing else { return }
         var rows: [Int]
-        if let filter {
+        if let skipper, !skipper.mayMatch(rows: first..<(first + batch.rowCount)) {
+          rows = []
+        } else if let filter {
           rows = try FilterEvaluator.matchingRows(filter.bound, in: batch)
         } else {
           rows = Array(0..<batch.rowCount)

@@ -21,9 +21,26 @@ package struct VectorSearchExecutor: Sendable {
   /// more) are answered by an exact scan of those rows: exact, and cheaper than probing.
   package static let selectiveRowMinimum = 1024
 
-  package init(plan: VectorSearchPlan, source: any QueryDataSource) throws {
+  /// Prepares `plan` on `source`; `cache` (one per table version) lets searches with the same
+  /// filter share the query-independent work.
+  package init(
+    plan: VectorSearchPlan, source: any QueryDataSource, cache: PrefilterCache? = nil
+  ) throws {
     self.plan = plan
     self.source = source
+    let key = PrefilterCache.Key(
+      filter: plan.filter?.text, prefilter: plan.query.prefilter, index: plan.index?.name,
+      column: plan.column, fastSearch: plan.query.fastSearch)
+    let entry =
+      try cache?.entry(for: key) { try Self.prepare(plan, source) } ?? Self.prepare(plan, source)
+    indexAllowed = entry.indexAllowed
+    selectiveRows = entry.selectiveRows
+    scanAllowed = entry.scanAllowed
+  }
+
+  static func prepare(_ plan: VectorSearchPlan, _ source: any QueryDataSource) throws
+    -> PrefilterCache.Entry
+  {
     let filter = plan.filter
     // Indexed fragments: deletions always, the filter only as a prefilter.
     var indexAllowed: AllowedRowIds? = nil
@@ -32,9 +49,9 @@ package struct VectorSearchExecutor: Sendable {
       let prefilter = plan.query.prefilter ? filter : nil
       if prefilter != nil || plan.indexedFragments.contains(where: { $0.deletedRows != nil }) {
         let allowedSet = RowIdSet(
-          fragments: try Self.allowedRows(plan.indexedFragments, filter: prefilter, source: source))
+          fragments: try allowedRows(plan.indexedFragments, filter: prefilter, source: source))
         let indexedRows = plan.indexedFragments.reduce(0) { $0 + $1.liveRowCount }
-        if prefilter != nil && allowedSet.count <= max(Self.selectiveRowMinimum, indexedRows / 50) {
+        if prefilter != nil && allowedSet.count <= max(selectiveRowMinimum, indexedRows / 50) {
           let rowIds = allowedSet.rowIds
           var vectors: [Float] = []
           if !rowIds.isEmpty {
@@ -47,15 +64,14 @@ package struct VectorSearchExecutor: Sendable {
         }
       }
     }
-    self.indexAllowed = indexAllowed
-    self.selectiveRows = selectiveRows
     // Scanned fragments: filter (pre or post, the same for an exact scan) and deletions.
     var scanAllowed: [UInt32: RowBitmap] = [:]
     let needsMask = plan.scannedFragments.filter { filter != nil || $0.deletedRows != nil }
     if !needsMask.isEmpty {
-      scanAllowed = try Self.allowedRows(needsMask, filter: filter, source: source)
+      scanAllowed = try allowedRows(needsMask, filter: filter, source: source)
     }
-    self.scanAllowed = scanAllowed
+    return PrefilterCache.Entry(
+      indexAllowed: indexAllowed, selectiveRows: selectiveRows, scanAllowed: scanAllowed)
   }
 
   /// Per fragment, the rows that are not deleted and pass `filter` (all live rows when nil).
@@ -67,7 +83,13 @@ package struct VectorSearchExecutor: Sendable {
       var bitmap: RowBitmap
       if let filter {
         bitmap = RowBitmap(capacity: fragment.physicalRowCount)
+        let skipper = FilterPageSkipper(filter.bound, fragment: fragment, source: source)
+        if let skipper, !skipper.mayMatch(rows: 0..<fragment.physicalRowCount) {
+          result[fragment.id] = bitmap  // no page can match: nothing is read
+          continue
+        }
         try source.scan(fragment, columns: filter.columnNames) { first, batch in
+          if let skipper, !skipper.mayMatch(rows: first..<(first + batch.rowCount)) { return }
           let truth = try FilterEvaluator.evaluate(filter.bound, on: batch)
           truth.values.withUnsafeBufferPointer { values in
             for row in values.indices where values[row] == TruthValues.trueValue {

@@ -8,6 +8,8 @@ package struct InMemoryDataSource: QueryDataSource {
   package private(set) var fragments: [QueryFragment]
   /// Rows handed to `scan` callbacks at a time.
   package var scanBatchRows: Int = 4096
+  /// When set, `pageStatistics` describes pages of this many rows (computed from the data).
+  package var statisticsPageRows: Int?
 
   /// A source with one fragment per batch.
   /// - Precondition: every batch has `schema`.
@@ -49,6 +51,34 @@ package struct InMemoryDataSource: QueryDataSource {
       let end = min(batch.rowCount, start + scanBatchRows)
       try body(start, batch.slice(rows: start..<end))
       start = end
+    }
+  }
+
+  package func pageStatistics(_ fragment: QueryFragment, column: String)
+    -> [PageRangeStatistics]?
+  {
+    guard let pageRows = statisticsPageRows, let data = batches[Int(fragment.id)][column],
+      !data.dataType.isVector
+    else { return nil }
+    return stride(from: 0, to: data.count, by: pageRows).map { start in
+      let rows = start..<min(data.count, start + pageRows)
+      var minimum: ColumnValue? = nil
+      var maximum: ColumnValue? = nil
+      var nulls = 0
+      for row in rows {
+        let value = data[row]
+        if value.isNull {
+          nulls += 1
+          continue
+        }
+        if case .float(let number) = value, number.isNaN { continue }
+        if minimum == nil || ColumnValueOrdering.order(value, minimum!)! < 0 { minimum = value }
+        if maximum == nil || ColumnValueOrdering.order(value, maximum!)! > 0 { maximum = value }
+      }
+      return PageRangeStatistics(
+        rows: rows,
+        statistics: RangeStatistics(
+          minimum: minimum, maximum: maximum, nullCount: nulls, rowCount: rows.count))
     }
   }
 

@@ -46,6 +46,16 @@ package protocol QueryDataSource: Sendable {
   ) throws
   /// `columns` of the rows with `rowIds`, in the order given.
   func take(rowIds: [UInt64], columns: [String]) throws -> RecordBatch
+  /// Min/max/null statistics of the pages of `column` in `fragment`, when the storage keeps
+  /// them; filters use them to skip fragments and batches that cannot match.
+  func pageStatistics(_ fragment: QueryFragment, column: String) -> [PageRangeStatistics]?
+}
+
+extension QueryDataSource {
+  /// No statistics by default.
+  package func pageStatistics(_ fragment: QueryFragment, column: String)
+    -> [PageRangeStatistics]?
+  { nil }
 }
 
 /// A vector index as the executor uses it. `QuiverIndex`'s indexes are adapted to it in module

@@ -1,6 +1,6 @@
 // End-to-end search benchmark through Quiver's public API (Database / Table / search builder):
 // single-query latency p50/p99 and QPS with recall@10, batch throughput on both cores, and a
-// 1%-selective prefilter. Interim driver until `quiver bench` has an end-to-end search command.
+// 1%-selective prefilter, point for point like scripts/bench/lancedb_end_to_end.py.
 //
 // swift build -c release --product quiver-query-bench
 // .build/release/quiver-query-bench DATASET_DIR [--queries N] [--types IVF_PQ,IVF_HNSW_SQ] [--json]
@@ -58,17 +58,25 @@ let truth = stride(from: 0, to: truthWords.values.count, by: truthWords.dimensio
 func log(_ text: String) { FileHandle.standardError.write((text + "\n").data(using: .utf8)!) }
 
 // The table: id, a bucket column (id % 100, so "bucket = 7" passes 1% of rows), the vectors.
-let folder = FileManager.default.temporaryDirectory.appendingPathComponent("quiver-query-bench-\(UUID().uuidString)")
-defer { try? FileManager.default.removeItem(at: folder) }
+// --keep DIR keeps the database (and its indexes) in DIR and reuses them on the next run.
+let kept = option("--keep")
+let folder = kept.map { URL(fileURLWithPath: $0) }
+  ?? FileManager.default.temporaryDirectory.appendingPathComponent("quiver-query-bench-\(UUID().uuidString)")
+defer { if kept == nil { try? FileManager.default.removeItem(at: folder) } }
 let db = try Database(url: folder)
 var start = now()
-let batch = try RecordBatch([
-  ("id", Column((0..<rowCount).map { Int64($0) })),
-  ("bucket", Column((0..<rowCount).map { Int32($0 % 100) })),
-  ("vector", try Column(vectors: baseFloats, dimension: dimension)),
-])
-let table = try db.createTable("bench", data: batch)
-log("table write \(String(format: "%.2f", now() - start)) s, \(rowCount) rows")
+let table: Table
+if try db.tableNames().contains("bench") {
+  table = try db.openTable("bench")
+} else {
+  let batch = try RecordBatch([
+    ("id", Column((0..<rowCount).map { Int64($0) })),
+    ("bucket", Column((0..<rowCount).map { Int32($0 % 100) })),
+    ("vector", try Column(vectors: baseFloats, dimension: dimension)),
+  ])
+  table = try db.createTable("bench", data: batch)
+  log("table write \(String(format: "%.2f", now() - start)) s, \(rowCount) rows")
+}
 
 struct Point: Encodable {
   var type: String
@@ -87,9 +95,14 @@ func measure(
   type: String, parameters: String, build: Double, filter: String? = nil, queryCount: Int? = nil,
   _ configure: (inout VectorQuery) -> Void
 ) throws -> Point {
-  func search(_ vector: [Float]) -> VectorSearch {
+  // A filter with "{i}" is instantiated per query (i = query number % 100), so that every
+  // query of a 100-query window runs a different filter (no reuse of the prefilter cache).
+  func search(_ vector: [Float], _ number: Int = 0) -> VectorSearch {
     var search = table.search(vector).limit(10).select(["id"])
     configure(&search.query)
+    if let filter = search.query.filter {
+      search.query.filter = filter.replacing("{i}", with: String(number % 100))
+    }
     return search
   }
   let queries = Array(queries.prefix(queryCount ?? queries.count))
@@ -101,7 +114,7 @@ func measure(
   let wall = now()
   for (index, query) in queries.enumerated() {
     let begin = now()
-    let result = try search(query).execute()
+    let result = try search(query, index).execute()
     latencies.append(now() - begin)
     let ids = result["id"]!.values(as: Int64.self)
     minimumRows = min(minimumRows, ids.count)
@@ -143,16 +156,23 @@ func report(_ point: Point) {
 
 for type in types {
   start = now()
+  let indexName = "vector_\(type.lowercased())"
+  if table.indices.contains(where: { $0.name == indexName }) {
+    log("\(type): reusing the kept index")
+  } else {
   switch type {
   case "IVF_PQ":
-    try table.createIndex(on: "vector", .ivfPQ(metric: .l2, numPartitions: 256, numSubVectors: 96))
+    try table.createIndex(on: "vector", .ivfPQ(metric: .l2, numPartitions: 256, numSubVectors: 96), name: indexName)
   case "IVF_HNSW_SQ":
-    try table.createIndex(on: "vector", .ivfHnswSQ(metric: .l2, m: 20, efConstruction: 300))
+    try table.createIndex(on: "vector", .ivfHnswSQ(metric: .l2, m: 20, efConstruction: 300), name: indexName)
   case "IVF_FLAT":
-    try table.createIndex(on: "vector", .ivfFlat(metric: .l2, numPartitions: 256))
+    try table.createIndex(on: "vector", .ivfFlat(metric: .l2, numPartitions: 256), name: indexName)
   default:
     fatalError("unknown type \(type)")
   }
+  }
+  // Only this type's index stays, so that the planner uses it.
+  for other in table.indices where other.name != indexName { try table.dropIndex(named: other.name) }
   let build = now() - start
   log("\(type) build \(String(format: "%.1f", build)) s")
   if type == "IVF_HNSW_SQ" {
@@ -165,11 +185,13 @@ for type in types {
         })
       }
     }
-    report(try measure(type: type, parameters: "ef=64 refine_factor=5", build: build, filter: "bucket = 7") {
-      $0.ef = 64
-      $0.refineFactor = 5
-      $0.filter = "bucket = 7"
-    })
+    for filter in ["bucket = 7", "bucket = {i}"] {
+      report(try measure(type: type, parameters: "ef=64 refine_factor=5", build: build, filter: filter) {
+        $0.ef = 64
+        $0.refineFactor = 5
+        $0.filter = filter
+      })
+    }
   } else {
     for nprobes in [16, 32, 64, 128] {
       for refine in [5, 10] {
@@ -179,11 +201,13 @@ for type in types {
         })
       }
     }
-    report(try measure(type: type, parameters: "nprobes=64 refine_factor=5", build: build, filter: "bucket = 7") {
-      $0.nprobes = 64
-      $0.refineFactor = 5
-      $0.filter = "bucket = 7"
-    })
+    for filter in ["bucket = 7", "bucket = {i}"] {
+      report(try measure(type: type, parameters: "nprobes=64 refine_factor=5", build: build, filter: filter) {
+        $0.nprobes = 64
+        $0.refineFactor = 5
+        $0.filter = filter
+      })
+    }
   }
 }
 report(try measure(type: "exact", parameters: "bypassVectorIndex", build: 0, queryCount: 50) {
