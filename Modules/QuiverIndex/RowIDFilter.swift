@@ -10,7 +10,7 @@ public struct RowIDFilter: Sendable, Hashable {
 
   /// A filter allowing exactly `rowIds` (duplicates are fine).
   ///
-  /// - Complexity: O(n log n) for n row ids; memory one bit per offset up to each fragment's
+  /// - Complexity: O(n + f log f) for n row ids in f fragments; memory one bit per offset up to each fragment's
   ///   largest allowed offset.
   public init<Rows: Sequence>(allowing rowIds: Rows) where Rows.Element == UInt64 {
     var byFragment: [UInt32: [UInt64]] = [:]
@@ -18,19 +18,23 @@ public struct RowIDFilter: Sendable, Hashable {
     for id in rowIds {
       let fragment = UInt32(truncatingIfNeeded: id >> 32)
       let offset = Int(UInt32(truncatingIfNeeded: id))
-      var words = byFragment[fragment, default: []]
-      let word = offset >> 6
-      if words.count <= word {
-        words.append(contentsOf: repeatElement(0, count: word + 1 - words.count))
-      }
-      let bit = UInt64(1) << UInt64(offset & 63)
-      if words[word] & bit == 0 { total += 1 }
-      words[word] |= bit
-      byFragment[fragment] = words
+      // Mutating through the subscript keeps the bitmap uniquely referenced: no copy per id.
+      if RowIDFilter.insert(offset, into: &byFragment[fragment, default: []]) { total += 1 }
     }
     fragmentIds = byFragment.keys.sorted()
     bitmaps = fragmentIds.map { byFragment[$0]! }
     count = total
+  }
+
+  /// Sets bit `offset` in `words`, growing it as needed; true when the bit was not set before.
+  private static func insert(_ offset: Int, into words: inout [UInt64]) -> Bool {
+    let word = offset >> 6
+    if words.count <= word {
+      words.append(contentsOf: repeatElement(0, count: word + 1 - words.count))
+    }
+    let bit = UInt64(1) << UInt64(offset & 63)
+    defer { words[word] |= bit }
+    return words[word] & bit == 0
   }
 
   /// True when `rowId` is allowed.
@@ -57,8 +61,8 @@ public struct RowIDFilter: Sendable, Hashable {
 
   @usableFromInline
   func bit(_ offset: Int, in slot: Int) -> Bool {
-    let words = bitmaps[slot]
     let word = offset >> 6
-    return word < words.count && words[word] & (UInt64(1) << UInt64(offset & 63)) != 0
+    return word < bitmaps[slot].count
+      && bitmaps[slot][word] & (UInt64(1) << UInt64(offset & 63)) != 0
   }
 }
