@@ -195,7 +195,9 @@ extension Dataset {
     let filled = zip(projection.fields, columns).map { field, column in
       column ?? Column(nulls: rowCount, of: field.type)
     }
-    return try wrapFormat { try RecordBatch(schema: projection, columns: filled) }
+    return try wrapFormat {
+      try RecordBatch(schema: projection, columns: filled, rowCount: rowCount)
+    }
   }
 
   /// The (cached) reader of `file`, checked against the fragment's row count.

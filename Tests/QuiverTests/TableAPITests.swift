@@ -245,3 +245,13 @@ func itemsBatch(_ range: Range<Int>, seed: UInt64 = 3) throws -> RecordBatch {
     }
   }
 }
+
+@Test func emptyProjectionWithRowIdReturnsOnlyIdsAndDistances() throws {
+  try withDatabase { db in
+    let table = try db.createTable("t", data: try itemsBatch(0..<40))
+    let query = [Float](repeating: 0.1, count: 8)
+    let hits = try table.search(query).limit(3).withRowId().select([]).execute()
+    #expect(hits.schema.names == ["_distance", "_rowid"] || hits.schema.names == ["_rowid", "_distance"])
+    #expect(hits.rowCount == 3)
+  }
+}

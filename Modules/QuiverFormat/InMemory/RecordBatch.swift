@@ -16,11 +16,18 @@ public struct RecordBatch: Sendable, Equatable {
   /// - Throws: `FormatError.invalidColumn` naming the column whose length, type or nulls do not
   ///   fit; `.schemaMismatch` when the numbers of fields and columns differ.
   public init(schema: Schema, columns: [Column]) throws {
+    try self.init(schema: schema, columns: columns, rowCount: columns.first?.count ?? 0)
+  }
+
+  /// Creates a batch with a stated row count, which is what gives a batch of no columns (an
+  /// empty projection) its rows.
+  /// - Throws: as `init(schema:columns:)`, and `.invalidColumn` when a column does not have
+  ///   `rowCount` rows.
+  public init(schema: Schema, columns: [Column], rowCount: Int) throws {
     guard schema.count == columns.count else {
       throw FormatError(
         .schemaMismatch, "the schema has \(schema.count) fields but \(columns.count) columns were given")
     }
-    let rowCount = columns.first?.count ?? 0
     for (field, column) in zip(schema.fields, columns) {
       guard column.dataType == field.type else {
         throw FormatError(
@@ -29,7 +36,7 @@ public struct RecordBatch: Sendable, Equatable {
       guard column.count == rowCount else {
         throw FormatError(
           .invalidColumn,
-          "column '\(field.name)' has \(column.count) rows but column '\(schema.fields[0].name)' has \(rowCount)")
+          "column '\(field.name)' has \(column.count) rows but the batch has \(rowCount)")
       }
       if !field.nullable && column.hasNulls {
         throw FormatError(
@@ -128,7 +135,9 @@ public struct RecordBatch: Sendable, Equatable {
     let columns = try schema.fields.indices.map { index in
       try Column.concatenate(batches.map { $0.columns[index] }, dataType: schema.fields[index].type)
     }
-    return try RecordBatch(schema: schema, columns: columns)
+    // Counted from the batches, not the columns: a batch may project no columns at all.
+    return try RecordBatch(
+      schema: schema, columns: columns, rowCount: batches.reduce(0) { $0 + $1.rowCount })
   }
 
   init(unchecked schema: Schema, columns: [Column], rowCount: Int) {
