@@ -240,37 +240,52 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
   }
 
   /// The beam search of width `efConstruction` on `layer`; leaves the found nodes in
-  /// `scratch.results`.
+  /// `scratch.results`. Neighbour lists are copied under their node's lock; unvisited
+  /// neighbours are prefetched before their distances are computed.
   private func searchLayer(
     distance: Space.QueryDistance, from start: Int, distanceOfStart: Float, layer: Int,
     scratch: HNSWSearchScratch
   ) {
-    scratch.beginWalk(nodeCount: storage.nodeCount)
+    let marks = scratch.beginWalk(nodeCount: storage.nodeCount)
     let buffer = scratch.neighborBuffer
+    var candidates = scratch.candidates
+    var results = scratch.results
+    defer {
+      scratch.candidates = candidates
+      scratch.results = results
+    }
     let width = efConstruction
-    _ = scratch.visit(start)
+    _ = marks.visit(start)
     let startKey = HNSWKey.make(distanceOfStart, UInt32(start))
-    scratch.candidates.push(~startKey)
-    scratch.results.push(startKey)
+    candidates.push(~startKey)
+    results.push(startKey)
     var bound = distanceOfStart
-    while !scratch.candidates.isEmpty {
-      let key = ~scratch.candidates.top
-      if HNSWKey.distance(key) > bound && scratch.results.count >= width { break }
-      _ = scratch.candidates.pop()
+    while !candidates.isEmpty {
+      let key = ~candidates.top
+      if HNSWKey.distance(key) > bound && results.count >= width { break }
+      _ = candidates.pop()
       let count = copyList(Int(HNSWKey.node(key)), layer: layer, into: buffer)
+      var pendingCount = 0
       for index in 0..<count {
-        let neighbor = Int(buffer[index])
-        guard scratch.visit(neighbor) else { continue }
-        let neighborDistance = distance.distance(to: neighbor)
-        if scratch.results.count < width || neighborDistance < bound {
-          let neighborKey = HNSWKey.make(neighborDistance, UInt32(neighbor))
-          scratch.candidates.push(~neighborKey)
-          if scratch.results.count < width {
-            scratch.results.push(neighborKey)
+        let neighbor = buffer[index]
+        if marks.visit(Int(neighbor)) {
+          distance.prefetch(Int(neighbor))
+          buffer[pendingCount] = neighbor
+          pendingCount &+= 1
+        }
+      }
+      for index in 0..<pendingCount {
+        let neighbor = buffer[index]
+        let neighborDistance = distance.distance(to: Int(neighbor))
+        if results.count < width || neighborDistance < bound {
+          let neighborKey = HNSWKey.make(neighborDistance, neighbor)
+          candidates.push(~neighborKey)
+          if results.count < width {
+            results.push(neighborKey)
           } else {
-            scratch.results.replaceTop(neighborKey)
+            results.replaceTop(neighborKey)
           }
-          bound = HNSWKey.distance(scratch.results.top)
+          bound = HNSWKey.distance(results.top)
         }
       }
     }
