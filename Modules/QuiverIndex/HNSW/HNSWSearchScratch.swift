@@ -52,14 +52,6 @@ public final class HNSWSearchScratch {
     results.removeAll()
     return HNSWVisitedMarks(tags: visitedTags, generation: generation)
   }
-
-  /// Marks `node` visited; returns false when it already was in this walk.
-  @inline(__always)
-  func visit(_ node: Int) -> Bool {
-    if visitedTags[node] == generation { return false }
-    visitedTags[node] = generation
-    return true
-  }
 }
 
 /// The visited set of one walk: node `i` is visited when `tags[i] == generation`.
