@@ -43,7 +43,7 @@ struct HNSWIndexTests {
     let scratch = index.makeScratch()
     // Half the rows: the graph walk.
     let even = HNSWAllowedRowIds((0..<2000).filter { $0 % 2 == 0 }.map { rowIds[$0] })
-    // 1 % of the rows (below `exactScanFraction`): the exact scan.
+    // 1 % of the rows (21 ≤ √(600 · 2000)): the exact scan.
     let few = HNSWAllowedRowIds((0..<2000).filter { $0 % 100 == 7 }.map { rowIds[$0] } + [5])
     var hits = 0
     for query in 0..<20 {

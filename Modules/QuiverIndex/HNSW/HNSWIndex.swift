@@ -19,9 +19,18 @@ public final class HNSWIndex: Sendable {
   let rows: HNSWRowMap
   let scratchPool: HNSWScratchPool
 
-  /// When a filter allows at most this fraction of the rows, a search scans the allowed rows
-  /// exactly instead of walking the graph (measured: Docs/Benchmarks.md, "Filtered search").
-  public static let exactScanFraction = 0.02
+  /// The constant of the exact-scan rule: a filtered search scans the allowed rows instead of
+  /// walking the graph when allowed² ≤ `exactScanConstant` × rows. A filtered walk computes
+  /// about C / s distances to gather its candidates (s the allowed fraction) while the scan
+  /// computes s · n, so the crossover grows with √n (measured: Docs/Benchmarks.md, "Filtered
+  /// search").
+  public static let exactScanConstant = 600.0
+
+  /// Whether a filter allowing `allowed` of `rows` rows is answered by an exact scan.
+  public static func prefersExactScan(allowed: Int, rows: Int) -> Bool {
+    let allowed = Double(allowed)
+    return allowed * allowed <= exactScanConstant * Double(rows)
+  }
 
   init(
     metric: DistanceMetric, dimension: Int, parameters: HNSWParameters, graph: HNSWGraph,
@@ -123,19 +132,22 @@ public final class HNSWIndex: Sendable {
   /// The `k` nearest rows to `query` among those `filter` allows, nearest first.
   ///
   /// The walk passes through rows the filter rejects but returns only allowed ones; when the
-  /// filter allows at most `exactScanFraction` of the rows, they are scanned exactly instead.
+  /// filter allows few rows (`prefersExactScan(allowed:rows:)`), they are scanned exactly
+  /// instead. `exactScan` forces one way (true: scan, false: walk), for benchmarks.
   /// - Throws: as `search(_:k:ef:scratch:)`.
   public func search<Filter: HNSWRowFilter>(
     _ query: [Float], k: Int, ef: Int? = nil, filter: Filter?,
-    scratch: HNSWSearchScratch? = nil
+    scratch: HNSWSearchScratch? = nil, exactScan: Bool? = nil
   ) throws(IndexError) -> [Neighbor] {
     try validateQuery(query, k: k, ef: ef)
     let prepared = metric == .cosine ? VectorNormalization.normalized(query) : query
     let width = ef ?? HNSWIndex.defaultEf(k: k)
     return prepared.withUnsafeBufferPointer { queryBuffer in
       let queryPointer = queryBuffer.baseAddress!
-      if let filter, Double(filter.allowedCount) <= HNSWIndex.exactScanFraction * Double(count) {
-        return exactScan(query: queryPointer, k: k, filter: filter)
+      if let filter,
+        exactScan ?? HNSWIndex.prefersExactScan(allowed: filter.allowedCount, rows: count)
+      {
+        return scanAllowedRows(query: queryPointer, k: k, filter: filter)
       }
       guard let scratch else {
         return scratchPool.withScratch { pooled in
@@ -186,7 +198,7 @@ public final class HNSWIndex: Sendable {
   }
 
   /// Exact distances to every allowed row of this index.
-  func exactScan<Filter: HNSWRowFilter>(query: UnsafePointer<Float>, k: Int, filter: Filter)
+  func scanAllowedRows<Filter: HNSWRowFilter>(query: UnsafePointer<Float>, k: Int, filter: Filter)
     -> [Neighbor]
   {
     var top = TopK(k: k)

@@ -92,7 +92,7 @@ public final class IVFHNSWIndex: Sendable {
 
   /// The `k` nearest rows to `query` among those `filter` allows, nearest first. The walks
   /// pass through rejected rows; when the filter allows at most
-  /// `HNSWIndex.exactScanFraction` of the rows, the allowed rows of the probed partitions are
+  /// few rows (`HNSWIndex.prefersExactScan(allowed:rows:)`), the allowed rows of the probed partitions are
   /// scanned instead.
   public func search<Filter: HNSWRowFilter>(
     _ query: [Float], k: Int, nprobes: Int? = nil, ef: Int? = nil, filter: Filter?,
@@ -112,7 +112,7 @@ public final class IVFHNSWIndex: Sendable {
     let probes = min(nprobes ?? defaultProbes(), partitionCount)
     let width = ef ?? HNSWIndex.defaultEf(k: k)
     let scan =
-      filter.map { Double($0.allowedCount) <= HNSWIndex.exactScanFraction * Double(rowCount) }
+      filter.map { HNSWIndex.prefersExactScan(allowed: $0.allowedCount, rows: rowCount) }
       ?? false
     guard let scratch else {
       return try scratchPool.withScratch { (pooled) throws(IndexError) in
