@@ -1,3 +1,4 @@
+import Foundation
 import QuiverKernels
 
 /// The `HNSW` index: one graph over all rows, walked over the float vectors it holds.
@@ -19,17 +20,16 @@ public final class HNSWIndex: Sendable {
   let rows: HNSWRowMap
   let scratchPool: HNSWScratchPool
 
-  /// The constant of the exact-scan rule: a filtered search scans the allowed rows instead of
-  /// walking the graph when allowed² ≤ `exactScanConstant` × rows. A filtered walk computes
-  /// about C / s distances to gather its candidates (s the allowed fraction) while the scan
-  /// computes s · n, so the crossover grows with √n (measured: Docs/Benchmarks.md, "Filtered
-  /// search").
-  public static let exactScanConstant = 600.0
+  /// A filtered search scans the allowed rows instead of walking the graph when
+  /// allowed ≤ `exactScanFactor` × rows^0.3. The filtered walk must gather `ef` allowed rows, so
+  /// its cost grows as selectivity falls, while the scan's grows with the allowed count; the
+  /// crossover measured on pkgdesc-minilm (m 16, efConstruction 200, ef 32, k 10) was about
+  /// 2,500 allowed of 10,000 rows and 5,000 of 100,000 (Docs/Benchmarks.md, "Filtered search").
+  public static let exactScanFactor = 156.0
 
   /// Whether a filter allowing `allowed` of `rows` rows is answered by an exact scan.
   public static func prefersExactScan(allowed: Int, rows: Int) -> Bool {
-    let allowed = Double(allowed)
-    return allowed * allowed <= exactScanConstant * Double(rows)
+    Double(allowed) <= exactScanFactor * pow(Double(max(rows, 1)), 0.3)
   }
 
   init(

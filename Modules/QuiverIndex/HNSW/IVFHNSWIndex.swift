@@ -93,10 +93,10 @@ public final class IVFHNSWIndex: Sendable {
   /// The `k` nearest rows to `query` among those `filter` allows, nearest first. The walks
   /// pass through rejected rows; when the filter allows at most
   /// few rows (`HNSWIndex.prefersExactScan(allowed:rows:)`), the allowed rows of the probed partitions are
-  /// scanned instead.
+  /// scanned instead. `exactScan` forces one way (true: scan, false: walk).
   public func search<Filter: HNSWRowFilter>(
     _ query: [Float], k: Int, nprobes: Int? = nil, ef: Int? = nil, filter: Filter?,
-    scratch: HNSWSearchScratch? = nil
+    scratch: HNSWSearchScratch? = nil, exactScan: Bool? = nil
   ) throws(IndexError) -> [Neighbor] {
     guard query.count == dimension else {
       throw IndexError(
@@ -112,11 +112,14 @@ public final class IVFHNSWIndex: Sendable {
     let probes = min(nprobes ?? defaultProbes(), partitionCount)
     let width = ef ?? HNSWIndex.defaultEf(k: k)
     let scan =
-      filter.map { HNSWIndex.prefersExactScan(allowed: $0.allowedCount, rows: rowCount) }
-      ?? false
+      filter.map {
+        exactScan ?? HNSWIndex.prefersExactScan(allowed: $0.allowedCount, rows: rowCount)
+      } ?? false
     guard let scratch else {
       return try scratchPool.withScratch { (pooled) throws(IndexError) in
-        try search(query, k: k, nprobes: nprobes, ef: ef, filter: filter, scratch: pooled)
+        try search(
+          query, k: k, nprobes: nprobes, ef: ef, filter: filter, scratch: pooled,
+          exactScan: exactScan)
       }
     }
     var top = TopK(k: k)
