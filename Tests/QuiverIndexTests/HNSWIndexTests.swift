@@ -65,6 +65,9 @@ struct HNSWIndexTests {
       let scanned = try index.search(vector, k: 10, filter: few, scratch: scratch)
       let exactFew = HNSWTestData.exactTop(10, query: vector, metric: .cosine) { $0 % 100 == 7 }
       #expect(scanned.map(\.id) == exactFew.map { rowIds[Int($0)] })
+      // QuiverIndex's bitmap filter (it cannot list its rows: the scan tests each row).
+      let bitmap = RowIDFilter(allowing: few.rowIds)
+      #expect(try index.search(vector, k: 10, filter: bitmap, scratch: scratch) == scanned)
     }
     #expect(Double(hits) / 200 >= 0.95, "filtered recall \(Double(hits) / 200)")
   }

@@ -204,14 +204,21 @@ public final class HNSWIndex: Sendable {
     var top = TopK(k: k)
     let base = vectors.values
     let innerProduct = vectors.usesInnerProduct
-    filter.forEachAllowedRow { rowId in
-      guard let node = rows.node(of: rowId) else { return }
+    func offer(_ rowId: UInt64, _ node: Int) {
       let row = base + node * dimension
       let distance =
         innerProduct
         ? DistanceMetric.dot.distance(query, row, dimension: dimension)
         : DistanceMetric.l2.distance(query, row, dimension: dimension)
       top.insert(id: rowId, distance: reported(distance))
+    }
+    let listed = filter.forEachAllowedRow { rowId in
+      if let node = rows.node(of: rowId) { offer(rowId, node) }
+    }
+    if !listed {
+      for (node, rowId) in rows.rowIds.enumerated() where filter.contains(rowId) {
+        offer(rowId, node)
+      }
     }
     return top.sorted()
   }
