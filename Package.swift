@@ -42,6 +42,8 @@ let package = Package(
       dependencies: ["QuiverKernels", "QuiverFormat", "QuiverTable", "QuiverIndex", "QuiverQuery"],
       path: "Modules/Quiver"),
     .executableTarget(
+      name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
+    .executableTarget(
       name: "QuiverCLI",
       dependencies: ["Quiver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       path: "Modules/QuiverCLI"),

@@ -3,6 +3,8 @@
 // The detected ISA is computed once (CPU features do not change while a process runs); the
 // active table is an atomic pointer, so a kernel call costs one relaxed load and an indirect call.
 #include "kernel_table.h"
+#include <stdlib.h>
+#include <string.h>
 
 static const qk_kernel_table *table_for(qk_isa isa) {
   switch (isa) {
@@ -23,7 +25,9 @@ static qk_isa detect(void) {
   __builtin_cpu_init();
   // The runtime's feature check also confirms the OS saves the wide register state (XCR0).
   if (__builtin_cpu_supports("avx512f")) return QK_ISA_AVX512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return QK_ISA_AVX2;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+      __builtin_cpu_supports("f16c"))
+    return QK_ISA_AVX2;
   return QK_ISA_SCALAR;
 #elif defined(__aarch64__)
   return QK_ISA_NEON;  // Advanced SIMD is mandatory on arm64.
@@ -59,10 +63,22 @@ static int isa_supported(qk_isa isa) {
 static const qk_kernel_table *active_table = 0;
 static int active_isa = QK_ISA_SCALAR;
 
+/// The path named by the environment variable QUIVER_KERNEL_ISA (scalar, avx2, avx512, neon) if
+/// this CPU supports it, else the detected one: lets a whole test run or benchmark use one path.
+static qk_isa initial_isa(void) {
+  const char *name = getenv("QUIVER_KERNEL_ISA");
+  if (name) {
+    static const char *const names[] = {"scalar", "avx2", "avx512", "neon"};
+    for (int isa = QK_ISA_SCALAR; isa <= QK_ISA_NEON; isa++)
+      if (strcmp(name, names[isa]) == 0 && isa_supported((qk_isa)isa)) return (qk_isa)isa;
+  }
+  return qk_detected_isa();
+}
+
 static inline const qk_kernel_table *kernels(void) {
   const qk_kernel_table *t = __atomic_load_n(&active_table, __ATOMIC_ACQUIRE);
   if (__builtin_expect(t != 0, 1)) return t;
-  qk_isa isa = qk_detected_isa();
+  qk_isa isa = initial_isa();
   t = table_for(isa);
   // First use: install the detected table unless qk_force_isa got there first.
   const qk_kernel_table *expected = 0;
@@ -126,6 +142,16 @@ void qk_pq8_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_coun
 }
 void qk_pq4_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_count, float *out) {
   kernels()->pq4_scan(lut, codes, n, m_count, out);
+}
+
+void qk_l2sq_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim, float *out) {
+  kernels()->l2sq_f16_batch(q, p, n, dim, out);
+}
+void qk_dot_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim, float *out) {
+  kernels()->dot_f16_batch(q, p, n, dim, out);
+}
+void qk_cosine_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim, float *out) {
+  kernels()->cosine_f16_batch(q, p, n, dim, out);
 }
 
 void qk_pq_lut_f32(const float *q, const float *codebooks, size_t m_count, size_t ksub,

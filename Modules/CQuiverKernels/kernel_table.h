@@ -18,6 +18,9 @@ typedef struct {
   void (*sq8_weighted_sum_batch)(const float *, const uint8_t *, size_t, size_t, float *);
   void (*pq8_scan)(const float *, const uint8_t *, size_t, size_t, float *);
   void (*pq4_scan)(const float *, const uint8_t *, size_t, size_t, float *);
+  void (*l2sq_f16_batch)(const float *, const uint16_t *, size_t, size_t, float *);
+  void (*dot_f16_batch)(const float *, const uint16_t *, size_t, size_t, float *);
+  void (*cosine_f16_batch)(const float *, const uint16_t *, size_t, size_t, float *);
 } qk_kernel_table;
 
 /// One-to-many scans over more than this many bytes of points read one point at a time (one
@@ -26,6 +29,9 @@ typedef struct {
 /// interleaved rows stream from DRAM at half the bandwidth of one linear pass, but run ~20-35%
 /// faster than one row at a time when the block sits in L2.
 #define QK_STREAMING_BYTES ((size_t)1 << 20)
+/// Below this dimension four interleaved rows are one nearly sequential stream anyway, and one
+/// row at a time would pay a horizontal sum per few loads.
+#define QK_STREAMING_MIN_DIM 64
 
 /// Portable C, always available: the reference every SIMD path must agree with.
 extern const qk_kernel_table qk_scalar_table;
@@ -50,6 +56,36 @@ void qk_pq4_scan_unrolled(const float *lut, const uint8_t *codes, size_t n, size
 /// Cosine distance of a and b in double precision; the fallback for rows whose float sums
 /// overflowed or went subnormal (kernels_scalar.c).
 float qk_cosine_exact(const float *a, const float *b, size_t dim);
+
+/// The float a half-precision bit pattern stands for (exact).
+static inline float qk_half_to_float(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000) << 16;
+  uint32_t exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
+  uint32_t bits;
+  if (exponent == 0) {
+    float magnitude = (float)mantissa * (1.0f / 16777216.0f);  // subnormal or zero: m · 2^-24
+    return sign ? -magnitude : magnitude;
+  }
+  if (exponent == 0x1F) bits = sign | 0x7F800000u | (mantissa << 13);
+  else bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+  float f;
+  __builtin_memcpy(&f, &bits, 4);
+  return f;
+}
+
+/// Cosine distance of a float query and a half-precision point in double precision.
+float qk_cosine_exact_f16(const float *q, const uint16_t *p, size_t dim);
+
+/// qk_cosine_finish for a half-precision point.
+static inline float qk_cosine_finish_f16(float dot, float q_norm_sq, float p_norm_sq,
+                                         const float *q, const uint16_t *p, size_t dim) {
+  if (!(q_norm_sq >= 1.1754944e-38f && q_norm_sq <= 3.4028235e38f) ||
+      !(p_norm_sq >= 1.1754944e-38f && p_norm_sq <= 3.4028235e38f) ||
+      !(dot >= -3.4028235e38f && dot <= 3.4028235e38f))
+    return qk_cosine_exact_f16(q, p, dim);
+  float d = 1.0f - dot / (__builtin_sqrtf(q_norm_sq) * __builtin_sqrtf(p_norm_sq));
+  return d < 0.0f ? 0.0f : (d > 2.0f ? 2.0f : d);
+}
 
 /// The cosine distance from its float parts, falling back to qk_cosine_exact when a part is not
 /// a normal finite float (zero, overflow, underflow, NaN) so that magnitude never decides the

@@ -1,13 +1,13 @@
-// AVX2 + FMA kernels (x86-64). Same shapes as kernels_avx512.c with 8-lane registers: four points
-// per one-to-many pass with two accumulators each (FMA latency × two FMA pipes wants eight
-// chains), 2 queries × 4 points register tiles for the block (sixteen ymm registers), and
+// AVX2 + FMA (+ F16C for half-precision points) kernels (x86-64). Same shapes as
+// kernels_avx512.c with 8-lane registers: four points per one-to-many pass with two accumulators
+// each (FMA latency × two FMA pipes wants eight chains), 2 queries × 4 points register tiles for the block (sixteen ymm registers), and
 // vmaskmov loads for dimension tails so nothing is read past the end of a vector.
 #if defined(__x86_64__)
 #include "kernel_table.h"
 #include <immintrin.h>
 #include <string.h>
 
-#define QK_AVX2 __attribute__((target("avx2,fma")))
+#define QK_AVX2 __attribute__((target("avx2,fma,f16c")))
 
 static const int32_t mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 
@@ -89,20 +89,20 @@ static QK_AVX2 float avx2_cosine(const float *a, const float *b, size_t dim) {
 
 // ---- one-to-many: four points per pass, two accumulators each -----------------------------
 
-#define BATCH(name, STEP, one_to_one)                                                                      \
+#define BATCH(name, STEP, one_to_one)                                                          \
   static QK_AVX2 void name(const float *q, const float *p, size_t n, size_t dim, float *out) { \
-    if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {                                        \
+    if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {         \
       for (size_t j = 0; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                 \
       return;                                                                                  \
     }                                                                                          \
     size_t tail = dim & 7, full = dim - tail;                                                  \
     __m256i m = tail_mask(tail);                                                               \
     for (size_t j = 0; j < n; j += 4) {                                                        \
-      size_t valid = n - j < 4 ? n - j : 4;                                                    \
-      const float *p0 = p + j * dim;                                                           \
-      const float *p1 = valid > 1 ? p0 + dim : p0;                                             \
-      const float *p2 = valid > 2 ? p0 + 2 * dim : p0;                                         \
-      const float *p3 = valid > 3 ? p0 + 3 * dim : p0;                                         \
+      if (n - j < 4) {                                                                         \
+        for (; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                           \
+        break;                                                                                 \
+      }                                                                                        \
+      const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;           \
       __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                              \
       __m256 t0 = s0, t1 = s0, t2 = s0, t3 = s0;                                               \
       size_t i = 0;                                                                            \
@@ -133,13 +133,7 @@ static QK_AVX2 float avx2_cosine(const float *a, const float *b, size_t dim) {
       }                                                                                        \
       __m128 r = hsum4(_mm256_add_ps(s0, t0), _mm256_add_ps(s1, t1), _mm256_add_ps(s2, t2),    \
                        _mm256_add_ps(s3, t3));                                                 \
-      if (valid == 4) {                                                                        \
-        _mm_storeu_ps(out + j, r);                                                             \
-      } else {                                                                                 \
-        float lanes[4];                                                                        \
-        _mm_storeu_ps(lanes, r);                                                               \
-        for (size_t k = 0; k < valid; k++) out[j + k] = lanes[k];                              \
-      }                                                                                        \
+      _mm_storeu_ps(out + j, r);                                                               \
     }                                                                                          \
   }
 
@@ -175,7 +169,7 @@ static inline QK_AVX2 void dot_and_norm(const float *q, const float *x, size_t d
 static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, size_t dim,
                                       float *out) {
   float q_norm_sq = avx2_dot(q, q, dim);
-  if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {
+  if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {
     for (size_t j = 0; j < n; j++) {
       float dot, norm;
       dot_and_norm(q, p + j * dim, dim, &dot, &norm);
@@ -184,11 +178,15 @@ static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, 
     return;
   }
   for (size_t j = 0; j < n; j += 4) {
-    size_t valid = n - j < 4 ? n - j : 4;
-    const float *p0 = p + j * dim;
-    const float *p1 = valid > 1 ? p0 + dim : p0;
-    const float *p2 = valid > 2 ? p0 + 2 * dim : p0;
-    const float *p3 = valid > 3 ? p0 + 3 * dim : p0;
+    if (n - j < 4) {
+      for (; j < n; j++) {
+        float dot, norm;
+        dot_and_norm(q, p + j * dim, dim, &dot, &norm);
+        out[j] = qk_cosine_finish(dot, q_norm_sq, norm, q, p + j * dim, dim);
+      }
+      break;
+    }
+    const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;
     __m256 d0 = _mm256_setzero_ps(), d1 = d0, d2 = d0, d3 = d0;
     __m256 n0 = d0, n1 = d0, n2 = d0, n3 = d0;
     size_t i = 0;
@@ -219,7 +217,7 @@ static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, 
       d3 = _mm256_fmadd_ps(qv, x3, d3);
       n3 = _mm256_fmadd_ps(x3, x3, n3);
     }
-    qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, valid,
+    qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, 4,
                       out + j);
   }
 }
@@ -249,7 +247,7 @@ static inline QK_AVX2 void store_tile(float *out, size_t stride, size_t rows, si
     __m256 b0 = a0, b1 = a0, b2 = a0, b3 = a0;                                                 \
     size_t i = 0;                                                                              \
     for (; i + 8 <= dim; i += 8) {                                                             \
-      __m256 x0 = _mm256_loadu_ps(p0 + i), x1 = _mm256_loadu_ps(p1 + i);                      \
+      __m256 x0 = _mm256_loadu_ps(p0 + i), x1 = _mm256_loadu_ps(p1 + i);                       \
       __m256 x2 = _mm256_loadu_ps(p2 + i), x3 = _mm256_loadu_ps(p3 + i);                       \
       __m256 y = _mm256_loadu_ps(q0 + i);                                                      \
       STEP(a0, y, x0);                                                                         \
@@ -264,8 +262,8 @@ static inline QK_AVX2 void store_tile(float *out, size_t stride, size_t rows, si
     }                                                                                          \
     if (i < dim) {                                                                             \
       __m256i m = tail_mask(dim - i);                                                          \
-      __m256 x0 = _mm256_maskload_ps(p0 + i, m), x1 = _mm256_maskload_ps(p1 + i, m);          \
-      __m256 x2 = _mm256_maskload_ps(p2 + i, m), x3 = _mm256_maskload_ps(p3 + i, m);          \
+      __m256 x0 = _mm256_maskload_ps(p0 + i, m), x1 = _mm256_maskload_ps(p1 + i, m);           \
+      __m256 x2 = _mm256_maskload_ps(p2 + i, m), x3 = _mm256_maskload_ps(p3 + i, m);           \
       __m256 y = _mm256_maskload_ps(q0 + i, m);                                                \
       STEP(a0, y, x0);                                                                         \
       STEP(a1, y, x1);                                                                         \
@@ -324,6 +322,45 @@ static inline QK_AVX2 __m256 load_codes(const uint8_t *c, size_t count) {
   return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)word)));
 }
 
+/// One row of the SQ8 scans: leftover rows, and callers that score one code at a time.
+static inline QK_AVX2 float sq8_l2_row(const float *qo, const float *scale, const uint8_t *c,
+                                    size_t dim) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+  size_t i = 0;
+  for (; i + 16 <= dim; i += 16) {
+    __m256 d0 = _mm256_fnmadd_ps(_mm256_loadu_ps(scale + i),
+                                 load_codes(c + i, 8), _mm256_loadu_ps(qo + i));
+    __m256 d1 = _mm256_fnmadd_ps(_mm256_loadu_ps(scale + i + 8),
+                                 load_codes(c + i + 8, 8), _mm256_loadu_ps(qo + i + 8));
+    s0 = _mm256_fmadd_ps(d0, d0, s0);
+    s1 = _mm256_fmadd_ps(d1, d1, s1);
+  }
+  for (; i < dim; i += 8) {
+    size_t count = dim - i < 8 ? dim - i : 8;
+    __m256i m = tail_mask(count);
+    __m256 d = _mm256_fnmadd_ps(_mm256_maskload_ps(scale + i, m),
+                                load_codes(c + i, count), _mm256_maskload_ps(qo + i, m));
+    s0 = _mm256_fmadd_ps(d, d, s0);
+  }
+  return hsum(_mm256_add_ps(s0, s1));
+}
+
+/// One row of the SQ8 weighted sum.
+static inline QK_AVX2 float sq8_sum_row(const float *w, const uint8_t *c, size_t dim) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+  size_t i = 0;
+  for (; i + 16 <= dim; i += 16) {
+    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i), load_codes(c + i, 8), s0);
+    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(w + i + 8), load_codes(c + i + 8, 8), s1);
+  }
+  for (; i < dim; i += 8) {
+    size_t count = dim - i < 8 ? dim - i : 8;
+    __m256i m = tail_mask(count);
+    s0 = _mm256_fmadd_ps(_mm256_maskload_ps(w + i, m), load_codes(c + i, count), s0);
+  }
+  return hsum(_mm256_add_ps(s0, s1));
+}
+
 #define SQ8_L2_STEP(acc, qv, sv, x)                                                            \
   do {                                                                                         \
     __m256 d_ = _mm256_fnmadd_ps(sv, x, qv);                                                   \
@@ -335,15 +372,15 @@ static inline QK_AVX2 __m256 load_codes(const uint8_t *c, size_t count) {
     acc = _mm256_fmadd_ps(qv, x, acc);                                                         \
   } while (0)
 
-#define SQ8_BATCH(STEP, scale_load)                                                            \
+#define SQ8_BATCH(STEP, scale_load, ROW)                                                       \
   size_t tail = dim & 7, full = dim - tail;                                                    \
   __m256i m = tail_mask(tail);                                                                 \
   for (size_t j = 0; j < n; j += 4) {                                                          \
-    size_t valid = n - j < 4 ? n - j : 4;                                                      \
-    const uint8_t *c0 = codes + j * dim;                                                       \
-    const uint8_t *c1 = valid > 1 ? c0 + dim : c0;                                             \
-    const uint8_t *c2 = valid > 2 ? c0 + 2 * dim : c0;                                         \
-    const uint8_t *c3 = valid > 3 ? c0 + 3 * dim : c0;                                         \
+    if (n - j < 4) {                                                                           \
+      for (; j < n; j++) out[j] = ROW(codes + j * dim);                                        \
+      break;                                                                                   \
+    }                                                                                          \
+    const uint8_t *c0 = codes + j * dim, *c1 = c0 + dim, *c2 = c1 + dim, *c3 = c2 + dim;       \
     __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                                \
     for (size_t i = 0; i < full; i += 8) {                                                     \
       __m256 qv = _mm256_loadu_ps(first + i);                                                  \
@@ -363,7 +400,7 @@ static inline QK_AVX2 __m256 load_codes(const uint8_t *c, size_t count) {
     }                                                                                          \
     float sums[4];                                                                             \
     _mm_storeu_ps(sums, hsum4(s0, s1, s2, s3));                                                \
-    for (size_t k = 0; k < valid; k++) out[j + k] = sums[k];                                   \
+    for (size_t k = 0; k < 4; k++) out[j + k] = sums[k];                                       \
   }
 
 #define LOAD_SCALE(i, mask) _mm256_maskload_ps(scale + (i), mask)
@@ -372,13 +409,82 @@ static inline QK_AVX2 __m256 load_codes(const uint8_t *c, size_t count) {
 static QK_AVX2 void avx2_sq8_l2sq_batch(const float *qo, const float *scale,
                                         const uint8_t *codes, size_t n, size_t dim, float *out) {
   const float *first = qo;
-  SQ8_BATCH(SQ8_L2_STEP, LOAD_SCALE)
+#define L2_ROW(c) sq8_l2_row(qo, scale, c, dim)
+  SQ8_BATCH(SQ8_L2_STEP, LOAD_SCALE, L2_ROW)
 }
 
 static QK_AVX2 void avx2_sq8_weighted_sum_batch(const float *w, const uint8_t *codes, size_t n,
                                                 size_t dim, float *out) {
   const float *first = w;
-  SQ8_BATCH(SQ8_SUM_STEP, NO_SCALE)
+#define SUM_ROW(c) sq8_sum_row(w, c, dim)
+  SQ8_BATCH(SQ8_SUM_STEP, NO_SCALE, SUM_ROW)
+}
+
+// ---- half-precision points: one point at a time ------------------------------------------
+
+/// 8 halves widened to floats; `count` < 8 reads only that many (the rest are 0).
+static inline QK_AVX2 __m256 load_halves(const uint16_t *x, size_t count) {
+  if (count >= 8) return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)x));
+  uint16_t buffer[8] = {0};
+  memcpy(buffer, x, count * sizeof(uint16_t));
+  return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)buffer));
+}
+
+#define F16_ROW(name, STEP)                                                                    \
+  static inline QK_AVX2 float name(const float *q, const uint16_t *x, size_t dim) {            \
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                                \
+    size_t i = 0;                                                                              \
+    for (; i + 32 <= dim; i += 32) {                                                           \
+      STEP(s0, _mm256_loadu_ps(q + i), load_halves(x + i, 8));                                 \
+      STEP(s1, _mm256_loadu_ps(q + i + 8), load_halves(x + i + 8, 8));                         \
+      STEP(s2, _mm256_loadu_ps(q + i + 16), load_halves(x + i + 16, 8));                       \
+      STEP(s3, _mm256_loadu_ps(q + i + 24), load_halves(x + i + 24, 8));                       \
+    }                                                                                          \
+    for (; i < dim; i += 8) {                                                                  \
+      size_t count = dim - i < 8 ? dim - i : 8;                                                \
+      __m256i m = tail_mask(count);                                                            \
+      STEP(s0, _mm256_maskload_ps(q + i, m), load_halves(x + i, count));                       \
+    }                                                                                          \
+    return hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));                  \
+  }
+
+F16_ROW(l2sq_f16_row, L2_STEP)
+F16_ROW(dot_f16_row, DOT_STEP)
+
+static QK_AVX2 void avx2_l2sq_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim,
+                                        float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = l2sq_f16_row(q, p + j * dim, dim);
+}
+
+static QK_AVX2 void avx2_dot_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim,
+                                       float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = dot_f16_row(q, p + j * dim, dim);
+}
+
+static QK_AVX2 void avx2_cosine_f16_batch(const float *q, const uint16_t *p, size_t n,
+                                          size_t dim, float *out) {
+  float q_norm_sq = avx2_dot(q, q, dim);
+  for (size_t j = 0; j < n; j++) {
+    const uint16_t *x = p + j * dim;
+    __m256 d0 = _mm256_setzero_ps(), d1 = d0, n0 = d0, n1 = d0;
+    size_t i = 0;
+    for (; i + 16 <= dim; i += 16) {
+      __m256 x0 = load_halves(x + i, 8), x1 = load_halves(x + i + 8, 8);
+      d0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), x0, d0);
+      n0 = _mm256_fmadd_ps(x0, x0, n0);
+      d1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8), x1, d1);
+      n1 = _mm256_fmadd_ps(x1, x1, n1);
+    }
+    for (; i < dim; i += 8) {
+      size_t count = dim - i < 8 ? dim - i : 8;
+      __m256i m = tail_mask(count);
+      __m256 x0 = load_halves(x + i, count);
+      d0 = _mm256_fmadd_ps(_mm256_maskload_ps(q + i, m), x0, d0);
+      n0 = _mm256_fmadd_ps(x0, x0, n0);
+    }
+    float dot = hsum(_mm256_add_ps(d0, d1)), norm = hsum(_mm256_add_ps(n0, n1));
+    out[j] = qk_cosine_finish_f16(dot, q_norm_sq, norm, q, x, dim);
+  }
 }
 
 const qk_kernel_table qk_avx2_table = {
@@ -396,5 +502,8 @@ const qk_kernel_table qk_avx2_table = {
     .sq8_weighted_sum_batch = avx2_sq8_weighted_sum_batch,
     .pq8_scan = qk_pq8_scan_unrolled,
     .pq4_scan = qk_pq4_scan_unrolled,
+    .l2sq_f16_batch = avx2_l2sq_f16_batch,
+    .dot_f16_batch = avx2_dot_f16_batch,
+    .cosine_f16_batch = avx2_cosine_f16_batch,
 };
 #endif

@@ -4,8 +4,9 @@
 // Shapes: one-to-many scans work on four points at once so each query load feeds four points;
 // the many-to-many block computes 4 queries × 4 points in sixteen registers and walks the points
 // in tiles that stay in L2. Dimension tails use masked loads (zeros beyond the end), so no
-// element is read past the end of a vector and no alignment is assumed. Leftover points or
-// queries (fewer than four) reuse the last valid pointer and only the valid results are stored.
+// element is read past the end of a vector and no alignment is assumed. Leftover points of a
+// scan (fewer than four) go through the one-point kernels; leftover rows of a block tile reuse the
+// last valid pointer and only the valid results are stored.
 #if defined(__x86_64__)
 #include "kernel_table.h"
 #include <immintrin.h>
@@ -109,20 +110,20 @@ static QK_AVX512 float avx512_cosine(const float *a, const float *b, size_t dim)
 
 // ---- one-to-many: four points per pass, two accumulators each -----------------------------
 
-#define BATCH(name, STEP, one_to_one)                                                                      \
-  static QK_AVX512 void name(const float *q, const float *p, size_t n, size_t dim, float *out) { \
-    if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {                                        \
+#define BATCH(name, STEP, one_to_one)                                                          \
+  static QK_AVX512 void name(const float *q, const float *p, size_t n, size_t dim, float *out) {\
+    if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {         \
       for (size_t j = 0; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                 \
       return;                                                                                  \
     }                                                                                          \
     size_t tail = dim & 15, full = dim - tail;                                                 \
     __mmask16 m = tail_mask(tail);                                                             \
     for (size_t j = 0; j < n; j += 4) {                                                        \
-      size_t valid = n - j < 4 ? n - j : 4;                                                    \
-      const float *p0 = p + j * dim;                                                           \
-      const float *p1 = valid > 1 ? p0 + dim : p0;                                             \
-      const float *p2 = valid > 2 ? p0 + 2 * dim : p0;                                         \
-      const float *p3 = valid > 3 ? p0 + 3 * dim : p0;                                         \
+      if (n - j < 4) {                                                                         \
+        for (; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                           \
+        break;                                                                                 \
+      }                                                                                        \
+      const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;           \
       __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                              \
       __m512 t0 = s0, t1 = s0, t2 = s0, t3 = s0;                                               \
       size_t i = 0;                                                                            \
@@ -153,13 +154,7 @@ static QK_AVX512 float avx512_cosine(const float *a, const float *b, size_t dim)
       }                                                                                        \
       __m128 r = hsum4(_mm512_add_ps(s0, t0), _mm512_add_ps(s1, t1), _mm512_add_ps(s2, t2),    \
                        _mm512_add_ps(s3, t3));                                                 \
-      if (valid == 4) {                                                                        \
-        _mm_storeu_ps(out + j, r);                                                             \
-      } else {                                                                                 \
-        float lanes[4];                                                                        \
-        _mm_storeu_ps(lanes, r);                                                               \
-        for (size_t k = 0; k < valid; k++) out[j + k] = lanes[k];                              \
-      }                                                                                        \
+      _mm_storeu_ps(out + j, r);                                                               \
     }                                                                                          \
   }
 
@@ -197,7 +192,7 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
   size_t tail = dim & 15, full = dim - tail;
   __mmask16 m = tail_mask(tail);
   float q_norm_sq = avx512_dot(q, q, dim);
-  if (n * dim * sizeof(float) > QK_STREAMING_BYTES) {
+  if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {
     for (size_t j = 0; j < n; j++) {
       float dot, norm;
       dot_and_norm(q, p + j * dim, dim, &dot, &norm);
@@ -206,11 +201,15 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
     return;
   }
   for (size_t j = 0; j < n; j += 4) {
-    size_t valid = n - j < 4 ? n - j : 4;
-    const float *p0 = p + j * dim;
-    const float *p1 = valid > 1 ? p0 + dim : p0;
-    const float *p2 = valid > 2 ? p0 + 2 * dim : p0;
-    const float *p3 = valid > 3 ? p0 + 3 * dim : p0;
+    if (n - j < 4) {
+      for (; j < n; j++) {
+        float dot, norm;
+        dot_and_norm(q, p + j * dim, dim, &dot, &norm);
+        out[j] = qk_cosine_finish(dot, q_norm_sq, norm, q, p + j * dim, dim);
+      }
+      break;
+    }
+    const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;
     __m512 d0 = _mm512_setzero_ps(), d1 = d0, d2 = d0, d3 = d0;
     __m512 n0 = d0, n1 = d0, n2 = d0, n3 = d0;
     for (size_t i = 0; i < dim; i += 16) {
@@ -227,7 +226,7 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
       d3 = _mm512_fmadd_ps(qv, x3, d3);
       n3 = _mm512_fmadd_ps(x3, x3, n3);
     }
-    qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, valid,
+    qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, 4,
                       out + j);
   }
 }
@@ -322,6 +321,45 @@ static inline QK_AVX512 __m512 load_codes(const uint8_t *c, size_t count) {
   return _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(bytes));
 }
 
+/// One row of the SQ8 scans: leftover rows, and callers that score one code at a time.
+static inline QK_AVX512 float sq8_l2_row(const float *qo, const float *scale, const uint8_t *c,
+                                    size_t dim) {
+  __m512 s0 = _mm512_setzero_ps(), s1 = s0;
+  size_t i = 0;
+  for (; i + 32 <= dim; i += 32) {
+    __m512 d0 = _mm512_fnmadd_ps(_mm512_loadu_ps(scale + i),
+                                 load_codes(c + i, 16), _mm512_loadu_ps(qo + i));
+    __m512 d1 = _mm512_fnmadd_ps(_mm512_loadu_ps(scale + i + 16),
+                                 load_codes(c + i + 16, 16), _mm512_loadu_ps(qo + i + 16));
+    s0 = _mm512_fmadd_ps(d0, d0, s0);
+    s1 = _mm512_fmadd_ps(d1, d1, s1);
+  }
+  for (; i < dim; i += 16) {
+    size_t count = dim - i < 16 ? dim - i : 16;
+    __mmask16 m = tail_mask(count);
+    __m512 d = _mm512_fnmadd_ps(_mm512_maskz_loadu_ps(m, scale + i),
+                                load_codes(c + i, count), _mm512_maskz_loadu_ps(m, qo + i));
+    s0 = _mm512_fmadd_ps(d, d, s0);
+  }
+  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+}
+
+/// One row of the SQ8 weighted sum.
+static inline QK_AVX512 float sq8_sum_row(const float *w, const uint8_t *c, size_t dim) {
+  __m512 s0 = _mm512_setzero_ps(), s1 = s0;
+  size_t i = 0;
+  for (; i + 32 <= dim; i += 32) {
+    s0 = _mm512_fmadd_ps(_mm512_loadu_ps(w + i), load_codes(c + i, 16), s0);
+    s1 = _mm512_fmadd_ps(_mm512_loadu_ps(w + i + 16), load_codes(c + i + 16, 16), s1);
+  }
+  for (; i < dim; i += 16) {
+    size_t count = dim - i < 16 ? dim - i : 16;
+    __mmask16 m = tail_mask(count);
+    s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w + i), load_codes(c + i, count), s0);
+  }
+  return _mm512_reduce_add_ps(_mm512_add_ps(s0, s1));
+}
+
 #define SQ8_L2_STEP(acc, qv, sv, x)                                                            \
   do {                                                                                         \
     __m512 d_ = _mm512_fnmadd_ps(sv, x, qv);                                                   \
@@ -333,15 +371,15 @@ static inline QK_AVX512 __m512 load_codes(const uint8_t *c, size_t count) {
     acc = _mm512_fmadd_ps(qv, x, acc);                                                         \
   } while (0)
 
-#define SQ8_BATCH(STEP, scale_load)                                                            \
+#define SQ8_BATCH(STEP, scale_load, ROW)                                                       \
   size_t tail = dim & 15, full = dim - tail;                                                   \
   __mmask16 m = tail_mask(tail);                                                               \
   for (size_t j = 0; j < n; j += 4) {                                                          \
-    size_t valid = n - j < 4 ? n - j : 4;                                                      \
-    const uint8_t *c0 = codes + j * dim;                                                       \
-    const uint8_t *c1 = valid > 1 ? c0 + dim : c0;                                             \
-    const uint8_t *c2 = valid > 2 ? c0 + 2 * dim : c0;                                         \
-    const uint8_t *c3 = valid > 3 ? c0 + 3 * dim : c0;                                         \
+    if (n - j < 4) {                                                                           \
+      for (; j < n; j++) out[j] = ROW(codes + j * dim);                                        \
+      break;                                                                                   \
+    }                                                                                          \
+    const uint8_t *c0 = codes + j * dim, *c1 = c0 + dim, *c2 = c1 + dim, *c3 = c2 + dim;       \
     __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                                \
     for (size_t i = 0; i < full; i += 16) {                                                    \
       __m512 qv = _mm512_loadu_ps(first + i);                                                  \
@@ -361,7 +399,7 @@ static inline QK_AVX512 __m512 load_codes(const uint8_t *c, size_t count) {
     }                                                                                          \
     float sums[4];                                                                             \
     _mm_storeu_ps(sums, hsum4(s0, s1, s2, s3));                                                \
-    for (size_t k = 0; k < valid; k++) out[j + k] = sums[k];                                   \
+    for (size_t k = 0; k < 4; k++) out[j + k] = sums[k];                                       \
   }
 
 #define LOAD_SCALE(i, mask) _mm512_maskz_loadu_ps((__mmask16)(mask), scale + (i))
@@ -371,13 +409,83 @@ static QK_AVX512 void avx512_sq8_l2sq_batch(const float *qo, const float *scale,
                                             const uint8_t *codes, size_t n, size_t dim,
                                             float *out) {
   const float *first = qo;
-  SQ8_BATCH(SQ8_L2_STEP, LOAD_SCALE)
+#define L2_ROW(c) sq8_l2_row(qo, scale, c, dim)
+  SQ8_BATCH(SQ8_L2_STEP, LOAD_SCALE, L2_ROW)
 }
 
 static QK_AVX512 void avx512_sq8_weighted_sum_batch(const float *w, const uint8_t *codes,
                                                     size_t n, size_t dim, float *out) {
   const float *first = w;
-  SQ8_BATCH(SQ8_SUM_STEP, NO_SCALE)
+#define SUM_ROW(c) sq8_sum_row(w, c, dim)
+  SQ8_BATCH(SQ8_SUM_STEP, NO_SCALE, SUM_ROW)
+}
+
+// ---- half-precision points: one point at a time ------------------------------------------
+
+/// 16 halves widened to floats; `count` < 16 reads only that many (the rest are 0).
+static inline QK_AVX512 __m512 load_halves(const uint16_t *x, size_t count) {
+  if (count >= 16) return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)x));
+  uint16_t buffer[16] = {0};
+  memcpy(buffer, x, count * sizeof(uint16_t));
+  return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)buffer));
+}
+
+#define F16_ROW(name, STEP)                                                                    \
+  static inline QK_AVX512 float name(const float *q, const uint16_t *x, size_t dim) {          \
+    __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                                \
+    size_t i = 0;                                                                              \
+    for (; i + 64 <= dim; i += 64) {                                                           \
+      STEP(s0, _mm512_loadu_ps(q + i), load_halves(x + i, 16));                                \
+      STEP(s1, _mm512_loadu_ps(q + i + 16), load_halves(x + i + 16, 16));                      \
+      STEP(s2, _mm512_loadu_ps(q + i + 32), load_halves(x + i + 32, 16));                      \
+      STEP(s3, _mm512_loadu_ps(q + i + 48), load_halves(x + i + 48, 16));                      \
+    }                                                                                          \
+    for (; i < dim; i += 16) {                                                                 \
+      size_t count = dim - i < 16 ? dim - i : 16;                                              \
+      __mmask16 m = tail_mask(count);                                                          \
+      STEP(s0, _mm512_maskz_loadu_ps(m, q + i), load_halves(x + i, count));                    \
+    }                                                                                          \
+    return _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3)));  \
+  }
+
+F16_ROW(l2sq_f16_row, L2_STEP)
+F16_ROW(dot_f16_row, DOT_STEP)
+
+static QK_AVX512 void avx512_l2sq_f16_batch(const float *q, const uint16_t *p, size_t n,
+                                            size_t dim, float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = l2sq_f16_row(q, p + j * dim, dim);
+}
+
+static QK_AVX512 void avx512_dot_f16_batch(const float *q, const uint16_t *p, size_t n,
+                                           size_t dim, float *out) {
+  for (size_t j = 0; j < n; j++) out[j] = dot_f16_row(q, p + j * dim, dim);
+}
+
+static QK_AVX512 void avx512_cosine_f16_batch(const float *q, const uint16_t *p, size_t n,
+                                              size_t dim, float *out) {
+  float q_norm_sq = avx512_dot(q, q, dim);
+  for (size_t j = 0; j < n; j++) {
+    const uint16_t *x = p + j * dim;
+    __m512 d0 = _mm512_setzero_ps(), d1 = d0, n0 = d0, n1 = d0;
+    size_t i = 0;
+    for (; i + 32 <= dim; i += 32) {
+      __m512 x0 = load_halves(x + i, 16), x1 = load_halves(x + i + 16, 16);
+      d0 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), x0, d0);
+      n0 = _mm512_fmadd_ps(x0, x0, n0);
+      d1 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i + 16), x1, d1);
+      n1 = _mm512_fmadd_ps(x1, x1, n1);
+    }
+    for (; i < dim; i += 16) {
+      size_t count = dim - i < 16 ? dim - i : 16;
+      __mmask16 m = tail_mask(count);
+      __m512 x0 = load_halves(x + i, count);
+      d0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, q + i), x0, d0);
+      n0 = _mm512_fmadd_ps(x0, x0, n0);
+    }
+    float dot = _mm512_reduce_add_ps(_mm512_add_ps(d0, d1));
+    float norm = _mm512_reduce_add_ps(_mm512_add_ps(n0, n1));
+    out[j] = qk_cosine_finish_f16(dot, q_norm_sq, norm, q, x, dim);
+  }
 }
 
 const qk_kernel_table qk_avx512_table = {
@@ -395,5 +503,8 @@ const qk_kernel_table qk_avx512_table = {
     .sq8_weighted_sum_batch = avx512_sq8_weighted_sum_batch,
     .pq8_scan = qk_pq8_scan_unrolled,
     .pq4_scan = qk_pq4_scan_unrolled,
+    .l2sq_f16_batch = avx512_l2sq_f16_batch,
+    .dot_f16_batch = avx512_dot_f16_batch,
+    .cosine_f16_batch = avx512_cosine_f16_batch,
 };
 #endif

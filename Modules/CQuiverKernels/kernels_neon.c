@@ -58,14 +58,14 @@ static float neon_cosine(const float *a, const float *b, size_t dim) {
   return qk_cosine_finish(dot, sa, sb, a, b, dim);
 }
 
-#define BATCH(name, STEP, SCALAR)                                                              \
+#define BATCH(name, STEP, SCALAR, one_to_one)                                                  \
   static void name(const float *q, const float *p, size_t n, size_t dim, float *out) {         \
     for (size_t j = 0; j < n; j += 4) {                                                        \
-      size_t valid = n - j < 4 ? n - j : 4;                                                    \
-      const float *p0 = p + j * dim;                                                           \
-      const float *p1 = valid > 1 ? p0 + dim : p0;                                             \
-      const float *p2 = valid > 2 ? p0 + 2 * dim : p0;                                         \
-      const float *p3 = valid > 3 ? p0 + 3 * dim : p0;                                         \
+      if (n - j < 4) {                                                                         \
+        for (; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                           \
+        break;                                                                                 \
+      }                                                                                        \
+      const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;           \
       float32x4_t s0 = vdupq_n_f32(0), s1 = s0, s2 = s0, s3 = s0;                              \
       size_t i = 0;                                                                            \
       for (; i + 4 <= dim; i += 4) {                                                           \
@@ -82,12 +82,12 @@ static float neon_cosine(const float *a, const float *b, size_t dim) {
         SCALAR(r[2], q[i], p2[i]);                                                             \
         SCALAR(r[3], q[i], p3[i]);                                                             \
       }                                                                                        \
-      for (size_t k = 0; k < valid; k++) out[j + k] = r[k];                                    \
+      for (size_t k = 0; k < 4; k++) out[j + k] = r[k];                                        \
     }                                                                                          \
   }
 
-BATCH(neon_l2sq_batch, L2_STEP, L2_SCALAR)
-BATCH(neon_dot_batch, DOT_STEP, DOT_SCALAR)
+BATCH(neon_l2sq_batch, L2_STEP, L2_SCALAR, neon_l2sq)
+BATCH(neon_dot_batch, DOT_STEP, DOT_SCALAR, neon_dot)
 
 static void neon_norm_sq_batch(const float *p, size_t n, size_t dim, float *out) {
   for (size_t j = 0; j < n; j++) out[j] = neon_dot(p + j * dim, p + j * dim, dim);
@@ -181,6 +181,72 @@ static void neon_sq8_weighted_sum_batch(const float *w, const uint8_t *codes, si
   }
 }
 
+// ---- half-precision points: one point at a time ------------------------------------------
+
+/// Four halves widened to floats (FCVTL, part of base AArch64).
+static inline float32x4_t load_halves4(const uint16_t *x) {
+  return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(x)));
+}
+
+static void neon_l2sq_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim,
+                                float *out) {
+  for (size_t j = 0; j < n; j++) {
+    const uint16_t *x = p + j * dim;
+    float32x4_t s0 = vdupq_n_f32(0), s1 = s0;
+    size_t i = 0;
+    for (; i + 8 <= dim; i += 8) {
+      float32x4_t d0 = vsubq_f32(vld1q_f32(q + i), load_halves4(x + i));
+      float32x4_t d1 = vsubq_f32(vld1q_f32(q + i + 4), load_halves4(x + i + 4));
+      s0 = vfmaq_f32(s0, d0, d0);
+      s1 = vfmaq_f32(s1, d1, d1);
+    }
+    float sum = vaddvq_f32(vaddq_f32(s0, s1));
+    for (; i < dim; i++) {
+      float d = q[i] - qk_half_to_float(x[i]);
+      sum += d * d;
+    }
+    out[j] = sum;
+  }
+}
+
+static void neon_dot_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim,
+                               float *out) {
+  for (size_t j = 0; j < n; j++) {
+    const uint16_t *x = p + j * dim;
+    float32x4_t s0 = vdupq_n_f32(0), s1 = s0;
+    size_t i = 0;
+    for (; i + 8 <= dim; i += 8) {
+      s0 = vfmaq_f32(s0, vld1q_f32(q + i), load_halves4(x + i));
+      s1 = vfmaq_f32(s1, vld1q_f32(q + i + 4), load_halves4(x + i + 4));
+    }
+    float sum = vaddvq_f32(vaddq_f32(s0, s1));
+    for (; i < dim; i++) sum += q[i] * qk_half_to_float(x[i]);
+    out[j] = sum;
+  }
+}
+
+static void neon_cosine_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim,
+                                  float *out) {
+  float q_norm_sq = neon_dot(q, q, dim);
+  for (size_t j = 0; j < n; j++) {
+    const uint16_t *x = p + j * dim;
+    float32x4_t d = vdupq_n_f32(0), nx = d;
+    size_t i = 0;
+    for (; i + 4 <= dim; i += 4) {
+      float32x4_t xv = load_halves4(x + i);
+      d = vfmaq_f32(d, vld1q_f32(q + i), xv);
+      nx = vfmaq_f32(nx, xv, xv);
+    }
+    float dot = vaddvq_f32(d), norm = vaddvq_f32(nx);
+    for (; i < dim; i++) {
+      float v = qk_half_to_float(x[i]);
+      dot += q[i] * v;
+      norm += v * v;
+    }
+    out[j] = qk_cosine_finish_f16(dot, q_norm_sq, norm, q, x, dim);
+  }
+}
+
 const qk_kernel_table qk_neon_table = {
     .l2sq = neon_l2sq,
     .dot = neon_dot,
@@ -196,5 +262,8 @@ const qk_kernel_table qk_neon_table = {
     .sq8_weighted_sum_batch = neon_sq8_weighted_sum_batch,
     .pq8_scan = qk_pq8_scan_unrolled,
     .pq4_scan = qk_pq4_scan_unrolled,
+    .l2sq_f16_batch = neon_l2sq_f16_batch,
+    .dot_f16_batch = neon_dot_f16_batch,
+    .cosine_f16_batch = neon_cosine_f16_batch,
 };
 #endif

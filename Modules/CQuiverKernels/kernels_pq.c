@@ -22,15 +22,17 @@ static inline uint64_t load_u64(const uint8_t *p) {
     sum += (base)[6 * 256 + (((w) >> 48) & 0xFF)] + (base)[7 * 256 + ((w) >> 56)];               \
   } while (0)
 
-void qk_pq8_scan_unrolled(const float *lut, const uint8_t *codes, size_t n, size_t m_count,
-                          float *out) {
-  size_t full = m_count & ~(size_t)7;
+/// For rows j < n of `codes` (row stride `stride` bytes):
+/// out[j] = (or +=) Σ over m0 ≤ m < m1 of lut[m·256 + code m].
+static void pq8_range(const float *lut, const uint8_t *codes, size_t n, size_t stride, size_t m0,
+                      size_t m1, float *out, int accumulate) {
+  size_t full = m0 + ((m1 - m0) & ~(size_t)7);
   size_t j = 0;
   for (; j + 4 <= n; j += 4) {
-    const uint8_t *c0 = codes + j * m_count, *c1 = c0 + m_count, *c2 = c1 + m_count,
-                  *c3 = c2 + m_count;
+    const uint8_t *c0 = codes + j * stride, *c1 = c0 + stride, *c2 = c1 + stride,
+                  *c3 = c2 + stride;
     float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    size_t m = 0;
+    size_t m = m0;
     for (; m < full; m += 8) {
       const float *base = lut + m * 256;
       uint64_t w0 = load_u64(c0 + m), w1 = load_u64(c1 + m), w2 = load_u64(c2 + m),
@@ -40,28 +42,53 @@ void qk_pq8_scan_unrolled(const float *lut, const uint8_t *codes, size_t n, size
       PQ8_EIGHT(s2, w2, base);
       PQ8_EIGHT(s3, w3, base);
     }
-    for (; m < m_count; m++) {
+    for (; m < m1; m++) {
       const float *row = lut + m * 256;
       s0 += row[c0[m]];
       s1 += row[c1[m]];
       s2 += row[c2[m]];
       s3 += row[c3[m]];
     }
-    out[j] = s0;
-    out[j + 1] = s1;
-    out[j + 2] = s2;
-    out[j + 3] = s3;
+    if (accumulate) {
+      out[j] += s0;
+      out[j + 1] += s1;
+      out[j + 2] += s2;
+      out[j + 3] += s3;
+    } else {
+      out[j] = s0;
+      out[j + 1] = s1;
+      out[j + 2] = s2;
+      out[j + 3] = s3;
+    }
   }
   for (; j < n; j++) {
-    const uint8_t *c = codes + j * m_count;
+    const uint8_t *c = codes + j * stride;
     float s = 0;
-    size_t m = 0;
+    size_t m = m0;
     for (; m < full; m += 8) {
       uint64_t w = load_u64(c + m);
       PQ8_EIGHT(s, w, lut + m * 256);
     }
-    for (; m < m_count; m++) s += lut[m * 256 + c[m]];
-    out[j] = s;
+    for (; m < m1; m++) s += lut[m * 256 + c[m]];
+    out[j] = accumulate ? out[j] + s : s;
+  }
+}
+
+/// Beyond 64 sub-vectors the table (1 KiB per sub-vector) no longer fits in L1, so rows are
+/// scanned in blocks of 256 against 32 sub-vectors (32 KiB of table) at a time: measured +40-50%
+/// at m = 96 and 192 on Zen 4, no gain at m = 48.
+void qk_pq8_scan_unrolled(const float *lut, const uint8_t *codes, size_t n, size_t m_count,
+                          float *out) {
+  if (m_count <= 64) {
+    pq8_range(lut, codes, n, m_count, 0, m_count, out, 0);
+    return;
+  }
+  for (size_t j = 0; j < n; j += 256) {
+    size_t rows = n - j < 256 ? n - j : 256;
+    for (size_t m = 0; m < m_count; m += 32) {
+      size_t end = m_count - m < 32 ? m_count : m + 32;
+      pq8_range(lut, codes + j * m_count, rows, m_count, m, end, out + j, m != 0);
+    }
   }
 }
 

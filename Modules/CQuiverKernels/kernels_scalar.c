@@ -115,6 +115,57 @@ static void scalar_pq4_scan(const float *lut, const uint8_t *codes, size_t n, si
   }
 }
 
+float qk_cosine_exact_f16(const float *q, const uint16_t *p, size_t dim) {
+  double dot = 0, nq = 0, np = 0;
+  for (size_t i = 0; i < dim; i++) {
+    double x = (double)q[i], y = (double)qk_half_to_float(p[i]);
+    dot += x * y;
+    nq += x * x;
+    np += y * y;
+  }
+  if (nq == 0.0 || np == 0.0) return 1.0f;
+  double d = 1.0 - dot / (__builtin_sqrt(nq) * __builtin_sqrt(np));
+  return (float)(d < 0.0 ? 0.0 : (d > 2.0 ? 2.0 : d));
+}
+
+static void scalar_l2sq_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim,
+                                  float *out) {
+  for (size_t j = 0; j < n; j++) {
+    const uint16_t *row = p + j * dim;
+    float sum = 0;
+    for (size_t i = 0; i < dim; i++) {
+      float d = q[i] - qk_half_to_float(row[i]);
+      sum += d * d;
+    }
+    out[j] = sum;
+  }
+}
+
+static void scalar_dot_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim,
+                                 float *out) {
+  for (size_t j = 0; j < n; j++) {
+    const uint16_t *row = p + j * dim;
+    float sum = 0;
+    for (size_t i = 0; i < dim; i++) sum += q[i] * qk_half_to_float(row[i]);
+    out[j] = sum;
+  }
+}
+
+static void scalar_cosine_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim,
+                                    float *out) {
+  float q_norm_sq = scalar_norm_sq(q, dim);
+  for (size_t j = 0; j < n; j++) {
+    const uint16_t *row = p + j * dim;
+    float dot = 0, norm = 0;
+    for (size_t i = 0; i < dim; i++) {
+      float x = qk_half_to_float(row[i]);
+      dot += q[i] * x;
+      norm += x * x;
+    }
+    out[j] = qk_cosine_finish_f16(dot, q_norm_sq, norm, q, row, dim);
+  }
+}
+
 const qk_kernel_table qk_scalar_table = {
     .l2sq = scalar_l2sq,
     .dot = scalar_dot,
@@ -130,4 +181,7 @@ const qk_kernel_table qk_scalar_table = {
     .sq8_weighted_sum_batch = scalar_sq8_weighted_sum_batch,
     .pq8_scan = scalar_pq8_scan,
     .pq4_scan = scalar_pq4_scan,
+    .l2sq_f16_batch = scalar_l2sq_f16_batch,
+    .dot_f16_batch = scalar_dot_f16_batch,
+    .cosine_f16_batch = scalar_cosine_f16_batch,
 };

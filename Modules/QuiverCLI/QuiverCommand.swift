@@ -8,7 +8,8 @@ struct QuiverCommand: ParsableCommand {
     commandName: "quiver",
     abstract: "Quiver: an embedded vector database on a compressed columnar format.",
     subcommands: [
-      InspectCommand.self, ConvertCommand.self, BenchCommand.self, DemoCommand.self,
+      InspectCommand.self, ConvertCommand.self, IndexCommand.self, SearchCommand.self,
+      BenchCommand.self, DemoCommand.self,
     ]
   )
 }

@@ -23,5 +23,6 @@ public struct KernelError: Error, Sendable, Hashable, CustomStringConvertible {
     self.message = message
   }
 
+  /// `code: message`, for logs and test failures.
   public var description: String { "\(code.rawValue): \(message)" }
 }

@@ -84,7 +84,8 @@ extension TopK {
   public static func select(_ k: Int, from distances: [Float]) throws(KernelError) -> [Neighbor] {
     guard k >= 0, k <= distances.count else {
       throw KernelError(
-        .invalidK, "k = \(k) with \(distances.count) candidates; k must be in 0...\(distances.count)")
+        .invalidK,
+        "k = \(k) with \(distances.count) candidates; k must be in 0...\(distances.count)")
     }
     return distances.withUnsafeBufferPointer { select(k, from: $0) }
   }

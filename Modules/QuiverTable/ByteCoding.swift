@@ -23,13 +23,16 @@ struct ByteWriter {
 struct ByteReader {
   let bytes: [UInt8]
   private(set) var offset: Int
+  /// Reading stops here (the end of the bytes unless given).
+  let end: Int
 
-  init(_ bytes: [UInt8], offset: Int = 0) {
+  init(_ bytes: [UInt8], offset: Int = 0, end: Int? = nil) {
     self.bytes = bytes
     self.offset = offset
+    self.end = end ?? bytes.count
   }
 
-  var remaining: Int { bytes.count - offset }
+  var remaining: Int { end - offset }
 
   mutating func readUInt8() -> UInt8? { read(UInt8.self) }
   mutating func readUInt16() -> UInt16? { read(UInt16.self) }

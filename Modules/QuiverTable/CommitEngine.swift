@@ -21,7 +21,7 @@ enum CommitEngine {
   ///   this commit is visible), `.alreadyExists` if creating and the table exists.
   static func commit(
     layout: TableLayout, base: Manifest?, intent: CommitOperation, maxRetries: Int,
-    build: (Manifest?) throws -> Manifest
+    synchronous: Bool = true, build: (Manifest?) throws -> Manifest
   ) throws -> Manifest {
     try DurableFile.makeDirectory(layout.versionsFolder)
     var current = base
@@ -45,7 +45,7 @@ enum CommitEngine {
       let features = requiredFeatures(manifest)
       manifest.readerFeatures = features
       manifest.writerFeatures = features
-      if try claim(manifest, layout: layout) { return manifest }
+      if try claim(manifest, layout: layout, synchronous: synchronous) { return manifest }
 
       // Lost the race for this number: look at everything committed since `current`.
       guard let lost = current else {
@@ -87,18 +87,20 @@ enum CommitEngine {
 
   /// Writes `manifest` under its version's name unless that name is taken.
   /// - Returns: false if the version already exists.
-  static func claim(_ manifest: Manifest, layout: TableLayout) throws -> Bool {
+  /// With `synchronous` false no `fsync` is made: the commit is still atomic and exclusive, but
+  /// a power loss may lose it (a crash of the process cannot).
+  static func claim(_ manifest: Manifest, layout: TableLayout, synchronous: Bool) throws -> Bool {
     let bytes = try ManifestCodec.encode(manifest)
     let folder = layout.versionsFolder
     let temporary = folder.appendingPathComponent(
       TableLayout.temporaryPrefix + UUID().uuidString.lowercased())
-    try DurableFile.writeNew(bytes, to: temporary)
+    try DurableFile.writeNew(bytes, to: temporary, synchronize: synchronous)
     defer { try? DurableFile.remove(temporary) }
-    try DurableFile.syncDirectory(folder)
+    if synchronous { try DurableFile.syncDirectory(folder) }
     guard try DurableFile.linkIfAbsent(temporary, to: layout.manifestURL(manifest.version)) else {
       return false
     }
-    try DurableFile.syncDirectory(folder)
+    if synchronous { try DurableFile.syncDirectory(folder) }
     return true
   }
 

@@ -9,6 +9,8 @@ package enum ConflictRules {
     func overlaps(_ left: [UInt32], _ right: [UInt32]) -> Bool {
       !Set(left).isDisjoint(with: right)
     }
+    // Fragments a concurrent commit changed or dropped (a delete drops fully deleted ones).
+    let theirsTouched = theirs.updatedFragmentIDs + theirs.removedFragmentIDs
     // A create never rebases: the table exists. Overwrite and restore replace everything and
     // win over anything committed meanwhile (last writer wins, as a user asked for).
     switch ours.kind {
@@ -27,20 +29,18 @@ package enum ConflictRules {
       return true
     case .delete:
       switch theirs.kind {
-      case .delete: return !overlaps(ours.updatedFragmentIDs, theirs.updatedFragmentIDs)
-      case .compact: return !overlaps(ours.updatedFragmentIDs, theirs.removedFragmentIDs)
+      case .delete, .compact: return !overlaps(ours.updatedFragmentIDs, theirsTouched)
       default: return true
       }
     case .compact:
       switch theirs.kind {
-      case .delete: return !overlaps(ours.removedFragmentIDs, theirs.updatedFragmentIDs)
-      case .compact: return !overlaps(ours.removedFragmentIDs, theirs.removedFragmentIDs)
+      case .delete, .compact: return !overlaps(ours.removedFragmentIDs, theirsTouched)
       case .addColumn: return false
       default: return true
       }
     case .createIndex, .dropIndex:
       switch theirs.kind {
-      case .compact: return !overlaps(ours.updatedFragmentIDs, theirs.removedFragmentIDs)
+      case .delete, .compact: return !overlaps(ours.updatedFragmentIDs, theirs.removedFragmentIDs)
       case .createIndex, .dropIndex: return ours.name != theirs.name
       default: return true
       }

@@ -59,6 +59,15 @@ public struct DatabaseFolder: Sendable, Hashable {
     try Dataset.create(at: tableURL(name), schema: schema, mode: mode, options: options)
   }
 
+  /// Creates the table `name` with `schema` and the rows of `batches` (see `CreateMode`).
+  public func createTable(
+    _ name: String, schema: Schema, batches: [RecordBatch], mode: CreateMode = .create,
+    options: DatasetOptions = DatasetOptions()
+  ) throws -> Dataset {
+    try Dataset.create(
+      at: tableURL(name), schema: schema, batches: batches, mode: mode, options: options)
+  }
+
   /// Opens the latest version of the table `name`.
   /// - Throws: `TableError.notFound` naming the table.
   public func openTable(_ name: String, options: DatasetOptions = DatasetOptions()) throws

@@ -49,7 +49,7 @@ extension Dataset {
     guard !conformed.isEmpty else { return [] }
     var sink = try FragmentSink(
       layout: layout, schema: schema, maxRowsPerFragment: options.maxRowsPerFragment,
-      fileOptions: options.dataFileOptions)
+      fileOptions: options.dataFileOptions, synchronize: options.synchronousCommits)
     for batch in conformed { try sink.write(batch) }
     return try sink.finish()
   }

@@ -17,6 +17,7 @@ package struct NewFragment: Sendable, Hashable {
   /// The data files (paths relative to the table folder).
   package var dataFiles: [DataFileRecord]
 
+  /// Creates a record of written data files.
   package init(physicalRowCount: Int, dataFiles: [DataFileRecord]) {
     self.physicalRowCount = physicalRowCount
     self.dataFiles = dataFiles
@@ -62,7 +63,8 @@ extension Dataset {
     }
     do {
       let manifest = try CommitEngine.commit(
-        layout: layout, base: nil, intent: CommitOperation(kind: .create), maxRetries: 0
+        layout: layout, base: nil, intent: CommitOperation(kind: .create), maxRetries: 0,
+        synchronous: options.synchronousCommits
       ) { _ in
         let (records, ids) = assignIDs(fragments, from: 0)
         return Manifest(
@@ -124,7 +126,7 @@ extension Dataset {
           "row id \(RowID.make(fragmentID: fragmentID, offset: bad)): fragment \(fragmentID) has \(fragment.physicalRowCount) rows"
         )
       }
-      let existing = try layout.readDeletionVector(of: fragment)
+      let existing = try readers.deletionVector(of: fragment, layout: layout)
       let merged = existing.union(DeletionVector(offsets))
       guard merged.count > existing.count else { continue }
       newlyDeleted += merged.count - existing.count
@@ -137,11 +139,13 @@ extension Dataset {
       try DurableFile.writeNew(
         DeletionFileCodec.encode(
           merged, fragmentID: fragmentID, physicalRowCount: fragment.physicalRowCount),
-        to: layout.url(relative: path))
+        to: layout.url(relative: path), synchronize: options.synchronousCommits)
       replacements[fragmentID] = DeletionFileRecord(path: path, deletedRowCount: merged.count)
     }
     guard newlyDeleted > 0 else { return 0 }
-    if !replacements.isEmpty { try DurableFile.syncDirectory(layout.deletionsFolder) }
+    if !replacements.isEmpty && options.synchronousCommits {
+      try DurableFile.syncDirectory(layout.deletionsFolder)
+    }
     let touched = (Array(replacements.keys) + emptied).sorted()
     let readManifest = manifest
     manifest = try committed(
@@ -317,7 +321,8 @@ extension Dataset {
     intent: CommitOperation, build: (Manifest) throws -> Manifest
   ) throws -> Manifest {
     try CommitEngine.commit(
-      layout: layout, base: manifest, intent: intent, maxRetries: options.maxCommitRetries
+      layout: layout, base: manifest, intent: intent, maxRetries: options.maxCommitRetries,
+      synchronous: options.synchronousCommits
     ) { base in try build(base!) }
   }
 

@@ -60,7 +60,7 @@ extension Dataset {
     for bin in bins {
       var sink = try FragmentSink(
         layout: layout, schema: schema, maxRowsPerFragment: compaction.targetRowsPerFragment,
-        fileOptions: options.dataFileOptions)
+        fileOptions: options.dataFileOptions, synchronize: options.synchronousCommits)
       var oldRowIDs: [UInt64] = []
       try scan(fragmentIDs: bin.map(\.id)) { part in
         try sink.write(part.batch)
@@ -107,7 +107,9 @@ extension Dataset {
         "_versions/"
         + TableLayout.manifestName(base.version + 1).dropLast(TableLayout.manifestSuffix.count)
         + "-\(UUID().uuidString.prefix(8).lowercased())" + TableLayout.rowIDMapSuffix
-      try DurableFile.writeNew(RowIDMapCodec.encode(map), to: layout.url(relative: mapPath))
+      try DurableFile.writeNew(
+        RowIDMapCodec.encode(map), to: layout.url(relative: mapPath),
+        synchronize: options.synchronousCommits)
       var manifest = base
       manifest.fragments = fragments
       manifest.nextFragmentID = next

@@ -18,8 +18,8 @@ extension Dataset {
   ///   - columns: The projection, in the order wanted (nil: every column). A column the
   ///     fragment's files lack (added later) reads as nulls.
   ///   - fragmentIDs: The fragments to read (nil: all, in table order).
-  ///   - batchSize: The most rows read at once per fragment (batches after dropping deleted
-  ///     rows may be smaller).
+  ///   - batchSize: The most rows per batch (batches may be smaller: they end where a data-file
+  ///     page ends, and deleted rows are dropped from them).
   ///   - includeDeleted: Whether deleted rows are returned too.
   /// - Throws: `TableError.notFound` (unknown column or fragment), `.corruptDataFile`,
   ///   `.corruptDeletionFile`, and whatever `body` throws.
@@ -33,18 +33,58 @@ extension Dataset {
     let projection = try projectedSchema(columns)
     for fragment in try selectedFragments(fragmentIDs) {
       let deleted =
-        includeDeleted ? DeletionVector() : try layout.readDeletionVector(of: fragment)
+        includeDeleted ? DeletionVector() : try readers.deletionVector(of: fragment, layout: layout)
+      // The first data file holding projected columns is scanned (its batches end at page
+      // ends, sharing decoded pages); other files of the fragment, if any, are read over the
+      // same row ranges.
+      var files: [(file: DataFileRecord, names: [String], reader: DataFileReader)] = []
+      for file in fragment.dataFiles {
+        let wanted = projection.names.filter(file.columns.contains)
+        guard !wanted.isEmpty else { continue }
+        files.append((file, wanted, try openReader(file, of: fragment)))
+      }
+      var scanner = try files.first.map { first in
+        try wrapDataFile(fragment, first.file) {
+          try first.reader.makeScanner(columns: first.names, batchSize: batchSize)
+        }
+      }
       var start = 0
       while start < fragment.physicalRowCount {
-        let rows = start..<min(fragment.physicalRowCount, start + batchSize)
+        var columns = [Column?](repeating: nil, count: projection.count)
+        let rows: Range<Int>
+        if let first = files.first {
+          let part = try wrapDataFile(fragment, first.file) { try scanner!.next() }
+          guard let part, part.rowCount >= 1 else {
+            throw TableError(
+              .corruptDataFile,
+              "fragment \(fragment.id): data file '\(first.file.path)' ended before row \(start)")
+          }
+          rows = start..<(start + part.rowCount)
+          for (name, column) in zip(first.names, part.columns) {
+            columns[projection.index(of: name)!] = column
+          }
+          for other in files.dropFirst() {
+            let part = try wrapDataFile(fragment, other.file) {
+              try other.reader.read(columns: other.names, rows: rows)
+            }
+            for (name, column) in zip(other.names, part.columns) {
+              columns[projection.index(of: name)!] = column
+            }
+          }
+        } else {
+          rows = start..<min(fragment.physicalRowCount, start + batchSize)
+        }
         start = rows.upperBound
-        var batch = try read(fragment, rows: rows, projection: projection)
+        let filled = zip(projection.fields, columns).map { field, column in
+          column ?? Column(nulls: rows.count, of: field.type)
+        }
+        var batch = try wrapFormat { try RecordBatch(schema: projection, columns: filled) }
         var rowIDs = rows.map { fragment.rowID(offset: $0) }
         if !deleted.isEmpty {
-          let keep = rows.indices.filter { !deleted.contains(UInt32(rows.lowerBound + $0)) }
+          let keep = (0..<rows.count).filter { !deleted.contains(UInt32(rows.lowerBound + $0)) }
           guard !keep.isEmpty else { continue }
           if keep.count < rows.count {
-            batch = try batch.take(rows: keep)
+            batch = try wrapFormat { try batch.take(rows: keep) }
             rowIDs = keep.map { rowIDs[$0] }
           }
         }
@@ -88,7 +128,7 @@ extension Dataset {
           .notFound,
           "row id \(rowIDs[positions[0]]): '\(url.path)' version \(version) has no fragment \(fragmentID)")
       }
-      let deleted = includeDeleted ? DeletionVector() : try layout.readDeletionVector(of: fragment)
+      let deleted = includeDeleted ? DeletionVector() : try readers.deletionVector(of: fragment, layout: layout)
       let offsets = try positions.map { position -> Int in
         let offset = RowID.offset(rowIDs[position])
         guard Int(offset) < fragment.physicalRowCount, !deleted.contains(offset) else {
@@ -128,15 +168,6 @@ extension Dataset {
     }
   }
 
-  /// Rows `rows` of `fragment`, all of them (deleted or not), projected.
-  func read(_ fragment: FragmentMetadata, rows: Range<Int>, projection: Schema) throws
-    -> RecordBatch
-  {
-    try assemble(fragment, rowCount: rows.count, projection: projection) { reader, names in
-      try reader.read(columns: names, rows: rows)
-    }
-  }
-
   /// Rows at `offsets` of `fragment`, in that order, projected.
   func take(_ fragment: FragmentMetadata, offsets: [Int], projection: Schema) throws
     -> RecordBatch
@@ -155,22 +186,8 @@ extension Dataset {
     for file in fragment.dataFiles {
       let wanted = projection.names.filter(file.columns.contains)
       guard !wanted.isEmpty else { continue }
-      let reader = try readers.reader(for: file, fragmentID: fragment.id, layout: layout)
-      guard reader.rowCount == fragment.physicalRowCount else {
-        throw TableError(
-          .corruptDataFile,
-          "fragment \(fragment.id): data file '\(file.path)' has \(reader.rowCount) rows, the manifest says \(fragment.physicalRowCount)"
-        )
-      }
-      let part: RecordBatch
-      do {
-        part = try read(reader, wanted)
-      } catch let error as FormatError {
-        throw TableError(
-          .corruptDataFile,
-          "fragment \(fragment.id): data file '\(layout.url(relative: file.path).path)': \(error.description)"
-        )
-      }
+      let reader = try openReader(file, of: fragment)
+      let part = try wrapDataFile(fragment, file) { try read(reader, wanted) }
       for (name, column) in zip(wanted, part.columns) {
         columns[projection.index(of: name)!] = column
       }
@@ -179,6 +196,32 @@ extension Dataset {
       column ?? Column(nulls: rowCount, of: field.type)
     }
     return try wrapFormat { try RecordBatch(schema: projection, columns: filled) }
+  }
+
+  /// The (cached) reader of `file`, checked against the fragment's row count.
+  func openReader(_ file: DataFileRecord, of fragment: FragmentMetadata) throws -> DataFileReader {
+    let reader = try readers.reader(for: file, fragmentID: fragment.id, layout: layout)
+    guard reader.rowCount == fragment.physicalRowCount else {
+      throw TableError(
+        .corruptDataFile,
+        "fragment \(fragment.id): data file '\(file.path)' has \(reader.rowCount) rows, the manifest says \(fragment.physicalRowCount)"
+      )
+    }
+    return reader
+  }
+
+  /// Runs `body`, turning a `FormatError` into `TableError.corruptDataFile` naming the file.
+  func wrapDataFile<T>(
+    _ fragment: FragmentMetadata, _ file: DataFileRecord, _ body: () throws -> T
+  ) throws -> T {
+    do {
+      return try body()
+    } catch let error as FormatError {
+      throw TableError(
+        .corruptDataFile,
+        "fragment \(fragment.id): data file '\(layout.url(relative: file.path).path)': \(error.description)"
+      )
+    }
   }
 
   func wrapFormat<T>(_ body: () throws -> T) throws -> T {

@@ -21,6 +21,7 @@ public struct Dataset: Sendable {
   /// Open data-file readers, shared by copies of this value.
   let readers: DataFileReaderCache
 
+  /// A snapshot over an already read manifest (the public entry points are `open` / `create`).
   package init(
     layout: TableLayout, manifest: Manifest, isReadOnly: Bool, options: DatasetOptions,
     readers: DataFileReaderCache = DataFileReaderCache()
@@ -140,7 +141,7 @@ public struct Dataset: Sendable {
       throw TableError(
         .notFound, "table '\(url.path)' version \(version) has no fragment \(fragmentID)")
     }
-    return try layout.readDeletionVector(of: fragment)
+    return try readers.deletionVector(of: fragment, layout: layout)
   }
 
   /// The folder where the index module writes the files of the index with `uuid`
@@ -182,17 +183,23 @@ public struct DatasetOptions: Sendable, Hashable {
   /// How many times a commit that lost a race is rebased and retried before giving up.
   public var maxCommitRetries: Int
 
-  /// How data files are written (page size, compression, fsync).
+  /// How data files are written (page size, compression).
   public var dataFileOptions: DataFileWriterOptions
+  /// Whether every commit `fsync`s its files and folders before it returns (default). Without,
+  /// commits stay atomic and exclusive and survive a crash of the process, but a power loss
+  /// may lose the latest ones (never leaving a torn version).
+  public var synchronousCommits: Bool
 
   /// Creates options.
   public init(
     maxRowsPerFragment: Int = 1_048_576, maxCommitRetries: Int = 100,
-    dataFileOptions: DataFileWriterOptions = DataFileWriterOptions()
+    dataFileOptions: DataFileWriterOptions = DataFileWriterOptions(),
+    synchronousCommits: Bool = true
   ) {
     self.maxRowsPerFragment = maxRowsPerFragment
     self.maxCommitRetries = maxCommitRetries
     self.dataFileOptions = dataFileOptions
+    self.synchronousCommits = synchronousCommits
   }
 }
 

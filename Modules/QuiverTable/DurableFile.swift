@@ -11,10 +11,10 @@ import Foundation
 ///
 /// See Docs/Format.md, "Tables: layout, manifests, deletions" (commit protocol).
 enum DurableFile {
-  /// Creates `url` (which must not exist), writes `bytes` and `fsync`s the file before closing
-  /// it (`open(O_CREAT|O_EXCL)`, `write`, `fsync`, `close`).
+  /// Creates `url` (which must not exist), writes `bytes` and, if `synchronize`, `fsync`s the
+  /// file before closing it (`open(O_CREAT|O_EXCL)`, `write`, `fsync`, `close`).
   /// - Throws: `TableError.alreadyExists` if the name exists, `.ioFailure` otherwise.
-  static func writeNew(_ bytes: [UInt8], to url: URL) throws {
+  static func writeNew(_ bytes: [UInt8], to url: URL, synchronize: Bool = true) throws {
     let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
       let code = errno
@@ -33,7 +33,7 @@ enum DurableFile {
         written += result
       }
     }
-    guard fsync(descriptor) == 0 else { throw failure("fsync", url, errno) }
+    guard !synchronize || fsync(descriptor) == 0 else { throw failure("fsync", url, errno) }
   }
 
   /// `fsync`s a folder so that names created or removed in it survive a crash.

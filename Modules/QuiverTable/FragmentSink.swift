@@ -8,6 +8,8 @@ struct FragmentSink {
   let schema: Schema
   let maxRowsPerFragment: Int
   let fileOptions: DataFileWriterOptions
+  /// Whether files and the folder are `fsync`ed.
+  let synchronize: Bool
   private var writer: DataFileWriter?
   private var path = ""
   private var rowsInFile = 0
@@ -15,7 +17,7 @@ struct FragmentSink {
 
   init(
     layout: TableLayout, schema: Schema, maxRowsPerFragment: Int,
-    fileOptions: DataFileWriterOptions
+    fileOptions: DataFileWriterOptions, synchronize: Bool
   ) throws {
     guard maxRowsPerFragment >= 1 else {
       throw TableError(.invalidArgument, "maxRowsPerFragment \(maxRowsPerFragment) is below 1")
@@ -23,7 +25,10 @@ struct FragmentSink {
     self.layout = layout
     self.schema = schema
     self.maxRowsPerFragment = maxRowsPerFragment
+    var fileOptions = fileOptions
+    fileOptions.synchronizeOnFinish = synchronize
     self.fileOptions = fileOptions
+    self.synchronize = synchronize
   }
 
   /// Appends the rows of `batch`, starting new files as they fill.
@@ -50,7 +55,7 @@ struct FragmentSink {
   /// Finishes the last file, makes the new names durable, and returns the fragments written.
   mutating func finish() throws -> [NewFragment] {
     try finishFile()
-    if !fragments.isEmpty { try DurableFile.syncDirectory(layout.dataFolder) }
+    if !fragments.isEmpty && synchronize { try DurableFile.syncDirectory(layout.dataFolder) }
     return fragments
   }
 

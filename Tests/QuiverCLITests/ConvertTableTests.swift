@@ -22,7 +22,7 @@ import Testing
   ])
   func vectorsRoundTripThroughATableByteForByte(input: String, outputExtension: String, expected: String) throws {
     let scratch = try ScratchFolder()
-    let table = scratch.path("items")
+    let table = scratch.path("items.quiver")
     let create = try runQuiver(["convert", convertFixtureURL(input).path, table, "--json"])
     #expect(create.status == 0, "\(create.standardError)")
     #expect(create.standardOutput.contains("\"version\": 1"))
@@ -34,7 +34,7 @@ import Testing
 
   @Test func appendOverwriteAndTimeTravel() throws {
     let scratch = try ScratchFolder()
-    let table = scratch.path("items")
+    let table = scratch.path("items.quiver")
     let jsonl = convertFixtureURL("table.jsonl").path
     #expect(try runQuiver(["convert", jsonl, table]).status == 0)
     let again = try runQuiver(["convert", jsonl, table])
@@ -67,7 +67,7 @@ import Testing
   /// leaves no new data file.
   @Test func failedAppendCommitsNothing() throws {
     let scratch = try ScratchFolder()
-    let table = scratch.path("items")
+    let table = scratch.path("items.quiver")
     var text = "id,vector\n"
     for row in 0..<20_000 { text += "\(row),\"[\(row), 0.5]\"\n" }
     let good = try scratch.write("good.csv", text: text)
@@ -94,14 +94,21 @@ import Testing
     var bytes = try convertFixture("vectors.fvecs")
     bytes.removeLast(2)
     let input = try scratch.write("short.fvecs", bytes)
-    let result = try runQuiver(["convert", input, scratch.path("items")])
+    let result = try runQuiver(["convert", input, scratch.path("items.quiver")])
     expectOneLineFailure(result, status: 65, mentions: ["short.fvecs", "record 5", "truncated"])
     #expect(try scratch.contents() == ["short.fvecs"])
   }
 
+  @Test func tableOutputsNeedTheTableSuffix() throws {
+    let scratch = try ScratchFolder()
+    let result = try runQuiver(["convert", convertFixtureURL("vectors.fvecs").path, scratch.path("items")])
+    expectOneLineFailure(result, status: 64, mentions: ["items", "unknown format", "NAME.quiver"])
+    #expect(try scratch.contents().isEmpty)
+  }
+
   @Test func int32VectorsDoNotFitATable() throws {
     let scratch = try ScratchFolder()
-    let result = try runQuiver(["convert", convertFixtureURL("vectors.ivecs").path, scratch.path("ids")])
+    let result = try runQuiver(["convert", convertFixtureURL("vectors.ivecs").path, scratch.path("ids.quiver")])
     expectOneLineFailure(result, status: 64, mentions: ["vectors.ivecs", "int32 vectors"])
     #expect(try scratch.contents().isEmpty)
   }
@@ -109,13 +116,13 @@ import Testing
   @Test func appendNeedsATableAndUnwritableTablesAreRefused() throws {
     let scratch = try ScratchFolder()
     let input = convertFixtureURL("vectors.fvecs").path
-    let append = try runQuiver(["convert", input, scratch.path("absent"), "--mode", "append"])
+    let append = try runQuiver(["convert", input, scratch.path("absent.quiver"), "--mode", "append"])
     expectOneLineFailure(append, status: 66, mentions: ["absent", "no table to append to"])
-    let missingParent = try runQuiver(["convert", input, scratch.path("no/such/items")])
-    expectOneLineFailure(missingParent, status: 73, mentions: ["no/such/items", "does not exist"])
+    let missingParent = try runQuiver(["convert", input, scratch.path("no/such/items.quiver")])
+    expectOneLineFailure(missingParent, status: 73, mentions: ["no/such/items.quiver", "does not exist"])
     try scratch.write("plain", [0])
-    let underFile = try runQuiver(["convert", input, scratch.path("plain/items")])
-    expectOneLineFailure(underFile, status: 73, mentions: ["plain/items"])
+    let underFile = try runQuiver(["convert", input, scratch.path("plain/items.quiver")])
+    expectOneLineFailure(underFile, status: 73, mentions: ["plain/items.quiver"])
     #expect(try scratch.contents() == ["plain"])
   }
 }

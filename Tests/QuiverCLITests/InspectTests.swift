@@ -6,7 +6,7 @@ import Testing
 @Suite struct InspectTests {
   /// A table made from the JSON Lines fixture, appended once (2 versions, 2 fragments).
   func makeTable(in scratch: ScratchFolder) throws -> String {
-    let table = scratch.path("items")
+    let table = scratch.path("items.quiver")
     let jsonl = convertFixtureURL("table.jsonl").path
     #expect(try runQuiver(["convert", jsonl, table]).status == 0)
     #expect(try runQuiver(["convert", jsonl, table, "--mode", "append"]).status == 0)

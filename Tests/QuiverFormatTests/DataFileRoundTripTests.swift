@@ -94,3 +94,22 @@ func roundTripEveryTypeAndNullPattern(rowCount: Int) throws {
   #expect(throws: FormatError.self) { try writer.write(batch) }
   #expect(throws: FormatError.self) { try writer.finish() }
 }
+
+@Test func concurrentEncodingWritesTheSameBytes() throws {
+  let directory = try TestPaths.temporaryDirectory()
+  defer { try? FileManager.default.removeItem(at: directory) }
+  var random = SeededGenerator(seed: 5)
+  let batch = try RecordBatch(columns: [
+    "a": try randomColumn(.utf8, count: 3000, nulls: .random, using: &random),
+    "b": try randomColumn(.int64, count: 3000, nulls: .none, cardinality: 9, using: &random),
+    "v": try randomColumn(.fixedSizeList(.float32, dimension: 5), count: 3000, nulls: .none, using: &random),
+  ])
+  var files: [Data] = []
+  for threads in [1, 2, 4] {
+    let options = DataFileWriterOptions(pageSize: 2000, synchronizeOnFinish: false, encodingConcurrency: threads)
+    let (reader, _) = try writeFile([batch.slice(rows: 0..<1234), batch.slice(rows: 1234..<3000)], schema: batch.schema, options: options, in: directory, name: "t\(threads).qdf")
+    #expect(try reader.read() == batch)
+    files.append(try Data(contentsOf: directory.appendingPathComponent("t\(threads).qdf")))
+  }
+  #expect(files[0] == files[1] && files[1] == files[2])
+}

@@ -23,11 +23,15 @@ import Testing
       let length = Int.random(in: 0...(all.count - start), using: &random)
       let slice = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
       let seed = UInt32.random(in: 0...UInt32.max, using: &random)
-      #expect(CRC32C.checksum(slice, continuing: seed) == CRC32C.portableChecksum(slice, continuing: seed),
-              "start \(start) length \(length)")
+      #expect(
+        CRC32C.checksum(slice, continuing: seed)
+          == CRC32C.portableChecksum(slice, continuing: seed),
+        "start \(start) length \(length)")
     }
   }
-  if !CRC32C.usesHardware { print("CRC32C: no hardware instruction; compared the table with itself") }
+  if !CRC32C.usesHardware {
+    print("CRC32C: no hardware instruction; compared the table with itself")
+  }
 }
 
 @Test func crc32cContinuesAcrossChunks() {

@@ -12,7 +12,8 @@ import Testing
     let na = a.reduce(0.0) { $0 + pow2(Double($1)) }.squareRoot()
     let nb = b.reduce(0.0) { $0 + pow2(Double($1)) }.squareRoot()
     #expect(abs(Double(try DistanceMetric.l2.distance(a, b)) - l2) <= 1e-4 * max(1, l2))
-    #expect(abs(Double(try DistanceMetric.dot.distance(a, b)) - (1 - dot)) <= 1e-4 * max(1, abs(dot)))
+    #expect(
+      abs(Double(try DistanceMetric.dot.distance(a, b)) - (1 - dot)) <= 1e-4 * max(1, abs(dot)))
     #expect(abs(Double(try DistanceMetric.cosine.distance(a, b)) - (1 - dot / (na * nb))) <= 1e-4)
   }
 }

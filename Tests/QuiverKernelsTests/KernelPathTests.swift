@@ -7,10 +7,11 @@ import Testing
 /// a path is forced; every path computes the same results within tolerance, so they still pass.)
 @Suite(.serialized)
 struct KernelPathTests {
-  /// Runs `body` with every kernel forced onto `isa`, then restores the detected path.
+  /// Runs `body` with every kernel forced onto `isa`, then restores the path that was active.
   func withPath(_ isa: KernelISA, _ body: () throws -> Void) rethrows {
+    let previous = KernelISA.active
     #expect(KernelISA.force(isa), "this CPU lists \(isa) as supported but refused it")
-    defer { KernelISA.force(KernelISA.detected) }
+    defer { KernelISA.force(previous) }
     #expect(KernelISA.active == isa)
     try body()
   }
@@ -33,7 +34,8 @@ struct KernelPathTests {
       for dimension in KernelReference.dimensions {
         // 9 points: two full groups of four and a leftover; 6 queries: a 4-row tile and a 2-row
         // leftover. One extra float in front of each buffer makes every vector unaligned.
-        let pointCount = 9, queryCount = 6
+        let pointCount = 9
+        let queryCount = 6
         let queries = random.floats(queryCount * dimension + 1)
         let points = random.floats(pointCount * dimension + 1)
         checkAllShapes(
@@ -48,7 +50,8 @@ struct KernelPathTests {
     withPath(isa) {
       var random = SeededGenerator(seed: 0x5EED_0002)
       for dimension in [1, 7, 16, 17, 100, 384] {
-        let pointCount = 5, queryCount = 3
+        let pointCount = 5
+        let queryCount = 3
         var cases: [(String, [Float], [Float])] = []
         let zeros = [Float](repeating: 0, count: queryCount * dimension + 1)
         cases.append(("zero queries", zeros, random.floats(pointCount * dimension + 1)))
@@ -56,8 +59,10 @@ struct KernelPathTests {
           ("all zeros", zeros, [Float](repeating: 0, count: pointCount * dimension + 1)))
         for scale: Float in [1e15, 1e-15, 1e-20] {
           cases.append(
-            ("scale \(scale)", random.floats(queryCount * dimension + 1).map { $0 * scale },
-             random.floats(pointCount * dimension + 1).map { $0 * scale }))
+            (
+              "scale \(scale)", random.floats(queryCount * dimension + 1).map { $0 * scale },
+              random.floats(pointCount * dimension + 1).map { $0 * scale }
+            ))
         }
         let mixed = (0..<(pointCount * dimension + 1)).map { i -> Float in
           (i % 2 == 0 ? 1e10 : 1e-10) * Float(i % 7 + 1)
@@ -77,16 +82,19 @@ struct KernelPathTests {
     try withPath(isa) {
       var random = SeededGenerator(seed: 0x5EED_0003)
       for dimension in [3, 17, 384] {
-        let a = random.floats(dimension), b = random.floats(dimension)
+        let a = random.floats(dimension)
+        let b = random.floats(dimension)
         let expected = try DistanceMetric.cosine.distance(a, b)
         // Squared norms overflow (1e25² · n) or underflow (1e-25²) in Float.
         for scale: Float in [1e25, 1e-25, KernelReference.subnormal] {
-          let scaledA = a.map { $0 * scale }, scaledB = b.map { $0 * scale }
+          let scaledA = a.map { $0 * scale }
+          let scaledB = b.map { $0 * scale }
           let one = try DistanceMetric.cosine.distance(scaledA, scaledB)
           let many = try DistanceMetric.cosine.distances(from: scaledA, to: scaledB + scaledB)
           let block = try DistanceMetric.cosine.distanceBlock(
             queries: scaledA, points: scaledB, dimension: dimension)
-          let tolerance: Float = scale == KernelReference.subnormal ? 2e-2 : 1e-5  // subnormal inputs keep ~3 digits
+          // Subnormal inputs keep only ~3 significant digits.
+          let tolerance: Float = scale == KernelReference.subnormal ? 2e-2 : 1e-5
           for got in [one, many[0], many[1], block[0]] {
             #expect(abs(got - expected) <= tolerance, "\(isa) dim \(dimension) scale \(scale)")
           }
@@ -95,7 +103,9 @@ struct KernelPathTests {
         let zero = [Float](repeating: 0, count: dimension)
         #expect(try DistanceMetric.cosine.distance(zero, b) == 1)
         #expect(try DistanceMetric.cosine.distances(from: zero, to: b) == [1])
-        #expect(try DistanceMetric.cosine.distanceBlock(queries: a, points: zero, dimension: dimension) == [1])
+        #expect(
+          try DistanceMetric.cosine.distanceBlock(queries: a, points: zero, dimension: dimension)
+            == [1])
         // NaN propagates instead of posing as a distance.
         var poisoned = a
         poisoned[dimension / 2] = .nan
@@ -109,30 +119,32 @@ struct KernelPathTests {
   func scalarQuantizedScansMatchReference(isa: KernelISA) throws {
     try withPath(isa) {
       var random = SeededGenerator(seed: 0x5EED_0004)
+      // 7 rows: one group of four and three single rows; 1 row: how HNSW scores one node.
       for dimension in KernelReference.dimensions {
-        let count = 7
-        let qMinusOffset = random.floats(dimension)
-        let scale = random.floats(dimension, in: 0.001...0.02)
-        let codes = random.bytes(count * dimension + 1)
-        // Unaligned codes: start one byte in.
-        let shifted = Array(codes[1...])
-        let l2 = try QuantizedKernels.sq8SquaredL2(
-          queryMinusOffset: qMinusOffset, scale: scale, codes: shifted)
-        let sums = try QuantizedKernels.sq8WeightedSum(weight: qMinusOffset, codes: shifted)
-        var unalignedL2 = [Float](repeating: 0, count: count)
-        codes.withUnsafeBufferPointer { bytes in
-          QuantizedKernels.sq8SquaredL2(
-            queryMinusOffset: qMinusOffset, scale: scale, codes: bytes.baseAddress! + 1,
-            count: count, dimension: dimension, into: &unalignedL2)
-        }
-        for j in 0..<count {
-          let row = shifted[(j * dimension)..<((j + 1) * dimension)]
-          let referenceL2 = KernelReference.sq8SquaredL2(qMinusOffset, scale, row)
-          #expect(KernelReference.agrees(l2[j], referenceL2), "\(isa) sq8 l2 dim \(dimension)")
-          #expect(KernelReference.agrees(unalignedL2[j], referenceL2))
-          #expect(
-            KernelReference.agrees(sums[j], KernelReference.sq8WeightedSum(qMinusOffset, row)),
-            "\(isa) sq8 sum dim \(dimension)")
+        for count in [1, 7] {
+          let qMinusOffset = random.floats(dimension)
+          let scale = random.floats(dimension, in: 0.001...0.02)
+          let codes = random.bytes(count * dimension + 1)
+          // Unaligned codes: start one byte in.
+          let shifted = Array(codes[1...])
+          let l2 = try QuantizedKernels.sq8SquaredL2(
+            queryMinusOffset: qMinusOffset, scale: scale, codes: shifted)
+          let sums = try QuantizedKernels.sq8WeightedSum(weight: qMinusOffset, codes: shifted)
+          var unalignedL2 = [Float](repeating: 0, count: count)
+          codes.withUnsafeBufferPointer { bytes in
+            QuantizedKernels.sq8SquaredL2(
+              queryMinusOffset: qMinusOffset, scale: scale, codes: bytes.baseAddress! + 1,
+              count: count, dimension: dimension, into: &unalignedL2)
+          }
+          for j in 0..<count {
+            let row = shifted[(j * dimension)..<((j + 1) * dimension)]
+            let referenceL2 = KernelReference.sq8SquaredL2(qMinusOffset, scale, row)
+            #expect(KernelReference.agrees(l2[j], referenceL2), "\(isa) sq8 l2 dim \(dimension)")
+            #expect(KernelReference.agrees(unalignedL2[j], referenceL2))
+            #expect(
+              KernelReference.agrees(sums[j], KernelReference.sq8WeightedSum(qMinusOffset, row)),
+              "\(isa) sq8 sum dim \(dimension)")
+          }
         }
       }
     }
@@ -144,7 +156,8 @@ struct KernelPathTests {
       var random = SeededGenerator(seed: 0x5EED_0005)
       // Lookup tables: every sub-dimension shape, both metrics.
       for subDimension in [1, 2, 3, 4, 8, 16, 17, 32] {
-        let subVectorCount = 3, centroidCount = 256
+        let subVectorCount = 3
+        let centroidCount = 256
         let query = random.floats(subVectorCount * subDimension)
         let codebooks = random.floats(subVectorCount * centroidCount * subDimension)
         for innerProduct in [false, true] {
@@ -174,7 +187,8 @@ struct KernelPathTests {
         let codes8 = random.bytes(count * subVectorCount + 1)
         let rowBytes = (subVectorCount + 1) / 2
         let codes4 = random.bytes(count * rowBytes + 1)
-        var got8 = [Float](repeating: 0, count: count), got4 = got8
+        var got8 = [Float](repeating: 0, count: count)
+        var got4 = got8
         codes8.withUnsafeBufferPointer {
           QuantizedKernels.pq8Scan(
             lut: lut8, codes: $0.baseAddress! + 1, count: count, subVectorCount: subVectorCount,
@@ -185,12 +199,15 @@ struct KernelPathTests {
             lut: lut4, codes: $0.baseAddress! + 1, count: count, subVectorCount: subVectorCount,
             into: &got4)
         }
-        #expect(try QuantizedKernels.pq8Scan(
-          lut: lut8, codes: Array(codes8[1...]), subVectorCount: subVectorCount) == got8)
-        #expect(try QuantizedKernels.pq4Scan(
-          lut: lut4, codes: Array(codes4[1...]), subVectorCount: subVectorCount) == got4)
+        #expect(
+          try QuantizedKernels.pq8Scan(
+            lut: lut8, codes: Array(codes8[1...]), subVectorCount: subVectorCount) == got8)
+        #expect(
+          try QuantizedKernels.pq4Scan(
+            lut: lut4, codes: Array(codes4[1...]), subVectorCount: subVectorCount) == got4)
         for j in 0..<count {
-          var reference8 = 0.0, reference4 = 0.0
+          var reference8 = 0.0
+          var reference4 = 0.0
           for m in 0..<subVectorCount {
             reference8 += Double(lut8[m * 256 + Int(codes8[1 + j * subVectorCount + m])])
             let byte = codes4[1 + j * rowBytes + m / 2]
@@ -217,11 +234,14 @@ struct KernelPathTests {
           let unit = VectorNormalization.normalized(vector)
           let norm = unit.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
           let tolerance = scale == KernelReference.subnormal ? 1e-2 : 1e-5
-          #expect(abs(norm - 1) <= tolerance, "\(isa) dim \(dimension) scale \(scale): ‖x‖ = \(norm)")
+          #expect(
+            abs(norm - 1) <= tolerance, "\(isa) dim \(dimension) scale \(scale): ‖x‖ = \(norm)")
           // Same direction: the cosine distance to the original is 0.
           let reference = base.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
           let largest = zip(unit, base).map { abs(Double($0) - Double($1) / reference) }.max()!
-          #expect(largest <= (scale == KernelReference.subnormal ? 1e-2 : 1e-5), "\(isa) dim \(dimension) scale \(scale)")
+          #expect(
+            largest <= (scale == KernelReference.subnormal ? 1e-2 : 1e-5),
+            "\(isa) dim \(dimension) scale \(scale)")
         }
       }
       let zero = [Float](repeating: 0, count: 5)
@@ -283,7 +303,8 @@ struct KernelPathTests {
 }
 
 extension KernelPathTests {
-  /// Blocks over 1 MiB take the one-point-at-a-time streaming path of the one-to-many scans.
+  /// Blocks over 1 MiB with dimension >= 64 take the one-point-at-a-time streaming path of the
+  /// one-to-many scans (dimension 17 stays on the interleaved path: both are covered).
   @Test(arguments: KernelISA.supported)
   func streamingScansMatchReference(isa: KernelISA) throws {
     try withPath(isa) {
@@ -306,6 +327,49 @@ extension KernelPathTests {
             }
           }
         }
+      }
+    }
+  }
+}
+
+extension KernelPathTests {
+  @Test(arguments: KernelISA.supported)
+  func halfPrecisionScansMatchReference(isa: KernelISA) throws {
+    try withPath(isa) { () throws in
+      var random = SeededGenerator(seed: 0x5EED_0008)
+      for dimension in KernelReference.dimensions {
+        let count = 5
+        let query = random.floats(dimension)
+        // Magnitudes up to 4 (exponent field ≤ 16), subnormal halves included; one zero row.
+        var points = KernelReference.randomHalves(count * dimension + 1, using: &random)
+        for i in 1...dimension { points[i] = i % 2 == 0 ? 0 : 0x8000 }  // row 0: ±0
+        var got = [Float](repeating: .nan, count: count)
+        for metric in DistanceMetric.allCases {
+          points.withUnsafeBufferPointer { p in
+            metric.distances(
+              from: query, toHalfPrecision: p.baseAddress! + 1, count: count,
+              dimension: dimension, into: &got)
+          }
+          #expect(try metric.distances(from: query, toHalfPrecision: Array(points[1...])) == got)
+          for j in 0..<count {
+            let row = (0..<dimension).map {
+              Float(KernelReference.halfToDouble(points[1 + j * dimension + $0]))
+            }
+            let reference = row.withUnsafeBufferPointer {
+              KernelReference.distance(metric, query, $0.baseAddress!, dimension)
+            }
+            #expect(
+              KernelReference.agrees(got[j], reference),
+              "\(isa) \(metric) f16 dim \(dimension) row \(j): \(got[j]) vs \(reference.value)")
+          }
+        }
+      }
+      // Bad shapes throw.
+      #expect(throws: KernelError.self) {
+        try DistanceMetric.l2.distances(from: [1, 2], toHalfPrecision: [1, 2, 3])
+      }
+      #expect(throws: KernelError.self) {
+        try DistanceMetric.l2.distances(from: [], toHalfPrecision: [])
       }
     }
   }

@@ -204,3 +204,56 @@ import Testing
     #expect { try dataset.cleanup() } throws: { ($0 as? TableError)?.code == .invalidArgument }
   }
 }
+
+@Test func commitsWithoutFsyncAreStillExclusiveAndReadable() throws {
+  try withTemporaryTable { url in
+    let options = DatasetOptions(maxRowsPerFragment: 3, synchronousCommits: false)
+    var writer = try Dataset.create(at: url, schema: try smallSchema(), batches: [smallBatch(0..<4)], options: options)
+    var stale = writer
+    try writer.append([smallBatch(4..<5)])
+    try stale.append([smallBatch(5..<6)])
+    try stale.delete(rowIDs: [0])
+    #expect(stale.version == 4 && stale.fragmentIDs == [0, 1, 2, 3])
+    #expect(try liveIDs(Dataset.open(at: url)) == [1, 2, 3, 4, 5])
+  }
+}
+
+@Test func cleanupByAgeKeepsNewerLatestAndTaggedVersions() throws {
+  try withTemporaryTable { url in
+    var dataset = try Dataset.create(at: url, schema: try smallSchema(), batches: [smallBatch(0..<3)])
+    try dataset.append([smallBatch(3..<6)])
+    try dataset.tag("v1", version: 1)
+    let cutoff = Date()
+    usleep(20_000)
+    try dataset.append([smallBatch(6..<9)])
+    // Versions 1 (tagged) and 4, 5 (newer than the cutoff) stay; 2 and 3 go.
+    let report = try dataset.cleanup(olderThan: cutoff, inFlightGracePeriod: -1)
+    #expect(report.removedVersions == [2, 3])
+    #expect(try dataset.layout.listVersions() == [1, 4])
+    #expect(report.removedFiles == 0)  // every data file is still referenced by version 4
+    #expect(try liveIDs(Dataset.open(at: url)) == (0..<9).map(Int64.init))
+    #expect(try liveIDs(dataset.checkout(tag: "v1")) == [0, 1, 2])
+    // Overwriting makes the old data files unreferenced once old versions go.
+    let replaced = try Dataset.create(at: url, schema: try smallSchema(), batches: [smallBatch(50..<51)], mode: .overwrite)
+    let second = try replaced.cleanup(keepVersions: 1, inFlightGracePeriod: -1)
+    #expect(second.removedVersions == [4])
+    #expect(second.removedFiles == 2)  // fragments 1 and 2; fragment 0 is kept by tagged version 1
+    #expect(try liveIDs(Dataset.open(at: url)) == [50])
+    #expect(try liveIDs(replaced.checkout(tag: "v1")) == [0, 1, 2])
+  }
+}
+
+@Test func openingReadsOnlyTheLatestManifest() throws {
+  try withTemporaryTable { url in
+    var dataset = try Dataset.create(at: url, schema: try smallSchema(), batches: [smallBatch(0..<2)])
+    for start in stride(from: 2, to: 10, by: 2) { try dataset.append([smallBatch(start..<(start + 2))]) }
+    // Every older manifest unreadable: opening the latest does not notice.
+    for version in 1..<dataset.version {
+      try Data("garbage".utf8).write(to: dataset.layout.manifestURL(version))
+    }
+    let opened = try Dataset.open(at: url)
+    #expect(opened.version == 5 && opened.liveRowCount == 10)
+    #expect(try liveIDs(opened) == (0..<10).map(Int64.init))
+    #expect { try opened.checkout(version: 4) } throws: { ($0 as? TableError)?.code == .corruptManifest }
+  }
+}

@@ -35,3 +35,12 @@ private func operation(_ kind: CommitOperation.Kind, removed: [UInt32] = [], upd
   #expect(ConflictRules.isCompatible(ours: operation(.overwrite), theirs: operation(.append)))
   #expect(!ConflictRules.isCompatible(ours: operation(.create), theirs: operation(.append)))
 }
+
+@Test func aDeleteThatDroppedAFragmentConflictsWithWorkOnIt() {
+  let dropped = CommitOperation(kind: .delete, removedFragmentIDs: [4], updatedFragmentIDs: [1])
+  #expect(!ConflictRules.isCompatible(ours: operation(.delete, updated: [4]), theirs: dropped))
+  #expect(!ConflictRules.isCompatible(ours: operation(.compact, removed: [3, 4]), theirs: dropped))
+  #expect(!ConflictRules.isCompatible(ours: operation(.createIndex, updated: [4], name: "i"), theirs: dropped))
+  #expect(ConflictRules.isCompatible(ours: operation(.createIndex, updated: [1], name: "i"), theirs: dropped))
+  #expect(ConflictRules.isCompatible(ours: operation(.delete, updated: [2]), theirs: dropped))
+}

@@ -97,3 +97,44 @@ import Testing
     #expect { try liveIDs(Dataset.open(at: url)) } throws: { ($0 as? TableError)?.code == .corruptDataFile }
   }
 }
+
+@Test(arguments: [1, 7, 64, 1000])
+func scanAcrossSmallPagesAndBatchesMatchesTheRowsWritten(batchSize: Int) throws {
+  try withTemporaryTable { url in
+    var random = SeededGenerator(seed: UInt64(batchSize))
+    let options = DatasetOptions(maxRowsPerFragment: 400, dataFileOptions: DataFileWriterOptions(pageSize: 256))
+    var dataset = try Dataset.create(at: url, schema: try smallSchema(), batches: [smallBatch(0..<1000)], options: options)
+    let doomed = Set((0..<60).map { _ in Int.random(in: 0..<1000, using: &random) })
+    let rowIDs = doomed.map { RowID.make(fragmentID: UInt32($0 / 400), offset: UInt32($0 % 400)) }
+    try dataset.delete(rowIDs: rowIDs)
+    var ids: [Int64] = []
+    var vectorsMatch = true
+    try dataset.scan(columns: ["vector", "id"], batchSize: batchSize) { part in
+      #expect(part.batch.rowCount <= batchSize)
+      let partIDs = part.batch.columns[1].values(as: Int64.self)
+      for (row, id) in partIDs.enumerated() {
+        vectorsMatch = vectorsMatch && part.batch.columns[0].vector(at: row) == (0..<4).map { Float(id) + Float($0) * 0.25 }
+        vectorsMatch = vectorsMatch && part.rowIDs[row] == RowID.make(fragmentID: UInt32(id / 400), offset: UInt32(id % 400))
+      }
+      ids += partIDs
+    }
+    #expect(vectorsMatch)
+    #expect(ids == (0..<1000).filter { !doomed.contains($0) }.map(Int64.init))
+  }
+}
+
+@Test func damagedDeletionFileIsTypedAndEarlierVersionsStillRead() throws {
+  try withTemporaryTable { url in
+    var dataset = try Dataset.create(at: url, schema: try smallSchema(), batches: [smallBatch(0..<20)])
+    try dataset.delete(rowIDs: [3, 4])
+    let path = dataset.layout.url(relative: try #require(dataset.fragments[0].deletionFile).path)
+    var bytes = try Data(contentsOf: path)
+    bytes[bytes.count - 10] ^= 0x01
+    try bytes.write(to: path)
+    #expect { try liveIDs(Dataset.open(at: url)) } throws: { ($0 as? TableError)?.code == .corruptDeletionFile }
+    #expect { try Dataset.open(at: url).take(rowIDs: [0]) } throws: { ($0 as? TableError)?.code == .corruptDeletionFile }
+    #expect(try liveIDs(Dataset.open(at: url, version: 1)).count == 20)
+    try FileManager.default.removeItem(at: path)
+    #expect { try liveIDs(Dataset.open(at: url)) } throws: { ($0 as? TableError)?.code == .corruptDeletionFile }
+  }
+}

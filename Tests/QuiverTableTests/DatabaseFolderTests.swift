@@ -21,6 +21,9 @@ import Testing
   #expect(try database.openTable("gamma").version == 1)
   #expect { try database.openTable("alpha") } throws: { ($0 as? TableError)?.code == .notFound }
   #expect { try database.renameTable("beta", to: "gamma") } throws: { ($0 as? TableError)?.code == .alreadyExists }
+  let filled = try database.createTable("delta", schema: try smallSchema(), batches: [smallBatch(0..<3)])
+  #expect(try liveIDs(database.openTable("delta")) == [0, 1, 2] && filled.version == 1)
+  try database.dropTable("delta")
   try database.dropTable("beta")
   #expect(try database.tableNames() == ["gamma"])
   #expect { try database.dropTable("beta") } throws: { ($0 as? TableError)?.code == .notFound }

@@ -1,4 +1,5 @@
 import Foundation
+import QuiverKernels
 import Testing
 
 @testable import QuiverTable
@@ -83,4 +84,36 @@ func typeNamesRoundTrip(name: String) throws {
   #expect(ManifestField.dataType(named: "fixed_size_list<float64>[3]") == nil)
   #expect(ManifestField.dataType(named: "fixed_size_list<float32>[0]") == nil)
   #expect(ManifestField.dataType(named: "decimal") == nil)
+}
+
+/// A correctly framed and checksummed manifest around `body`.
+private func framed(_ body: [UInt8]) -> [UInt8] {
+  var writer = ByteWriter()
+  writer.write(magic: "QVMF")
+  writer.write(ManifestCodec.formatVersion)
+  writer.write(ManifestCodec.binaryPayload)
+  writer.write(UInt64(body.count))
+  writer.write(body)
+  writer.write(CRC32C.checksum(writer.bytes))
+  writer.write(magic: "QVMF")
+  return writer.bytes
+}
+
+@Test func cutBodiesWithValidChecksumsAreCorruptNotCrashes() throws {
+  var writer = ByteWriter()
+  writer.writeBody(sampleManifest())
+  let body = writer.bytes
+  #expect(try ManifestCodec.decode(framed(body), source: URL(fileURLWithPath: "/m")) == sampleManifest())
+  for cut in stride(from: 0, to: body.count, by: 3) {
+    #expect {
+      try ManifestCodec.decode(framed(Array(body.prefix(cut))), source: URL(fileURLWithPath: "/m"))
+    } throws: { ($0 as? TableError)?.code == .corruptManifest }
+  }
+  // A huge count is refused before anything is allocated.
+  var huge = body
+  let fieldCountOffset = body.count - 4  // the extension count at the end
+  huge.replaceSubrange(fieldCountOffset..<body.count, with: [0xFF, 0xFF, 0xFF, 0x7F])
+  #expect {
+    try ManifestCodec.decode(framed(huge), source: URL(fileURLWithPath: "/m"))
+  } throws: { ($0 as? TableError)?.code == .corruptManifest }
 }

@@ -59,7 +59,7 @@ private func createToolTable(_ url: URL) throws {
   _ = try Dataset.create(at: url, schema: try smallSchema())
 }
 
-@Test(.timeLimit(.minutes(1)))
+@Test(.timeLimit(.minutes(5)))
 func twoProcessesAppendingConcurrentlyLoseNothing() throws {
   try withTemporaryTable { url in
     try createToolTable(url)
@@ -88,7 +88,7 @@ func twoProcessesAppendingConcurrentlyLoseNothing() throws {
   }
 }
 
-@Test(.timeLimit(.minutes(1)))
+@Test(.timeLimit(.minutes(5)))
 func writerKilledAtRandomPointsNeverLeavesTheTableUnreadable() throws {
   try withTemporaryTable { url in
     try createToolTable(url)
@@ -125,5 +125,36 @@ func writerKilledAtRandomPointsNeverLeavesTheTableUnreadable() throws {
     #expect(kills >= 5)
     let final = try Dataset.open(at: url)
     #expect(try liveIDs(final) == (0..<100).map { Int64(7_000_000 + $0) })
+  }
+}
+
+@Test(.timeLimit(.minutes(5)))
+func aChildProcessGetsTypedErrorsForDamagedFilesAndEarlierVersionsStillOpen() throws {
+  try withTemporaryTable { url in
+    try createToolTable(url)
+    let first = try Writer(table: url, writer: 3, first: 0, count: 3).finish()
+    #expect(first.status == 0 && first.acks == [0, 1, 2])
+    let layout = TableLayout(root: url)
+    // A truncated latest manifest: the child cannot open the table for writing, with the type.
+    let latest = layout.manifestURL(4)
+    let manifestBytes = try Data(contentsOf: latest)
+    try manifestBytes.prefix(manifestBytes.count / 2).write(to: latest)
+    let refused = try Writer(table: url, writer: 3, first: 3, count: 1).finish()
+    #expect(refused.status == 1 && refused.errors.contains("corruptManifest"))
+    #expect(try liveIDs(Dataset.open(at: url, version: 3)) == [3_000_000, 3_000_001])
+    try manifestBytes.write(to: latest)
+    // A corrupted data file of the latest append: a typed error reading that version; earlier
+    // versions read.
+    let dataset = try Dataset.open(at: url)
+    let file = layout.url(relative: dataset.fragments[2].dataFiles[0].path)
+    var dataBytes = try Data(contentsOf: file)
+    dataBytes[dataBytes.count - 3] ^= 0xFF
+    try dataBytes.write(to: file)
+    #expect { try liveIDs(Dataset.open(at: url)) } throws: { ($0 as? TableError)?.code == .corruptDataFile }
+    #expect(try liveIDs(Dataset.open(at: url, version: 3)) == [3_000_000, 3_000_001])
+    // Appending still works (the damaged file is not rewritten); the damage stays typed.
+    let later = try Writer(table: url, writer: 3, first: 3, count: 1).finish()
+    #expect(later.status == 0 && later.acks == [3])
+    #expect(try Dataset.open(at: url).version == 5)
   }
 }

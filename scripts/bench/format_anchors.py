@@ -58,12 +58,17 @@ def directory_bytes(path):
     return sum(os.path.getsize(os.path.join(root, name)) for root, _, names in os.walk(path) for name in names)
 
 
-def timed(function, repetitions):
-    samples = []
+def timed(function, repetitions, cpu=None):
+    """Median wall seconds; when `cpu` is a list, appends the median process CPU seconds
+    (every thread, user + system) to it."""
+    samples, cpu_samples = [], []
     for _ in range(repetitions):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         function()
         samples.append(time.perf_counter() - start)
+        cpu_samples.append(time.process_time() - start_cpu)
+    if cpu is not None:
+        cpu.append(statistics.median(cpu_samples))
     return statistics.median(samples)
 
 
@@ -87,9 +92,19 @@ def main():
             selected = table if label == "(all)" else table.select([label])
             raw = raw_bytes(selected)
             safe = "all" if label == "(all)" else label
-            parquet_path = os.path.join(work, safe + ".parquet")
-            write = timed(lambda: pq.write_table(selected, parquet_path, compression="zstd"), arguments.repetitions)
-            scan = timed(lambda: pq.read_table(parquet_path), arguments.repetitions)
+            counter = [0]
+
+            def write_parquet():
+                # A new file each time, as the Swift side does (ext4 flushes truncated rewrites).
+                counter[0] += 1
+                path = os.path.join(work, "%s-%d.parquet" % (safe, counter[0]))
+                pq.write_table(selected, path, compression="zstd")
+                return path
+
+            cpu = []
+            write = timed(write_parquet, arguments.repetitions, cpu)
+            parquet_path = os.path.join(work, "%s-%d.parquet" % (safe, counter[0]))
+            scan = timed(lambda: pq.read_table(parquet_path), arguments.repetitions, cpu)
             parquet_file = pq.ParquetFile(parquet_path)
             take = timed(lambda: pq.read_table(parquet_path).take(offsets), arguments.repetitions)
             results.append({
@@ -97,23 +112,25 @@ def main():
                 "encoded_bytes": os.path.getsize(parquet_path), "raw_bytes": raw,
                 "write_mb_per_second": raw / write / 1e6, "scan_mb_per_second": raw / scan / 1e6,
                 "take_rows_per_second": len(offsets) / take,
+                "write_mb_per_cpu_second": raw / cpu[0] / 1e6, "scan_mb_per_cpu_second": raw / cpu[1] / 1e6,
                 "note": "pyarrow %s, default level, %d row groups; take = read + take" % (pa.__version__, parquet_file.num_row_groups),
             })
-            lance_path = os.path.join(work, safe + ".lance")
-
             def write_lance():
-                shutil.rmtree(lance_path, ignore_errors=True)
-                lance.write_dataset(selected, lance_path)
+                counter[0] += 1
+                lance.write_dataset(selected, os.path.join(work, "%s-%d.lance" % (safe, counter[0])))
 
-            write = timed(write_lance, arguments.repetitions)
+            cpu = []
+            write = timed(write_lance, arguments.repetitions, cpu)
+            lance_path = os.path.join(work, "%s-%d.lance" % (safe, counter[0]))
             dataset = lance.dataset(lance_path)
-            scan = timed(lambda: dataset.to_table(), arguments.repetitions)
+            scan = timed(lambda: dataset.to_table(), arguments.repetitions, cpu)
             take = timed(lambda: dataset.take(offsets), arguments.repetitions)
             results.append({
                 "engine": "lance", "column": label, "rows": table.num_rows,
                 "encoded_bytes": directory_bytes(lance_path), "raw_bytes": raw,
                 "write_mb_per_second": raw / write / 1e6, "scan_mb_per_second": raw / scan / 1e6,
                 "take_rows_per_second": len(offsets) / take,
+                "write_mb_per_cpu_second": raw / cpu[0] / 1e6, "scan_mb_per_cpu_second": raw / cpu[1] / 1e6,
                 "note": "pylance %s, dataset.take" % lance.__version__,
             })
     finally:

@@ -23,7 +23,9 @@ typedef enum {
 
 /// The best path this CPU supports.
 qk_isa qk_detected_isa(void);
-/// The path kernels currently run on (the detected one unless forced).
+/// The path kernels currently run on: the detected one, unless the environment variable
+/// QUIVER_KERNEL_ISA (scalar, avx2, avx512, neon) names another this CPU supports, or
+/// qk_force_isa changed it.
 qk_isa qk_active_isa(void);
 /// Forces every kernel onto `isa`. Returns 0 on success, -1 if this CPU cannot run it.
 /// Meant for tests and benchmarks; not thread-safe with concurrent kernel calls.
@@ -51,6 +53,18 @@ void qk_norm_sq_f32_batch(const float *points, size_t n, size_t dim, float *out)
 /// out[j] = cosine distance between q and point j (as qk_cosine_distance_f32), reading each point
 /// once: the dot product and the point's norm are accumulated in the same pass.
 void qk_cosine_f32_batch(const float *q, const float *points, size_t n, size_t dim, float *out);
+
+// ---- half-precision points (IEEE binary16 bit patterns), float32 query --------------------
+// One point at a time (a linear stream); halves are widened exactly (F16C / AVX-512F / NEON
+// FCVTL, or bit manipulation in portable C) and accumulated in float.
+/// out[j] = Σ (q[i] - half(points[j·dim + i]))².
+void qk_l2sq_f16_batch(const float *q, const uint16_t *points, size_t n, size_t dim, float *out);
+/// out[j] = Σ q[i]·half(points[j·dim + i]).
+void qk_dot_f16_batch(const float *q, const uint16_t *points, size_t n, size_t dim, float *out);
+/// out[j] = cosine distance between q and half-precision point j, with the conventions of
+/// qk_cosine_distance_f32 (1 for a zero vector, clamped to [0, 2], double-precision fallback).
+void qk_cosine_f16_batch(const float *q, const uint16_t *points, size_t n, size_t dim,
+                         float *out);
 
 // ---- float32, many-to-many block: out is nq×np, row-major ----------------------------------
 /// out[a·np + b] = ‖queries[a] - points[b]‖², computed as Σ (q - p)² (not ‖q‖² + ‖p‖² - 2q·p),

@@ -6,6 +6,10 @@ struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
     abstract: "Run benchmarks (build with -c release).",
-    subcommands: [BenchKernelsCommand.self, BenchFormatCommand.self, BenchIndexCommand.self]
+    subcommands: [
+      BenchSearchCommand.self, BenchKernelsCommand.self, BenchFormatCommand.self,
+      BenchTableCommand.self, BenchIndexCommand.self,
+    ],
+    defaultSubcommand: BenchSearchCommand.self
   )
 }

@@ -24,7 +24,7 @@ struct BenchFormatCommand: ParsableCommand {
   var pageSize = 1 << 20
 
   @Option(help: "zstd level for scalar and text pages (0 = no compression).")
-  var level: Int32 = 3
+  var level: Int32 = 1
 
   @Option(help: "Rows fetched by each take measurement.")
   var takeRows = 1_000
@@ -37,6 +37,9 @@ struct BenchFormatCommand: ParsableCommand {
 
   @Option(help: "Python with pyarrow and pylance: also run scripts/bench/format_anchors.py on the same data.")
   var anchorsPython: String?
+
+  @Option(help: "Comma-separated columns to measure (default: every column and all together).")
+  var columns: String?
 
   @Option(help: "Folder for the written files (default: a fresh temporary folder, removed after).")
   var workDirectory: String?
@@ -59,10 +62,11 @@ struct BenchFormatCommand: ParsableCommand {
     var generator = SplitMix(seed: 20_261_125)
     let takeOffsets = (0..<takeRows).map { _ in Int(generator.next() % UInt64(batch.rowCount)) }
     var results: [FormatBenchResult] = []
-    for name in batch.schema.names {
-      results.append(try measure(columns: [name], label: name, batch: batch, work: work, takeOffsets: takeOffsets))
+    let chosen = columns.map { $0.split(separator: ",").map(String.init) } ?? batch.schema.names + ["(all)"]
+    for name in chosen {
+      let projection = name == "(all)" ? batch.schema.names : [name]
+      results.append(try measure(columns: projection, label: name, batch: batch, work: work, takeOffsets: takeOffsets))
     }
-    results.append(try measure(columns: batch.schema.names, label: "(all)", batch: batch, work: work, takeOffsets: takeOffsets))
 
     if let python = anchorsPython {
       results += try runAnchors(python: python, folder: folder, takeOffsets: takeOffsets)
@@ -81,14 +85,20 @@ struct BenchFormatCommand: ParsableCommand {
     columns: [String], label: String, batch: RecordBatch, work: URL, takeOffsets: [Int]
   ) throws -> FormatBenchResult {
     let selected = try batch.selecting(columns: columns)
-    let url = work.appendingPathComponent("\(label == "(all)" ? "all" : label).qdf")
+    let stem = label == "(all)" ? "all" : label
+    var url = work.appendingPathComponent("\(stem).qdf")
     let options = DataFileWriterOptions(
       pageSize: pageSize, compressionLevel: level == 0 ? nil : level, overwrite: true,
       synchronizeOnFinish: false)
     var writeSeconds: [Double] = []
+    var writeCPU: [Double] = []
     var statistics: DataFileStatistics? = nil
-    for _ in 0..<repetitions {
+    for repetition in 0..<repetitions {
+      // A new file each time: rewriting a truncated file makes ext4 flush it on close.
+      try? FileManager.default.removeItem(at: url)
+      url = work.appendingPathComponent("\(stem)-\(repetition).qdf")
       let start = DispatchTime.now().uptimeNanoseconds
+      let startCPU = processCPUSeconds()
       let writer = try DataFileWriter(url: url, schema: selected.schema, options: options)
       var row = 0
       while row < selected.rowCount {
@@ -98,15 +108,19 @@ struct BenchFormatCommand: ParsableCommand {
       }
       statistics = try writer.finish()
       writeSeconds.append(seconds(since: start))
+      writeCPU.append(processCPUSeconds() - startCPU)
     }
     let reader = try DataFileReader(url: url)
     var scanSeconds: [Double] = []
+    var scanCPU: [Double] = []
     for _ in 0..<repetitions {
       let start = DispatchTime.now().uptimeNanoseconds
+      let startCPU = processCPUSeconds()
       var total = 0
       try reader.scan { total += $0.rowCount }
       precondition(total == batch.rowCount)
       scanSeconds.append(seconds(since: start))
+      scanCPU.append(processCPUSeconds() - startCPU)
     }
     var takeSeconds: [Double] = []
     for _ in 0..<repetitions {
@@ -125,6 +139,8 @@ struct BenchFormatCommand: ParsableCommand {
       rawBytes: raw, writeMBPerSecond: Double(raw) / median(writeSeconds) / 1e6,
       scanMBPerSecond: Double(raw) / median(scanSeconds) / 1e6,
       takeRowsPerSecond: Double(takeOffsets.count) / median(takeSeconds),
+      writeMBPerCPUSecond: Double(raw) / median(writeCPU) / 1e6,
+      scanMBPerCPUSecond: Double(raw) / median(scanCPU) / 1e6,
       note: "pages \(statistics!.columns.reduce(0) { $0 + $1.pageCount }), zstd \(statistics!.columns.reduce(0) { $0 + $1.compressedPages }), \(Set(encodings).sorted().joined(separator: "+"))")
   }
 
@@ -135,25 +151,44 @@ struct BenchFormatCommand: ParsableCommand {
     let offsetsFile = FileManager.default.temporaryDirectory.appendingPathComponent("quiver-take-\(UUID().uuidString).json")
     try JSONEncoder().encode(takeOffsets).write(to: offsetsFile)
     defer { try? FileManager.default.removeItem(at: offsetsFile) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
     var arguments = [script.path, "--dataset", folder.path, "--repetitions", String(repetitions), "--take-offsets", offsetsFile.path]
     if let rows { arguments += ["--rows", String(rows)] }
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw ValidationError("\(script.path) exited with status \(process.terminationStatus)")
-    }
+    let data = try commandOutput(([python] + arguments).map(shellQuoted).joined(separator: " "))
     return try JSONDecoder().decode([FormatBenchResult].self, from: data)
   }
 }
 
+/// Standard output of a shell command, read with `popen`. With Foundation's `Process` this
+/// command crashed intermittently in release builds (a bad release of an unrelated `URL` while
+/// Process's monitor thread was alive; clean under AddressSanitizer, never seen with `popen`).
+func commandOutput(_ command: String) throws -> Data {
+  guard let pipe = popen(command, "r") else { throw ValidationError("cannot run \(command)") }
+  var output = Data()
+  var buffer = [UInt8](repeating: 0, count: 1 << 16)
+  while true {
+    let count = fread(&buffer, 1, buffer.count, pipe)
+    if count == 0 { break }
+    output.append(contentsOf: buffer[0..<count])
+  }
+  let status = pclose(pipe)
+  guard status == 0 else { throw ValidationError("\(command) exited with status \(status)") }
+  return output
+}
+
+/// `value` in single quotes for /bin/sh.
+func shellQuoted(_ value: String) -> String {
+  "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
 private func seconds(since start: UInt64) -> Double {
   Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// CPU seconds used by every thread of this process so far (user + system).
+private func processCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 private func median(_ values: [Double]) -> Double {
@@ -184,6 +219,8 @@ struct FormatBenchResult: Codable {
   var writeMBPerSecond: Double
   var scanMBPerSecond: Double
   var takeRowsPerSecond: Double?
+  var writeMBPerCPUSecond: Double?
+  var scanMBPerCPUSecond: Double?
   var note: String
 
   enum CodingKeys: String, CodingKey {
@@ -193,15 +230,19 @@ struct FormatBenchResult: Codable {
     case writeMBPerSecond = "write_mb_per_second"
     case scanMBPerSecond = "scan_mb_per_second"
     case takeRowsPerSecond = "take_rows_per_second"
+    case writeMBPerCPUSecond = "write_mb_per_cpu_second"
+    case scanMBPerCPUSecond = "scan_mb_per_cpu_second"
   }
 
   static func table(_ results: [FormatBenchResult]) -> String {
-    var lines = ["| engine | column | raw MB | on disk MB | ratio | write MB/s | scan MB/s | take rows/s | note |", "|---|---|---|---|---|---|---|---|---|"]
+    var lines = ["| engine | column | raw MB | on disk MB | ratio | write MB/s | scan MB/s | write MB/cpu-s | scan MB/cpu-s | take rows/s | note |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for result in results {
       let take = result.takeRowsPerSecond.map { String(format: "%.0f", $0) } ?? "—"
+      let writeCPU = result.writeMBPerCPUSecond.map { String(format: "%.0f", $0) } ?? "—"
+      let scanCPU = result.scanMBPerCPUSecond.map { String(format: "%.0f", $0) } ?? "—"
       lines.append(
         "| \(result.engine) | \(result.column) | " + String(format: "%.2f | %.2f | %.3f | %.0f | %.0f | ", Double(result.rawBytes) / 1e6, Double(result.encodedBytes) / 1e6, Double(result.encodedBytes) / Double(max(result.rawBytes, 1)), result.writeMBPerSecond, result.scanMBPerSecond)
-          + "\(take) | \(result.note) |")
+          + "\(writeCPU) | \(scanCPU) | \(take) | \(result.note) |")
     }
     return lines.joined(separator: "\n")
   }
@@ -219,15 +260,7 @@ enum FormatBenchDataset {
   }
 
   static func load(_ folder: URL, limit: Int?) throws -> RecordBatch {
-    let gzip = Process()
-    gzip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    gzip.arguments = ["gzip", "-dc", folder.appendingPathComponent("base_texts.jsonl.gz").path]
-    let pipe = Pipe()
-    gzip.standardOutput = pipe
-    try gzip.run()
-    let text = pipe.fileHandleForReading.readDataToEndOfFile()
-    gzip.waitUntilExit()
-    guard gzip.terminationStatus == 0 else { throw ValidationError("cannot decompress base_texts.jsonl.gz in \(folder.path)") }
+    let text = try commandOutput("gzip -dc " + shellQuoted(folder.appendingPathComponent("base_texts.jsonl.gz").path))
     let decoder = JSONDecoder()
     var records: [TextRecord] = []
     for line in text.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {

@@ -11,15 +11,15 @@ struct ConvertCommand: ParsableCommand {
     abstract: "Convert between vector/CSV/JSON Lines files and Quiver tables.",
     discussion: """
       IN and OUT are files whose extension names the format (.fvecs, .bvecs, .ivecs, .npy, .csv, \
-      .jsonl), or table folders. Conversion streams: memory stays bounded whatever the size. \
+      .jsonl), or table folders named NAME.quiver (a database folder holds its tables so). Conversion streams: memory stays bounded whatever the size. \
       Vectors round-trip byte for byte. A failed conversion leaves no output behind, and a \
       failed conversion into an existing table commits nothing.
 
       Examples:
-        quiver convert base.fvecs db/items                  # a new table with a 'vector' column
-        quiver convert more.npy db/items --mode append      # append rows to it
-        quiver convert items.csv db/items --vector-column embedding --dim 384
-        quiver convert db/items items.jsonl                 # a table back out to JSON Lines
+        quiver convert base.fvecs db/items.quiver           # a new table with a 'vector' column
+        quiver convert more.npy db/items.quiver --mode append   # append rows to it
+        quiver convert items.csv db/items.quiver --vector-column embedding --dim 384
+        quiver convert db/items.quiver items.jsonl          # a table back out to JSON Lines
         quiver convert vectors.npy vectors.fvecs            # file to file
 
       Exit status: 0 on success, 64 for a bad command line or unknown format, 65 for malformed \

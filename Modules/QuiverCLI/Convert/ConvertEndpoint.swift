@@ -1,4 +1,5 @@
 import Foundation
+import QuiverTable
 
 /// One side of `quiver convert`: an exchange file whose extension names its format, or a table
 /// folder.
@@ -20,17 +21,16 @@ enum ConvertEndpoint: Sendable, Equatable {
     return .file(path, format)
   }
 
-  /// The output `path`: a known extension names a file format; an existing folder or a name
-  /// without an extension is a table.
-  /// - Throws: `CLIError.usage` for an unknown extension.
+  /// The output `path`: a known extension names a file format; a name ending in `.quiver` (how
+  /// a database names its table folders) or an existing table folder is a table.
+  /// - Throws: `CLIError.usage` for an unknown or missing extension.
   static func output(_ path: String) throws -> ConvertEndpoint {
     if let format = ExchangeFormat(path: path) { return .file(path, format) }
-    var isFolder: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+    let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+    if trimmed.hasSuffix(DatabaseFolder.tableSuffix) || Dataset.exists(at: URL(fileURLWithPath: path)) {
       return .table(path)
     }
-    if ExchangeFormat.pathExtension(path) != nil { throw unknownFormat(path) }
-    return .table(path)
+    throw unknownFormat(path)
   }
 
   private static func unknownFormat(_ path: String) -> CLIError {
@@ -38,6 +38,6 @@ enum ConvertEndpoint: Sendable, Equatable {
     return CLIError(
       .usage,
       "\(path): unknown format \(shown); known: \(ExchangeFormat.knownExtensions), "
-        + "or a table folder")
+        + "or a table folder NAME\(DatabaseFolder.tableSuffix)")
   }
 }

@@ -17,10 +17,10 @@ struct InspectCommand: ParsableCommand {
       and the exit status is 65 when anything is damaged.
 
       Examples:
-        quiver inspect db/items
-        quiver inspect db/items --version 3 --json
-        quiver inspect db/items --verify
-        quiver inspect db/items/data/5167777c-1151-4179-9618-5d9fa2f881a6.qvf
+        quiver inspect db/items.quiver
+        quiver inspect db/items.quiver --version 3 --json
+        quiver inspect db/items.quiver --verify
+        quiver inspect db/items.quiver/data/5167777c-1151-4179-9618-5d9fa2f881a6.qvf
       """)
 
   @Argument(help: "A table folder or a data file.")

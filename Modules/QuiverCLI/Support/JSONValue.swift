@@ -5,6 +5,8 @@ enum JSONValue: Sendable, Equatable {
   case bool(Bool)
   case integer(Int64)
   case number(Double)
+  /// A number already written in JSON syntax (a float32 in its shortest round-trip form).
+  case literal(String)
   case string(String)
   case array([JSONValue])
   case object([(String, JSONValue)])
@@ -15,6 +17,7 @@ enum JSONValue: Sendable, Equatable {
     case (.bool(let a), .bool(let b)): return a == b
     case (.integer(let a), .integer(let b)): return a == b
     case (.number(let a), .number(let b)): return a == b
+    case (.literal(let a), .literal(let b)): return a == b
     case (.string(let a), .string(let b)): return a == b
     case (.array(let a), .array(let b)): return a == b
     case (.object(let a), .object(let b)):
@@ -45,6 +48,7 @@ enum JSONValue: Sendable, Equatable {
     case .bool(let value): output += value ? "true" : "false"
     case .integer(let value): output += String(value)
     case .number(let value): output += JSONValue.format(value)
+    case .literal(let text): output += text
     case .string(let value): JSONValue.writeString(value, to: &output)
     case .array(let values):
       if values.isEmpty {

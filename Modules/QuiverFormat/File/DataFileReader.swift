@@ -183,8 +183,9 @@ public final class DataFileReader: Sendable {
     return try RecordBatch(schema: schema, columns: indices.map { try readColumn(index: $0, rows: range) })
   }
 
-  /// Calls `body` with consecutive batches of at most `batchSize` rows covering the whole file,
-  /// reading each needed page once.
+  /// Calls `body` with consecutive batches covering the whole file, reading each needed page
+  /// once. A batch has at most `batchSize` rows and ends early where a page of one of the
+  /// projected columns ends, so that batches share the decoded pages instead of copying them.
   /// - Throws: whatever `body` throws, `.columnNotFound`, and the errors of `readPage`.
   public func scan(
     columns: [String]? = nil, batchSize: Int = 65_536, _ body: (RecordBatch) throws -> Void
@@ -225,29 +226,35 @@ public struct DataFileScanner {
   /// - Throws: the errors of `DataFileReader.readPage`.
   public mutating func next() throws -> RecordBatch? {
     guard nextRow < reader.rowCount else { return nil }
-    let rows = nextRow..<min(reader.rowCount, nextRow + batchSize)
+    // The batch ends at batchSize rows or where a page of a projected column ends, so every
+    // column of the batch is a slice of one decoded page (no copies).
+    var end = min(reader.rowCount, nextRow + batchSize)
+    var pageIndices: [Int] = []
+    for (slot, column) in columns.enumerated() {
+      let pageIndex: Int
+      if let held = current[slot], reader.pages[column][held.page].rows.contains(nextRow) {
+        pageIndex = held.page
+      } else {
+        pageIndex = reader.pageIndex(column: column, row: nextRow)
+      }
+      pageIndices.append(pageIndex)
+      end = min(end, reader.pages[column][pageIndex].rows.upperBound)
+    }
     var output: [Column] = []
     for (slot, column) in columns.enumerated() {
-      var parts: [Column] = []
-      var row = rows.lowerBound
-      while row < rows.upperBound {
-        let pageIndex: Int
-        if let held = current[slot], reader.pages[column][held.page].rows.contains(row) {
-          pageIndex = held.page
-        } else {
-          pageIndex = reader.pageIndex(column: column, row: row)
-          current[slot] = (pageIndex, try reader.readPage(column: column, page: pageIndex))
-        }
-        let page = reader.pages[column][pageIndex]
-        let upper = min(rows.upperBound, page.firstRow + page.rowCount)
-        let decoded = current[slot]!.column
-        let lower = row - page.firstRow
-        parts.append(lower == 0 && upper - page.firstRow == page.rowCount ? decoded : decoded.slice(lower..<(upper - page.firstRow)))
-        row = upper
+      let pageIndex = pageIndices[slot]
+      if current[slot]?.page != pageIndex {
+        current[slot] = nil
+        current[slot] = (pageIndex, try reader.readPage(column: column, page: pageIndex))
       }
-      output.append(try Column.concatenate(parts, dataType: schema.fields[slot].type))
+      let page = reader.pages[column][pageIndex]
+      let decoded = current[slot]!.column
+      let lower = nextRow - page.firstRow
+      let upper = end - page.firstRow
+      output.append(lower == 0 && upper == page.rowCount ? decoded : decoded.slice(lower..<upper))
     }
-    nextRow = rows.upperBound
-    return try RecordBatch(schema: schema, columns: output)
+    let rowCount = end - nextRow
+    nextRow = end
+    return RecordBatch(unchecked: schema, columns: output, rowCount: rowCount)
   }
 }

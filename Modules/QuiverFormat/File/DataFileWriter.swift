@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import QuiverKernels
 
@@ -74,14 +75,18 @@ public final class DataFileWriter {
       throw FormatError(.invalidArgument, "data file '\(file.path)' would exceed \(UInt32.max) rows")
     }
     do {
+      var jobs: [(column: Int, rows: Column)] = []
       for (index, column) in batch.columns.enumerated() where column.count > 0 {
         pending[index].append(column)
         pendingRows[index] += column.count
         let bytes = Self.plainBytes(column)
         pendingBytes[index] += bytes
         rawBytes[index] += bytes
-        if pendingBytes[index] >= options.pageSize { try flush(column: index, final: false) }
+        if pendingBytes[index] >= options.pageSize {
+          jobs += try cutPages(column: index, final: false).map { (index, $0) }
+        }
       }
+      try writePages(jobs)
       rowCount += batch.rowCount
     } catch {
       closed = true
@@ -96,7 +101,9 @@ public final class DataFileWriter {
   public func finish() throws -> DataFileStatistics {
     guard !closed else { throw FormatError(.writerClosed, "data file '\(file.path)' is already finished") }
     closed = true
-    for index in 0..<schema.count { try flush(column: index, final: true) }
+    var jobs: [(column: Int, rows: Column)] = []
+    for index in 0..<schema.count { jobs += try cutPages(column: index, final: true).map { (index, $0) } }
+    try writePages(jobs)
     let footer = DataFileFooter(rowCount: rowCount, schema: schema, pages: pages).encoded()
     let footerOffset = position
     var trailer = ByteWriter(capacity: DataFileLayout.trailerLength)
@@ -131,57 +138,109 @@ public final class DataFileWriter {
     return Int(column.offsets[column.start + column.count] - column.offsets[column.start]) + 4 * column.count
   }
 
-  /// Writes full pages of the pending rows of `column` (all of them when `final`).
-  private func flush(column index: Int, final: Bool) throws {
-    guard pendingRows[index] > 0 else { return }
-    let all = try Column.concatenate(pending[index])
-    pending[index] = []
-    var start = 0
+  /// Removes full pages from the pending rows of `column` (all rows when `final`) and returns
+  /// them. A page is a slice of one pending part when it fits in it; only pages spanning parts
+  /// are copied.
+  private func cutPages(column index: Int, final: Bool) throws -> [Column] {
+    var result: [Column] = []
     let type = schema.fields[index].type
-    while start < all.count {
-      var end: Int
+    var parts = pending[index]
+    var rows = pendingRows[index]
+    var bytes = pendingBytes[index]
+    while rows > 0 {
+      // Rows of the next page, taken from the front of `parts`.
+      var pageRows = 0
       if let width = type.byteWidth {
-        end = min(all.count, start + max(1, options.pageSize / max(width, 1)))
+        let rowsPerPage = max(1, options.pageSize / max(width, 1))
+        guard rows >= rowsPerPage || final else { break }
+        pageRows = min(rows, rowsPerPage)
       } else {
-        end = start
-        var bytes = 0
-        while end < all.count && bytes < options.pageSize {
-          bytes += Self.plainBytes(all.slice(end..<(end + 1)))
-          end += 1
+        var pageBytes = 0
+        outer: for part in parts {
+          for row in 0..<part.count {
+            pageBytes += Int(part.offsets[part.start + row + 1] - part.offsets[part.start + row]) + 4
+            pageRows += 1
+            if pageBytes >= options.pageSize { break outer }
+          }
+        }
+        guard pageBytes >= options.pageSize || final else { break }
+      }
+      var pieces: [Column] = []
+      var needed = pageRows
+      while needed > 0 {
+        let part = parts[0]
+        if part.count <= needed {
+          pieces.append(part)
+          needed -= part.count
+          parts.removeFirst()
+        } else {
+          pieces.append(part.slice(0..<needed))
+          parts[0] = part.slice(needed..<part.count)
+          needed = 0
         }
       }
-      let isFull = Self.plainBytes(all.slice(start..<end)) >= options.pageSize || (type.byteWidth.map { end - start >= max(1, options.pageSize / $0) } ?? false)
-      if !final && !isFull {
-        break
-      }
-      try writePage(all.slice(start..<end), column: index)
-      start = end
+      let page = pieces.count == 1 ? pieces[0] : try Column.concatenate(pieces, dataType: type)
+      result.append(page)
+      rows -= pageRows
+      bytes -= Self.plainBytes(page)
     }
-    if start < all.count {
-      let rest = all.slice(start..<all.count)
-      pending[index] = [rest]
-      pendingRows[index] = rest.count
-      pendingBytes[index] = Self.plainBytes(rest)
-    } else {
-      pendingRows[index] = 0
-      pendingBytes[index] = 0
-    }
+    pending[index] = parts
+    pendingRows[index] = rows
+    pendingBytes[index] = bytes
+    return result
   }
 
-  private func writePage(_ rows: Column, column index: Int) throws {
-    let field = schema.fields[index]
-    let encoded = PageEncoder.encode(rows, statistics: options.writeStatistics)
-    var stored = encoded.body
+  /// Encodes the pages (on up to `options.encodingConcurrency` threads) and writes them in order.
+  private func writePages(_ jobs: [(column: Int, rows: Column)]) throws {
+    guard !jobs.isEmpty else { return }
+    let prepared: [PreparedPage]
+    if jobs.count == 1 || options.encodingConcurrency <= 1 {
+      prepared = jobs.map { prepare($0.rows, field: schema.fields[$0.column]) }
+    } else {
+      let slots = PreparedPageSlots(count: jobs.count)
+      let fields = schema.fields
+      let options = options
+      let groups = min(options.encodingConcurrency, jobs.count)
+      DispatchQueue.concurrentPerform(iterations: groups) { group in
+        for job in stride(from: group, to: jobs.count, by: groups) {
+          slots.store(Self.prepare(jobs[job].rows, field: fields[jobs[job].column], options: options), at: job)
+        }
+      }
+      prepared = slots.take()
+    }
+    for (job, page) in zip(jobs, prepared) { try append(page, column: job.column) }
+  }
+
+  private func prepare(_ rows: Column, field: Field) -> PreparedPage {
+    Self.prepare(rows, field: field, options: options)
+  }
+
+  /// Encodes, compresses (when it pays) and checksums one page; pure, so pages can be prepared
+  /// concurrently.
+  static func prepare(_ rows: Column, field: Field, options: DataFileWriterOptions) -> PreparedPage {
+    var body: [UInt8] = []
+    let encoded = PageEncoder.encode(rows, statistics: options.writeStatistics, reusing: &body)
+    var stored = body
     var compression = PageCompression.none
     if let level = options.compressionLevel,
       !field.type.isVector || options.compressedVectorColumns.contains(field.name)
     {
-      let compressed = encoded.body.withUnsafeBytes { Zstd.compress($0, level: level) }
-      if Double(compressed.count) <= Double(encoded.body.count) * DataFileLayout.compressionKeepRatio {
+      let compressed = body.withUnsafeBytes { Zstd.compress($0, level: level) }
+      if Double(compressed.count) <= Double(body.count) * DataFileLayout.compressionKeepRatio {
         stored = compressed
         compression = .zstd
       }
     }
+    return PreparedPage(
+      stored: stored, bodyLength: body.count, rowCount: rows.count, nullCount: encoded.nullCount,
+      encoding: encoded.encoding, compression: compression, checksum: CRC32C.checksum(stored),
+      statistics: encoded.statistics)
+  }
+
+  /// Writes a prepared page at the next 64-byte boundary and records it in the page index.
+  private func append(_ prepared: PreparedPage, column index: Int) throws {
+    let field = schema.fields[index]
+    let stored = prepared.stored
     let offset = (position + DataFileLayout.pageAlignment - 1) / DataFileLayout.pageAlignment * DataFileLayout.pageAlignment
     if offset > position {
       // Explicit zeros rather than a hole, so the padding is on disk like every other byte.
@@ -192,13 +251,49 @@ public final class DataFileWriter {
     position = offset + stored.count
     let firstRow = pages[index].last.map { $0.firstRow + $0.rowCount } ?? 0
     var page = PageMetadata(
-      offset: offset, storedLength: stored.count, bodyLength: encoded.body.count,
-      firstRow: firstRow, rowCount: rows.count, nullCount: encoded.nullCount,
-      encoding: encoded.encoding, compression: compression, checksum: CRC32C.checksum(stored))
-    page.statisticsBytes = encoded.statistics
-    if let bytes = encoded.statistics {
+      offset: offset, storedLength: stored.count, bodyLength: prepared.bodyLength,
+      firstRow: firstRow, rowCount: prepared.rowCount, nullCount: prepared.nullCount,
+      encoding: prepared.encoding, compression: prepared.compression, checksum: prepared.checksum)
+    page.statisticsBytes = prepared.statistics
+    if let bytes = prepared.statistics {
       page.statistics = PageStatisticsCodec.decode(minimum: bytes.minimum, maximum: bytes.maximum, type: field.type)
     }
     pages[index].append(page)
   }
+}
+
+/// A page ready to be written: stored bytes and what the page index records.
+struct PreparedPage: Sendable {
+  var stored: [UInt8]
+  var bodyLength: Int
+  var rowCount: Int
+  var nullCount: Int
+  var encoding: PageEncoding
+  var compression: PageCompression
+  var checksum: UInt32
+  var statistics: StatisticsBytes?
+}
+
+/// Result slots filled by concurrent page preparation.
+///
+/// `@unchecked Sendable`: each slot is written by exactly one iteration of
+/// `concurrentPerform` (jobs are partitioned by index) and read only after it returns.
+final class PreparedPageSlots: @unchecked Sendable {
+  private let slots: UnsafeMutablePointer<PreparedPage?>
+  private let count: Int
+
+  init(count: Int) {
+    self.count = count
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: nil, count: count)
+  }
+
+  deinit {
+    slots.deinitialize(count: count)
+    slots.deallocate()
+  }
+
+  func store(_ page: PreparedPage, at index: Int) { slots[index] = page }
+
+  func take() -> [PreparedPage] { (0..<count).map { slots[$0]! } }
 }

@@ -25,9 +25,10 @@ enum PageDecoder {
     case (.utf8, .plain), (.binary, .plain):
       return try body.withUnsafeBytes { raw in
         var reader = ByteReader(raw, position: validityLength, context: context)
-        let offsets = try readOffsets(&reader, count: rows, base: validityLength + 4 * (rows + 1))
-        guard reader.remaining == Int(offsets.last! - Int64(validityLength + 4 * (rows + 1))) else {
-          throw corrupt("string data is \(reader.remaining) bytes, the offsets say \(offsets.last! - Int64(validityLength + 4 * (rows + 1)))")
+        let dataStart = validityLength + 4 * rows
+        let offsets = try readLengths(&reader, count: rows, base: dataStart)
+        guard reader.remaining == Int(offsets.last!) - dataStart else {
+          throw corrupt("string data is \(reader.remaining) bytes, the lengths add up to \(Int(offsets.last!) - dataStart)")
         }
         return Column(dataType: type, count: rows, values: body, offsets: offsets, validity: validity)
       }
@@ -37,8 +38,8 @@ enum PageDecoder {
         var reader = ByteReader(raw, position: validityLength, context: context)
         let dictionaryCount = try reader.readCount("dictionary count", limit: reader.remaining / 4)
         guard dictionaryCount >= 1 else { throw corrupt("empty dictionary") }
-        let dataStart = reader.position + 4 * (dictionaryCount + 1)
-        let offsets = try readOffsets(&reader, count: dictionaryCount, base: dataStart)
+        let dataStart = reader.position + 4 * dictionaryCount
+        let offsets = try readLengths(&reader, count: dictionaryCount, base: dataStart)
         _ = try reader.readBytes(Int(offsets.last!) - dataStart)
         let indices = try readPacked(&reader, rows: rows, maximumWidth: 32, context: context)
         var lengths = 0
@@ -123,21 +124,22 @@ enum PageDecoder {
     }
   }
 
-  /// `count + 1` little-endian u32 offsets starting at 0, non-decreasing, returned shifted by
-  /// `base` (so they index the whole body); the data they cover must follow in `reader`.
-  private static func readOffsets(_ reader: inout ByteReader, count: Int, base: Int) throws -> [Int64] {
-    let raw = try reader.readBytes(4 * (count + 1))
+  /// `count` little-endian u32 lengths, returned as `count + 1` offsets starting at `base` (so
+  /// they index the whole body); the data they cover must follow in `reader`.
+  private static func readLengths(_ reader: inout ByteReader, count: Int, base: Int) throws -> [Int64] {
+    let raw = try reader.readBytes(4 * count)
+    let available = Int64(reader.remaining)
     var offsets = [Int64](repeating: 0, count: count + 1)
-    var previous: UInt32 = 0
-    for index in 0...count {
-      let value = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self))
-      if index == 0 && value != 0 { throw reader.corrupt("first offset is \(value), not 0") }
-      if value < previous { throw reader.corrupt("offset \(index) decreases (\(value) < \(previous))") }
-      previous = value
-      offsets[index] = Int64(value) + Int64(base)
-    }
-    guard Int(previous) <= reader.remaining else {
-      throw reader.corrupt("offsets point \(previous) bytes past their start, only \(reader.remaining) remain")
+    var total: Int64 = 0
+    try offsets.withUnsafeMutableBufferPointer { out in
+      out[0] = Int64(base)
+      for index in 0..<count {
+        total += Int64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)))
+        if total > available {
+          throw reader.corrupt("value lengths add up to more than the \(available) bytes that follow")
+        }
+        out[index + 1] = total + Int64(base)
+      }
     }
     return offsets
   }

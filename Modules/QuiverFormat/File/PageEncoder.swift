@@ -6,19 +6,19 @@ struct EncodedPage {
   var statistics: StatisticsBytes?
 }
 
-/// Hashable view of bytes inside a buffer that outlives the dictionary using it.
-struct ByteKey: Hashable {
-  let bytes: UnsafeRawBufferPointer
-  static func == (lhs: ByteKey, rhs: ByteKey) -> Bool { lhs.bytes.elementsEqual(rhs.bytes) }
-  func hash(into hasher: inout Hasher) { hasher.combine(bytes: bytes) }
-}
-
 /// Turns a run of rows into a page body, choosing the smallest encoding that applies
 /// (Docs/Format.md "Page body" and "What the writer chooses").
 enum PageEncoder {
   static func encode(_ column: Column, statistics: Bool = true) -> EncodedPage {
-    let nullCount = column.nullCount
     var body: [UInt8] = []
+    return encode(column, statistics: statistics, reusing: &body)
+  }
+
+  /// Encodes into `body` (emptied first, capacity kept so a writer can reuse one buffer); the
+  /// returned page's `body` is empty and the caller reads `body`.
+  static func encode(_ column: Column, statistics: Bool, reusing body: inout [UInt8]) -> EncodedPage {
+    body.removeAll(keepingCapacity: true)
+    let nullCount = column.nullCount
     if nullCount > 0 {
       let bitmap = column.validityBitmap!.bytes
       body.reserveCapacity(ValidityLayout.paddedLength(rows: column.count) + (column.dataType.byteWidth ?? 8) * column.count)
@@ -90,48 +90,64 @@ enum PageEncoder {
       let plainSize = count * width
       let frameSize = 9 + BitPacking.byteCount(count: count, bitWidth: frameWidth)
 
-      // Distinct values, abandoned once the dictionary cannot win.
-      var dictionary: [T: UInt64] = [:]
+      // Distinct values and each row's code in one pass, abandoned once the dictionary cannot
+      // win. Small ranges index an array by `value - minimum`; others use a hash table.
+      var codes = [UInt64](repeating: 0, count: count)
       var order: [T] = []
       var dictionaryUsable = frameWidth > 1
-      if dictionaryUsable {
+      let limit = min(DataFileLayout.maximumDictionaryCount, (min(plainSize, frameSize) - 4) / width)
+      if dictionaryUsable && frameWidth <= 16 {
+        var codeOf = [Int32](repeating: -1, count: Int(range) + 1)
         for index in 0..<count where !(hasNulls && column.isNull(index)) {
           let value = values[index]
-          if dictionary[value] == nil {
-            dictionary[value] = UInt64(order.count)
+          let key = Int(truncatingIfNeeded: UInt64(truncatingIfNeeded: value) &- referenceBits)
+          var code = codeOf[key]
+          if code < 0 {
+            code = Int32(order.count)
+            codeOf[key] = code
             order.append(value)
-            if order.count > DataFileLayout.maximumDictionaryCount
-              || 4 + order.count * width >= min(plainSize, frameSize)
-            {
+            if order.count > limit {
               dictionaryUsable = false
               break
             }
           }
+          codes[index] = UInt64(code)
         }
-        if order.isEmpty { dictionaryUsable = false }
+      } else if dictionaryUsable {
+        var table = IntegerDictionaryBuilder(expected: min(count, 1024))
+        for index in 0..<count where !(hasNulls && column.isNull(index)) {
+          let value = values[index]
+          let code = table.code(UInt64(truncatingIfNeeded: value))
+          if code == order.count {
+            order.append(value)
+            // After 1,024 rows, more than half of them distinct: no dictionary will win.
+            if order.count > limit || (index >= 1024 && order.count * 2 > index) {
+              dictionaryUsable = false
+              break
+            }
+          }
+          codes[index] = UInt64(code)
+        }
       }
+      if order.isEmpty { dictionaryUsable = false }
       let indexWidth = BitPacking.bitWidth(UInt64(max(order.count, 1) - 1))
       let dictionarySize =
         dictionaryUsable
         ? 4 + order.count * width + 1 + BitPacking.byteCount(count: count, bitWidth: indexWidth)
         : Int.max
 
-      var codes = [UInt64](repeating: 0, count: count)
       if dictionarySize < frameSize && dictionarySize < plainSize {
         body.append(contentsOf: ByteWriterHelpers.littleEndian(UInt32(order.count)))
         order.withUnsafeBytes { body.append(contentsOf: $0) }
         body.append(UInt8(indexWidth))
-        for index in 0..<count where !(hasNulls && column.isNull(index)) {
-          codes[index] = dictionary[values[index]]!
-        }
         codes.withUnsafeBufferPointer { BitPacking.pack($0, bitWidth: indexWidth, into: &body) }
         return .dictionary
       }
       if frameSize < plainSize {
         body.append(contentsOf: ByteWriterHelpers.littleEndian(referenceBits))
         body.append(UInt8(frameWidth))
-        for index in 0..<count where !(hasNulls && column.isNull(index)) {
-          codes[index] = UInt64(truncatingIfNeeded: values[index]) &- referenceBits
+        for index in 0..<count {
+          codes[index] = hasNulls && column.isNull(index) ? 0 : UInt64(truncatingIfNeeded: values[index]) &- referenceBits
         }
         codes.withUnsafeBufferPointer { BitPacking.pack($0, bitWidth: frameWidth, into: &body) }
         return .frameOfReference
@@ -152,67 +168,78 @@ enum PageEncoder {
       }
       var dataLength = 0
       for row in 0..<count { dataLength += bytes(row).count }
-      let plainSize = 4 * (count + 1) + dataLength
+      let plainSize = 4 * count + dataLength
 
-      var dictionary: [ByteKey: UInt64] = [:]
-      var order: [UnsafeRawBufferPointer] = []
-      var dictionaryData = 0
+      var table = BytesDictionaryBuilder(expected: min(count, 1024))
+      var codes = [UInt64](repeating: 0, count: count)
       var usable = count >= 2
       if usable {
         for row in 0..<count where !column.isNull(row) {
-          let key = ByteKey(bytes: bytes(row))
-          if dictionary[key] == nil {
-            dictionary[key] = UInt64(order.count)
-            order.append(key.bytes)
-            dictionaryData += key.bytes.count
-            if order.count > DataFileLayout.maximumDictionaryCount
-              || (row >= 256 && order.count * 2 > row + 1)
-              || 4 * order.count + dictionaryData >= plainSize
+          let distinctBefore = table.values.count
+          let code = table.code(bytes(row))
+          if table.values.count > distinctBefore {
+            if table.values.count > DataFileLayout.maximumDictionaryCount
+              || (row >= 256 && table.values.count * 2 > row + 1)
+              || 4 * table.values.count + table.byteCount >= plainSize
             {
               usable = false
               break
             }
           }
+          codes[row] = UInt64(code)
         }
-        if order.isEmpty { usable = false }
+        if table.values.isEmpty { usable = false }
       }
+      let order = table.values
       let indexWidth = BitPacking.bitWidth(UInt64(max(order.count, 1) - 1))
       let dictionarySize =
         usable
-        ? 4 + 4 * (order.count + 1) + dictionaryData + 1
+        ? 4 + 4 * order.count + table.byteCount + 1
           + BitPacking.byteCount(count: count, bitWidth: indexWidth)
         : Int.max
       if dictionarySize < plainSize {
         body.append(contentsOf: ByteWriterHelpers.littleEndian(UInt32(order.count)))
-        appendOffsetsAndData(order.count, { order[$0] }, into: &body)
+        appendLengthsAndData(order.count, { order[$0] }, into: &body)
         body.append(UInt8(indexWidth))
-        var codes = [UInt64](repeating: 0, count: count)
-        for row in 0..<count where !column.isNull(row) {
-          codes[row] = dictionary[ByteKey(bytes: bytes(row))]!
-        }
         codes.withUnsafeBufferPointer { BitPacking.pack($0, bitWidth: indexWidth, into: &body) }
         return .dictionary
       }
-      appendOffsetsAndData(count, bytes, into: &body)
+      if !column.hasNulls {
+        // Lengths from the offsets, then one copy of the contiguous data.
+        let base = column.offsets[column.start]
+        let lengthsStart = body.count
+        body.append(contentsOf: repeatElement(0, count: 4 * count))
+        body.withUnsafeMutableBytes { out in
+          column.offsets.withUnsafeBufferPointer { offsets in
+            for index in 0..<count {
+              let length = UInt32(offsets[column.start + index + 1] - offsets[column.start + index])
+              out.storeBytes(of: length.littleEndian, toByteOffset: lengthsStart + 4 * index, as: UInt32.self)
+            }
+          }
+        }
+        let upper = Int(column.offsets[column.start + count])
+        body.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[Int(base)..<upper]))
+        return .plain
+      }
+      appendLengthsAndData(count, bytes, into: &body)
       return .plain
     }
   }
 
-  /// `u32 offsets[count + 1]` then the concatenated bytes.
-  private static func appendOffsetsAndData(
+  /// `u32 lengths[count]` then the concatenated bytes.
+  private static func appendLengthsAndData(
     _ count: Int, _ item: (Int) -> UnsafeRawBufferPointer, into body: inout [UInt8]
   ) {
-    let offsetsStart = body.count
-    body.append(contentsOf: repeatElement(0, count: 4 * (count + 1)))
-    var total: UInt32 = 0
+    var lengths = [UInt32](repeating: 0, count: count)
+    var total = 0
     for index in 0..<count {
-      let value = item(index)
-      body.append(contentsOf: value)
-      total += UInt32(value.count)
-      body.withUnsafeMutableBytes {
-        $0.storeBytes(of: total.littleEndian, toByteOffset: offsetsStart + 4 * (index + 1), as: UInt32.self)
-      }
+      let length = item(index).count
+      total += length
+      lengths[index] = UInt32(length).littleEndian
     }
+    lengths.withUnsafeBytes { body.append(contentsOf: $0) }
+    body.reserveCapacity(body.count + total)
+    for index in 0..<count { body.append(contentsOf: item(index)) }
   }
 }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Computes, stores and reads page statistics (Docs/Format.md "Page descriptor", statistics).
 enum PageStatisticsCodec {
   /// Min and max bytes of the non-null values of `column`, or nil when the type has no
@@ -53,14 +61,24 @@ enum PageStatisticsCodec {
         let lower = Int(column.offsets[column.start + row])
         let upper = Int(column.offsets[column.start + row + 1])
         let bytes = UnsafeRawBufferPointer(rebasing: raw[lower..<upper])
-        if minimum == nil || bytes.lexicographicallyPrecedes(minimum!) { minimum = bytes }
-        if maximum == nil || maximum!.lexicographicallyPrecedes(bytes) { maximum = bytes }
+        if minimum == nil || precedes(bytes, minimum!) { minimum = bytes }
+        if maximum == nil || precedes(maximum!, bytes) { maximum = bytes }
       }
       guard let minimum, let maximum, minimum.count <= DataFileLayout.maximumStatisticsLength,
         maximum.count <= DataFileLayout.maximumStatisticsLength
       else { return nil }
       return StatisticsBytes(minimum: [UInt8](minimum), maximum: [UInt8](maximum))
     }
+  }
+
+  /// Bytewise order (shorter first on a common prefix), with `memcmp`.
+  static func precedes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+    let common = min(left.count, right.count)
+    if common > 0 {
+      let order = memcmp(left.baseAddress!, right.baseAddress!, common)
+      if order != 0 { return order < 0 }
+    }
+    return left.count < right.count
   }
 
   /// The statistics as values of `type`, or nil when the bytes do not fit the type.

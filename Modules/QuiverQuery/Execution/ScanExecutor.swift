@@ -22,6 +22,11 @@ package struct ScanExecutor: Sendable {
   ) throws {
     var needed = columns
     for name in filter?.columnNames ?? [] where !needed.contains(name) { needed.append(name) }
+    if needed.isEmpty {
+      // A batch without columns has no rows; read the narrowest column to learn the row count.
+      let narrowest = source.schema.fields.min { ($0.type.byteWidth ?? 16) < ($1.type.byteWidth ?? 16) }
+      if let narrowest { needed = [narrowest.name] }
+    }
     for fragment in source.fragments where fragment.liveRowCount > 0 {
       var keepGoing = true
       try source.scan(fragment, columns: needed) { first, batch in

@@ -11,7 +11,7 @@ package struct VectorSearchExecutor: Sendable {
   package let source: any QueryDataSource
 
   /// Rows the index may return: nil when every indexed row is allowed.
-  let indexAllowed: RowIDFilter?
+  let indexAllowed: AllowedRowIds?
   /// When the prefilter leaves few indexed rows: their ids and vectors, scanned exactly.
   let selectiveRows: (rowIds: [UInt64], vectors: [Float])?
   /// Allowed rows of the exactly scanned fragments (absent: every row).
@@ -26,7 +26,7 @@ package struct VectorSearchExecutor: Sendable {
     self.source = source
     let filter = plan.filter
     // Indexed fragments: deletions always, the filter only as a prefilter.
-    var indexAllowed: RowIDFilter? = nil
+    var indexAllowed: AllowedRowIds? = nil
     var selectiveRows: (rowIds: [UInt64], vectors: [Float])? = nil
     if plan.index != nil && !plan.indexedFragments.isEmpty {
       let prefilter = plan.query.prefilter ? filter : nil
@@ -43,7 +43,7 @@ package struct VectorSearchExecutor: Sendable {
           }
           selectiveRows = (rowIds, vectors)
         } else {
-          indexAllowed = RowIDFilter(allowing: allowedSet.rowIds)
+          indexAllowed = AllowedRowIds(sortedRowIds: allowedSet.rowIds)
         }
       }
     }
@@ -113,7 +113,7 @@ package struct VectorSearchExecutor: Sendable {
     let k = plan.candidateCount
     let prefiltered = plan.filter != nil && plan.query.prefilter
     if prefiltered {
-      statistics.prefilterAllowedRows = selectiveRows?.rowIds.count ?? indexAllowed?.count
+      statistics.prefilterAllowedRows = selectiveRows?.rowIds.count ?? indexAllowed?.allowedCount
     }
     if let selectiveRows {
       // Exact distances to the few allowed rows: nothing to refine.
@@ -134,7 +134,7 @@ package struct VectorSearchExecutor: Sendable {
     statistics.indexSearches = 1
     if let allowed = indexAllowed {
       // Widen while the allowed rows could give more than the search found.
-      let reachable = min(k, allowed.count)
+      let reachable = min(k, allowed.allowedCount)
       while found.count < reachable {
         var widened = false
         if nprobes < index.partitionCount {
@@ -143,8 +143,8 @@ package struct VectorSearchExecutor: Sendable {
         }
         if index.usesGraph {
           let current = ef ?? max(32, k + k / 2)
-          if current < allowed.count {
-            ef = min(allowed.count, current * 2)
+          if current < allowed.allowedCount {
+            ef = min(allowed.allowedCount, current * 2)
             widened = true
           }
         }

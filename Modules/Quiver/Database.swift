@@ -1,0 +1,75 @@
+import Foundation
+import QuiverFormat
+import QuiverTable
+
+/// A database: a folder of tables. The entry point of Quiver.
+///
+/// ```swift
+/// let db = try Database(path: "/tmp/quiver")
+/// let table = try db.createTable("my_vectors", data: batch)
+/// ```
+public struct Database: Sendable {
+  /// The folder.
+  public let folder: DatabaseFolder
+
+  /// Opens the database in `path`, creating the folder if it is missing.
+  /// - Throws: `TableError` if `path` is a file or cannot be created.
+  public init(path: String) throws {
+    folder = try DatabaseFolder.open(at: URL(fileURLWithPath: path))
+  }
+
+  /// Opens the database in `url`, creating the folder if it is missing.
+  public init(url: URL) throws {
+    folder = try DatabaseFolder.open(at: url)
+  }
+
+  /// The database folder's URL.
+  public var url: URL { folder.url }
+
+  /// The names of the tables, sorted.
+  public func tableNames() throws -> [String] { try folder.tableNames() }
+
+  /// Creates the table `name` holding the rows of `data` (its schema becomes the table's).
+  /// - Parameter mode: `.create` fails if the table exists, `.overwrite` replaces its data
+  ///   and schema as a new version, `.existOk` opens it (the schema must match).
+  /// - Throws: `TableError` (`.alreadyExists`, `.schemaMismatch`, `.invalidArgument` for a bad
+  ///   name).
+  public func createTable(_ name: String, data: RecordBatch, mode: CreateMode = .create) throws
+    -> Table
+  {
+    try createTable(name, data: [data], schema: data.schema, mode: mode)
+  }
+
+  /// Creates the table `name` from several batches of the same schema.
+  public func createTable(
+    _ name: String, data: [RecordBatch], schema: Schema? = nil, mode: CreateMode = .create
+  ) throws -> Table {
+    guard let schema = schema ?? data.first?.schema else {
+      throw TableError(.invalidArgument, "createTable '\(name)': no data and no schema")
+    }
+    let dataset = try Dataset.create(
+      at: try folder.tableURL(name), schema: schema, batches: data, mode: mode)
+    return Table(name: name, dataset: dataset)
+  }
+
+  /// Creates an empty table `name` with `schema`.
+  public func createTable(_ name: String, schema: Schema, mode: CreateMode = .create) throws
+    -> Table
+  {
+    Table(name: name, dataset: try folder.createTable(name, schema: schema, mode: mode))
+  }
+
+  /// Opens the latest version of the table `name`.
+  /// - Throws: `TableError.notFound` naming the table.
+  public func openTable(_ name: String) throws -> Table {
+    Table(name: name, dataset: try folder.openTable(name))
+  }
+
+  /// Renames a table.
+  public func renameTable(_ name: String, to newName: String) throws {
+    try folder.renameTable(name, to: newName)
+  }
+
+  /// Deletes a table and its files.
+  public func dropTable(_ name: String) throws { try folder.dropTable(name) }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import QuiverFormat
+import QuiverIndex
+import QuiverKernels
+import QuiverQuery
+import QuiverTable
+
+/// Builds, writes and opens the vector indexes of a table.
+enum IndexLoader {
+  /// Opens the index recorded by `entry`.
+  /// - Throws: `IndexError` for missing or corrupt files; `QueryError.unsupported` for an index
+  ///   type this build cannot open.
+  static func open(_ entry: IndexEntry, dataset: Dataset) throws -> any QueryVectorIndex {
+    guard let type = IndexType(rawValue: entry.indexType) else {
+      throw QueryError(.unsupported, "index '\(entry.name)' has unknown type \(entry.indexType)")
+    }
+    let folder = try dataset.indexFolder(uuid: entry.uuid)
+    switch type {
+    case .ivfFlat, .ivfPQ, .ivfSQ:
+      return IVFQueryIndex(entry: entry, index: try IVFIndex.open(at: folder))
+    case .ivfHNSWSQ, .ivfHNSWPQ:
+      return IVFHNSWQueryIndex(entry: entry, index: try IVFHNSWIndex.open(at: folder))
+    case .hnsw:
+      return HNSWQueryIndex(entry: entry, index: try HNSWIndex.open(at: folder))
+    }
+  }
+
+  /// Reads the live vectors of `column`, builds the index `config` describes, writes its files
+  /// and returns the manifest entry to commit.
+  static func build(
+    on column: String, config: IndexConfig, name: String, dataset: Dataset
+  ) throws -> IndexEntry {
+    let schema = try dataset.schema()
+    guard let field = schema.field(named: column) else {
+      throw QueryError(
+        .unknownColumn,
+        "createIndex: unknown column '\(column)' (columns: \(schema.names.joined(separator: ", ")))")
+    }
+    guard let dimension = field.type.vectorDimension else {
+      throw QueryError(.typeMismatch, "createIndex: column '\(column)' is \(field.type), not a vector column")
+    }
+    var vectors: [Float] = []
+    var rowIds: [UInt64] = []
+    let fragmentIds = dataset.fragmentIDs
+    try dataset.scan(columns: [column]) { part in
+      let vectorColumn = part.batch.columns[0]
+      vectorColumn.withFloatVectors { flat in
+        for row in 0..<part.batch.rowCount where !vectorColumn.isNull(row) {
+          vectors.append(contentsOf: flat[(row * dimension)..<((row + 1) * dimension)])
+          rowIds.append(part.rowIDs[row])
+        }
+      }
+    }
+    let entry = IndexEntry(
+      name: name, column: column, indexType: config.type.rawValue, metric: config.metric.rawValue,
+      fragmentIDs: fragmentIds, parameters: config.recordedParameters)
+    let folder = try dataset.indexFolder(uuid: entry.uuid)
+    let graph = HNSWParameters(
+      m: config.m ?? HNSWParameters.defaultM,
+      efConstruction: config.efConstruction ?? HNSWParameters.defaultEfConstruction,
+      seed: config.seed)
+    switch config.type {
+    case .ivfFlat, .ivfPQ, .ivfSQ:
+      try IVFIndexBuilder(parameters: config.ivfParameters)
+        .build(vectors: vectors, rowIds: rowIds, dimension: dimension)
+        .write(to: folder)
+    case .ivfHNSWSQ, .ivfHNSWPQ:
+      let parameters = IVFHNSWParameters(
+        type: config.type, metric: config.metric, numPartitions: config.numPartitions,
+        numSubVectors: config.numSubVectors, numBits: config.numBits,
+        sampleRate: config.sampleRate, maxIterations: config.maxIterations, seed: config.seed,
+        hnsw: graph)
+      try IVFHNSWIndex.build(
+        vectors: vectors, dimension: dimension, rowIds: rowIds, parameters: parameters
+      ).write(to: folder)
+    case .hnsw:
+      try HNSWIndex.build(
+        vectors: vectors, dimension: dimension, rowIds: rowIds, metric: config.metric,
+        parameters: graph
+      ).write(to: folder)
+    }
+    return entry
+  }
+}
+
+extension Table {
+  /// Builds a vector index on `column` over every current row and records it as a new version.
+  /// Rows added later are searched exactly until the index is rebuilt.
+  ///
+  /// - Parameters:
+  ///   - name: The index's name (default `<column>_idx`); an index of the same name is
+  ///     replaced.
+  /// - Throws: `QueryError` (`.unknownColumn`, `.typeMismatch`, `.unsupported`), `IndexError`
+  ///   for parameters that do not fit the data (checked before training), `TableError`.
+  public func createIndex(on column: String, _ config: IndexConfig, name: String? = nil) throws {
+    // Build on a copy of the current version so that searches are not blocked meanwhile.
+    let base = withDataset { $0 }
+    let entry = try IndexLoader.build(
+      on: column, config: config, name: name ?? "\(column)_idx", dataset: base)
+    try withDataset { try $0.commitIndex(entry) }
+  }
+
+  /// Removes the index named `name`.
+  public func dropIndex(named name: String) throws {
+    try withDataset { try $0.dropIndex(named: name) }
+  }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import QuiverFormat
+import QuiverIndex
+import QuiverQuery
+import QuiverTable
+
+/// A table of a `Database`: add rows, build indexes, search, scan, delete, update, upsert.
+///
+/// A `Table` follows the versions it commits itself; `checkoutLatest()` picks up commits of
+/// other writers. Reads run on a snapshot (one version), so a search never sees half a commit.
+///
+/// `@unchecked Sendable`: the mutable state (the dataset and the snapshot cache) is only read or
+/// written while holding `lock`.
+public final class Table: @unchecked Sendable {
+  /// The table's name in its database.
+  public let name: String
+  private let lock = NSLock()
+  private var dataset: Dataset
+  private var cachedSnapshot: Snapshot?
+
+  init(name: String, dataset: Dataset) {
+    self.name = name
+    self.dataset = dataset
+  }
+
+  /// One version, ready for queries: its data source and its opened indexes.
+  struct Snapshot: Sendable {
+    let version: UInt64
+    let source: TableDataSource
+    let indexes: [any QueryVectorIndex]
+  }
+
+  /// Opened indexes by uuid (index files never change, so they are shared across versions).
+  private var openedIndexes: [String: any QueryVectorIndex] = [:]
+
+  func withDataset<Result>(_ body: (inout Dataset) throws -> Result) rethrows -> Result {
+    lock.lock()
+    defer { lock.unlock() }
+    return try body(&dataset)
+  }
+
+  /// The snapshot of the current version (cached until the next commit).
+  func snapshot() throws -> Snapshot {
+    lock.lock()
+    defer { lock.unlock() }
+    if let cachedSnapshot, cachedSnapshot.version == dataset.version { return cachedSnapshot }
+    let source = try TableDataSource(dataset: dataset)
+    var indexes: [any QueryVectorIndex] = []
+    for entry in dataset.indices {
+      if let opened = openedIndexes[entry.uuid] {
+        indexes.append(opened.withEntry(entry))
+        continue
+      }
+      let opened = try IndexLoader.open(entry, dataset: dataset)
+      openedIndexes[entry.uuid] = opened
+      indexes.append(opened)
+    }
+    let snapshot = Snapshot(version: dataset.version, source: source, indexes: indexes)
+    cachedSnapshot = snapshot
+    return snapshot
+  }
+
+  // MARK: Versions and schema
+
+  /// The current version number.
+  public var version: UInt64 { withDataset { $0.version } }
+
+  /// The schema of the current version.
+  public func schema() throws -> Schema { try withDataset { try $0.schema() } }
+
+  /// The indexes of the current version.
+  public var indices: [IndexEntry] { withDataset { $0.indices } }
+
+  /// The versions of the table, oldest first.
+  public func versions() throws -> [VersionInfo] { try withDataset { try $0.versions() } }
+
+  /// Moves to the latest committed version (commits of other writers included).
+  public func checkoutLatest() throws {
+    try withDataset { $0 = try $0.latest() }
+  }
+
+  /// Makes an earlier version the latest again (as a new version).
+  public func restore(version: UInt64) throws {
+    try withDataset { try $0.restore(version: version) }
+  }
+
+  /// A read-only view of an earlier version (time travel).
+  public func checkout(version: UInt64) throws -> Table {
+    Table(name: name, dataset: try withDataset { try $0.checkout(version: version) })
+  }
+
+  // MARK: Writing
+
+  /// Appends rows as a new version.
+  /// - Throws: `TableError.schemaMismatch` naming the column.
+  public func add(_ batch: RecordBatch) throws { try add([batch]) }
+
+  /// Appends several batches as one new version.
+  public func add(_ batches: [RecordBatch]) throws {
+    try withDataset { _ = try $0.append(batches) }
+  }
+
+  /// The number of rows, or of rows passing `filter`.
+  /// - Throws: `QueryError` for a bad filter.
+  public func countRows(where filter: String? = nil) throws -> Int {
+    try ScanExecutor(source: try snapshot().source, filter: filter).count()
+  }
+}
+
+extension QueryVectorIndex {
+  /// The same opened index under a (possibly narrowed) manifest entry.
+  func withEntry(_ entry: IndexEntry) -> any QueryVectorIndex {
+    if let ivf = self as? IVFQueryIndex { return IVFQueryIndex(entry: entry, index: ivf.index) }
+    if let graphs = self as? IVFHNSWQueryIndex {
+      return IVFHNSWQueryIndex(entry: entry, index: graphs.index)
+    }
+    if let graph = self as? HNSWQueryIndex { return HNSWQueryIndex(entry: entry, index: graph.index) }
+    return self
+  }
+}

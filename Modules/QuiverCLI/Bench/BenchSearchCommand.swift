@@ -1,0 +1,220 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Quiver
+
+/// `quiver bench TABLE --queries Q --ground-truth GT`: recall@k, queries per second (one thread
+/// and all cores) and p50/p99 latency of searches through the public `Table.search` API, exactly
+/// as a user's program would search, for each setting of a sweep.
+struct BenchSearchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "search",
+    abstract: "Benchmark searches of a table: recall, QPS, latency (the default of `quiver bench`).",
+    discussion: """
+      Ground-truth ids (an .ivecs or int32 .npy file, nearest first) are row positions in \
+      insertion order (the order of the file the table was converted from), or values of \
+      --id-column. Run a release build: swift build -c release --product quiver.
+
+      Output: a table, --csv, or --json (an array of objects with the keys of `quiver bench \
+      index`: type, metric, nprobes, ef, refine_factor, recall_at_10, qps, p50_ms, p99_ms, \
+      build_seconds, index_bytes, peak_memory_bytes; plus qps_all_cores, threads, limit, k, \
+      recall_at_k, queries, filter).
+
+      Examples:
+        quiver bench db/base.quiver --queries query.fvecs --ground-truth groundtruth_l2.ivecs \\
+          --nprobes 20 --refine-factor 10 --sweep nprobes=5,10,20,40
+        quiver bench db/base.quiver --queries query.fvecs --ground-truth gt.ivecs --sweep ef=16,32,64 --json
+      """)
+
+  @Argument(help: "The table folder (NAME.quiver).")
+  var table: String
+
+  @Option(help: "The query vectors (.fvecs, .npy, …).")
+  var queries: String
+
+  @Option(help: "Exact nearest ids per query (.ivecs or int32 .npy), nearest first.")
+  var groundTruth: String
+
+  @Option(help: "Values of this column are the ids of the ground truth (default: row position).")
+  var idColumn: String?
+
+  @Option(help: "Use at most this many queries.")
+  var maxQueries: Int?
+
+  @Option(help: "Threads of the all-cores run (default: every core).")
+  var threads: Int?
+
+  @Option(help: "Vary one parameter: nprobes=5,10,20 or ef=… or refine-factor=….")
+  var sweep: SearchSweep?
+
+  @Flag(help: "Print CSV instead of a table.")
+  var csv = false
+
+  @OptionGroup var searchOptions: SearchOptions
+
+  @OptionGroup var outputOptions: OutputOptions
+
+  func validate() throws {
+    if let threads, threads <= 0 { throw ValidationError("--threads must be positive") }
+    if let maxQueries, maxQueries <= 0 { throw ValidationError("--max-queries must be positive") }
+    if csv && outputOptions.json { throw ValidationError("choose one of --csv and --json") }
+  }
+
+  func run() throws {
+    try reportingErrors(of: "bench") {
+      let table = try QuiverTables.open(self.table)
+      let queryVectors = try QueryVectors.read(queries, column: nil, limit: maxQueries)
+      guard !queryVectors.isEmpty else { throw CLIError(.badData, "\(queries): no query vectors") }
+      let truth = try GroundTruth.read(groundTruth, count: queryVectors.count)
+      let k = searchOptions.limit
+      if let short = truth.firstIndex(where: { $0.count < k }) {
+        throw CLIError(
+          .badData, "\(groundTruth): record \(short) has \(truth[short].count) ids, fewer than --limit \(k)")
+      }
+      let identities = try RowIdentities(table: self.table, idColumn: idColumn)
+      let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+      let dataset = try Dataset.open(at: URL(fileURLWithPath: self.table))
+      let column = try searchOptions.column ?? RowIdentities.onlyVectorColumn(dataset)
+      let index = dataset.indices.last { $0.column == column }
+      let indexBytes = index.map { IndexReport(entry: $0, dataset: dataset).bytes }
+      // Project one cheap column: what a user's search that needs ids would read. (An empty
+      // projection with `withRowId()` is what we want, but the library rejects it today.)
+      let fields = try dataset.schema().fields
+      let projection = [idColumn ?? fields.first { !$0.type.isVector }?.name ?? column]
+
+      var settings: [SearchOptions] = []
+      if let sweep {
+        for value in sweep.values {
+          var options = searchOptions
+          switch sweep.parameter {
+          case .nprobes: options.nprobes = value
+          case .ef: options.ef = value
+          case .refineFactor: options.refineFactor = value
+          }
+          settings.append(options)
+        }
+      } else {
+        settings = [searchOptions]
+      }
+
+      var rows: [JSONValue] = []
+      var text = TextTable(
+        headings: ["nprobes", "ef", "refine", "recall@\(k)", "qps 1 thread", "qps \(threadCount) threads", "p50 ms", "p99 ms"])
+      text.rightAligned = Set(0..<8)
+      for options in settings {
+        let progress = ProgressReporter(
+          "bench", total: Int64(queryVectors.count), unit: .items("queries"), quiet: outputOptions.quiet)
+        // Warm up: open the indexes and touch their partitions.
+        for query in queryVectors.prefix(10) {
+          _ = try options.apply(table.search(query)).select(projection).withRowId().execute()
+        }
+        var latencies: [Double] = []
+        var found: [[Int64]] = []
+        latencies.reserveCapacity(queryVectors.count)
+        let singleStart = MonotonicClock.now()
+        for (position, query) in queryVectors.enumerated() {
+          let start = MonotonicClock.now()
+          let result = try options.apply(table.search(query)).select(projection).withRowId().execute()
+          latencies.append(MonotonicClock.seconds(since: start))
+          found.append(try identities.ids(of: result))
+          progress.update(Int64(position + 1))
+        }
+        let singleSeconds = MonotonicClock.seconds(since: singleStart)
+        progress.finish()
+        let allCoresSeconds = try Self.runConcurrently(
+          queryVectors, threads: threadCount
+        ) { query in _ = try options.apply(table.search(query)).select(projection).withRowId().execute() }
+        let latency = LatencySummary(seconds: latencies)
+        let recall = RecallCounter.recall(found: found, truth: truth, k: k)
+        let recallAt10 = k >= 10 ? RecallCounter.recall(found: found, truth: truth, k: 10) : nil
+        let qps = Double(queryVectors.count) / singleSeconds
+        let qpsAll = Double(queryVectors.count) / allCoresSeconds
+        rows.append(
+          .object([
+            ("type", .string(index?.indexType ?? "none")), ("metric", .string(options.metric?.rawValue ?? index?.metric ?? "l2")),
+            ("nprobes", options.nprobes.map { .int($0) } ?? .null), ("ef", options.ef.map { .int($0) } ?? .null),
+            ("refine_factor", options.refineFactor.map { .int($0) } ?? .null),
+            ("recall_at_10", recallAt10.map(JSONValue.number) ?? .null),
+            ("qps", .number(qps)), ("p50_ms", .number(latency.p50Milliseconds)),
+            ("p99_ms", .number(latency.p99Milliseconds)), ("build_seconds", .null),
+            ("index_bytes", indexBytes.map { .int($0) } ?? .null),
+            ("peak_memory_bytes", .int(PeakMemory.bytes())),
+            ("qps_all_cores", .number(qpsAll)), ("threads", .int(threadCount)),
+            ("limit", .int(k)), ("k", .int(k)), ("recall_at_k", .number(recall)),
+            ("queries", .int(queryVectors.count)), ("filter", options.filter.map(JSONValue.string) ?? .null),
+            ("bypass_index", .bool(options.bypassIndex)),
+          ]))
+        text.append([
+          options.nprobes.map(String.init) ?? "-", options.ef.map(String.init) ?? "-",
+          options.refineFactor.map(String.init) ?? "-", String(format: "%.4f", recall),
+          String(format: "%.0f", qps), String(format: "%.0f", qpsAll),
+          String(format: "%.3f", latency.p50Milliseconds), String(format: "%.3f", latency.p99Milliseconds),
+        ])
+      }
+      if outputOptions.json {
+        print(JSONValue.array(rows).serialized())
+      } else if csv {
+        let keys = ["type", "metric", "nprobes", "ef", "refine_factor", "recall_at_10", "recall_at_k", "k", "qps", "qps_all_cores", "threads", "p50_ms", "p99_ms", "index_bytes", "peak_memory_bytes", "queries"]
+        print(keys.joined(separator: ","))
+        for row in rows {
+          guard case .object(let members) = row else { continue }
+          let values = Dictionary(members, uniquingKeysWith: { first, _ in first })
+          print(keys.map { key in values[key].map(Self.csvCell) ?? "" }.joined(separator: ","))
+        }
+      } else {
+        let name = index.map { "\($0.indexType) (\($0.metric))" } ?? "no index (exact scans)"
+        print("\(self.table): \(name), \(queryVectors.count) queries, limit \(k)"
+          + (searchOptions.filter.map { ", where \($0)" } ?? ""))
+        print(text.rendered())
+      }
+    }
+  }
+
+  private static func csvCell(_ value: JSONValue) -> String {
+    switch value {
+    case .null: return ""
+    case .string(let text): return CSVWriter.quoted(text, forceQuotes: false)
+    default: return value.serialized(indent: 0)
+    }
+  }
+
+  /// Runs `body` for every query on `threads` threads (queries dealt round-robin); the wall time
+  /// in seconds.
+  static func runConcurrently(
+    _ queries: [[Float]], threads: Int, _ body: @escaping @Sendable ([Float]) throws -> Void
+  ) throws -> Double {
+    let failure = FirstFailure()
+    let start = MonotonicClock.now()
+    DispatchQueue.concurrentPerform(iterations: threads) { worker in
+      var position = worker
+      while position < queries.count {
+        do { try body(queries[position]) } catch {
+          failure.record(error)
+          return
+        }
+        position += threads
+      }
+    }
+    let seconds = MonotonicClock.seconds(since: start)
+    if let error = failure.error { throw error }
+    return seconds
+  }
+}
+
+/// The first error of concurrent workers. `@unchecked Sendable`: every access holds `lock`.
+private final class FirstFailure: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: Error?
+
+  func record(_ error: Error) {
+    lock.lock()
+    if stored == nil { stored = error }
+    lock.unlock()
+  }
+
+  var error: Error? {
+    lock.lock()
+    defer { lock.unlock() }
+    return stored
+  }
+}

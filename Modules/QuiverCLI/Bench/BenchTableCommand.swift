@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import Quiver
+
+/// `quiver bench table`: commit throughput and open latency of a versioned table.
+///
+/// For each version count N: a fresh table gets N commits of one small batch each (the first
+/// creates it), timed as a whole; then the latest version is opened `--open-repetitions` times
+/// and the median is reported. Opening lists `_versions/` and reads only the latest manifest.
+/// Each count runs with synchronous commits (five `fsync`s per commit, the default) and, unless
+/// `--synchronous-only`, without (`DatasetOptions.synchronousCommits = false`).
+struct BenchTableCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "table",
+    abstract: "Benchmark table commits (appends of small batches) and opening at many versions.")
+
+  @Flag(help: "Print a JSON array of results instead of a table.")
+  var json = false
+
+  @Option(help: "Comma-separated version counts.")
+  var versions = "1,100,1000"
+
+  @Option(help: "Rows per appended batch.")
+  var rowsPerBatch = 10
+
+  @Option(help: "Dimension of the float32 vector column.")
+  var dimension = 16
+
+  @Option(help: "Timed opens per version count; the median is reported.")
+  var openRepetitions = 21
+
+  @Flag(help: "Only measure synchronous (fsync) commits.")
+  var synchronousOnly = false
+
+  @Option(help: "Folder for the benchmark tables (default: the system temporary folder).")
+  var directory: String?
+
+  func validate() throws {
+    guard !parsedVersions.isEmpty, parsedVersions.allSatisfy({ $0 >= 1 }) else {
+      throw ValidationError("--versions must list positive integers, e.g. 1,100,1000")
+    }
+    guard rowsPerBatch >= 1, dimension >= 1, openRepetitions >= 1 else {
+      throw ValidationError("--rows-per-batch, --dimension and --open-repetitions must be positive")
+    }
+  }
+
+  private var parsedVersions: [Int] {
+    versions.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+  }
+
+  func run() throws {
+    let base = directory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+    let root = base.appendingPathComponent("quiver-bench-table-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let schema = try Schema([
+      Field("id", .int64, nullable: false), Field("vector", .fixedSizeList(.float32, dimension: dimension)),
+    ])
+    var results: [TableBenchResult] = []
+    for synchronous in synchronousOnly ? [true] : [true, false] {
+    for count in parsedVersions {
+      let options = DatasetOptions(synchronousCommits: synchronous)
+      let url = root.appendingPathComponent("table-\(count)-\(synchronous)")
+      let batches = try (0..<count).map { try makeBatch(schema: schema, first: $0 * rowsPerBatch) }
+      let clock = ContinuousClock()
+      var lastHundredStart = clock.now
+      let start = clock.now
+      var dataset = try Dataset.create(
+        at: url, schema: schema, batches: [batches[0]], options: options)
+      for index in 1..<count {
+        if index == count - 100 { lastHundredStart = clock.now }
+        try dataset.append([batches[index]])
+      }
+      let elapsed = clock.now - start
+      let tailCommits = min(100, count)
+      let tailElapsed = count > 100 ? clock.now - lastHundredStart : elapsed
+      var opens: [Double] = []
+      var opened = dataset
+      for _ in 0..<openRepetitions {
+        let openStart = clock.now
+        opened = try Dataset.open(at: url)
+        opens.append(milliseconds(clock.now - openStart))
+      }
+      precondition(opened.version == UInt64(count), "opened version \(opened.version) of \(count)")
+      let manifestBytes =
+        (try? FileManager.default.attributesOfItem(
+          atPath: url.appendingPathComponent("_versions/\(String(format: "%020d", count)).manifest").path
+        )[.size] as? Int) ?? 0
+      let result = TableBenchResult(
+        versions: count, synchronousCommits: synchronous, rowsPerBatch: rowsPerBatch,
+        commitsPerSecond: Double(count) / seconds(elapsed),
+        lastHundredCommitsPerSecond: Double(tailCommits) / seconds(tailElapsed),
+        openMilliseconds: opens.sorted()[opens.count / 2],
+        latestManifestBytes: manifestBytes, liveRows: opened.liveRowCount)
+      results.append(result)
+      if !json { print(result.line) }
+    }
+    }
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      print(String(decoding: try encoder.encode(results), as: UTF8.self))
+    }
+  }
+
+  private func makeBatch(schema: Schema, first: Int) throws -> RecordBatch {
+    let ids = (first..<(first + rowsPerBatch)).map { Int64($0) }
+    let vectors = ids.flatMap { id in (0..<dimension).map { Float(id) + Float($0) / 16 } }
+    return try RecordBatch(
+      schema: schema, columns: [Column(ids), Column(vectors: vectors, dimension: dimension)])
+  }
+
+  private func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+  }
+
+  private func milliseconds(_ duration: Duration) -> Double { seconds(duration) * 1000 }
+}
+
+/// One version count of `quiver bench table`.
+struct TableBenchResult: Codable {
+  var versions: Int
+  var synchronousCommits: Bool
+  var rowsPerBatch: Int
+  var commitsPerSecond: Double
+  var lastHundredCommitsPerSecond: Double
+  var openMilliseconds: Double
+  var latestManifestBytes: Int
+  var liveRows: Int
+
+  enum CodingKeys: String, CodingKey {
+    case versions
+    case synchronousCommits = "synchronous_commits"
+    case rowsPerBatch = "rows_per_batch"
+    case commitsPerSecond = "commits_per_second"
+    case lastHundredCommitsPerSecond = "last_100_commits_per_second"
+    case openMilliseconds = "open_milliseconds"
+    case latestManifestBytes = "latest_manifest_bytes"
+    case liveRows = "live_rows"
+  }
+
+  var line: String {
+    String(
+      format: "%@ versions %5d  commits/s %8.1f  (last 100: %8.1f)  open %7.3f ms  manifest %8d B  rows %d",
+      synchronousCommits ? "fsync   " : "no-fsync", versions, commitsPerSecond, lastHundredCommitsPerSecond, openMilliseconds,
+      latestManifestBytes, liveRows)
+  }
+}

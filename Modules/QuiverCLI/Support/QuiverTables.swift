@@ -1,0 +1,27 @@
+import Foundation
+import Quiver
+
+/// Opening a table named on the command line through the public `Database`/`Table` API, exactly
+/// as a user's program would.
+enum QuiverTables {
+  /// The table in the folder `path`, which must be named `NAME.quiver` inside its database
+  /// folder (that is how a `Database` names its tables).
+  /// - Throws: `CLIError.noInput` when there is no table there, `.usage` for a folder not named
+  ///   so.
+  static func open(_ path: String) throws -> Table {
+    let url = URL(fileURLWithPath: path).standardizedFileURL
+    guard Dataset.exists(at: url) else {
+      throw CLIError(.noInput, "\(path): no table here (no manifest in _versions/)")
+    }
+    let folderName = url.lastPathComponent
+    let suffix = DatabaseFolder.tableSuffix
+    guard folderName.hasSuffix(suffix), folderName.count > suffix.count else {
+      throw CLIError(
+        .usage,
+        "\(path): a table's folder is named NAME\(suffix) inside its database folder; rename it "
+          + "or convert it into one (quiver convert \(path) DB/NAME\(suffix))")
+    }
+    let database = try Database(url: url.deletingLastPathComponent())
+    return try database.openTable(String(folderName.dropLast(suffix.count)))
+  }
+}

@@ -1,0 +1,191 @@
+// End-to-end search benchmark through Quiver's public API (Database / Table / search builder):
+// single-query latency p50/p99 and QPS with recall@10, batch throughput on both cores, and a
+// 1%-selective prefilter. Interim driver until `quiver bench` has an end-to-end search command.
+//
+// swift build -c release --product quiver-query-bench
+// .build/release/quiver-query-bench DATASET_DIR [--queries N] [--types IVF_PQ,IVF_HNSW_SQ] [--json]
+import Dispatch
+import Foundation
+import Quiver
+
+func readVectors(_ url: URL, limit: Int? = nil) throws -> (dimension: Int, values: [UInt32]) {
+  let data = try Data(contentsOf: url, options: .mappedIfSafe)
+  return data.withUnsafeBytes { raw in
+    let dimension = Int(raw.loadUnaligned(as: Int32.self))
+    var count = data.count / (4 * (dimension + 1))
+    if let limit { count = min(count, limit) }
+    var values: [UInt32] = []
+    values.reserveCapacity(count * dimension)
+    for row in 0..<count {
+      let base = row * 4 * (dimension + 1) + 4
+      for column in 0..<dimension {
+        values.append(raw.loadUnaligned(fromByteOffset: base + 4 * column, as: UInt32.self))
+      }
+    }
+    return (dimension, values)
+  }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let datasetPath = arguments.first else {
+  FileHandle.standardError.write("usage: quiver-query-bench DATASET_DIR [--queries N] [--types T,T] [--json]\n".data(using: .utf8)!)
+  exit(2)
+}
+func option(_ name: String) -> String? {
+  guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+  return arguments[index + 1]
+}
+let queryLimit = Int(option("--queries") ?? "1000")!
+let types = (option("--types") ?? "IVF_PQ,IVF_HNSW_SQ").split(separator: ",").map(String.init)
+let json = arguments.contains("--json")
+let dataset = URL(fileURLWithPath: datasetPath)
+
+let base = try readVectors(dataset.appendingPathComponent("base.fvecs"))
+let dimension = base.dimension
+let rowCount = base.values.count / dimension
+let baseFloats = base.values.map { Float(bitPattern: $0) }
+let queryWords = try readVectors(dataset.appendingPathComponent("query.fvecs"), limit: queryLimit)
+let queries = stride(from: 0, to: queryWords.values.count, by: dimension).map {
+  queryWords.values[$0..<($0 + dimension)].map { Float(bitPattern: $0) }
+}
+let truthWords = try readVectors(dataset.appendingPathComponent("groundtruth_l2.ivecs"), limit: queryLimit)
+let truth = stride(from: 0, to: truthWords.values.count, by: truthWords.dimension).map {
+  Set(truthWords.values[$0..<($0 + 10)].map { Int64(Int32(bitPattern: $0)) })
+}
+
+func log(_ text: String) { FileHandle.standardError.write((text + "\n").data(using: .utf8)!) }
+
+// The table: id, a bucket column (id % 100, so "bucket = 7" passes 1% of rows), the vectors.
+let folder = FileManager.default.temporaryDirectory.appendingPathComponent("quiver-query-bench-\(UUID().uuidString)")
+defer { try? FileManager.default.removeItem(at: folder) }
+let db = try Database(url: folder)
+var start = now()
+let batch = try RecordBatch([
+  ("id", Column((0..<rowCount).map { Int64($0) })),
+  ("bucket", Column((0..<rowCount).map { Int32($0 % 100) })),
+  ("vector", try Column(vectors: baseFloats, dimension: dimension)),
+])
+let table = try db.createTable("bench", data: batch)
+log("table write \(String(format: "%.2f", now() - start)) s, \(rowCount) rows")
+
+struct Point: Encodable {
+  var type: String
+  var parameters: String
+  var filter: String?
+  var recall_at_10: Double
+  var qps: Double
+  var p50_ms: Double
+  var p99_ms: Double
+  var batch_qps: Double?
+  var build_seconds: Double
+  var min_rows_returned: Int
+}
+
+func measure(
+  type: String, parameters: String, build: Double, filter: String? = nil, queryCount: Int? = nil,
+  _ configure: (inout VectorQuery) -> Void
+) throws -> Point {
+  func search(_ vector: [Float]) -> VectorSearch {
+    var search = table.search(vector).limit(10).select(["id"])
+    configure(&search.query)
+    return search
+  }
+  let queries = Array(queries.prefix(queryCount ?? queries.count))
+  // Warm-up.
+  for query in queries.prefix(min(20, queries.count / 5)) { _ = try search(query).execute() }
+  var latencies: [Double] = []
+  var recallSum = 0.0
+  var minimumRows = Int.max
+  let wall = now()
+  for (index, query) in queries.enumerated() {
+    let begin = now()
+    let result = try search(query).execute()
+    latencies.append(now() - begin)
+    let ids = result["id"]!.values(as: Int64.self)
+    minimumRows = min(minimumRows, ids.count)
+    recallSum += Double(ids.filter { truth[index].contains($0) }.count) / 10
+  }
+  let elapsed = now() - wall
+  latencies.sort()
+  var batchQPS: Double? = nil
+  if filter == nil {
+    var batchSearch = table.search(batch: queries).limit(10).select(["id"])
+    let vector = batchSearch.query.vector
+    configure(&batchSearch.query)
+    batchSearch.query.vector = vector
+    let batchStart = now()
+    _ = try batchSearch.execute()
+    batchQPS = Double(queries.count) / (now() - batchStart)
+  }
+  return Point(
+    type: type, parameters: parameters, filter: filter,
+    recall_at_10: filter == nil ? recallSum / Double(queries.count) : .nan,
+    qps: Double(queries.count) / elapsed, p50_ms: latencies[latencies.count / 2] * 1000,
+    p99_ms: latencies[min(latencies.count - 1, latencies.count * 99 / 100)] * 1000,
+    batch_qps: batchQPS, build_seconds: build, min_rows_returned: minimumRows)
+}
+
+func report(_ point: Point) {
+  if json {
+    let encoder = JSONEncoder()
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    FileHandle.standardOutput.write(try! encoder.encode(point) + "\n".data(using: .utf8)!)
+  } else {
+    FileHandle.standardOutput.write((
+      "\(point.type) \(point.parameters)\(point.filter.map { " where \($0)" } ?? ""): recall@10 \(String(format: "%.3f", point.recall_at_10)) "
+        + "QPS \(String(format: "%.0f", point.qps)) p50 \(String(format: "%.3f", point.p50_ms)) ms p99 \(String(format: "%.3f", point.p99_ms)) ms"
+        + (point.batch_qps.map { " batch QPS \(String(format: "%.0f", $0))" } ?? "")
+        + " build \(String(format: "%.1f", point.build_seconds)) s, min rows \(point.min_rows_returned)\n").data(using: .utf8)!)
+  }
+}
+
+for type in types {
+  start = now()
+  switch type {
+  case "IVF_PQ":
+    try table.createIndex(on: "vector", .ivfPQ(metric: .l2, numPartitions: 256, numSubVectors: 96))
+  case "IVF_HNSW_SQ":
+    try table.createIndex(on: "vector", .ivfHnswSQ(metric: .l2, m: 20, efConstruction: 300))
+  case "IVF_FLAT":
+    try table.createIndex(on: "vector", .ivfFlat(metric: .l2, numPartitions: 256))
+  default:
+    fatalError("unknown type \(type)")
+  }
+  let build = now() - start
+  log("\(type) build \(String(format: "%.1f", build)) s")
+  if type == "IVF_HNSW_SQ" {
+    for ef in [16, 32, 64, 128] {
+      for refine in [nil, 5] as [Int?] {
+        let parameters = "ef=\(ef)" + (refine.map { " refine_factor=\($0)" } ?? "")
+        report(try measure(type: type, parameters: parameters, build: build) {
+          $0.ef = ef
+          $0.refineFactor = refine
+        })
+      }
+    }
+    report(try measure(type: type, parameters: "ef=64 refine_factor=5", build: build, filter: "bucket = 7") {
+      $0.ef = 64
+      $0.refineFactor = 5
+      $0.filter = "bucket = 7"
+    })
+  } else {
+    for nprobes in [16, 32, 64, 128] {
+      for refine in [5, 10] {
+        report(try measure(type: type, parameters: "nprobes=\(nprobes) refine_factor=\(refine)", build: build) {
+          $0.nprobes = nprobes
+          $0.refineFactor = refine
+        })
+      }
+    }
+    report(try measure(type: type, parameters: "nprobes=64 refine_factor=5", build: build, filter: "bucket = 7") {
+      $0.nprobes = 64
+      $0.refineFactor = 5
+      $0.filter = "bucket = 7"
+    })
+  }
+}
+report(try measure(type: "exact", parameters: "bypassVectorIndex", build: 0, queryCount: 50) {
+  $0.bypassVectorIndex = true
+})
