@@ -152,7 +152,11 @@ extension IVFIndex {
     let statistics = metadata.statistics
     let dimension = statistics.dimension
     let partitions = statistics.partitionSizes.count
-    guard dimension > 0, partitions > 0, parameters.type.isPlainIVF,
+    // Bound every size by the file before multiplying, so hostile metadata cannot overflow.
+    guard dimension > 0, dimension <= bytes.count / 4, partitions > 0,
+      partitions <= bytes.count / 32, statistics.rowCount >= 0,
+      statistics.partitionSizes.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }),
+      parameters.type.isPlainIVF,
       parameters.numPartitions == partitions,
       statistics.partitionSizes.reduce(0, +) == statistics.rowCount
     else {
@@ -179,6 +183,10 @@ extension IVFIndex {
     }
     let partitionsReader = try IndexFileReader(
       directory.appendingPathComponent(IVFIndexFiles.partitions))
+    guard statistics.partitionSizes.allSatisfy({ $0 <= partitionsReader.size / 8 }) else {
+      throw IndexError(
+        .corruptFile, "\(path): partition sizes exceed what \(partitionsReader.path) can hold")
+    }
     let layout = IVFIndex(
       parameters: parameters, statistics: statistics, centroids: centroids,
       productQuantizer: productQuantizer, scalarQuantizer: scalarQuantizer,

@@ -16,6 +16,10 @@ public struct IVFIndexBuilder: Sendable {
   /// PQ codebooks train on at most this many rows per codebook entry (256 → 65,536 rows for
   /// 8-bit codes).
   package static let pqTrainingRowsPerCentroid = 64
+  /// IVF k-means stops when its mean distance improves by less than this fraction.
+  package static let ivfTolerance = 1e-3
+  /// PQ k-means (per sub-space) stops when its mean distance improves by less than this.
+  package static let pqTolerance = 1e-3
 
   /// Creates a builder; `threads` defaults to the active processor count.
   public init(parameters: IVFIndexParameters, threads: Int? = nil) {
@@ -97,16 +101,12 @@ public struct IVFIndexBuilder: Sendable {
     // 1. IVF centroids.
     var random = SeededRandom(seed: parameters.seed)
     let trainingCount = min(count, max(partitions, parameters.sampleRate * partitions))
-    let training =
-      trainingCount == count
-      ? [] : gather(vectors, dimension: dimension,
-        rows: random.sample(trainingCount, from: count).sorted())
-    let kmeans = training.withUnsafeBufferPointer { sample in
-      KMeans.train(
-        vectors: trainingCount == count ? work : sample, count: trainingCount,
-        dimension: dimension, k: partitions, maxIterations: parameters.maxIterations,
-        metric: parameters.metric, seed: parameters.seed &+ 1, threads: threads)
-    }
+    // The sample is read in place (no copy of up to sampleRate × numPartitions rows).
+    let sample = trainingCount == count ? nil : random.sample(trainingCount, from: count).sorted()
+    let kmeans = KMeans.train(
+      vectors: work, count: trainingCount, dimension: dimension, k: partitions,
+      maxIterations: parameters.maxIterations, metric: parameters.metric,
+      seed: parameters.seed &+ 1, threads: threads, tolerance: Self.ivfTolerance, rows: sample)
     let centroids = kmeans.centroids
 
     // 2. Assignment of every row.
@@ -141,7 +141,7 @@ public struct IVFIndexBuilder: Sendable {
         ProductQuantizer.train(
           vectors: buffer, count: quantizerRows, dimension: dimension, subVectorCount: subVectors,
           bits: parameters.numBits, maxIterations: parameters.maxIterations,
-          seed: parameters.seed &+ 2, threads: threads)
+          seed: parameters.seed &+ 2, threads: threads, tolerance: Self.pqTolerance)
       }
       productQuantizer = quantizer
       codes = [UInt8](repeating: 0, count: count * quantizer.codeSize)
@@ -223,15 +223,6 @@ public struct IVFIndexBuilder: Sendable {
       parameters: resolved, statistics: statistics, centroids: centroids,
       productQuantizer: productQuantizer, scalarQuantizer: scalarQuantizer,
       store: PartitionStore(partitions: partitionList))
-  }
-
-  /// The chosen rows copied contiguously.
-  private func gather(_ vectors: UnsafePointer<Float>, dimension: Int, rows: [Int]) -> [Float] {
-    var out = [Float](repeating: 0, count: rows.count * dimension)
-    for (target, row) in rows.enumerated() {
-      for i in 0..<dimension { out[target * dimension + i] = vectors[row * dimension + i] }
-    }
-    return out
   }
 
   /// Residuals `x − centroid(x)` of the chosen rows (all when `rows` is nil).

@@ -27,25 +27,32 @@ package enum KMeans {
   static let rowsPerBlock = 64
   /// Upper bound on the multiply-adds of k-means++ seeding; the seeding sample is cut to fit.
   static let seedingBudget = 1_000_000_000.0
-  /// Training stops when the mean distance improves by less than this fraction.
-  static let tolerance = 1e-4
+  /// By default training stops when the mean distance improves by less than this fraction.
+  package static let tolerance = 1e-4
   /// Up to this many dimensions, L2 assignment uses `SmallCodebookSearch`.
   static let smallDimension = 32
 
-  /// Trains `k` centroids on `count` vectors.
+  /// Trains `k` centroids on `count` vectors: the first `count` rows of `vectors`, or the rows
+  /// listed in `rows` (`rows.count == count`), read in place so a sample needs no copy.
   ///
-  /// - Precondition: `1 <= k <= count`, `dimension > 0`, `vectors.count >= count × dimension`.
+  /// - Precondition: `1 <= k <= count`, `dimension > 0`, every row inside `vectors`.
   /// - Complexity: O(iterations × count × k × dimension), split over `threads`.
   package static func train(
     vectors: UnsafeBufferPointer<Float>, count: Int, dimension: Int, k: Int,
-    maxIterations: Int, metric: DistanceMetric, seed: UInt64, threads: Int
+    maxIterations: Int, metric: DistanceMetric, seed: UInt64, threads: Int,
+    tolerance: Double = KMeans.tolerance, rows: [Int]? = nil
   ) -> KMeansResult {
     precondition(k >= 1 && k <= count && dimension > 0, "invalid k-means sizes")
-    precondition(vectors.count >= count * dimension, "vector buffer too small")
+    if let rows {
+      precondition(rows.count == count, "row list does not match count")
+      precondition(rows.allSatisfy { $0 >= 0 && ($0 + 1) * dimension <= vectors.count }, "row outside the vectors")
+    } else {
+      precondition(vectors.count >= count * dimension, "vector buffer too small")
+    }
     let base = vectors.baseAddress!
     var random = SeededRandom(seed: seed)
     var centroids = seedPlusPlus(
-      vectors: base, count: count, dimension: dimension, k: k, random: &random)
+      vectors: base, count: count, dimension: dimension, k: k, random: &random, rows: rows)
     var assignments = [Int32](repeating: -1, count: count)
     var previous = [Int32](repeating: -1, count: count)
     var distances = [Float](repeating: 0, count: count)
@@ -60,7 +67,7 @@ package enum KMeans {
             assign(
               vectors: base, count: count, dimension: dimension, centroids: c.baseAddress!, k: k,
               metric: metric, threads: threads, assignments: a.baseAddress!,
-              distances: d.baseAddress!)
+              distances: d.baseAddress!, rows: rows)
           }
         }
       }
@@ -71,7 +78,7 @@ package enum KMeans {
       if unchanged || improvement < tolerance { break }
       swap(&previous, &assignments)
       repaired += updateCentroids(
-        &centroids, vectors: base, count: count, dimension: dimension, k: k,
+        &centroids, vectors: base, rows: rows, count: count, dimension: dimension, k: k,
         assignments: previous, threads: threads)
     }
     return KMeansResult(
@@ -80,16 +87,44 @@ package enum KMeans {
   }
 
   /// Writes each vector's nearest centroid and its distance (in the assignment metric: squared
-  /// L2, or 1 − inner product for `.dot`).
+  /// L2, or 1 − inner product for `.dot`). With `rows`, vector `i` is row `rows[i]` of
+  /// `vectors`.
   ///
   /// - Precondition: pointers valid for the stated sizes; `k >= 1`.
   /// - Complexity: O(count × k × dimension), split over `threads`.
   package static func assign(
     vectors: UnsafePointer<Float>, count: Int, dimension: Int, centroids: UnsafePointer<Float>,
     k: Int, metric: DistanceMetric, threads: Int, assignments: UnsafeMutablePointer<Int32>,
-    distances: UnsafeMutablePointer<Float>
+    distances: UnsafeMutablePointer<Float>, rows: [Int]? = nil
   ) {
     guard count > 0 else { return }
+    if let rows {
+      // Gather each block of listed rows, then assign it as contiguous vectors.
+      let blocks = (count + rowsPerBlock - 1) / rowsPerBlock
+      let workers = max(1, min(threads, blocks))
+      rows.withUnsafeBufferPointer { listed in
+        let listed = listed.baseAddress!
+        Parallel.forEachWorker(workers) { worker in
+          let gathered = UnsafeMutablePointer<Float>.allocate(capacity: rowsPerBlock * dimension)
+          defer { gathered.deallocate() }
+          var block = worker
+          while block < blocks {
+            let start = block * rowsPerBlock
+            let blockRows = min(rowsPerBlock, count - start)
+            for row in 0..<blockRows {
+              (gathered + row * dimension).update(
+                from: vectors + listed[start + row] * dimension, count: dimension)
+            }
+            assign(
+              vectors: gathered, count: blockRows, dimension: dimension, centroids: centroids,
+              k: k, metric: metric, threads: 1, assignments: assignments + start,
+              distances: distances + start)
+            block += workers
+          }
+        }
+      }
+      return
+    }
     let blockMetric: DistanceMetric = metric == .dot ? .dot : .l2
     let blocks = (count + rowsPerBlock - 1) / rowsPerBlock
     let workers = max(1, min(threads, blocks))
@@ -139,14 +174,15 @@ package enum KMeans {
   /// `seedingBudget`.
   static func seedPlusPlus(
     vectors: UnsafePointer<Float>, count: Int, dimension: Int, k: Int,
-    random: inout SeededRandom
+    random: inout SeededRandom, rows: [Int]?
   ) -> [Float] {
     let budgetRows = Int(seedingBudget / Double(max(1, k * dimension)))
     let sampleCount = min(count, max(2 * k, budgetRows))
     let sample = sampleCount == count ? Array(0..<count) : random.sample(sampleCount, from: count)
     var points = [Float](repeating: 0, count: sampleCount * dimension)
     for (row, index) in sample.enumerated() {
-      for i in 0..<dimension { points[row * dimension + i] = vectors[index * dimension + i] }
+      let source = rows?[index] ?? index
+      for i in 0..<dimension { points[row * dimension + i] = vectors[source * dimension + i] }
     }
     var centroids = [Float](repeating: 0, count: k * dimension)
     var nearest = [Float](repeating: .infinity, count: sampleCount)
@@ -189,7 +225,8 @@ package enum KMeans {
   /// Moves every centroid to the mean of its points; an empty cluster takes half of the
   /// largest one (both centroids nudged apart). Returns how many clusters were repaired.
   static func updateCentroids(
-    _ centroids: inout [Float], vectors: UnsafePointer<Float>, count: Int, dimension: Int, k: Int,
+    _ centroids: inout [Float], vectors: UnsafePointer<Float>, rows: [Int]?, count: Int,
+    dimension: Int, k: Int,
     assignments: [Int32], threads: Int
   ) -> Int {
     var counts = [Int](repeating: 0, count: k)
@@ -212,7 +249,7 @@ package enum KMeans {
           sums.initialize(repeating: 0, count: k * width)
           for row in 0..<count {
             let target = sums + Int(assignedBase[row]) * width
-            let source = vectors + row * dimension + low
+            let source = vectors + (rows?[row] ?? row) * dimension + low
             for i in 0..<width { target[i] += Double(source[i]) }
           }
           for c in 0..<k where finalCounts[c] > 0 {

@@ -45,7 +45,8 @@ package struct ProductQuantizer: Sendable, Hashable {
   ///   `threads`.
   package static func train(
     vectors: UnsafeBufferPointer<Float>, count: Int, dimension: Int, subVectorCount: Int,
-    bits: Int, maxIterations: Int, seed: UInt64, threads: Int
+    bits: Int, maxIterations: Int, seed: UInt64, threads: Int,
+    tolerance: Double = KMeans.tolerance
   ) -> ProductQuantizer {
     let centroidCount = 1 << bits
     precondition(count >= centroidCount, "too few rows for PQ training")
@@ -69,7 +70,7 @@ package struct ProductQuantizer: Sendable, Hashable {
             KMeans.train(
               vectors: buffer, count: count, dimension: subDimension, k: centroidCount,
               maxIterations: maxIterations, metric: .l2,
-              seed: seed &+ UInt64(subSpace) &* 0x9E37_79B9, threads: 1)
+              seed: seed &+ UInt64(subSpace) &* 0x9E37_79B9, threads: 1, tolerance: tolerance)
           }
           let target = outBase + subSpace * centroidCount * subDimension
           for i in 0..<(centroidCount * subDimension) { target[i] = result.centroids[i] }

@@ -47,6 +47,31 @@ package struct SmallCodebookSearch: Sendable {
     let chunks = paddedCount / 16
     let dimension = self.dimension
     let padded = paddedCount
+    #if DEBUG
+      // Unoptimised builds do not specialise SIMD16, which then runs ~100× slower than this
+      // scalar loop; it performs the same operations in the same order, so results are equal.
+      transposed.withUnsafeBufferPointer { t in
+        norms.withUnsafeBufferPointer { n in
+          for row in 0..<rows {
+            let x = points + row * stride
+            var pointNorm: Float = 0
+            for i in 0..<dimension { pointNorm += x[i] * x[i] }
+            var best = Float.infinity
+            var bestIndex = 0
+            for j in 0..<count {
+              var accumulator = n[j]
+              for i in 0..<dimension { accumulator += (-2 * x[i]) * t[i * padded + j] }
+              if accumulator < best {
+                best = accumulator
+                bestIndex = j
+              }
+            }
+            indices[row] = Int32(bestIndex)
+            distances?[row] = max(0, best + pointNorm)
+          }
+        }
+      }
+    #else
     transposed.withUnsafeBufferPointer { t in
       norms.withUnsafeBufferPointer { n in
         let tBase = UnsafeRawPointer(t.baseAddress!)
@@ -84,5 +109,6 @@ package struct SmallCodebookSearch: Sendable {
         }
       }
     }
+    #endif
   }
 }

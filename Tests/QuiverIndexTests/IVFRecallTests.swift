@@ -38,33 +38,54 @@ enum Fixture {
 struct RecallCase: Sendable, CustomStringConvertible {
   var type: IndexType
   var metric: DistanceMetric
-  var numBits: Int
-  /// Recall@10 at nprobes 4 of 16 must reach this (measured value minus a margin).
-  var minimum: Double
+  var numBits: Int = 8
+  var maxIterations: Int = 6
+  /// Recall@10 probing 4 of the 16 partitions must reach this.
+  var atFourProbes: Double
+  /// Recall@10 probing all 16 partitions must reach this (the quantizer's own error).
+  var atAllProbes: Double
+  /// Recall@10 after exact re-ranking of 100 candidates from all partitions.
+  var refined: Double
   var description: String { "\(type.rawValue) \(metric.rawValue) \(numBits)-bit" }
 }
 
+/// Recall@10 on Fixtures/minilm-2k (2,000 × 384, 100 queries) for every type × metric. The
+/// thresholds sit a little below the measured values (Docs/Benchmarks.md); a random or
+/// mis-scored index finds ~0.005.
 @Suite struct IVFRecallTests {
   static let cases: [RecallCase] = [
-    RecallCase(type: .ivfFlat, metric: .l2, numBits: 8, minimum: 0.0),
-    RecallCase(type: .ivfFlat, metric: .cosine, numBits: 8, minimum: 0.0),
-    RecallCase(type: .ivfFlat, metric: .dot, numBits: 8, minimum: 0.0),
-    RecallCase(type: .ivfPQ, metric: .l2, numBits: 8, minimum: 0.0),
-    RecallCase(type: .ivfPQ, metric: .cosine, numBits: 4, minimum: 0.0),
-    RecallCase(type: .ivfPQ, metric: .dot, numBits: 4, minimum: 0.0),
-    RecallCase(type: .ivfSQ, metric: .l2, numBits: 8, minimum: 0.0),
-    RecallCase(type: .ivfSQ, metric: .cosine, numBits: 8, minimum: 0.0),
-    RecallCase(type: .ivfSQ, metric: .dot, numBits: 8, minimum: 0.0),
+    RecallCase(type: .ivfFlat, metric: .l2, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
+    RecallCase(type: .ivfFlat, metric: .cosine, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
+    RecallCase(type: .ivfFlat, metric: .dot, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
+    RecallCase(type: .ivfPQ, metric: .l2, numBits: 8, maxIterations: 2, atFourProbes: 0.47, atAllProbes: 0.52, refined: 0.92),
+    RecallCase(type: .ivfPQ, metric: .cosine, numBits: 4, atFourProbes: 0.30, atAllProbes: 0.30, refined: 0.72),
+    RecallCase(type: .ivfPQ, metric: .dot, numBits: 4, atFourProbes: 0.30, atAllProbes: 0.31, refined: 0.75),
+    RecallCase(type: .ivfSQ, metric: .l2, atFourProbes: 0.77, atAllProbes: 0.98, refined: 0.999),
+    RecallCase(type: .ivfSQ, metric: .cosine, atFourProbes: 0.77, atAllProbes: 0.98, refined: 0.999),
+    RecallCase(type: .ivfSQ, metric: .dot, atFourProbes: 0.77, atAllProbes: 0.98, refined: 0.999),
   ]
 
   @Test(arguments: cases)
   func recallAtTenReachesThreshold(_ testCase: RecallCase) throws {
-    let start = Date()
-    let index = try Fixture.build(testCase.type, testCase.metric, numBits: testCase.numBits)
-    print("BUILD \(testCase) \(Date().timeIntervalSince(start))")
-    let r4 = try Fixture.recallAt10(index, nprobes: 4, metric: testCase.metric)
-    let r16 = try Fixture.recallAt10(index, nprobes: 16, metric: testCase.metric)
-    print("RECALL \(testCase) nprobes4=\(r4) nprobes16=\(r16)")
-    #expect(r4 >= testCase.minimum)
+    let index = try Fixture.build(
+      testCase.type, testCase.metric, numBits: testCase.numBits,
+      maxIterations: testCase.maxIterations)
+    let atFour = try Fixture.recallAt10(index, nprobes: 4, metric: testCase.metric)
+    let atAll = try Fixture.recallAt10(index, nprobes: 16, metric: testCase.metric)
+    let refined = try (0..<Fixture.queries.count).map { q in
+      let query = Fixture.queries.row(q)
+      let candidates = try index.search(query, k: 100, nprobes: 16)
+      var top = TopK(k: 10)
+      for candidate in candidates {
+        let row = Array(Fixture.base.values[(Int(candidate.id) * 384)..<(Int(candidate.id) * 384 + 384)])
+        top.insert(id: candidate.id, distance: try testCase.metric.distance(query, row))
+      }
+      return top.sorted().map(\.id)
+    }
+    let refinedRecall = recall(at: 10, found: refined, truth: Fixture.truth(testCase.metric))
+    print("RECALL \(testCase) nprobes4=\(atFour) nprobes16=\(atAll) refined=\(refinedRecall)")
+    #expect(atFour >= testCase.atFourProbes)
+    #expect(atAll >= testCase.atAllProbes)
+    #expect(refinedRecall >= testCase.refined)
   }
 }
