@@ -207,14 +207,18 @@ extension IVFIndex {
       else {
         throw IndexError(
           .corruptFile,
-          "\(path): directory entry \(index) (offset \(offset), \(rows) rows, \(length) bytes) does not fit \(partitionsReader.path)")
+          "\(path): directory entry \(index) (offset \(offset), \(rows) rows, \(length) bytes) does not fit \(partitionsReader.path)"
+        )
       }
       directoryEntries.append(
         PartitionDirectoryEntry(
           offset: Int(offset), rowCount: Int(rows), length: Int(length), checksum: checksum))
     }
     guard header.offset == bytes.count - trailerLength else {
-      throw IndexError(.corruptFile, "\(path): \(bytes.count - trailerLength - header.offset) unexpected bytes before the footer")
+      throw IndexError(
+        .corruptFile,
+        "\(path): \(bytes.count - trailerLength - header.offset) unexpected bytes before the footer"
+      )
     }
     let head = try partitionsReader.read(at: 0, length: 12)
     let tail = try partitionsReader.read(at: dataEnd, length: trailerLength)

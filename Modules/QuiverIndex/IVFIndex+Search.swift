@@ -91,8 +91,9 @@ extension IVFIndex {
   }
 
   /// Nearest partitions of an already prepared query.
-  package func rankedPartitions(_ prepared: [Float], count: Int) -> [(partition: Int, distance: Float)]
-  {
+  package func rankedPartitions(_ prepared: [Float], count: Int) -> [(
+    partition: Int, distance: Float
+  )] {
     let partitions = partitionCount
     var distances = [Float](repeating: 0, count: partitions)
     prepared.withUnsafeBufferPointer { q in
@@ -119,7 +120,8 @@ extension IVFIndex {
     if let requested, requested != metric {
       throw IndexError(
         .metricMismatch,
-        "the \(type.rawValue) index was built for \(metric.rawValue); the search asked for \(requested.rawValue)")
+        "the \(type.rawValue) index was built for \(metric.rawValue); the search asked for \(requested.rawValue)"
+      )
     }
     guard k >= 0 else { throw IndexError(.invalidArgument, "k = \(k); it must not be negative") }
     guard nprobes >= 1 else {

@@ -64,7 +64,8 @@ public struct IVFIndexBuilder: Sendable {
       let row = position / dimension
       throw IndexError(
         .nonFiniteValue,
-        "vector of row id \(rowIds[row]) (position \(row)) has \(value) at dimension \(position % dimension)")
+        "vector of row id \(rowIds[row]) (position \(row)) has \(value) at dimension \(position % dimension)"
+      )
     }
 
     var resolved = parameters
@@ -135,7 +136,8 @@ public struct IVFIndexBuilder: Sendable {
       let entries = 1 << parameters.numBits
       quantizerRows = min(count, Self.pqTrainingRowsPerCentroid * entries)
       let rows = quantizerRows == count ? nil : random.sample(quantizerRows, from: count).sorted()
-      let residuals = residualSample(vectors, dimension: dimension, rows: rows, count: count,
+      let residuals = residualSample(
+        vectors, dimension: dimension, rows: rows, count: count,
         centroids: centroids, assignments: assignments)
       let quantizer = residuals.withUnsafeBufferPointer { buffer in
         ProductQuantizer.train(
@@ -165,7 +167,8 @@ public struct IVFIndexBuilder: Sendable {
     case .ivfSQ:
       quantizerRows = min(count, ScalarQuantizer.maximumTrainingRows)
       let rows = quantizerRows == count ? nil : random.sample(quantizerRows, from: count).sorted()
-      let residuals = residualSample(vectors, dimension: dimension, rows: rows, count: count,
+      let residuals = residualSample(
+        vectors, dimension: dimension, rows: rows, count: count,
         centroids: centroids, assignments: assignments)
       let quantizer = residuals.withUnsafeBufferPointer { buffer in
         ScalarQuantizer.train(

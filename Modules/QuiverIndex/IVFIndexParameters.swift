@@ -69,7 +69,9 @@ public struct IVFIndexParameters: Sendable, Hashable, Codable {
   ///   rows than PQ codebook entries), `.invalidArgument` (zero dimension).
   public func validate(rowCount: Int, dimension: Int) throws(IndexError) {
     guard type.isPlainIVF else {
-      throw IndexError(.unsupportedIndexType, "index type \(type.rawValue) is not an IVF_FLAT, IVF_PQ or IVF_SQ index")
+      throw IndexError(
+        .unsupportedIndexType,
+        "index type \(type.rawValue) is not an IVF_FLAT, IVF_PQ or IVF_SQ index")
     }
     guard dimension > 0 else {
       throw IndexError(.invalidArgument, "vectors have dimension \(dimension); it must be positive")
@@ -106,7 +108,8 @@ public struct IVFIndexParameters: Sendable, Hashable, Codable {
     guard rowCount >= codebookSize else {
       throw IndexError(
         .tooFewRows,
-        "IVF_PQ with numBits = \(numBits) needs at least \(codebookSize) rows to train its codebooks; got \(rowCount)")
+        "IVF_PQ with numBits = \(numBits) needs at least \(codebookSize) rows to train its codebooks; got \(rowCount)"
+      )
     }
   }
 }

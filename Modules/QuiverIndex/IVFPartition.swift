@@ -16,7 +16,8 @@ package struct IVFPartition: Sendable, Hashable {
   package var rowTerms: [Float]
 
   /// Creates a partition.
-  package init(rowIds: [UInt64], vectors: [Float] = [], codes: [UInt8] = [], rowTerms: [Float] = []) {
+  package init(rowIds: [UInt64], vectors: [Float] = [], codes: [UInt8] = [], rowTerms: [Float] = [])
+  {
     self.rowIds = rowIds
     self.vectors = vectors
     self.codes = codes

@@ -111,7 +111,8 @@ package struct ByteReader {
   mutating func take(_ count: Int, _ what: String) throws(IndexError) -> ArraySlice<UInt8> {
     guard count >= 0, offset <= bytes.count, count <= bytes.count - offset else {
       throw IndexError(
-        .corruptFile, "\(path): \(what) needs \(count) bytes at \(offset), past the end (\(bytes.count))")
+        .corruptFile,
+        "\(path): \(what) needs \(count) bytes at \(offset), past the end (\(bytes.count))")
     }
     defer { offset += count }
     return bytes[offset..<(offset + count)]

@@ -45,7 +45,9 @@ package enum KMeans {
     precondition(k >= 1 && k <= count && dimension > 0, "invalid k-means sizes")
     if let rows {
       precondition(rows.count == count, "row list does not match count")
-      precondition(rows.allSatisfy { $0 >= 0 && ($0 + 1) * dimension <= vectors.count }, "row outside the vectors")
+      precondition(
+        rows.allSatisfy { $0 >= 0 && ($0 + 1) * dimension <= vectors.count },
+        "row outside the vectors")
     } else {
       precondition(vectors.count >= count * dimension, "vector buffer too small")
     }
@@ -73,7 +75,8 @@ package enum KMeans {
       }
       let newMean = distances.reduce(0.0) { $0 + Double($1) } / Double(count)
       let unchanged = assignments == previous
-      let improvement = meanDistance.isFinite ? (meanDistance - newMean) / max(abs(meanDistance), 1e-30) : 1
+      let improvement =
+        meanDistance.isFinite ? (meanDistance - newMean) / max(abs(meanDistance), 1e-30) : 1
       meanDistance = newMean
       if unchanged || improvement < tolerance { break }
       swap(&previous, &assignments)

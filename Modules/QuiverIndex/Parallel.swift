@@ -1,5 +1,5 @@
-import Foundation
 import Dispatch
+import Foundation
 
 /// Runs index-training loops on all cores.
 package enum Parallel {

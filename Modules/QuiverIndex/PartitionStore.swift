@@ -35,7 +35,8 @@ package struct PartitionLayout: Sendable, Hashable {
     guard bytes.count == serializedLength(rows: rows) else {
       throw IndexError(
         .corruptFile,
-        "\(path): partition of \(rows) rows has \(bytes.count) bytes, expected \(serializedLength(rows: rows))")
+        "\(path): partition of \(rows) rows has \(bytes.count) bytes, expected \(serializedLength(rows: rows))"
+      )
     }
     var reader = ByteReader(bytes, path: path)
     let rowIds = try reader.readWords(rows, "row ids")
@@ -150,7 +151,8 @@ package final class PartitionStore: @unchecked Sendable {
       guard checksum == entry.checksum else {
         throw IndexError(
           .corruptFile,
-          "\(reader.path): partition \(index) checksum \(checksum) does not match \(entry.checksum)")
+          "\(reader.path): partition \(index) checksum \(checksum) does not match \(entry.checksum)"
+        )
       }
       let partition = try layout.deserialize(
         bytes, rows: entry.rowCount, path: "\(reader.path) partition \(index)")

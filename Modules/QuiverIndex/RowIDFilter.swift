@@ -20,7 +20,9 @@ public struct RowIDFilter: Sendable, Hashable {
       let offset = Int(UInt32(truncatingIfNeeded: id))
       var words = byFragment[fragment, default: []]
       let word = offset >> 6
-      if words.count <= word { words.append(contentsOf: repeatElement(0, count: word + 1 - words.count)) }
+      if words.count <= word {
+        words.append(contentsOf: repeatElement(0, count: word + 1 - words.count))
+      }
       let bit = UInt64(1) << UInt64(offset & 63)
       if words[word] & bit == 0 { total += 1 }
       words[word] |= bit

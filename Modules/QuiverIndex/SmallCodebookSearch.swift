@@ -72,43 +72,43 @@ package struct SmallCodebookSearch: Sendable {
         }
       }
     #else
-    transposed.withUnsafeBufferPointer { t in
-      norms.withUnsafeBufferPointer { n in
-        let tBase = UnsafeRawPointer(t.baseAddress!)
-        let nBase = UnsafeRawPointer(n.baseAddress!)
-        var lanes = SIMD16<Float>()
-        for lane in 0..<16 { lanes[lane] = Float(lane) }
-        for row in 0..<rows {
-          let x = points + row * stride
-          var pointNorm: Float = 0
-          for i in 0..<dimension { pointNorm += x[i] * x[i] }
-          var best = SIMD16<Float>(repeating: .infinity)
-          var bestIndex = SIMD16<Float>(repeating: 0)
-          for chunk in 0..<chunks {
-            var accumulator = nBase.loadUnaligned(
-              fromByteOffset: chunk * 64, as: SIMD16<Float>.self)
-            for i in 0..<dimension {
-              let coordinate = SIMD16<Float>(repeating: -2 * x[i])
-              let entries = tBase.loadUnaligned(
-                fromByteOffset: (i * padded + chunk * 16) * 4, as: SIMD16<Float>.self)
-              accumulator += coordinate * entries
+      transposed.withUnsafeBufferPointer { t in
+        norms.withUnsafeBufferPointer { n in
+          let tBase = UnsafeRawPointer(t.baseAddress!)
+          let nBase = UnsafeRawPointer(n.baseAddress!)
+          var lanes = SIMD16<Float>()
+          for lane in 0..<16 { lanes[lane] = Float(lane) }
+          for row in 0..<rows {
+            let x = points + row * stride
+            var pointNorm: Float = 0
+            for i in 0..<dimension { pointNorm += x[i] * x[i] }
+            var best = SIMD16<Float>(repeating: .infinity)
+            var bestIndex = SIMD16<Float>(repeating: 0)
+            for chunk in 0..<chunks {
+              var accumulator = nBase.loadUnaligned(
+                fromByteOffset: chunk * 64, as: SIMD16<Float>.self)
+              for i in 0..<dimension {
+                let coordinate = SIMD16<Float>(repeating: -2 * x[i])
+                let entries = tBase.loadUnaligned(
+                  fromByteOffset: (i * padded + chunk * 16) * 4, as: SIMD16<Float>.self)
+                accumulator += coordinate * entries
+              }
+              let better = accumulator .< best
+              best.replace(with: accumulator, where: better)
+              bestIndex.replace(with: lanes + Float(chunk * 16), where: better)
             }
-            let better = accumulator .< best
-            best.replace(with: accumulator, where: better)
-            bestIndex.replace(with: lanes + Float(chunk * 16), where: better)
+            var winner = 0
+            for lane in 1..<16
+            where best[lane] < best[winner]
+              || (best[lane] == best[winner] && bestIndex[lane] < bestIndex[winner])
+            {
+              winner = lane
+            }
+            indices[row] = Int32(bestIndex[winner])
+            distances?[row] = max(0, best[winner] + pointNorm)
           }
-          var winner = 0
-          for lane in 1..<16
-          where best[lane] < best[winner]
-            || (best[lane] == best[winner] && bestIndex[lane] < bestIndex[winner])
-          {
-            winner = lane
-          }
-          indices[row] = Int32(bestIndex[winner])
-          distances?[row] = max(0, best[winner] + pointNorm)
         }
       }
-    }
     #endif
   }
 }

@@ -113,3 +113,24 @@ func roundTripEveryTypeAndNullPattern(rowCount: Int) throws {
   }
   #expect(files[0] == files[1] && files[1] == files[2])
 }
+
+@Test func writerStreamsPagesToDiskBeforeFinish() throws {
+  let directory = try TestPaths.temporaryDirectory()
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let url = directory.appendingPathComponent("stream.qdf")
+  let batch = try RecordBatch(columns: ["v": try Column(vectors: [Float](repeating: 0.5, count: 1000 * 16), dimension: 16)])
+  let writer = try DataFileWriter(url: url, schema: batch.schema, options: DataFileWriterOptions(pageSize: 4096, synchronizeOnFinish: false))
+  var sizes: [Int] = []
+  for _ in 0..<20 {
+    try writer.write(batch)
+    sizes.append(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! Int)
+  }
+  // 64 KB of vectors per batch: every batch's full pages are on disk when write returns, so
+  // the writer never holds more than about one page of pending rows.
+  for (index, size) in sizes.enumerated() {
+    #expect(size >= (index + 1) * 64_000 - 4096, "after batch \(index): \(size) bytes on disk")
+  }
+  let statistics = try writer.finish()
+  #expect(statistics.rowCount == 20_000)
+  #expect(statistics.columns[0].pageCount == 20_000 * 64 / 4096 + 1)
+}

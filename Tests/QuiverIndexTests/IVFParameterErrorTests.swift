@@ -87,7 +87,10 @@ struct BadInput: Sendable, CustomStringConvertible {
       parameters: IVFIndexParameters(type: .ivfFlat, metric: .cosine, numPartitions: 4)
     ).build(vectors: vectors, rowIds: (0..<300).map { UInt64($0) }, dimension: 16)
     let query = Array(vectors[0..<16])
-    #expect(throws: IndexError(.metricMismatch, "the IVF_FLAT index was built for cosine; the search asked for l2")) {
+    #expect(
+      throws: IndexError(
+        .metricMismatch, "the IVF_FLAT index was built for cosine; the search asked for l2")
+    ) {
       _ = try index.search(query, k: 5, nprobes: 2, metric: .l2)
     }
     #expect(try index.search(query, k: 5, nprobes: 2, metric: .cosine).first?.id == 0)

@@ -55,13 +55,21 @@ struct RecallCase: Sendable, CustomStringConvertible {
 @Suite struct IVFRecallTests {
   static let cases: [RecallCase] = [
     RecallCase(type: .ivfFlat, metric: .l2, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
-    RecallCase(type: .ivfFlat, metric: .cosine, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
-    RecallCase(type: .ivfFlat, metric: .dot, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
-    RecallCase(type: .ivfPQ, metric: .l2, numBits: 8, maxIterations: 2, atFourProbes: 0.47, atAllProbes: 0.52, refined: 0.92),
-    RecallCase(type: .ivfPQ, metric: .cosine, numBits: 4, atFourProbes: 0.30, atAllProbes: 0.30, refined: 0.72),
-    RecallCase(type: .ivfPQ, metric: .dot, numBits: 4, atFourProbes: 0.30, atAllProbes: 0.31, refined: 0.75),
+    RecallCase(
+      type: .ivfFlat, metric: .cosine, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
+    RecallCase(
+      type: .ivfFlat, metric: .dot, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
+    RecallCase(
+      type: .ivfPQ, metric: .l2, numBits: 8, maxIterations: 2, atFourProbes: 0.47,
+      atAllProbes: 0.52, refined: 0.92),
+    RecallCase(
+      type: .ivfPQ, metric: .cosine, numBits: 4, atFourProbes: 0.30, atAllProbes: 0.30,
+      refined: 0.72),
+    RecallCase(
+      type: .ivfPQ, metric: .dot, numBits: 4, atFourProbes: 0.30, atAllProbes: 0.31, refined: 0.75),
     RecallCase(type: .ivfSQ, metric: .l2, atFourProbes: 0.77, atAllProbes: 0.98, refined: 0.999),
-    RecallCase(type: .ivfSQ, metric: .cosine, atFourProbes: 0.77, atAllProbes: 0.98, refined: 0.999),
+    RecallCase(
+      type: .ivfSQ, metric: .cosine, atFourProbes: 0.77, atAllProbes: 0.98, refined: 0.999),
     RecallCase(type: .ivfSQ, metric: .dot, atFourProbes: 0.77, atAllProbes: 0.98, refined: 0.999),
   ]
 
@@ -77,7 +85,8 @@ struct RecallCase: Sendable, CustomStringConvertible {
       let candidates = try index.search(query, k: 100, nprobes: 16)
       var top = TopK(k: 10)
       for candidate in candidates {
-        let row = Array(Fixture.base.values[(Int(candidate.id) * 384)..<(Int(candidate.id) * 384 + 384)])
+        let row = Array(
+          Fixture.base.values[(Int(candidate.id) * 384)..<(Int(candidate.id) * 384 + 384)])
         top.insert(id: candidate.id, distance: try testCase.metric.distance(query, row))
       }
       return top.sorted().map(\.id)

@@ -91,13 +91,15 @@ public enum VectorFiles {
       let rowBytes = 4 * (dimension + 1)
       guard raw.count % rowBytes == 0 else {
         throw VectorFileError(
-          description: "\(url.path): \(raw.count) bytes is not a whole number of \(rowBytes)-byte rows")
+          description:
+            "\(url.path): \(raw.count) bytes is not a whole number of \(rowBytes)-byte rows")
       }
       let count = min(raw.count / rowBytes, limit ?? Int.max)
       var words = [UInt32](repeating: 0, count: count * dimension)
       for row in 0..<count {
         let rowStart = row * rowBytes
-        let rowDimension = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: rowStart, as: Int32.self))
+        let rowDimension = Int32(
+          littleEndian: raw.loadUnaligned(fromByteOffset: rowStart, as: Int32.self))
         guard rowDimension == dimension else {
           throw VectorFileError(
             description: "\(url.path): row \(row) has dimension \(rowDimension), not \(dimension)")

@@ -158,9 +158,8 @@ struct BenchFormatCommand: ParsableCommand {
   }
 }
 
-/// Standard output of a shell command, read with `popen`. With Foundation's `Process` this
-/// command crashed intermittently in release builds (a bad release of an unrelated `URL` while
-/// Process's monitor thread was alive; clean under AddressSanitizer, never seen with `popen`).
+/// Standard output of a shell command, read with `popen` (no helper thread; simpler than
+/// Foundation's `Process` for reading one pipe).
 func commandOutput(_ command: String) throws -> Data {
   guard let pipe = popen(command, "r") else { throw ValidationError("cannot run \(command)") }
   var output = Data()

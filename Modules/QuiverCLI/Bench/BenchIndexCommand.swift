@@ -35,7 +35,8 @@ struct BenchIndexCommand: ParsableCommand {
   @Option(name: .customLong("num-partitions"), help: "IVF partitions (default: from the rows).")
   var numPartitions: Int?
 
-  @Option(name: .customLong("num-sub-vectors"), help: "PQ sub-vectors (default: from the dimension).")
+  @Option(
+    name: .customLong("num-sub-vectors"), help: "PQ sub-vectors (default: from the dimension).")
   var numSubVectors: Int?
 
   @Option(name: .customLong("num-bits"), help: "PQ bits per code: 4 or 8.")
@@ -47,7 +48,8 @@ struct BenchIndexCommand: ParsableCommand {
   @Option(name: .customLong("ef-construction"), help: "HNSW build beam (HNSW types).")
   var efConstruction: Int?
 
-  @Option(name: .customLong("sample-rate"), help: "k-means trains on sample-rate × partitions rows.")
+  @Option(
+    name: .customLong("sample-rate"), help: "k-means trains on sample-rate × partitions rows.")
   var sampleRate: Int = 256
 
   @Option(name: .customLong("max-iterations"), help: "Most k-means iterations.")
@@ -82,7 +84,8 @@ struct BenchIndexCommand: ParsableCommand {
 
   func validate() throws {
     guard IndexType(rawValue: type) != nil else {
-      throw ValidationError("unknown --type \(type); use IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ or IVF_HNSW_PQ")
+      throw ValidationError(
+        "unknown --type \(type); use IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ or IVF_HNSW_PQ")
     }
     guard DistanceMetric(rawValue: metric) != nil else {
       throw ValidationError("unknown --metric \(metric); use l2, cosine or dot")
@@ -99,10 +102,13 @@ struct BenchIndexCommand: ParsableCommand {
     let truth = try BenchVectorFile.readIntegers(groundTruth)
     if let limitQueries { queryMatrix = queryMatrix.prefix(limitQueries) }
     guard queryMatrix.dimension == baseMatrix.dimension else {
-      throw ValidationError("queries have \(queryMatrix.dimension) dimensions, base \(baseMatrix.dimension)")
+      throw ValidationError(
+        "queries have \(queryMatrix.dimension) dimensions, base \(baseMatrix.dimension)")
     }
     guard truth.count >= queryMatrix.count, truth.dimension >= 10 else {
-      throw ValidationError("ground truth has \(truth.count) rows of \(truth.dimension); need \(queryMatrix.count) of ≥ 10")
+      throw ValidationError(
+        "ground truth has \(truth.count) rows of \(truth.dimension); need \(queryMatrix.count) of ≥ 10"
+      )
     }
     let sweep = try sweep.map(BenchSweep.init(parsing:))
 
@@ -115,7 +121,8 @@ struct BenchIndexCommand: ParsableCommand {
     let peakMemory = PeakMemory.bytes()
     diagnostics(
       "built \(indexType.rawValue) \(distanceMetric.rawValue) over \(baseMatrix.count) × \(baseMatrix.dimension) in "
-        + String(format: "%.2f s (%.2f s CPU)", buildSeconds, buildCPUSeconds) + "; \(index.describe)")
+        + String(format: "%.2f s (%.2f s CPU)", buildSeconds, buildCPUSeconds)
+        + "; \(index.describe)")
 
     var settings: [(nprobes: Int, ef: Int?, refineFactor: Int)] = []
     switch sweep {
@@ -143,10 +150,12 @@ struct BenchIndexCommand: ParsableCommand {
       if !json {
         print(
           String(
-            format: "%@ %@ nprobes=%d ef=%@ refine=%d  recall@10=%.4f  qps=%.0f (median %.0f)  p50=%.3f ms  p99=%.3f ms  build=%.2f s (%.1f s CPU)  index=%.1f MB  peak=%.1f MB",
+            format:
+              "%@ %@ nprobes=%d ef=%@ refine=%d  recall@10=%.4f  qps=%.0f (median %.0f)  p50=%.3f ms  p99=%.3f ms  build=%.2f s (%.1f s CPU)  index=%.1f MB  peak=%.1f MB",
             report.type, report.metric, report.nprobes, report.ef.map(String.init) ?? "-",
             report.refine_factor, report.recall_at_10, report.qps, report.median_qps, report.p50_ms,
-            report.p99_ms, report.build_seconds, report.build_cpu_seconds, Double(report.index_bytes) / 1e6,
+            report.p99_ms, report.build_seconds, report.build_cpu_seconds,
+            Double(report.index_bytes) / 1e6,
             Double(report.peak_memory_bytes) / 1e6))
       }
     }
@@ -248,7 +257,9 @@ struct BenchIndexCommand: ParsableCommand {
     func percentile(_ p: Double) -> Double {
       sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
     }
-    return (Double(hits) / Double(count * k), Double(count) / seconds, percentile(0.5), percentile(0.99))
+    return (
+      Double(hits) / Double(count * k), Double(count) / seconds, percentile(0.5), percentile(0.99)
+    )
   }
 }
 
@@ -306,8 +317,12 @@ enum BenchSweep {
 
   init(parsing text: String) throws {
     let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-    guard parts.count == 2 else { throw ValidationError("--sweep \(text): expected NAME=V1,V2,...") }
-    let values = parts[1].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count == 2 else {
+      throw ValidationError("--sweep \(text): expected NAME=V1,V2,...")
+    }
+    let values = parts[1].split(separator: ",").compactMap {
+      Int($0.trimmingCharacters(in: .whitespaces))
+    }
     guard !values.isEmpty, values.count == parts[1].split(separator: ",").count else {
       throw ValidationError("--sweep \(text): values must be integers")
     }
@@ -356,7 +371,8 @@ struct BenchMatrix<Element: Sendable>: Sendable {
 
   func prefix(_ rows: Int) -> BenchMatrix {
     let kept = min(rows, count)
-    return BenchMatrix(dimension: dimension, count: kept, values: Array(values[0..<(kept * dimension)]))
+    return BenchMatrix(
+      dimension: dimension, count: kept, values: Array(values[0..<(kept * dimension)]))
   }
 }
 
@@ -364,12 +380,14 @@ struct BenchMatrix<Element: Sendable>: Sendable {
 enum BenchVectorFile {
   static func readFloats(_ path: String) throws -> BenchMatrix<Float> {
     let (dimension, count, words) = try readWords(path)
-    return BenchMatrix(dimension: dimension, count: count, values: words.map { Float(bitPattern: $0) })
+    return BenchMatrix(
+      dimension: dimension, count: count, values: words.map { Float(bitPattern: $0) })
   }
 
   static func readIntegers(_ path: String) throws -> BenchMatrix<Int32> {
     let (dimension, count, words) = try readWords(path)
-    return BenchMatrix(dimension: dimension, count: count, values: words.map { Int32(bitPattern: $0) })
+    return BenchMatrix(
+      dimension: dimension, count: count, values: words.map { Int32(bitPattern: $0) })
   }
 
   private static func readWords(_ path: String) throws -> (Int, Int, [UInt32]) {
@@ -385,7 +403,8 @@ enum BenchVectorFile {
       var words = [UInt32](repeating: 0, count: count * dimension)
       try words.withUnsafeMutableBytes { out in
         for row in 0..<count {
-          let header = Int32(littleEndian: raw.loadUnaligned(fromByteOffset: row * rowBytes, as: Int32.self))
+          let header = Int32(
+            littleEndian: raw.loadUnaligned(fromByteOffset: row * rowBytes, as: Int32.self))
           guard header == dimension else {
             throw ValidationError("\(path): row \(row) has dimension \(header), not \(dimension)")
           }

@@ -35,6 +35,7 @@ extension DataFileReader {
     if let width = type.byteWidth, type != .bool {
       var values = [UInt8](repeating: 0, count: rowOffsets.count * width)
       var validity = ValidityBitmap(count: rowOffsets.count)
+      var decodedPages: [Int] = []
       try values.withUnsafeMutableBytes { out in
         for pageIndex in orderedPages {
           let page = columnPages[pageIndex]
@@ -60,15 +61,24 @@ extension DataFileReader {
               }
             }
           } else {
-            let decoded = try readPage(column: index, page: pageIndex)
+            decodedPages.append(pageIndex)
+          }
+        }
+        // Pages that must be decoded: a few at a time, on every core.
+        var start = 0
+        while start < decodedPages.count {
+          let chunk = Array(decodedPages[start..<min(decodedPages.count, start + Self.pageBatch)])
+          for (pageIndex, decoded) in zip(chunk, try readPages(column: index, chunk)) {
+            let page = columnPages[pageIndex]
             decoded.withUnsafeBytes { source in
-              for position in positions {
+              for position in positionsByPage[pageIndex]! {
                 let row = rowOffsets[position] - page.firstRow
                 (out.baseAddress! + position * width).copyMemory(from: source.baseAddress! + row * width, byteCount: width)
                 if decoded.isNull(row) { validity[position] = false }
               }
             }
           }
+          start += chunk.count
         }
       }
       return Column(dataType: type, count: rowOffsets.count, values: values, validity: validity)
@@ -78,15 +88,19 @@ extension DataFileReader {
     var parts: [Column] = []
     var order = [Int](repeating: 0, count: rowOffsets.count)
     var gathered = 0
-    for pageIndex in orderedPages {
-      let page = columnPages[pageIndex]
-      let positions = positionsByPage[pageIndex]!
-      let decoded = try readPage(column: index, page: pageIndex)
-      parts.append(try decoded.take(positions.map { rowOffsets[$0] - page.firstRow }))
-      for position in positions {
-        order[position] = gathered
-        gathered += 1
+    var start = 0
+    while start < orderedPages.count {
+      let chunk = Array(orderedPages[start..<min(orderedPages.count, start + Self.pageBatch)])
+      for (pageIndex, decoded) in zip(chunk, try readPages(column: index, chunk)) {
+        let page = columnPages[pageIndex]
+        let positions = positionsByPage[pageIndex]!
+        parts.append(try decoded.take(positions.map { rowOffsets[$0] - page.firstRow }))
+        for position in positions {
+          order[position] = gathered
+          gathered += 1
+        }
       }
+      start += chunk.count
     }
     return try Column.concatenate(parts, dataType: type).take(order)
   }

@@ -157,15 +157,18 @@ public final class DataFileReader: Sendable {
     }
     let type = schema.fields[index].type
     guard !rows.isEmpty else { return Column.empty(type) }
-    var parts: [Column] = []
+    var needed: [Int] = []
     var pageIndex = pageIndex(column: index, row: rows.lowerBound)
     while pageIndex < pages[index].count, pages[index][pageIndex].firstRow < rows.upperBound {
+      needed.append(pageIndex)
+      pageIndex += 1
+    }
+    var parts: [Column] = []
+    for (pageIndex, decoded) in zip(needed, try readPages(column: index, needed)) {
       let page = pages[index][pageIndex]
-      let decoded = try readPage(column: index, page: pageIndex)
       let lower = max(rows.lowerBound, page.firstRow) - page.firstRow
       let upper = min(rows.upperBound, page.firstRow + page.rowCount) - page.firstRow
       parts.append(lower == 0 && upper == page.rowCount ? decoded : decoded.slice(lower..<upper))
-      pageIndex += 1
     }
     return try Column.concatenate(parts, dataType: type)
   }
@@ -203,8 +206,8 @@ public final class DataFileReader: Sendable {
   }
 }
 
-/// Reads a data file batch by batch (from `DataFileReader.makeScanner`); keeps one decoded page
-/// per column.
+/// Reads a data file batch by batch (from `DataFileReader.makeScanner`); keeps a few decoded
+/// pages per column (decoded together on every core).
 public struct DataFileScanner {
   let reader: DataFileReader
   /// The schema of the batches.
@@ -213,6 +216,8 @@ public struct DataFileScanner {
   let batchSize: Int
   var nextRow = 0
   var current: [(page: Int, column: Column)?]
+  /// Pages decoded ahead (on every core), per projected column.
+  var ahead: [[Int: PageOutcome]]
 
   init(reader: DataFileReader, schema: Schema, columns: [Int], batchSize: Int) {
     self.reader = reader
@@ -220,6 +225,7 @@ public struct DataFileScanner {
     self.columns = columns
     self.batchSize = batchSize
     current = Array(repeating: nil, count: columns.count)
+    ahead = Array(repeating: [:], count: columns.count)
   }
 
   /// The next batch, or nil after the last row.
@@ -245,7 +251,16 @@ public struct DataFileScanner {
       let pageIndex = pageIndices[slot]
       if current[slot]?.page != pageIndex {
         current[slot] = nil
-        current[slot] = (pageIndex, try reader.readPage(column: column, page: pageIndex))
+        if ahead[slot][pageIndex] == nil {
+          // Decode this page and the next few together, on every core.
+          ahead[slot] = [:]
+          let upcoming = Array(pageIndex..<min(reader.pages[column].count, pageIndex + DataFileReader.pageBatch))
+          for (index, decoded) in zip(upcoming, reader.readPageResults(column: column, upcoming)) {
+            ahead[slot][index] = decoded
+          }
+        }
+        // A damaged page further ahead throws only when the scan reaches it.
+        current[slot] = (pageIndex, try ahead[slot].removeValue(forKey: pageIndex)!.column())
       }
       let page = reader.pages[column][pageIndex]
       let decoded = current[slot]!.column

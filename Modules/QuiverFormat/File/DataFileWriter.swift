@@ -197,7 +197,7 @@ public final class DataFileWriter {
     if jobs.count == 1 || options.encodingConcurrency <= 1 {
       prepared = jobs.map { prepare($0.rows, field: schema.fields[$0.column]) }
     } else {
-      let slots = PreparedPageSlots(count: jobs.count)
+      let slots = ConcurrentSlots<PreparedPage>(count: jobs.count)
       let fields = schema.fields
       let options = options
       let groups = min(options.encodingConcurrency, jobs.count)
@@ -274,26 +274,3 @@ struct PreparedPage: Sendable {
   var statistics: StatisticsBytes?
 }
 
-/// Result slots filled by concurrent page preparation.
-///
-/// `@unchecked Sendable`: each slot is written by exactly one iteration of
-/// `concurrentPerform` (jobs are partitioned by index) and read only after it returns.
-final class PreparedPageSlots: @unchecked Sendable {
-  private let slots: UnsafeMutablePointer<PreparedPage?>
-  private let count: Int
-
-  init(count: Int) {
-    self.count = count
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: nil, count: count)
-  }
-
-  deinit {
-    slots.deinitialize(count: count)
-    slots.deallocate()
-  }
-
-  func store(_ page: PreparedPage, at index: Int) { slots[index] = page }
-
-  func take() -> [PreparedPage] { (0..<count).map { slots[$0]! } }
-}
