@@ -212,10 +212,11 @@ public final class HNSWIndex: Sendable {
         : DistanceMetric.l2.distance(query, row, dimension: dimension)
       top.insert(id: rowId, distance: reported(distance))
     }
-    let listed = filter.forEachAllowedRow { rowId in
-      if let node = rows.node(of: rowId) { offer(rowId, node) }
-    }
-    if !listed {
+    if filter.listsAllowedRows {
+      filter.forEachAllowedRow { rowId in
+        if let node = rows.node(of: rowId) { offer(rowId, node) }
+      }
+    } else {
       for (node, rowId) in rows.rowIds.enumerated() where filter.contains(rowId) {
         offer(rowId, node)
       }

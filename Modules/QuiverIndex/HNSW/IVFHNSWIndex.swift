@@ -250,12 +250,13 @@ public final class IVFHNSWIndex: Sendable {
       return
     }
     if scan {
-      let listed = filter.forEachAllowedRow { rowId in
-        if let node = partition.rows.node(of: rowId) {
-          top.insert(id: rowId, distance: distance.distance(to: node))
+      if filter.listsAllowedRows {
+        filter.forEachAllowedRow { rowId in
+          if let node = partition.rows.node(of: rowId) {
+            top.insert(id: rowId, distance: distance.distance(to: node))
+          }
         }
-      }
-      if !listed {
+      } else {
         for (node, rowId) in rowIds.enumerated() where filter.contains(rowId) {
           top.insert(id: rowId, distance: distance.distance(to: node))
         }
