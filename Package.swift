@@ -30,8 +30,9 @@ let package = Package(
     .target(
       name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels"], path: "Modules/QuiverFormat"),
     .target(name: "QuiverTable", dependencies: ["QuiverFormat"], path: "Modules/QuiverTable"),
+    .target(name: "CQuiverHNSW", path: "Modules/CQuiverHNSW"),
     .target(
-      name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat"],
+      name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat", "CQuiverHNSW"],
       path: "Modules/QuiverIndex"),
     .target(
       name: "QuiverQuery", dependencies: ["QuiverTable", "QuiverIndex"],

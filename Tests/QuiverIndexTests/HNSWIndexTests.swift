@@ -34,6 +34,14 @@ struct HNSWIndexTests {
     #expect(found.map(\.distance) == found.map(\.distance).sorted())
   }
 
+  @Test("the exact-scan rule: few allowed rows scan, many walk")
+  func exactScanRule() {
+    #expect(HNSWIndex.prefersExactScan(allowed: 2_000, rows: 10_000))
+    #expect(!HNSWIndex.prefersExactScan(allowed: 4_000, rows: 10_000))
+    #expect(HNSWIndex.prefersExactScan(allowed: 4_000, rows: 100_000))
+    #expect(!HNSWIndex.prefersExactScan(allowed: 10_000, rows: 100_000))
+  }
+
   @Test("filtered search returns only allowed rows, with the walk and with the exact scan")
   func filtered() throws {
     let rowIds = (0..<UInt64(2000)).map { $0 * 3 + 1_000 }
@@ -43,12 +51,13 @@ struct HNSWIndexTests {
     let scratch = index.makeScratch()
     // Half the rows: the graph walk.
     let even = HNSWAllowedRowIds((0..<2000).filter { $0 % 2 == 0 }.map { rowIds[$0] })
-    // 1 % of the rows (below `exactScanFraction`): the exact scan.
+    // 1 % of the rows (21 ≤ 156 · 2000^0.3 ≈ 1,530): the exact scan; half the rows walk.
     let few = HNSWAllowedRowIds((0..<2000).filter { $0 % 100 == 7 }.map { rowIds[$0] } + [5])
     var hits = 0
     for query in 0..<20 {
       let vector = HNSWTestData.queries.row(query)
-      let walked = try index.search(vector, k: 10, ef: 64, filter: even, scratch: scratch)
+      let walked = try index.search(
+        vector, k: 10, ef: 64, filter: even, scratch: scratch, exactScan: false)
       #expect(walked.count == 10)
       #expect(walked.allSatisfy { even.contains($0.id) })
       let exact = HNSWTestData.exactTop(10, query: vector, metric: .cosine) { $0 % 2 == 0 }
@@ -56,6 +65,9 @@ struct HNSWIndexTests {
       let scanned = try index.search(vector, k: 10, filter: few, scratch: scratch)
       let exactFew = HNSWTestData.exactTop(10, query: vector, metric: .cosine) { $0 % 100 == 7 }
       #expect(scanned.map(\.id) == exactFew.map { rowIds[Int($0)] })
+      // QuiverIndex's bitmap filter (it cannot list its rows: the scan tests each row).
+      let bitmap = RowIDFilter(allowing: few.rowIds)
+      #expect(try index.search(vector, k: 10, filter: bitmap, scratch: scratch) == scanned)
     }
     #expect(Double(hits) / 200 >= 0.95, "filtered recall \(Double(hits) / 200)")
   }

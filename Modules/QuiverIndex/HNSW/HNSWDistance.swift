@@ -1,3 +1,4 @@
+import CQuiverHNSW
 import CQuiverKernels
 import QuiverKernels
 
@@ -10,6 +11,8 @@ import QuiverKernels
 package protocol HNSWQueryDistance {
   /// The distance from the query to `node` (0 ..< node count); smaller is closer.
   func distance(to node: Int) -> Float
+  /// Starts loading what `distance(to: node)` will read (its first cache lines).
+  func prefetch(_ node: Int)
 }
 
 /// The vectors a graph is built over: it gives a query-bound distance for each node (the node
@@ -42,6 +45,15 @@ package struct HNSWFloatL2Distance: HNSWQueryDistance {
   package func distance(to node: Int) -> Float {
     qk_l2sq_f32(query, vectors + node &* dimension, dimension)
   }
+
+  @inline(__always)
+  package func prefetch(_ node: Int) {
+    let row = UnsafeRawPointer(vectors + node &* dimension)
+    qh_prefetch(row)
+    qh_prefetch(row + 64)
+    qh_prefetch(row + 128)
+    qh_prefetch(row + 192)
+  }
 }
 
 /// 1 − q·x from a float query to rows of a dense float matrix: the `dot` metric, and `cosine`
@@ -61,6 +73,15 @@ package struct HNSWFloatInnerProductDistance: HNSWQueryDistance {
   @inlinable
   package func distance(to node: Int) -> Float {
     1 - qk_dot_f32(query, vectors + node &* dimension, dimension)
+  }
+
+  @inline(__always)
+  package func prefetch(_ node: Int) {
+    let row = UnsafeRawPointer(vectors + node &* dimension)
+    qh_prefetch(row)
+    qh_prefetch(row + 64)
+    qh_prefetch(row + 128)
+    qh_prefetch(row + 192)
   }
 }
 
@@ -110,5 +131,14 @@ package struct HNSWFloatSpaceDistance: HNSWQueryDistance {
     let row = vectors + node &* dimension
     return innerProduct
       ? 1 - qk_dot_f32(query, row, dimension) : qk_l2sq_f32(query, row, dimension)
+  }
+
+  @inline(__always)
+  package func prefetch(_ node: Int) {
+    let row = UnsafeRawPointer(vectors + node &* dimension)
+    qh_prefetch(row)
+    qh_prefetch(row + 64)
+    qh_prefetch(row + 128)
+    qh_prefetch(row + 192)
   }
 }

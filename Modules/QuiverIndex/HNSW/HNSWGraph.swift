@@ -58,7 +58,6 @@ public struct HNSWGraph: Sendable {
   ) -> [Neighbor] {
     guard k > 0, entryPoint >= 0 else { return [] }
     let width = max(ef, k)
-    scratch.beginWalk(nodeCount: nodeCount)
     var current = entryPoint
     var currentDistance = distance.distance(to: current)
     if maxLevel > 0 {
@@ -96,6 +95,10 @@ public struct HNSWGraph: Sendable {
   }
 
   /// The beam search on layer 0; leaves up to `width` allowed nodes in `scratch.results`.
+  ///
+  /// For each expanded node, its unvisited neighbours are collected and their vectors
+  /// prefetched first, then their distances computed, so that the cache misses overlap. The
+  /// queues are local copies (written back at the end): no exclusivity checks in the loop.
   @inline(__always)
   func searchLayer0<Distance: HNSWQueryDistance, Filter: HNSWNodeFilter>(
     distance: Distance, from start: Int, distanceOfStart: Float, width: Int, filter: Filter,
@@ -103,35 +106,51 @@ public struct HNSWGraph: Sendable {
   ) {
     let layer0 = storage.layer0
     let stride = storage.layer0Stride
-    _ = scratch.visit(start)
-    scratch.candidates.push(~HNSWKey.make(distanceOfStart, UInt32(start)))
+    let marks = scratch.beginWalk(nodeCount: nodeCount)
+    let pending = scratch.neighborBuffer
+    var candidates = scratch.candidates
+    var results = scratch.results
+    defer {
+      scratch.candidates = candidates
+      scratch.results = results
+    }
+    _ = marks.visit(start)
+    candidates.push(~HNSWKey.make(distanceOfStart, UInt32(start)))
     var bound = Float.infinity
     if filter.allows(start) {
-      scratch.results.push(HNSWKey.make(distanceOfStart, UInt32(start)))
+      results.push(HNSWKey.make(distanceOfStart, UInt32(start)))
       bound = distanceOfStart
     }
     let unfiltered = filter.allowsAll
-    while !scratch.candidates.isEmpty {
-      let key = ~scratch.candidates.top
+    while !candidates.isEmpty {
+      let key = ~candidates.top
       let candidateDistance = HNSWKey.distance(key)
-      if candidateDistance > bound && (unfiltered || scratch.results.count >= width) { break }
-      _ = scratch.candidates.pop()
+      if candidateDistance > bound && (unfiltered || results.count >= width) { break }
+      _ = candidates.pop()
       let list = layer0 + Int(HNSWKey.node(key)) &* stride
       let count = Int(list[0])
+      var pendingCount = 0
       for index in 0..<count {
-        let neighbor = Int(list[1 &+ index])
-        guard scratch.visit(neighbor) else { continue }
-        let neighborDistance = distance.distance(to: neighbor)
-        if scratch.results.count < width || neighborDistance < bound {
-          let neighborKey = HNSWKey.make(neighborDistance, UInt32(neighbor))
-          scratch.candidates.push(~neighborKey)
-          if unfiltered || filter.allows(neighbor) {
-            if scratch.results.count < width {
-              scratch.results.push(neighborKey)
+        let neighbor = list[1 &+ index]
+        if marks.visit(Int(neighbor)) {
+          distance.prefetch(Int(neighbor))
+          pending[pendingCount] = neighbor
+          pendingCount &+= 1
+        }
+      }
+      for index in 0..<pendingCount {
+        let neighbor = pending[index]
+        let neighborDistance = distance.distance(to: Int(neighbor))
+        if results.count < width || neighborDistance < bound {
+          let neighborKey = HNSWKey.make(neighborDistance, neighbor)
+          candidates.push(~neighborKey)
+          if unfiltered || filter.allows(Int(neighbor)) {
+            if results.count < width {
+              results.push(neighborKey)
             } else {
-              scratch.results.replaceTop(neighborKey)
+              results.replaceTop(neighborKey)
             }
-            bound = HNSWKey.distance(scratch.results.top)
+            bound = HNSWKey.distance(results.top)
           }
         }
       }

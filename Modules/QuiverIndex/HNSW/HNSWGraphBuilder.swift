@@ -72,18 +72,75 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
     let count = storage.nodeCount
     guard count > 0 else { return }
     let workers = max(1, min(threadCount, count / 64))
+    let scratch = HNSWSearchScratch(nodeCount: count)
     if workers == 1 {
-      let scratch = HNSWSearchScratch(nodeCount: count)
       for node in 0..<count { insert(node, scratch: scratch) }
-      return
-    }
-    insert(0, scratch: HNSWSearchScratch(nodeCount: count))
-    nextNode = 1
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      let scratch = HNSWSearchScratch(nodeCount: count)
-      while let range = claim(count: 32, total: count) {
-        for node in range { insert(node, scratch: scratch) }
+    } else {
+      insert(0, scratch: scratch)
+      nextNode = 1
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        let scratch = HNSWSearchScratch(nodeCount: count)
+        while let range = claim(count: 32, total: count) {
+          for node in range { insert(node, scratch: scratch) }
+        }
       }
+    }
+    connectUnreachableNodes(scratch: scratch)
+  }
+
+  /// Links every node that layer 0 cannot reach from the entry point (re-selections by the
+  /// heuristic can drop a node's last incoming link) to the nearest reachable node with room in
+  /// its list, found by a walk from the entry point. Rare, and single-threaded.
+  func connectUnreachableNodes(scratch: HNSWSearchScratch) {
+    let count = storage.nodeCount
+    guard count > 1, entryPoint >= 0 else { return }
+    var reached = [Bool](repeating: false, count: count)
+    var stack: [Int] = []
+    func spread(from node: Int) {
+      reached[node] = true
+      stack.append(node)
+      while let current = stack.popLast() {
+        let list = storage.list(current, layer: 0)
+        for index in 0..<Int(list[0]) {
+          let neighbor = Int(list[1 + index])
+          if !reached[neighbor] {
+            reached[neighbor] = true
+            stack.append(neighbor)
+          }
+        }
+      }
+    }
+    spread(from: entryPoint)
+    for node in 0..<count where !reached[node] {
+      let distance = space.queryDistance(forNode: node)
+      searchLayer(
+        distance: distance, from: entryPoint, distanceOfStart: distance.distance(to: entryPoint),
+        layer: 0, scratch: scratch)
+      var found: [UInt64] = []
+      while !scratch.results.isEmpty { found.append(scratch.results.pop()) }
+      found.reverse()
+      let capacity = storage.capacity(layer: 0)
+      var target = -1
+      for key in found where Int(HNSWKey.node(key)) != node && reached[Int(HNSWKey.node(key))] {
+        let candidate = Int(HNSWKey.node(key))
+        if Int(storage.list(candidate, layer: 0)[0]) < capacity {
+          target = candidate
+          break
+        }
+      }
+      if target < 0 {
+        // Every candidate is full: the nearest one gives up its last (farthest-kept) link.
+        guard let nearest = found.first(where: { Int(HNSWKey.node($0)) != node }) else {
+          continue
+        }
+        target = Int(HNSWKey.node(nearest))
+        let list = storage.list(target, layer: 0)
+        list[0] -= 1
+      }
+      let list = storage.list(target, layer: 0)
+      list[1 + Int(list[0])] = UInt32(node)
+      list[0] += 1
+      spread(from: node)
     }
   }
 
@@ -240,37 +297,52 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
   }
 
   /// The beam search of width `efConstruction` on `layer`; leaves the found nodes in
-  /// `scratch.results`.
+  /// `scratch.results`. Neighbour lists are copied under their node's lock; unvisited
+  /// neighbours are prefetched before their distances are computed.
   private func searchLayer(
     distance: Space.QueryDistance, from start: Int, distanceOfStart: Float, layer: Int,
     scratch: HNSWSearchScratch
   ) {
-    scratch.beginWalk(nodeCount: storage.nodeCount)
+    let marks = scratch.beginWalk(nodeCount: storage.nodeCount)
     let buffer = scratch.neighborBuffer
+    var candidates = scratch.candidates
+    var results = scratch.results
+    defer {
+      scratch.candidates = candidates
+      scratch.results = results
+    }
     let width = efConstruction
-    _ = scratch.visit(start)
+    _ = marks.visit(start)
     let startKey = HNSWKey.make(distanceOfStart, UInt32(start))
-    scratch.candidates.push(~startKey)
-    scratch.results.push(startKey)
+    candidates.push(~startKey)
+    results.push(startKey)
     var bound = distanceOfStart
-    while !scratch.candidates.isEmpty {
-      let key = ~scratch.candidates.top
-      if HNSWKey.distance(key) > bound && scratch.results.count >= width { break }
-      _ = scratch.candidates.pop()
+    while !candidates.isEmpty {
+      let key = ~candidates.top
+      if HNSWKey.distance(key) > bound && results.count >= width { break }
+      _ = candidates.pop()
       let count = copyList(Int(HNSWKey.node(key)), layer: layer, into: buffer)
+      var pendingCount = 0
       for index in 0..<count {
-        let neighbor = Int(buffer[index])
-        guard scratch.visit(neighbor) else { continue }
-        let neighborDistance = distance.distance(to: neighbor)
-        if scratch.results.count < width || neighborDistance < bound {
-          let neighborKey = HNSWKey.make(neighborDistance, UInt32(neighbor))
-          scratch.candidates.push(~neighborKey)
-          if scratch.results.count < width {
-            scratch.results.push(neighborKey)
+        let neighbor = buffer[index]
+        if marks.visit(Int(neighbor)) {
+          distance.prefetch(Int(neighbor))
+          buffer[pendingCount] = neighbor
+          pendingCount &+= 1
+        }
+      }
+      for index in 0..<pendingCount {
+        let neighbor = buffer[index]
+        let neighborDistance = distance.distance(to: Int(neighbor))
+        if results.count < width || neighborDistance < bound {
+          let neighborKey = HNSWKey.make(neighborDistance, neighbor)
+          candidates.push(~neighborKey)
+          if results.count < width {
+            results.push(neighborKey)
           } else {
-            scratch.results.replaceTop(neighborKey)
+            results.replaceTop(neighborKey)
           }
-          bound = HNSWKey.distance(scratch.results.top)
+          bound = HNSWKey.distance(results.top)
         }
       }
     }

@@ -1,3 +1,4 @@
+import CQuiverHNSW
 import CQuiverKernels
 
 /// Squared L2 from a query to 8-bit scalar-quantized codes (one byte a dimension), scaled by
@@ -15,6 +16,14 @@ package struct HNSWScalarQuantizedL2Distance: HNSWQueryDistance {
     qk_sq8_l2sq_batch(queryMinusOffset, scales, codes + node &* dimension, 1, dimension, &result)
     return result * multiplier
   }
+
+  @inline(__always)
+  package func prefetch(_ node: Int) {
+    let code = UnsafeRawPointer(codes + node &* dimension)
+    qh_prefetch(code)
+    qh_prefetch(code + 64)
+    qh_prefetch(code + 128)
+  }
 }
 
 /// `base − Σ weightᵢ·codeᵢ`: 1 − q·x over 8-bit scalar-quantized codes, where the weights are
@@ -30,6 +39,14 @@ package struct HNSWScalarQuantizedInnerProductDistance: HNSWQueryDistance {
     var sum: Float = 0
     qk_sq8_weighted_sum_batch(weights, codes + node &* dimension, 1, dimension, &sum)
     return base - sum
+  }
+
+  @inline(__always)
+  package func prefetch(_ node: Int) {
+    let code = UnsafeRawPointer(codes + node &* dimension)
+    qh_prefetch(code)
+    qh_prefetch(code + 64)
+    qh_prefetch(code + 128)
   }
 }
 
@@ -57,6 +74,9 @@ package struct HNSWProductQuantized8Distance: HNSWQueryDistance {
     if subSpace < subVectorCount { sum0 += lookupTable[subSpace &* 256 &+ Int(code[subSpace])] }
     return base + multiplier * (sum0 + sum1)
   }
+
+  @inline(__always)
+  package func prefetch(_ node: Int) { qh_prefetch(codes + node &* subVectorCount) }
 }
 
 /// As `HNSWProductQuantized8Distance` for 4-bit codes, two a byte (low nibble first).
@@ -78,5 +98,10 @@ package struct HNSWProductQuantized4Distance: HNSWQueryDistance {
       sum += lookupTable[subSpace &* 16 &+ Int(nibble)]
     }
     return base + multiplier * sum
+  }
+
+  @inline(__always)
+  package func prefetch(_ node: Int) {
+    qh_prefetch(codes + node &* ((subVectorCount &+ 1) >> 1))
   }
 }

@@ -7,8 +7,24 @@ public protocol HNSWRowFilter: Sendable {
   func contains(_ rowId: UInt64) -> Bool
   /// How many rows are allowed (an upper bound is fine).
   var allowedCount: Int { get }
-  /// Calls `body` with each allowed row id, ascending.
+  /// Calls `body` with each allowed row id, ascending (only called when `listsAllowedRows`).
   func forEachAllowedRow(_ body: (UInt64) -> Void)
+  /// Whether `forEachAllowedRow` lists the rows; when false the exact scan tests every row of
+  /// the partition with `contains` instead.
+  var listsAllowedRows: Bool { get }
+}
+
+extension HNSWRowFilter {
+  /// Filters list their rows unless they say otherwise.
+  public var listsAllowedRows: Bool { true }
+}
+
+/// QuiverIndex's row filter (a bitmap per fragment) as an HNSW filter. It does not list its rows,
+/// so the exact scan tests each row of a partition.
+extension RowIDFilter: HNSWRowFilter {
+  public var allowedCount: Int { count }
+  public var listsAllowedRows: Bool { false }
+  public func forEachAllowedRow(_ body: (UInt64) -> Void) {}
 }
 
 /// A sorted array of allowed row ids.

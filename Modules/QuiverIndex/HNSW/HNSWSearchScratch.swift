@@ -32,8 +32,10 @@ public final class HNSWSearchScratch {
   }
 
   /// Starts a new walk over a graph of `nodeCount` nodes: every node becomes unvisited.
+  /// Returns the visited set as a value, so the hot loop touches no class property.
   @inline(__always)
-  func beginWalk(nodeCount: Int) {
+  @discardableResult
+  func beginWalk(nodeCount: Int) -> HNSWVisitedMarks {
     if nodeCount > visitedCapacity {
       visitedTags.deallocate()
       visitedCapacity = nodeCount
@@ -48,13 +50,20 @@ public final class HNSWSearchScratch {
     generation &+= 1
     candidates.removeAll()
     results.removeAll()
+    return HNSWVisitedMarks(tags: visitedTags, generation: generation)
   }
+}
 
-  /// Marks `node` visited; returns false when it already was in this walk.
+/// The visited set of one walk: node `i` is visited when `tags[i] == generation`.
+struct HNSWVisitedMarks {
+  let tags: UnsafeMutablePointer<UInt16>
+  let generation: UInt16
+
+  /// Marks `node` visited; returns false when it already was.
   @inline(__always)
   func visit(_ node: Int) -> Bool {
-    if visitedTags[node] == generation { return false }
-    visitedTags[node] = generation
+    if tags[node] == generation { return false }
+    tags[node] = generation
     return true
   }
 }

@@ -92,11 +92,11 @@ public final class IVFHNSWIndex: Sendable {
 
   /// The `k` nearest rows to `query` among those `filter` allows, nearest first. The walks
   /// pass through rejected rows; when the filter allows at most
-  /// `HNSWIndex.exactScanFraction` of the rows, the allowed rows of the probed partitions are
-  /// scanned instead.
+  /// few rows (`HNSWIndex.prefersExactScan(allowed:rows:)`), the allowed rows of the probed partitions are
+  /// scanned instead. `exactScan` forces one way (true: scan, false: walk).
   public func search<Filter: HNSWRowFilter>(
     _ query: [Float], k: Int, nprobes: Int? = nil, ef: Int? = nil, filter: Filter?,
-    scratch: HNSWSearchScratch? = nil
+    scratch: HNSWSearchScratch? = nil, exactScan: Bool? = nil
   ) throws(IndexError) -> [Neighbor] {
     guard query.count == dimension else {
       throw IndexError(
@@ -112,11 +112,14 @@ public final class IVFHNSWIndex: Sendable {
     let probes = min(nprobes ?? defaultProbes(), partitionCount)
     let width = ef ?? HNSWIndex.defaultEf(k: k)
     let scan =
-      filter.map { Double($0.allowedCount) <= HNSWIndex.exactScanFraction * Double(rowCount) }
-      ?? false
+      filter.map {
+        exactScan ?? HNSWIndex.prefersExactScan(allowed: $0.allowedCount, rows: rowCount)
+      } ?? false
     guard let scratch else {
       return try scratchPool.withScratch { (pooled) throws(IndexError) in
-        try search(query, k: k, nprobes: nprobes, ef: ef, filter: filter, scratch: pooled)
+        try search(
+          query, k: k, nprobes: nprobes, ef: ef, filter: filter, scratch: pooled,
+          exactScan: exactScan)
       }
     }
     var top = TopK(k: k)
@@ -247,8 +250,14 @@ public final class IVFHNSWIndex: Sendable {
       return
     }
     if scan {
-      filter.forEachAllowedRow { rowId in
-        if let node = partition.rows.node(of: rowId) {
+      if filter.listsAllowedRows {
+        filter.forEachAllowedRow { rowId in
+          if let node = partition.rows.node(of: rowId) {
+            top.insert(id: rowId, distance: distance.distance(to: node))
+          }
+        }
+      } else {
+        for (node, rowId) in rowIds.enumerated() where filter.contains(rowId) {
           top.insert(id: rowId, distance: distance.distance(to: node))
         }
       }

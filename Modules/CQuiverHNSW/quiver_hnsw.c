@@ -1,0 +1,2 @@
+// CQuiverHNSW is header-only (include/quiver_hnsw.h); SwiftPM needs one source file per C target.
+#include "quiver_hnsw.h"
