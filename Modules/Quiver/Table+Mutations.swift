@@ -16,8 +16,9 @@ extension Table {
 
   /// Sets columns of the rows passing `filter` (every row when nil) to new values.
   ///
-  /// The changed rows are appended as new rows (new row ids) and the old ones deleted: two
-  /// commits, append first, so a crash in between leaves both copies rather than losing rows.
+  /// The changed rows are written as new rows (new row ids) and the old ones deleted in one
+  /// commit (`Dataset.replaceRows`): one new version, and a crash leaves either the old rows or
+  /// the new ones, never both.
   /// - Parameter values: New values by column name (`.null` for null).
   /// - Returns: How many rows changed.
   /// - Throws: `QueryError` (`.unknownColumn`, `.typeMismatch` when a value does not fit its
@@ -40,8 +41,7 @@ extension Table {
     }
     let updated = try RecordBatch(schema: schema, columns: columns)
     try withDataset { dataset in
-      try dataset.append([updated])
-      try dataset.delete(rowIDs: rowIds)
+      _ = try dataset.replaceRows(deleting: rowIds, appending: [updated])
     }
     return rowIds.count
   }
@@ -51,7 +51,8 @@ extension Table {
   /// are inserted (when `insertUnmatched`). LanceDB's
   /// `merge_insert(on).when_matched_update_all().when_not_matched_insert_all()`.
   ///
-  /// Like `update`, replaced rows get new row ids; appends commit before deletes.
+  /// Like `update`, replaced rows get new row ids, and the inserts and replacements are one
+  /// commit (one new version; nothing is committed when nothing changes).
   /// - Returns: How many rows were updated and inserted.
   /// - Throws: `QueryError.unknownColumn` for a key the table or `data` lacks,
   ///   `.invalidArgument` for duplicate or null keys in `data`; `TableError`.
@@ -98,8 +99,8 @@ extension Table {
     let toAppend = keep.count == data.rowCount ? data : try data.take(rows: keep)
     let toDelete = updateMatched ? matchedRowIds : []
     try withDataset { dataset in
-      if toAppend.rowCount > 0 { try dataset.append([toAppend]) }
-      if !toDelete.isEmpty { try dataset.delete(rowIDs: toDelete) }
+      _ = try dataset.replaceRows(
+        deleting: toDelete, appending: toAppend.rowCount > 0 ? [toAppend] : [])
     }
     let updated = updateMatched ? matchedPositions.count : 0
     return (updated, toAppend.rowCount - updated)

@@ -27,20 +27,22 @@ package enum ConflictRules {
     case .append:
       // New fragments get fresh ids on rebase; nothing of ours touches existing fragments.
       return true
-    case .delete:
+    case .delete, .update:
+      // An update deletes like a delete; its new fragments get fresh ids like an append's.
       switch theirs.kind {
-      case .delete, .compact: return !overlaps(ours.updatedFragmentIDs, theirsTouched)
+      case .delete, .update, .compact: return !overlaps(ours.updatedFragmentIDs, theirsTouched)
       default: return true
       }
     case .compact:
       switch theirs.kind {
-      case .delete, .compact: return !overlaps(ours.removedFragmentIDs, theirsTouched)
+      case .delete, .update, .compact: return !overlaps(ours.removedFragmentIDs, theirsTouched)
       case .addColumn: return false
       default: return true
       }
     case .createIndex, .dropIndex:
       switch theirs.kind {
-      case .delete, .compact: return !overlaps(ours.updatedFragmentIDs, theirs.removedFragmentIDs)
+      case .delete, .update, .compact:
+        return !overlaps(ours.updatedFragmentIDs, theirs.removedFragmentIDs)
       case .createIndex, .dropIndex: return ours.name != theirs.name
       default: return true
       }

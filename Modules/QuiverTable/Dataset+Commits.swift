@@ -1,4 +1,5 @@
 import Foundation
+import QuiverFormat
 
 /// How `Dataset.create` treats an existing table.
 public enum CreateMode: String, Sendable, Hashable, CaseIterable {
@@ -90,10 +91,8 @@ extension Dataset {
     var assigned: [UInt32] = []
     manifest = try committed(intent: CommitOperation(kind: .append)) { base in
       var manifest = base
-      let (records, ids) = Dataset.assignIDs(fragments, from: base.nextFragmentID)
-      manifest.fragments += records
-      manifest.operation = CommitOperation(kind: .append, addedFragmentIDs: ids)
-      assigned = ids
+      assigned = Dataset.appendFragments(fragments, to: &manifest)
+      manifest.operation = CommitOperation(kind: .append, addedFragmentIDs: assigned)
       return manifest
     }
     return assigned
@@ -108,11 +107,76 @@ extension Dataset {
   @discardableResult
   public mutating func delete(rowIDs: some Sequence<UInt64>) throws -> Int {
     try requireWritable("delete")
+    let deletion = try prepareDeletion(rowIDs)
+    guard deletion.newlyDeleted > 0 else { return 0 }
+    manifest = try committed(
+      intent: CommitOperation(kind: .delete, updatedFragmentIDs: deletion.touchedFragmentIDs)
+    ) { base in
+      var manifest = base
+      try apply(deletion, to: &manifest)
+      manifest.operation = CommitOperation(
+        kind: .delete, removedFragmentIDs: deletion.emptiedFragmentIDs,
+        updatedFragmentIDs: deletion.replacedFragmentIDs)
+      return manifest
+    }
+    return deletion.newlyDeleted
+  }
+
+  /// Deletes rows by row id and appends `batches` as new fragments in ONE new version: a
+  /// reader (or a crash) sees either neither change or both. This is how rows are updated:
+  /// the new copies get new row ids. Deletion follows `delete(rowIDs:)`, appending
+  /// `append(_:)` (fragments of at most `options.maxRowsPerFragment` rows).
+  /// - Returns: How many rows were newly deleted and the ids of the new fragments (nothing is
+  ///   committed when both are empty).
+  /// - Throws: `TableError.invalidArgument` for a bad row id, `.schemaMismatch` for a bad
+  ///   batch, `.commitConflict` if a concurrent delete, update or compaction changed a fragment
+  ///   we delete from (or an overwrite or restore won).
+  @discardableResult
+  public mutating func replaceRows(
+    deleting rowIDs: some Sequence<UInt64>, appending batches: [RecordBatch]
+  ) throws -> (deleted: Int, addedFragmentIDs: [UInt32]) {
+    try requireWritable("replace rows")
+    let deletion = try prepareDeletion(rowIDs)
+    let fragments = try writeFragments(batches, schema: try schema())
+    guard deletion.newlyDeleted > 0 || !fragments.isEmpty else { return (0, []) }
+    var assigned: [UInt32] = []
+    manifest = try committed(
+      intent: CommitOperation(kind: .update, updatedFragmentIDs: deletion.touchedFragmentIDs)
+    ) { base in
+      var manifest = base
+      try apply(deletion, to: &manifest)
+      assigned = Dataset.appendFragments(fragments, to: &manifest)
+      manifest.operation = CommitOperation(
+        kind: .update, addedFragmentIDs: assigned, removedFragmentIDs: deletion.emptiedFragmentIDs,
+        updatedFragmentIDs: deletion.replacedFragmentIDs)
+      return manifest
+    }
+    return (deletion.newlyDeleted, assigned)
+  }
+
+  /// Deletion files written for a delete that is not yet committed.
+  struct PreparedDeletion {
+    /// The manifest the deletion was prepared on.
+    var readManifest: Manifest
+    /// New deletion files by fragment id.
+    var replacements: [UInt32: DeletionFileRecord] = [:]
+    /// Fragments whose rows are now all deleted (dropped from the version).
+    var emptiedFragmentIDs: [UInt32] = []
+    /// How many rows are newly deleted.
+    var newlyDeleted = 0
+
+    /// Fragments that get a new deletion file, ascending.
+    var replacedFragmentIDs: [UInt32] { replacements.keys.sorted() }
+    /// Every fragment the deletion changes, ascending.
+    var touchedFragmentIDs: [UInt32] { (Array(replacements.keys) + emptiedFragmentIDs).sorted() }
+  }
+
+  /// Validates `rowIDs` against this version and writes (durably) one merged deletion file
+  /// per fragment that gets newly deleted rows and is not emptied; nothing is committed.
+  func prepareDeletion(_ rowIDs: some Sequence<UInt64>) throws -> PreparedDeletion {
     var byFragment: [UInt32: [UInt32]] = [:]
     for rowID in rowIDs { byFragment[RowID.fragmentID(rowID), default: []].append(RowID.offset(rowID)) }
-    var replacements: [UInt32: DeletionFileRecord] = [:]
-    var emptied: [UInt32] = []
-    var newlyDeleted = 0
+    var prepared = PreparedDeletion(readManifest: manifest)
     for (fragmentID, offsets) in byFragment.sorted(by: { $0.key < $1.key }) {
       guard let fragment = manifest.fragment(fragmentID) else {
         throw TableError(
@@ -129,9 +193,9 @@ extension Dataset {
       let existing = try readers.deletionVector(of: fragment, layout: layout)
       let merged = existing.union(DeletionVector(offsets))
       guard merged.count > existing.count else { continue }
-      newlyDeleted += merged.count - existing.count
+      prepared.newlyDeleted += merged.count - existing.count
       if merged.count == fragment.physicalRowCount {
-        emptied.append(fragmentID)
+        prepared.emptiedFragmentIDs.append(fragmentID)
         continue
       }
       let path = layout.newDeletionFilePath(fragmentID: fragmentID, readVersion: version)
@@ -140,42 +204,40 @@ extension Dataset {
         DeletionFileCodec.encode(
           merged, fragmentID: fragmentID, physicalRowCount: fragment.physicalRowCount),
         to: layout.url(relative: path), synchronize: options.synchronousCommits)
-      replacements[fragmentID] = DeletionFileRecord(path: path, deletedRowCount: merged.count)
+      prepared.replacements[fragmentID] = DeletionFileRecord(
+        path: path, deletedRowCount: merged.count)
     }
-    guard newlyDeleted > 0 else { return 0 }
-    if !replacements.isEmpty && options.synchronousCommits {
+    if !prepared.replacements.isEmpty && options.synchronousCommits {
       try DurableFile.syncDirectory(layout.deletionsFolder)
     }
-    let touched = (Array(replacements.keys) + emptied).sorted()
-    let readManifest = manifest
-    manifest = try committed(
-      intent: CommitOperation(kind: .delete, updatedFragmentIDs: touched)
-    ) { base in
-      var manifest = base
-      for fragmentID in touched {
-        // The conflict rules guarantee nobody else changed these fragments; check anyway.
-        guard let index = manifest.fragments.firstIndex(where: { $0.id == fragmentID }),
-          manifest.fragments[index].deletionFile == readManifest.fragment(fragmentID)?.deletionFile
-        else {
-          throw TableError(
-            .commitConflict, "fragment \(fragmentID) of '\(url.path)' changed concurrently")
-        }
-        if let record = replacements[fragmentID] {
-          manifest.fragments[index].deletionFile = record
-        }
+    return prepared
+  }
+
+  /// Applies a prepared deletion to `manifest` (the latest committed one, inside a commit):
+  /// installs the new deletion files, drops emptied fragments (also from index entries).
+  /// - Throws: `TableError.commitConflict` if a touched fragment changed since preparation.
+  func apply(_ deletion: PreparedDeletion, to manifest: inout Manifest) throws {
+    let emptied = Set(deletion.emptiedFragmentIDs)
+    for fragmentID in deletion.touchedFragmentIDs {
+      // The conflict rules guarantee nobody else changed these fragments; check anyway.
+      guard let index = manifest.fragments.firstIndex(where: { $0.id == fragmentID }),
+        manifest.fragments[index].deletionFile
+          == deletion.readManifest.fragment(fragmentID)?.deletionFile
+      else {
+        throw TableError(
+          .commitConflict, "fragment \(fragmentID) of '\(url.path)' changed concurrently")
       }
-      manifest.fragments.removeAll { emptied.contains($0.id) }
-      manifest.indices = manifest.indices.map { entry in
-        var entry = entry
-        entry.fragmentIDs.removeAll { emptied.contains($0) }
-        return entry
+      if let record = deletion.replacements[fragmentID] {
+        manifest.fragments[index].deletionFile = record
       }
-      manifest.operation = CommitOperation(
-        kind: .delete, removedFragmentIDs: emptied.sorted(),
-        updatedFragmentIDs: replacements.keys.sorted())
-      return manifest
     }
-    return newlyDeleted
+    guard !emptied.isEmpty else { return }
+    manifest.fragments.removeAll { emptied.contains($0.id) }
+    manifest.indices = manifest.indices.map { entry in
+      var entry = entry
+      entry.fragmentIDs.removeAll { emptied.contains($0) }
+      return entry
+    }
   }
 
   /// Makes the content of `version` (schema, fragments, indexes) the new latest version; tags
@@ -324,6 +386,14 @@ extension Dataset {
       layout: layout, base: manifest, intent: intent, maxRetries: options.maxCommitRetries,
       synchronous: options.synchronousCommits
     ) { base in try build(base!) }
+  }
+
+  /// Adds `fragments` to `manifest` with fresh ids from its `nextFragmentID`.
+  /// - Returns: The ids given.
+  static func appendFragments(_ fragments: [NewFragment], to manifest: inout Manifest) -> [UInt32] {
+    let (records, ids) = assignIDs(fragments, from: manifest.nextFragmentID)
+    manifest.fragments += records
+    return ids
   }
 
   static func assignIDs(_ fragments: [NewFragment], from first: UInt32) -> (

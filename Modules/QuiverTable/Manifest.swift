@@ -178,6 +178,9 @@ public struct CommitOperation: Sendable, Hashable, Codable {
     case append
     /// Deleted rows (new deletion files for some fragments).
     case delete
+    /// Deleted rows and added fragments in one commit (an update or upsert: new copies of
+    /// the changed rows).
+    case update
     /// Rewrote fragments (merged, deletions materialised).
     case compact
     /// Made an earlier version's content the latest.
@@ -198,8 +201,8 @@ public struct CommitOperation: Sendable, Hashable, Codable {
   public var addedFragmentIDs: [UInt32]
   /// Fragments this commit removed.
   public var removedFragmentIDs: [UInt32]
-  /// Fragments whose deletion files this commit changed (`delete`), or that a new index covers
-  /// (`createIndex`).
+  /// Fragments whose deletion files this commit changed (`delete`, `update`), or that a new
+  /// index covers (`createIndex`).
   public var updatedFragmentIDs: [UInt32]
   /// For `restore`: the version whose content was restored.
   public var restoredVersion: UInt64?

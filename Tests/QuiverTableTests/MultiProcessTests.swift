@@ -43,9 +43,23 @@ private struct Writer {
     try process.run()
   }
 
+  /// Reads output until `count` acknowledgement lines arrived or the writer closed its output.
+  /// - Returns: The text read (pass it to `finish`).
+  func waitForAcknowledgements(_ count: Int) -> String {
+    var text = ""
+    while text.utf8.lazy.filter({ $0 == UInt8(ascii: "\n") }).count < count {
+      let chunk = output.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      text += String(decoding: chunk, as: UTF8.self)
+    }
+    return text
+  }
+
   /// Waits for the exit; returns the acknowledged sequence numbers and the stderr text.
-  func finish() -> (acks: [Int], status: Int32, errors: String) {
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  /// `alreadyRead` is output consumed by `waitForAcknowledgements`.
+  func finish(alreadyRead: String = "") -> (acks: [Int], status: Int32, errors: String) {
+    let text =
+      alreadyRead + String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     let acks = text.split(separator: "\n").compactMap { line in
@@ -98,11 +112,17 @@ func writerKilledAtRandomPointsNeverLeavesTheTableUnreadable() throws {
     var kills = 0
     while next < 100 {
       let writer = try Writer(table: url, writer: 7, first: next, count: 100 - next)
+      var alreadyRead = ""
       if kills < 15 {
-        usleep(UInt32.random(in: 10_000...200_000, using: &random))
+        // Kill after a random number of commits plus a random fraction of the next one, counted
+        // by acknowledgements rather than wall time so the kill lands mid-run on any machine.
+        let remaining = 100 - next
+        let commits = Int.random(in: min(1, remaining - 1)...min(8, remaining - 1), using: &random)
+        alreadyRead = writer.waitForAcknowledgements(commits)
+        usleep(UInt32.random(in: 0...3_000, using: &random))
         kill(writer.process.processIdentifier, SIGKILL)
       }
-      let result = writer.finish()
+      let result = writer.finish(alreadyRead: alreadyRead)
       if writer.process.terminationReason == .uncaughtSignal {
         kills += 1
       } else {
