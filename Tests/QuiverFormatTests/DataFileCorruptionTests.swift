@@ -24,16 +24,14 @@ private func sampleFile(in directory: URL) throws -> (URL, RecordBatch) {
   return (url, batch)
 }
 
-/// Opens and reads everything (scan, verified take); returns the batch or throws.
+/// Opens and reads everything (read, scan, take); returns the batch and the taken rows or throws.
 private func readEverything(_ url: URL, rows: [Int]) throws -> (RecordBatch, RecordBatch) {
   let reader = try DataFileReader(url: url)
   let all = try reader.read()
   var scanned: [RecordBatch] = []
   try reader.scan(batchSize: 128) { scanned.append($0) }
   #expect(try RecordBatch.concatenate(scanned, schema: reader.schema) == all)
-  // The unverified take reads single rows without a CRC; it must not crash either way.
-  _ = try? reader.take(rowOffsets: rows)
-  return (all, try reader.take(rowOffsets: rows, verifyingChecksums: true))
+  return (all, try reader.take(rowOffsets: rows))
 }
 
 /// The regions of a data file, named for messages.
@@ -79,6 +77,13 @@ private func regions(of url: URL) throws -> [(String, Range<Int>)] {
       var bytes = original
       bytes[position] ^= UInt8(1) << UInt8.random(in: 0...7, using: &random)
       try bytes.write(to: damaged)
+      // `take` alone, on a fresh reader (it reads single row groups): values or a typed error.
+      do {
+        let taken = try DataFileReader(url: damaged).take(rowOffsets: rows)
+        #expect(taken == expectedTake, "flip at \(position) in \(name) changed taken values silently")
+      } catch let error as FormatError {
+        #expect(error.message.contains(damaged.path), "\(error) does not name the file")
+      }
       do {
         let (all, taken) = try readEverything(damaged, rows: rows)
         // Only a flip the checksums do not cover may pass, and then nothing may differ.
@@ -267,4 +272,110 @@ private func rewriteFooter(_ url: URL, header: ((inout [UInt8]) -> Void)? = nil,
       _ = try forged.take(rowOffsets: [0, 599, 300])
     } catch is FormatError {}
   }
+}
+
+/// A file whose plain fixed-width pages hold several row-checksum groups: 384-d vectors
+/// (2 rows per group), nullable 8-d vectors (128 rows per group, 2 groups per page), nullable
+/// 3-byte vectors (1,365 rows per group) and float64 (512 rows per group).
+private func rowGroupFile(in directory: URL) throws -> (URL, RecordBatch) {
+  var random = SeededGenerator(seed: 99)
+  let count = 3_000
+  let batch = try RecordBatch(columns: [
+    "wide": try randomColumn(.fixedSizeList(.float32, dimension: 384), count: count, nulls: .none, using: &random),
+    "narrow": try randomColumn(.fixedSizeList(.float32, dimension: 8), count: count, nulls: .random, using: &random),
+    "bytes": try randomColumn(.fixedSizeList(.uint8, dimension: 3), count: count, nulls: .alternating, using: &random),
+    "real": try randomColumn(.float64, count: count, nulls: .none, using: &random),
+  ])
+  let url = directory.appendingPathComponent("groups.qdf")
+  let options = DataFileWriterOptions(pageSize: 8_192, compressionLevel: nil, synchronizeOnFinish: false)
+  let writer = try DataFileWriter(url: url, schema: batch.schema, options: options)
+  try writer.write(batch)
+  _ = try writer.finish()
+  return (url, batch)
+}
+
+/// A flipped bit inside the rows `take` reads (values, validity bits, the row-checksum table)
+/// is a `.checksumMismatch` naming the file, column, page and row; rows of the other groups of
+/// the same page still come back exact.
+@Test func flippedBytesInTakenRowsAreDetected() throws {
+  let directory = try TestPaths.temporaryDirectory()
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let (url, batch) = try rowGroupFile(in: directory)
+  let original = [UInt8](try Data(contentsOf: url))
+  let reader = try DataFileReader(url: url)
+  let damaged = directory.appendingPathComponent("damaged-row.qdf")
+  var random = SeededGenerator(seed: 2024)
+  var detected: [String: Int] = [:]
+  for (column, field) in reader.schema.fields.enumerated() {
+    let width = field.type.byteWidth!
+    let rowsPerGroup = RowChecksumLayout.rowsPerGroup(rowBytes: width)
+    for trial in 0..<24 {
+      let pageIndex = Int.random(in: 0..<reader.pages[column].count, using: &random)
+      let page = reader.pages[column][pageIndex]
+      let layout = try #require(page.rowChecksums)
+      #expect(layout.rowsPerGroup == rowsPerGroup)
+      let valuesStart = page.offset + page.validityLength
+      // Trials cycle through the three places a row's bytes come from.
+      let region = page.nullCount == 0 ? (trial % 3 == 1 ? 0 : trial % 3) : trial % 3
+      let position: Int
+      let row: Int?  // the page row whose bytes were hit, nil for the table
+      switch region {
+      case 0:
+        row = Int.random(in: 0..<page.rowCount, using: &random)
+        position = valuesStart + row! * width + Int.random(in: 0..<width, using: &random)
+      case 1:
+        row = Int.random(in: 0..<page.rowCount, using: &random)
+        position = page.offset + row! / 8
+      default:
+        row = nil
+        position = page.offset + page.bodyLength + Int.random(in: 0..<(page.storedLength - page.bodyLength), using: &random)
+      }
+      var bytes = original
+      bytes[position] ^= UInt8(1) << UInt8.random(in: 0...7, using: &random)
+      try Data(bytes).write(to: damaged)
+      let fresh = try DataFileReader(url: damaged)
+      let target = page.firstRow + (row ?? Int.random(in: 0..<page.rowCount, using: &random))
+      do {
+        _ = try fresh.take(rowOffsets: [target], columns: [field.name])
+        Issue.record("flip at \(position) (region \(region)) of page \(pageIndex) of \(field.name) was not detected")
+      } catch let error as FormatError {
+        #expect(error.code == .checksumMismatch, "\(error)")
+        #expect(error.message.contains(damaged.path) && error.message.contains("column '\(field.name)'"), "\(error)")
+        #expect(error.message.contains("page \(pageIndex) "), "\(error)")
+        if row != nil { #expect(error.message.contains("row \(target) "), "\(error)") }
+        detected[field.name, default: 0] += 1
+      }
+      // Rows of groups whose bytes were not touched read back exactly.
+      if let row {
+        let hitGroups = region == 1
+          ? Set(((row / 8 * 8)..<min(page.rowCount, row / 8 * 8 + 8)).map { $0 / rowsPerGroup })
+          : [row / rowsPerGroup]
+        let others = (0..<page.rowCount).filter { !hitGroups.contains($0 / rowsPerGroup) }.map { page.firstRow + $0 }
+        if !others.isEmpty {
+          let wanted = (0..<4).map { _ in others.randomElement(using: &random)! }
+          #expect(try fresh.take(rowOffsets: wanted, columns: [field.name]) == batch.take(rows: wanted).selecting(columns: [field.name]))
+        }
+      }
+      // Reading the whole column checks the page CRC.
+      #expect(throws: FormatError.self) { try fresh.readColumn(field.name) }
+    }
+  }
+  #expect(detected.count == 4 && detected.values.allSatisfy { $0 == 24 }, "\(detected)")
+}
+
+/// Take over many rows of every column agrees with the batch, including runs of adjacent groups
+/// read with one pread and repeated rows, on a reader whose table cache is already warm.
+@Test func takeAcrossRowGroupsMatchesTheBatch() throws {
+  let directory = try TestPaths.temporaryDirectory()
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let (url, batch) = try rowGroupFile(in: directory)
+  let reader = try DataFileReader(url: url)
+  var random = SeededGenerator(seed: 5)
+  for _ in 0..<3 {
+    var rows = (0..<400).map { _ in Int.random(in: 0..<batch.rowCount, using: &random) }
+    rows += Array(1_000..<1_300) + [7, 7, 2_999, 0]
+    rows.shuffle(using: &random)
+    #expect(try reader.take(rowOffsets: rows) == batch.take(rows: rows))
+  }
+  #expect(try reader.take(rowOffsets: Array(0..<batch.rowCount)) == batch)
 }

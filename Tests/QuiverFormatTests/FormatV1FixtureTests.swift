@@ -8,7 +8,7 @@ import Testing
 /// Its contents are defined by formulas here — no random generator whose algorithm could
 /// change — so the expected values stay the same forever. The file was written once with
 /// `QUIVER_WRITE_FORMAT_V1_FIXTURE=1 swift test --filter writeFormatV1Fixture` and must never be
-/// regenerated (Fixtures/format-v1/README.md).
+/// regenerated once version 1 is released (Fixtures/format-v1/README.md).
 enum FormatV1Fixture {
   static let rowCount = 700
 
@@ -70,6 +70,11 @@ func writeFormatV1Fixture() throws {
   #expect(Set(pages.map(\.encoding)) == Set(PageEncoding.allCases))
   #expect(Set(pages.map(\.compression)) == Set(PageCompression.allCases))
   #expect(reader.pages.allSatisfy { $0.count >= 1 } && reader.pages[0].count > 1)
+  // Plain, uncompressed fixed-width pages (the float32 and float16 vectors among them) carry
+  // row-checksum tables, which `take` reads.
+  let vector = try reader.pages(of: "vector")
+  #expect(vector.allSatisfy { $0.rowChecksums?.rowsPerGroup == 4096 / 16 })
+  #expect(vector.contains { $0.nullCount > 0 })
   let rows = [699, 0, 350, 49, 50, 51]
   #expect(try reader.take(rowOffsets: rows) == expected.take(rows: rows))
   #expect(try reader.read(columns: ["vector", "word"], rows: 100..<130) == expected.selecting(columns: ["vector", "word"]).slice(rows: 100..<130))

@@ -30,8 +30,12 @@ package struct DataFileFooter: Sendable, Hashable {
         writer.write(page.encoding.rawValue)
         writer.write(page.compression.rawValue)
         writer.write(UInt8(page.statisticsBytes == nil ? 0 : 1))
-        writer.write(UInt8(0))
+        writer.write(UInt8(page.rowChecksums == nil ? 0 : 1))
         writer.write(page.checksum)
+        if let rowChecksums = page.rowChecksums {
+          writer.write(UInt32(rowChecksums.rowsPerGroup))
+          writer.write(rowChecksums.tableChecksum)
+        }
         if let statistics = page.statisticsBytes {
           writer.write(lengthPrefixed: statistics.minimum)
           writer.write(lengthPrefixed: statistics.maximum)
@@ -154,7 +158,7 @@ package struct DataFileFooter: Sendable, Hashable {
         let encodingCode = try reader.read(UInt8.self)
         let compressionCode = try reader.read(UInt8.self)
         let statisticsFlag = try reader.read(UInt8.self)
-        let reserved = try reader.read(UInt8.self)
+        let rowChecksumsFlag = try reader.read(UInt8.self)
         let checksum = try reader.read(UInt32.self)
         guard offset >= UInt64(DataFileLayout.headerLength), offset % UInt64(DataFileLayout.pageAlignment) == 0,
           storedLength <= UInt64(footerOffset), offset <= UInt64(footerOffset) - storedLength
@@ -170,16 +174,33 @@ package struct DataFileFooter: Sendable, Hashable {
         guard let compression = PageCompression(rawValue: compressionCode) else {
           throw reader.corrupt("\(where_) has unknown compression \(compressionCode)")
         }
-        guard statisticsFlag <= 1, reserved == 0 else {
-          throw reader.corrupt("\(where_) has invalid flags \(statisticsFlag)/\(reserved)")
+        guard statisticsFlag <= 1, rowChecksumsFlag <= 1 else {
+          throw reader.corrupt("\(where_) has invalid flags \(statisticsFlag)/\(rowChecksumsFlag)")
         }
-        guard bodyLength <= UInt64(1) << 40, compression != .none || bodyLength == storedLength else {
-          throw reader.corrupt("\(where_): body length \(bodyLength) does not fit stored length \(storedLength)")
+        guard bodyLength <= UInt64(1) << 40 else {
+          throw reader.corrupt("\(where_): body length \(bodyLength) is implausible")
         }
         var page = PageMetadata(
           offset: Int(offset), storedLength: Int(storedLength), bodyLength: Int(bodyLength),
           firstRow: nextRow, rowCount: rows, nullCount: nulls, encoding: encoding,
           compression: compression, checksum: checksum)
+        // Plain, uncompressed fixed-width pages always carry a row-checksum table, others never.
+        let tableExpected = RowChecksumLayout.applies(to: field.type, encoding: encoding, compression: compression)
+        guard (rowChecksumsFlag == 1) == tableExpected else {
+          throw reader.corrupt("\(where_) (\(encoding), \(compression), \(field.type)) \(tableExpected ? "lacks" : "has") a row-checksum table")
+        }
+        if rowChecksumsFlag == 1 {
+          let rowsPerGroup = try reader.read(UInt32.self)
+          let tableChecksum = try reader.read(UInt32.self)
+          guard rowsPerGroup >= 1 else { throw reader.corrupt("\(where_) has 0 rows per checksum group") }
+          page.rowChecksums = RowChecksumLayout(rowsPerGroup: Int(rowsPerGroup), tableChecksum: tableChecksum)
+          let valuesLength = UInt64(page.validityLength) + UInt64(rows) * UInt64(field.type.byteWidth!)
+          guard bodyLength == valuesLength, storedLength == bodyLength + UInt64(page.rowChecksumTableLength) else {
+            throw reader.corrupt("\(where_): body length \(bodyLength) and stored length \(storedLength) do not fit \(rows) rows of \(field.type) and a table of \(page.rowChecksumTableLength) bytes")
+          }
+        } else if compression == .none && bodyLength != storedLength {
+          throw reader.corrupt("\(where_): body length \(bodyLength) does not fit stored length \(storedLength)")
+        }
         if statisticsFlag == 1 {
           let minimum = try reader.readLengthPrefixed()
           let maximum = try reader.readLengthPrefixed()

@@ -83,8 +83,11 @@ public struct PageMetadata: Sendable, Hashable {
   public var encoding: PageEncoding
   /// How the body is compressed.
   public var compression: PageCompression
-  /// CRC32C of the stored bytes.
+  /// CRC32C of the stored bytes (body, then the row-checksum table when there is one).
   public var checksum: UInt32
+  /// The row-checksum table stored after the body: present exactly on plain, uncompressed
+  /// fixed-width pages (Docs/Format.md "Row checksums").
+  public var rowChecksums: RowChecksumLayout?
   /// Min / max of the non-null values, when the type and values allow.
   public var statistics: PageStatistics?
   /// The statistics as stored: little-endian value bytes (min, max), nil when absent.
@@ -104,6 +107,9 @@ public struct PageMetadata: Sendable, Hashable {
     self.compression = compression
     self.checksum = checksum
   }
+
+  /// Bytes of the row-checksum table after the body (0 without one).
+  var rowChecksumTableLength: Int { rowChecksums?.tableLength(rows: rowCount) ?? 0 }
 
   /// The rows of the page within the file.
   public var rows: Range<Int> { firstRow..<(firstRow + rowCount) }

@@ -1,28 +1,127 @@
 // Random access by row offset (Docs/Format.md "Random access").
 
+import QuiverKernels
+
 extension DataFileReader {
   /// The rows at `rowOffsets` (file-local row offsets, any order, repeats allowed), in that
-  /// order, touching only the pages that hold them.
+  /// order, touching only the pages that hold them. Every byte returned is verified.
   ///
-  /// For plain, uncompressed fixed-width pages (vector columns by default) each row costs one
-  /// `pread` of its bytes (plus one byte of validity when the page has nulls); such reads cannot
-  /// check the page CRC. With `verifyingChecksums` every touched page is read whole and checked,
-  /// as all other pages always are.
-  /// - Throws: `.rowOutOfRange` naming the first bad offset, `.columnNotFound`, and the errors of
-  ///   `readPage`.
-  public func take(
-    rowOffsets: [Int], columns: [String]? = nil, verifyingChecksums: Bool = false
-  ) throws -> RecordBatch {
+  /// For plain, uncompressed fixed-width pages (vector columns by default) only the ~4 KiB row
+  /// groups holding the requested rows are read (one `pread` per run of adjacent groups, plus
+  /// the validity bytes when the page has nulls) and checked against the page's row-checksum
+  /// table, which is read once per page and cached by the reader. Other pages are read whole,
+  /// checked against the page CRC and decoded.
+  /// - Throws: `.rowOutOfRange` naming the first bad offset, `.columnNotFound`,
+  ///   `.checksumMismatch` naming the file, column, page and row, and the errors of `readPage`.
+  public func take(rowOffsets: [Int], columns: [String]? = nil) throws -> RecordBatch {
     for row in rowOffsets where row < 0 || row >= rowCount {
       throw FormatError(.rowOutOfRange, "row offset \(row) is outside 0..<\(rowCount) of data file '\(path)'")
     }
     let indices = try columnIndices(columns)
     let schema = try Schema(indices.map { self.schema.fields[$0] }, metadata: self.schema.metadata)
-    let output = try indices.map { try takeColumn(index: $0, rowOffsets: rowOffsets, verifying: verifyingChecksums) }
+    let output = try indices.map { try takeColumn(index: $0, rowOffsets: rowOffsets) }
     return try RecordBatch(schema: schema, columns: output)
   }
 
-  func takeColumn(index: Int, rowOffsets: [Int], verifying: Bool) throws -> Column {
+  /// The row-checksum table of a page, read and verified on first use.
+  func rowChecksumTable(column: Int, page pageIndex: Int) throws -> [UInt32] {
+    try rowChecksumTables.table(column: column, page: pageIndex) {
+      let page = pages[column][pageIndex]
+      let layout = page.rowChecksums!
+      let bytes = try file.read(fromAbsoluteOffset: page.offset + page.bodyLength, count: page.rowChecksumTableLength)
+      guard CRC32C.checksum(bytes) == layout.tableChecksum else {
+        throw FormatError(
+          .checksumMismatch,
+          "data file '\(path)' page \(pageIndex) of column '\(schema.fields[column].name)': the row-checksum table does not match its CRC32C")
+      }
+      return bytes.withUnsafeBytes { raw in
+        (0..<layout.groupCount(rows: page.rowCount)).map {
+          UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))
+        }
+      }
+    }
+  }
+
+  /// Copies the rows of one page with a row-checksum table into `out`, reading and verifying
+  /// only the row groups that hold them.
+  /// - Parameter positions: output positions whose rows lie in the page.
+  private func takeVerifiedRows(
+    column: Int, page pageIndex: Int, rowOffsets: [Int], positions: [Int],
+    into out: UnsafeMutableRawBufferPointer, validity: inout ValidityBitmap
+  ) throws {
+    let page = pages[column][pageIndex]
+    let field = schema.fields[column]
+    let width = field.type.byteWidth!
+    let layout = page.rowChecksums!
+    let groupRows = layout.rowsPerGroup
+    let where_ = "data file '\(path)' page \(pageIndex) of column '\(field.name)'"
+    guard field.nullable || page.nullCount == 0 else {
+      throw FormatError(.corruptFile, "\(where_) has nulls in a non-nullable column")
+    }
+    let table = try rowChecksumTable(column: column, page: pageIndex)
+    let valuesStart = page.offset + page.validityLength
+    // Positions by row within the page; runs of adjacent groups are read with one pread.
+    let sorted = positions.sorted { rowOffsets[$0] < rowOffsets[$1] }
+    var values: [UInt8] = []
+    var bits: [UInt8] = []
+    var first = 0
+    while first < sorted.count {
+      let firstGroup = (rowOffsets[sorted[first]] - page.firstRow) / groupRows
+      var lastGroup = firstGroup
+      var end = first + 1
+      while end < sorted.count {
+        let group = (rowOffsets[sorted[end]] - page.firstRow) / groupRows
+        guard group <= lastGroup + 1 else { break }
+        lastGroup = group
+        end += 1
+      }
+      let runRows = (firstGroup * groupRows)..<min(page.rowCount, (lastGroup + 1) * groupRows)
+      values.removeAll(keepingCapacity: true)
+      values.append(contentsOf: repeatElement(0, count: runRows.count * width))
+      try values.withUnsafeMutableBytes {
+        try file.read(fromAbsoluteOffset: valuesStart + runRows.lowerBound * width, into: $0)
+      }
+      let runBits = RowChecksumLayout.validityBytes(of: runRows)
+      if page.nullCount > 0 {
+        bits.removeAll(keepingCapacity: true)
+        bits.append(contentsOf: repeatElement(0, count: runBits.count))
+        try bits.withUnsafeMutableBytes { try file.read(fromAbsoluteOffset: page.offset + runBits.lowerBound, into: $0) }
+      }
+      try values.withUnsafeBytes { valueBytes in
+        try bits.withUnsafeBytes { bitBytes in
+          for group in firstGroup...lastGroup {
+            let rows = layout.rows(ofGroup: group, pageRows: page.rowCount)
+            let groupValues = UnsafeRawBufferPointer(
+              rebasing: valueBytes[((rows.lowerBound - runRows.lowerBound) * width)..<((rows.upperBound - runRows.lowerBound) * width)])
+            var groupBits = UnsafeRawBufferPointer(start: nil, count: 0)
+            if page.nullCount > 0 {
+              let byteRange = RowChecksumLayout.validityBytes(of: rows)
+              groupBits = UnsafeRawBufferPointer(
+                rebasing: bitBytes[(byteRange.lowerBound - runBits.lowerBound)..<(byteRange.upperBound - runBits.lowerBound)])
+            }
+            guard RowChecksumLayout.groupChecksum(validity: groupBits, values: groupValues) == table[group] else {
+              let requested = sorted[first..<end].map { rowOffsets[$0] }.first { rows.contains($0 - page.firstRow) }!
+              throw FormatError(
+                .checksumMismatch,
+                "\(where_): row \(requested) (rows \(page.firstRow + rows.lowerBound)..<\(page.firstRow + rows.upperBound) of the file) does not match its CRC32C")
+            }
+          }
+          for position in sorted[first..<end] {
+            let row = rowOffsets[position] - page.firstRow
+            let local = row - runRows.lowerBound
+            (out.baseAddress! + position * width).copyMemory(from: valueBytes.baseAddress! + local * width, byteCount: width)
+            if page.nullCount > 0 {
+              let byte = bitBytes[row / 8 - runBits.lowerBound]
+              if byte & (1 << UInt8(row % 8)) == 0 { validity[position] = false }
+            }
+          }
+        }
+      }
+      first = end
+    }
+  }
+
+  func takeColumn(index: Int, rowOffsets: [Int]) throws -> Column {
     let type = schema.fields[index].type
     let columnPages = pages[index]
     // Output positions grouped by page, pages in file order.
@@ -38,28 +137,10 @@ extension DataFileReader {
       var decodedPages: [Int] = []
       try values.withUnsafeMutableBytes { out in
         for pageIndex in orderedPages {
-          let page = columnPages[pageIndex]
-          let positions = positionsByPage[pageIndex]!
-          if !verifying && page.encoding == .plain && page.compression == .none {
-            let valuesStart = page.offset + page.validityLength
-            guard page.storedLength == page.validityLength + page.rowCount * width else {
-              throw FormatError(.corruptFile, "data file '\(path)' page \(pageIndex) of column '\(schema.fields[index].name)': \(page.storedLength) bytes do not hold \(page.rowCount) rows of \(type)")
-            }
-            var bit: UInt8 = 0
-            for position in positions {
-              let row = rowOffsets[position] - page.firstRow
-              do {
-                try file.read(
-                  fromAbsoluteOffset: valuesStart + row * width,
-                  into: UnsafeMutableRawBufferPointer(rebasing: out[(position * width)..<((position + 1) * width)]))
-                if page.nullCount > 0 {
-                  try withUnsafeMutableBytes(of: &bit) {
-                    try file.read(fromAbsoluteOffset: page.offset + row / 8, into: $0)
-                  }
-                  if bit & (1 << UInt8(row % 8)) == 0 { validity[position] = false }
-                }
-              }
-            }
+          if columnPages[pageIndex].rowChecksums != nil {
+            try takeVerifiedRows(
+              column: index, page: pageIndex, rowOffsets: rowOffsets, positions: positionsByPage[pageIndex]!,
+              into: out, validity: &validity)
           } else {
             decodedPages.append(pageIndex)
           }

@@ -5,8 +5,10 @@ import QuiverKernels
 /// footer; columns, row ranges and single rows are read on demand with `pread`, so a file that
 /// shrinks under the reader produces `FormatError.truncatedFile`, never a crash.
 ///
-/// Every page read in full is checked against its CRC32C before it is decoded. Thread-safe: all
-/// state is immutable and reads are positional.
+/// Every page read in full is checked against its CRC32C before it is decoded; rows that `take`
+/// reads from plain fixed-width pages are checked against their row-group CRC32C. Nothing is
+/// returned unchecked. Thread-safe: reads are positional and the only mutable state, a cache of
+/// row-checksum tables, is behind a lock.
 public final class DataFileReader: Sendable {
   /// The file's path.
   public let path: String
@@ -19,6 +21,8 @@ public final class DataFileReader: Sendable {
   /// Per field (schema order), its pages in row order.
   public let pages: [[PageMetadata]]
   let file: PositionalFile
+  /// Row-checksum tables read so far by `take` (a few bytes per page).
+  let rowChecksumTables = RowChecksumTableCache()
 
   /// Opens a data file by reading its header, trailer and footer.
   /// - Throws: `FormatError` — `.truncatedFile`, `.badMagic`, `.unsupportedVersion`,
@@ -116,9 +120,16 @@ public final class DataFileReader: Sendable {
     let page = pages[column][pageIndex]
     let field = schema.fields[column]
     let context = "data file '\(path)' page \(pageIndex) of column '\(field.name)'"
-    let stored = try file.read(fromAbsoluteOffset: page.offset, count: page.storedLength)
+    var stored = try file.read(fromAbsoluteOffset: page.offset, count: page.storedLength)
     guard CRC32C.checksum(stored) == page.checksum else {
       throw FormatError(.checksumMismatch, "\(context) does not match its CRC32C")
+    }
+    if let rowChecksums = page.rowChecksums {
+      let tableChecksum = stored.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[page.bodyLength...])) }
+      guard tableChecksum == rowChecksums.tableChecksum else {
+        throw FormatError(.corruptFile, "\(context): its row-checksum table does not match the CRC32C in the page index")
+      }
+      stored.removeLast(page.rowChecksumTableLength)
     }
     let body: [UInt8]
     switch page.compression {

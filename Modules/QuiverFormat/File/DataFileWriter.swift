@@ -231,10 +231,24 @@ public final class DataFileWriter {
         compression = .zstd
       }
     }
+    var rowChecksums: RowChecksumLayout? = nil
+    if RowChecksumLayout.applies(to: field.type, encoding: encoded.encoding, compression: compression) {
+      // One CRC32C per ~4 KiB of rows after the body, so `take` can verify single rows.
+      let width = field.type.byteWidth!
+      let rowsPerGroup = RowChecksumLayout.rowsPerGroup(rowBytes: width)
+      let table = body.withUnsafeBytes {
+        RowChecksumLayout.table(
+          body: $0, rows: rows.count, width: width,
+          validityLength: encoded.nullCount == 0 ? 0 : ValidityLayout.paddedLength(rows: rows.count),
+          rowsPerGroup: rowsPerGroup)
+      }
+      stored.append(contentsOf: table)
+      rowChecksums = RowChecksumLayout(rowsPerGroup: rowsPerGroup, tableChecksum: CRC32C.checksum(table))
+    }
     return PreparedPage(
       stored: stored, bodyLength: body.count, rowCount: rows.count, nullCount: encoded.nullCount,
       encoding: encoded.encoding, compression: compression, checksum: CRC32C.checksum(stored),
-      statistics: encoded.statistics)
+      statistics: encoded.statistics, rowChecksums: rowChecksums)
   }
 
   /// Writes a prepared page at the next 64-byte boundary and records it in the page index.
@@ -255,6 +269,7 @@ public final class DataFileWriter {
       firstRow: firstRow, rowCount: prepared.rowCount, nullCount: prepared.nullCount,
       encoding: prepared.encoding, compression: prepared.compression, checksum: prepared.checksum)
     page.statisticsBytes = prepared.statistics
+    page.rowChecksums = prepared.rowChecksums
     if let bytes = prepared.statistics {
       page.statistics = PageStatisticsCodec.decode(minimum: bytes.minimum, maximum: bytes.maximum, type: field.type)
     }
@@ -272,5 +287,6 @@ struct PreparedPage: Sendable {
   var compression: PageCompression
   var checksum: UInt32
   var statistics: StatisticsBytes?
+  var rowChecksums: RowChecksumLayout?
 }
 
