@@ -97,7 +97,7 @@ struct DemoCommand: ParsableCommand {
       let query = dataset.queries[0]
       print("\nthe seed's query: table.search(q).limit(2).nprobes(20).refineFactor(10)")
       print(
-        "  .where(\"price > 10 AND category IN ('a', 'b')\", prefilter: true).select([\"item\", \"price\"])"
+        "  .where(\"price > 10 AND category IN ('a', 'b')\", prefilter: true).select([\"item\", \"price\", \"category\"])"
       )
       let filtered = table.search(query).metric(.l2).limit(2).nprobes(20).refineFactor(10)
         .where("price > 10 AND category IN ('a', 'b')", prefilter: true)
