@@ -59,12 +59,22 @@ public struct IVFIndex: Sendable {
 
   /// The layout of this index's partitions.
   package var partitionLayout: PartitionLayout {
+    Self.partitionLayout(
+      type: type, metric: metric, dimension: dimension,
+      productCodeSize: productQuantizer?.codeSize ?? 0)
+  }
+
+  /// The partition layout of an index of `type` and `metric` over `dimension`-dimensional
+  /// vectors; `productCodeSize` is the PQ code size (IVF_PQ only).
+  package static func partitionLayout(
+    type: IndexType, metric: DistanceMetric, dimension: Int, productCodeSize: Int
+  ) -> PartitionLayout {
     switch type {
     case .ivfFlat:
       PartitionLayout(floatsPerRow: dimension, codeBytesPerRow: 0, hasRowTerms: false)
     case .ivfPQ:
       PartitionLayout(
-        floatsPerRow: 0, codeBytesPerRow: productQuantizer!.codeSize, hasRowTerms: metric != .dot)
+        floatsPerRow: 0, codeBytesPerRow: productCodeSize, hasRowTerms: metric != .dot)
     default:
       PartitionLayout(floatsPerRow: 0, codeBytesPerRow: dimension, hasRowTerms: false)
     }

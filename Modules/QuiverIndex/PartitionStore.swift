@@ -48,18 +48,6 @@ package struct PartitionLayout: Sendable, Hashable {
   }
 }
 
-/// Where a serialized partition lives in `ivf.partitions`.
-package struct PartitionDirectoryEntry: Sendable, Hashable {
-  /// Absolute byte offset (64-byte aligned).
-  package var offset: Int
-  /// Rows in the partition.
-  package var rowCount: Int
-  /// Serialized bytes.
-  package var length: Int
-  /// CRC32C of those bytes.
-  package var checksum: UInt32
-}
-
 /// The partitions of an index: all in memory after a build, or read on demand from
 /// `ivf.partitions` after `IVFIndex.open` and kept in a cache bounded in bytes (least recently
 /// used partitions are evicted first).
@@ -146,14 +134,7 @@ package final class PartitionStore: @unchecked Sendable {
       }
       if let hit { return hit }
       let entry = directory[index]
-      let bytes = try reader.read(at: entry.offset, length: entry.length)
-      let checksum = CRC32C.checksum(bytes)
-      guard checksum == entry.checksum else {
-        throw IndexError(
-          .corruptFile,
-          "\(reader.path): partition \(index) checksum \(checksum) does not match \(entry.checksum)"
-        )
-      }
+      let bytes = try PartitionedIndexFiles.readBlock(from: reader, entry: entry, index: index)
       let partition = try layout.deserialize(
         bytes, rows: entry.rowCount, path: "\(reader.path) partition \(index)")
       lock.withLock {

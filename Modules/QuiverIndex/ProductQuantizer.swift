@@ -21,7 +21,11 @@ package struct ProductQuantizer: Sendable, Hashable {
   /// Codebook entries per sub-space (16 or 256).
   package var centroidCount: Int { 1 << bits }
   /// Bytes per encoded vector.
-  package var codeSize: Int { bits == 8 ? subVectorCount : (subVectorCount + 1) / 2 }
+  package var codeSize: Int { Self.codeSize(subVectorCount: subVectorCount, bits: bits) }
+  /// Bytes per encoded vector of `subVectorCount` codes of `bits` (4 or 8) bits.
+  package static func codeSize(subVectorCount: Int, bits: Int) -> Int {
+    bits == 8 ? subVectorCount : (subVectorCount + 1) / 2
+  }
   /// Floats in a lookup table.
   package var lookupTableCount: Int { subVectorCount * centroidCount }
 

@@ -12,8 +12,8 @@ extension HNSWIndex {
       hnsw: parameters, ivf: nil, partitionSizes: [count])
     let payload = [UInt8](
       UnsafeRawBufferPointer(start: vectors.values, count: vectors.byteCount))
-    try HNSWIndexFileIO.write(
-      to: directory, metadata: metadata, modelFloats: [], partitionCount: 1
+    try HNSWIndexFiles.files.write(
+      to: directory, metadata: metadata, modelFloats: [], partitionSizes: metadata.partitionSizes
     ) { _ throws(IndexError) in
       HNSWIndexFileIO.partitionBlock(rowIds: rows.rowIds, payload: payload, graph: graph)
     }
@@ -38,7 +38,7 @@ extension HNSWIndex {
         throw IndexError(.corruptFile, "\(opened.path): \(rows) rows of \(metadata.dimension)")
       }
     }
-    let block = try HNSWIndexFileIO.readBlock(opened, index: 0)
+    let block = try opened.readBlock(0)
     let parts = try HNSWIndexFileIO.readPartitionBlock(
       block, rows: rows, payloadLength: rows * metadata.dimension * 4,
       path: opened.partitionsReader.path, index: 0)

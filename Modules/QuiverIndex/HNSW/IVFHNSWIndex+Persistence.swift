@@ -24,8 +24,8 @@ extension IVFHNSWIndex {
     let metadata = HNSWIndexMetadata(
       type: type.rawValue, metric: metric, dimension: dimension, rowCount: rowCount,
       hnsw: parameters.hnsw, ivf: resolved, partitionSizes: sizes)
-    try HNSWIndexFileIO.write(
-      to: directory, metadata: metadata, modelFloats: floats, partitionCount: partitionCount
+    try HNSWIndexFiles.files.write(
+      to: directory, metadata: metadata, modelFloats: floats, partitionSizes: sizes
     ) { index throws(IndexError) in
       let partition = try partitions.partition(index)
       return HNSWIndexFileIO.partitionBlock(
@@ -80,8 +80,8 @@ extension IVFHNSWIndex {
     let codeSize = quantizer.codeSize
     let path = opened.partitionsReader.path
     let cache = HNSWPartitionCache(count: partitionCount) { index throws(IndexError) in
-      let rows = opened.entries[index].rowCount
-      let block = try HNSWIndexFileIO.readBlock(opened, index: index)
+      let rows = opened.directory[index].rowCount
+      let block = try opened.readBlock(index)
       let parts = try HNSWIndexFileIO.readPartitionBlock(
         block, rows: rows, payloadLength: rows * codeSize, path: path, index: index)
       return IVFHNSWPartition(
