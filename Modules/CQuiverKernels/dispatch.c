@@ -24,7 +24,10 @@ static qk_isa detect(void) {
 #if defined(__x86_64__)
   __builtin_cpu_init();
   // The runtime's feature check also confirms the OS saves the wide register state (XCR0).
-  if (__builtin_cpu_supports("avx512f")) return QK_ISA_AVX512;
+  // AVX-512BW joins F for the byte shuffles of the 4-bit fast scan (every AVX-512 CPU since
+  // Skylake-SP has both).
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+    return QK_ISA_AVX512;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
       __builtin_cpu_supports("f16c"))
     return QK_ISA_AVX2;
@@ -142,6 +145,10 @@ void qk_pq8_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_coun
 }
 void qk_pq4_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_count, float *out) {
   kernels()->pq4_scan(lut, codes, n, m_count, out);
+}
+void qk_pq4_fast_scan(const uint8_t *lut, const uint8_t *blocks, size_t n, size_t m_count,
+                      const uint32_t *block_masks, uint16_t *out) {
+  kernels()->pq4_fast_scan(lut, blocks, n, m_count, block_masks, out);
 }
 
 void qk_l2sq_f16_batch(const float *q, const uint16_t *p, size_t n, size_t dim, float *out) {

@@ -18,6 +18,8 @@ typedef struct {
   void (*sq8_weighted_sum_batch)(const float *, const uint8_t *, size_t, size_t, float *);
   void (*pq8_scan)(const float *, const uint8_t *, size_t, size_t, float *);
   void (*pq4_scan)(const float *, const uint8_t *, size_t, size_t, float *);
+  void (*pq4_fast_scan)(const uint8_t *, const uint8_t *, size_t, size_t, const uint32_t *,
+                        uint16_t *);
   void (*l2sq_f16_batch)(const float *, const uint16_t *, size_t, size_t, float *);
   void (*dot_f16_batch)(const float *, const uint16_t *, size_t, size_t, float *);
   void (*cosine_f16_batch)(const float *, const uint16_t *, size_t, size_t, float *);
@@ -52,6 +54,20 @@ void qk_pq8_scan_unrolled(const float *lut, const uint8_t *codes, size_t n, size
                           float *out);
 void qk_pq4_scan_unrolled(const float *lut, const uint8_t *codes, size_t n, size_t m_count,
                           float *out);
+
+/// Fast-scan 4-bit PQ (kernels_pq4_fast_scan.c), one per path; all compute the same sums.
+void qk_scalar_pq4_fast_scan(const uint8_t *lut, const uint8_t *blocks, size_t n, size_t m_count,
+                             const uint32_t *block_masks, uint16_t *out);
+#if defined(__x86_64__)
+void qk_avx2_pq4_fast_scan(const uint8_t *lut, const uint8_t *blocks, size_t n, size_t m_count,
+                           const uint32_t *block_masks, uint16_t *out);
+void qk_avx512_pq4_fast_scan(const uint8_t *lut, const uint8_t *blocks, size_t n, size_t m_count,
+                             const uint32_t *block_masks, uint16_t *out);
+#endif
+#if defined(__aarch64__)
+void qk_neon_pq4_fast_scan(const uint8_t *lut, const uint8_t *blocks, size_t n, size_t m_count,
+                           const uint32_t *block_masks, uint16_t *out);
+#endif
 
 /// Cosine distance of a and b in double precision; the fallback for rows whose float sums
 /// overflowed or went subnormal (kernels_scalar.c).

@@ -502,6 +502,7 @@ const qk_kernel_table qk_avx2_table = {
     .sq8_weighted_sum_batch = avx2_sq8_weighted_sum_batch,
     .pq8_scan = qk_pq8_scan_unrolled,
     .pq4_scan = qk_pq4_scan_unrolled,
+    .pq4_fast_scan = qk_avx2_pq4_fast_scan,
     .l2sq_f16_batch = avx2_l2sq_f16_batch,
     .dot_f16_batch = avx2_dot_f16_batch,
     .cosine_f16_batch = avx2_cosine_f16_batch,

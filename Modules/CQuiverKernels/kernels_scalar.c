@@ -181,6 +181,7 @@ const qk_kernel_table qk_scalar_table = {
     .sq8_weighted_sum_batch = scalar_sq8_weighted_sum_batch,
     .pq8_scan = scalar_pq8_scan,
     .pq4_scan = scalar_pq4_scan,
+    .pq4_fast_scan = qk_scalar_pq4_fast_scan,
     .l2sq_f16_batch = scalar_l2sq_f16_batch,
     .dot_f16_batch = scalar_dot_f16_batch,
     .cosine_f16_batch = scalar_cosine_f16_batch,

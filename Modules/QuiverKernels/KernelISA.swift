@@ -6,7 +6,7 @@ public enum KernelISA: String, Sendable, CaseIterable {
   case scalar
   /// x86-64 AVX2 with FMA.
   case avx2
-  /// x86-64 AVX-512F.
+  /// x86-64 AVX-512F with AVX-512BW.
   case avx512
   /// arm64 Advanced SIMD.
   case neon

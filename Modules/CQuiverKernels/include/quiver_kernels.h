@@ -17,7 +17,7 @@ extern "C" {
 typedef enum {
   QK_ISA_SCALAR = 0,
   QK_ISA_AVX2 = 1,   ///< x86-64 AVX2 + FMA
-  QK_ISA_AVX512 = 2, ///< x86-64 AVX-512F
+  QK_ISA_AVX512 = 2, ///< x86-64 AVX-512F + AVX-512BW
   QK_ISA_NEON = 3,   ///< arm64 Advanced SIMD
 } qk_isa;
 
@@ -94,6 +94,36 @@ void qk_pq8_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_coun
 /// out[j] = Σ_m lut[m·16 + code_m] for 4-bit codes packed two a byte (low nibble = even m);
 /// each row has (m_count + 1) / 2 bytes.
 void qk_pq4_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_count, float *out);
+
+// ---- fast-scan 4-bit product quantization --------------------------------------------------
+// Codes of 32 rows form a block; a block holds, for each pair of sub-quantizers (2p, 2p+1),
+// 32 bytes: byte i < 16 carries sub-quantizer 2p's code of row i in its low nibble and of row
+// i + 16 in its high nibble; bytes 16 + i do the same for sub-quantizer 2p + 1 (a zero code when
+// m_count is odd and 2p + 1 = m_count). A block is 32·⌈m_count/2⌉ bytes; rows past n in the
+// last block are zero. The lookup table is bytes, 16 per sub-quantizer, ⌈m_count/2⌉·32 bytes
+// (zero for a padding sub-quantizer), so each 32-byte block slice meets its 32-byte table slice.
+
+/// The row count of one fast-scan block.
+#define QK_PQ4_BLOCK_ROWS 32
+/// The sum qk_pq4_fast_scan writes for a row its block mask leaves out.
+#define QK_PQ4_FILTERED 0xFFFF
+
+/// out[j] = Σ_m lut[m·16 + code of row j for m], summed in 16 bits (modulo 2^16), for rows j < n
+/// of `blocks`. With `block_masks` (one word per block, bit r = row 32·b + r), rows whose bit is
+/// clear get QK_PQ4_FILTERED and blocks whose word is zero are not read.
+void qk_pq4_fast_scan(const uint8_t *lut, const uint8_t *blocks, size_t n, size_t m_count,
+                      const uint32_t *block_masks, uint16_t *out);
+/// Rearranges n row-major 4-bit codes (⌈m_count/2⌉ bytes a row, low nibble = even m) into
+/// ⌈n/32⌉ blocks.
+void qk_pq4_pack_blocks(const uint8_t *codes, size_t n, size_t m_count, uint8_t *blocks);
+/// The row-major code (⌈m_count/2⌉ bytes) of row `row` of packed blocks.
+void qk_pq4_unpack_row(const uint8_t *blocks, size_t row, size_t m_count, uint8_t *code);
+/// Quantises a float table (m_count×16) to bytes: out[m·16 + c] = round((lut[m·16 + c] − min_m)
+/// / scale), clamped to min(255, ⌊65534 / m_count⌋) so a row's sum never reaches 0xFFFF, with
+/// a padding table of zeros when m_count is odd. A row's float sum is then about
+/// bias + scale·(its byte sum), bias = Σ min_m. A NaN entry becomes 0.
+void qk_pq4_quantize_lut(const float *lut, size_t m_count, uint8_t *out, float *scale,
+                         float *bias);
 
 // ---- checksums ----------------------------------------------------------------------------
 /// CRC-32C (Castagnoli) of `data`, continuing from `crc` (start with 0). SSE4.2 when present.
