@@ -7,8 +7,14 @@ public enum IVFIndexFiles {
   public static let model = "ivf.meta"
   /// The partitions: row ids and codes (or vectors), one 64-byte aligned block each.
   public static let partitions = "ivf.partitions"
-  /// The format version this code writes (and the newest it reads).
-  public static let formatVersion: UInt32 = 1
+  /// The newest format version this code writes and reads. Version 2 stores 4-bit IVF_PQ codes
+  /// in fast-scan blocks (`codeLayout` in the metadata); every other index is still written as
+  /// version 1, byte for byte as before, so older readers keep reading it.
+  public static let formatVersion: UInt32 = 2
+  /// The version written for indexes without fast-scan blocks.
+  static let baseFormatVersion: UInt32 = 1
+  /// The metadata's `codeLayout` of 4-bit IVF_PQ codes in blocks of 32 rows (version 2).
+  static let fastScanCodeLayout = "pq4-fast-scan-blocks-32"
   /// The shared two-file layout with the IVF names, magics and version.
   static let files = PartitionedIndexFiles(
     modelName: model, partitionsName: partitions, modelMagic: Array("QUIVIVFM".utf8),
@@ -19,6 +25,9 @@ public enum IVFIndexFiles {
 private struct IVFIndexMetadata: Codable {
   var parameters: IVFIndexParameters
   var statistics: IVFIndexStatistics
+  /// `IVFIndexFiles.fastScanCodeLayout` when 4-bit codes are stored in blocks (version 2);
+  /// absent for row-major codes.
+  var codeLayout: String?
 }
 
 extension IVFIndex {
@@ -35,8 +44,14 @@ extension IVFIndex {
     var modelFloats = centroids
     if let productQuantizer { modelFloats += productQuantizer.codebooks }
     if let scalarQuantizer { modelFloats += scalarQuantizer.offsets + scalarQuantizer.scales }
-    try IVFIndexFiles.files.write(
-      to: directory, metadata: IVFIndexMetadata(parameters: parameters, statistics: statistics),
+    let blocked = layout.fastScanSubVectorCount > 0
+    var files = IVFIndexFiles.files
+    if !blocked { files.formatVersion = IVFIndexFiles.baseFormatVersion }
+    try files.write(
+      to: directory,
+      metadata: IVFIndexMetadata(
+        parameters: parameters, statistics: statistics,
+        codeLayout: blocked ? IVFIndexFiles.fastScanCodeLayout : nil),
       modelFloats: modelFloats, partitionSizes: statistics.partitionSizes
     ) { index throws(IndexError) in layout.serialize(try store.partition(index)) }
   }
@@ -68,6 +83,17 @@ extension IVFIndex {
       }
       var floatCount = partitions * dimension
       var productCodeSize = 0
+      var fastScanSubVectorCount = 0
+      if let codeLayout = metadata.codeLayout {
+        guard codeLayout == IVFIndexFiles.fastScanCodeLayout, parameters.type == .ivfPQ,
+          parameters.numBits == 4
+        else {
+          throw IndexError(
+            .unsupportedVersion,
+            "\(path): code layout '\(codeLayout)' for \(parameters.type.rawValue) \(parameters.numBits)-bit is not one this build reads"
+          )
+        }
+      }
       switch parameters.type {
       case .ivfPQ:
         guard let subVectors = parameters.numSubVectors, subVectors > 0,
@@ -76,14 +102,17 @@ extension IVFIndex {
         floatCount += dimension << parameters.numBits
         productCodeSize = ProductQuantizer.codeSize(
           subVectorCount: subVectors, bits: parameters.numBits)
+        if parameters.numBits == 4 { fastScanSubVectorCount = subVectors }
       case .ivfSQ:
         floatCount += 2 * dimension
       default:
         break
       }
-      let layout = IVFIndex.partitionLayout(
+      var layout = IVFIndex.partitionLayout(
         type: parameters.type, metric: parameters.metric, dimension: dimension,
-        productCodeSize: productCodeSize)
+        productCodeSize: productCodeSize, fastScanSubVectorCount: fastScanSubVectorCount)
+      // Version 1 files hold 4-bit codes row-major.
+      layout.packsCodesOnRead = fastScanSubVectorCount > 0 && metadata.codeLayout == nil
       return PartitionedIndexFiles.Shape(
         modelFloatCount: floatCount, partitionSizes: statistics.partitionSizes,
         blockLength: layout.serializedLength(rows:))
@@ -108,9 +137,12 @@ extension IVFIndex {
     default:
       break
     }
-    let layout = IVFIndex.partitionLayout(
+    var layout = IVFIndex.partitionLayout(
       type: parameters.type, metric: parameters.metric, dimension: dimension,
-      productCodeSize: productQuantizer?.codeSize ?? 0)
+      productCodeSize: productQuantizer?.codeSize ?? 0,
+      fastScanSubVectorCount: productQuantizer?.fastScanSubVectorCount ?? 0)
+    layout.packsCodesOnRead =
+      layout.fastScanSubVectorCount > 0 && opened.metadata.codeLayout == nil
     return IVFIndex(
       parameters: parameters, statistics: statistics, centroids: centroids,
       productQuantizer: productQuantizer, scalarQuantizer: scalarQuantizer,

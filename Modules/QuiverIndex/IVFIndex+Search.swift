@@ -154,6 +154,10 @@ extension IVFIndex {
               }
               collect(out, partition: partition, filter: filter, into: &top)
             }
+          case .ivfPQ where productQuantizer!.bits == 4:
+            try fastScanProbes(
+              query: q, probes: probes, filter: filter, lookupTable: work, distances: out,
+              into: &top)
           case .ivfPQ:
             let quantizer = productQuantizer!
             quantizer.lookupTable(query: q, innerProduct: true, into: work)

@@ -61,20 +61,24 @@ public struct IVFIndex: Sendable {
   package var partitionLayout: PartitionLayout {
     Self.partitionLayout(
       type: type, metric: metric, dimension: dimension,
-      productCodeSize: productQuantizer?.codeSize ?? 0)
+      productCodeSize: productQuantizer?.codeSize ?? 0,
+      fastScanSubVectorCount: productQuantizer?.fastScanSubVectorCount ?? 0)
   }
 
   /// The partition layout of an index of `type` and `metric` over `dimension`-dimensional
-  /// vectors; `productCodeSize` is the PQ code size (IVF_PQ only).
+  /// vectors; `productCodeSize` is the PQ code size and `fastScanSubVectorCount` the
+  /// sub-vector count of 4-bit codes held in fast-scan blocks (IVF_PQ only).
   package static func partitionLayout(
-    type: IndexType, metric: DistanceMetric, dimension: Int, productCodeSize: Int
+    type: IndexType, metric: DistanceMetric, dimension: Int, productCodeSize: Int,
+    fastScanSubVectorCount: Int
   ) -> PartitionLayout {
     switch type {
     case .ivfFlat:
       PartitionLayout(floatsPerRow: dimension, codeBytesPerRow: 0, hasRowTerms: false)
     case .ivfPQ:
       PartitionLayout(
-        floatsPerRow: 0, codeBytesPerRow: productCodeSize, hasRowTerms: metric != .dot)
+        floatsPerRow: 0, codeBytesPerRow: productCodeSize, hasRowTerms: metric != .dot,
+        fastScanSubVectorCount: fastScanSubVectorCount)
     default:
       PartitionLayout(floatsPerRow: 0, codeBytesPerRow: dimension, hasRowTerms: false)
     }

@@ -209,6 +209,11 @@ public struct IVFIndexBuilder: Sendable {
         for row in rows {
           partition.codes.append(contentsOf: codes[(row * codeSize)..<((row + 1) * codeSize)])
         }
+        if let productQuantizer, productQuantizer.fastScanSubVectorCount > 0 {
+          partition.codes = IVFPartition.fastScanBlocks(
+            rowMajorCodes: partition.codes, rowCount: rows.count,
+            subVectorCount: productQuantizer.subVectorCount)
+        }
         if !rowTerms.isEmpty { partition.rowTerms = rows.map { rowTerms[$0] } }
       }
       partitionList.append(partition)

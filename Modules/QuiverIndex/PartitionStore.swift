@@ -9,12 +9,25 @@ package struct PartitionLayout: Sendable, Hashable {
   package var codeBytesPerRow: Int
   /// Whether rows carry a `rowTerms` float (IVF_PQ with l2 or cosine).
   package var hasRowTerms: Bool
+  /// Sub-vectors of the 4-bit PQ codes a partition holds in fast-scan blocks of 32 rows
+  /// (`PQ4FastScan`); 0 when codes are row-major.
+  package var fastScanSubVectorCount = 0
+  /// Whether the file holds those 4-bit codes row-major (IVF format version 1), so reading packs
+  /// them into blocks.
+  package var packsCodesOnRead = false
 
   /// Bytes of one serialized partition of `rows` rows: row ids, vectors, codes padded to 4,
   /// row terms (Docs/Format.md, "IVF index files").
   package func serializedLength(rows: Int) -> Int {
-    let codes = rows * codeBytesPerRow
+    let codes = storedCodeByteCount(rows: rows)
     return rows * 8 + rows * floatsPerRow * 4 + (codes + 3) / 4 * 4 + (hasRowTerms ? rows * 4 : 0)
+  }
+
+  /// Bytes of codes the file holds for `rows` rows.
+  private func storedCodeByteCount(rows: Int) -> Int {
+    fastScanSubVectorCount > 0 && !packsCodesOnRead
+      ? PQ4FastScan.packedByteCount(rowCount: rows, subVectorCount: fastScanSubVectorCount)
+      : rows * codeBytesPerRow
   }
 
   /// The partition's bytes as written to `ivf.partitions`.
@@ -41,9 +54,13 @@ package struct PartitionLayout: Sendable, Hashable {
     var reader = ByteReader(bytes, path: path)
     let rowIds = try reader.readWords(rows, "row ids")
     let vectors = try reader.readFloats(rows * floatsPerRow, "vectors")
-    let codes = try reader.readBytes(rows * codeBytesPerRow, "codes")
+    var codes = try reader.readBytes(storedCodeByteCount(rows: rows), "codes")
     reader.skip(to: 4)
     let rowTerms = try reader.readFloats(hasRowTerms ? rows : 0, "row terms")
+    if fastScanSubVectorCount > 0 && packsCodesOnRead {
+      codes = IVFPartition.fastScanBlocks(
+        rowMajorCodes: codes, rowCount: rows, subVectorCount: fastScanSubVectorCount)
+    }
     return IVFPartition(rowIds: rowIds, vectors: vectors, codes: codes, rowTerms: rowTerms)
   }
 }

@@ -26,6 +26,8 @@ package struct ProductQuantizer: Sendable, Hashable {
   package static func codeSize(subVectorCount: Int, bits: Int) -> Int {
     bits == 8 ? subVectorCount : (subVectorCount + 1) / 2
   }
+  /// The sub-vector count when codes are kept in fast-scan blocks (4-bit), else 0.
+  package var fastScanSubVectorCount: Int { bits == 4 ? subVectorCount : 0 }
   /// Floats in a lookup table.
   package var lookupTableCount: Int { subVectorCount * centroidCount }
 
