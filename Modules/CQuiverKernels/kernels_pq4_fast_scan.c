@@ -66,16 +66,20 @@ FAST_SCAN_DRIVER(qk_scalar_pq4_fast_scan, scalar_block)
 #define QK_FS_AVX2 __attribute__((target("avx2")))
 #define QK_FS_AVX512 __attribute__((target("avx512f,avx512bw,avx2")))
 
-/// Adds the bytes of `looked_up` to two 16-bit accumulators: even bytes to `even`, odd to `odd`.
-#define WIDEN_ADD_256(even, odd, looked_up)                                                     \
+/// Adds the bytes of `looked_up` to two 16-bit accumulators: `both` takes each 16-bit lane whole
+/// (even byte + 256 × odd byte), `odd` the odd bytes; store_half recovers the even sums as
+/// both − 256 × odd (modulo 2^16, so exactly), which saves a mask per step.
+#define WIDEN_ADD_256(both, odd, looked_up)                                                     \
   do {                                                                                          \
-    even = _mm256_add_epi16(even, _mm256_and_si256(looked_up, low_bytes));                     \
+    both = _mm256_add_epi16(both, looked_up);                                                   \
     odd = _mm256_add_epi16(odd, _mm256_srli_epi16(looked_up, 8));                               \
   } while (0)
 
-/// Stores the 16 sums of one half block: even/odd hold, per 128-bit lane, the sums of rows
-/// 0, 2, …, 14 and 1, 3, …, 15 over that lane's sub-quantizers; the two lanes are added.
-static inline QK_FS_AVX2 void store_half(__m256i even, __m256i odd, uint16_t *sums) {
+/// Stores the 16 sums of one half block: both/odd hold, per 128-bit lane, the accumulators of
+/// WIDEN_ADD_256 for row pairs (0, 1), (2, 3), …, (14, 15) over that lane's sub-quantizers; the
+/// two lanes are added.
+static inline QK_FS_AVX2 void store_half(__m256i both, __m256i odd, uint16_t *sums) {
+  __m256i even = _mm256_sub_epi16(both, _mm256_slli_epi16(odd, 8));
   __m128i e = _mm_add_epi16(_mm256_castsi256_si128(even), _mm256_extracti128_si256(even, 1));
   __m128i o = _mm_add_epi16(_mm256_castsi256_si128(odd), _mm256_extracti128_si256(odd, 1));
   _mm_storeu_si128((__m128i *)sums, _mm_unpacklo_epi16(e, o));
@@ -84,20 +88,20 @@ static inline QK_FS_AVX2 void store_half(__m256i even, __m256i odd, uint16_t *su
 
 static QK_FS_AVX2 void avx2_block(const uint8_t *lut, const uint8_t *block, size_t pairs,
                                   uint16_t *sums) {
-  const __m256i nibble = _mm256_set1_epi8(0x0F), low_bytes = _mm256_set1_epi16(0x00FF);
-  __m256i low_even = _mm256_setzero_si256(), low_odd = low_even;
-  __m256i high_even = low_even, high_odd = low_even;
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  __m256i low_both = _mm256_setzero_si256(), low_odd = low_both;
+  __m256i high_both = low_both, high_odd = low_both;
   for (size_t p = 0; p < pairs; p++) {
     __m256i codes = _mm256_loadu_si256((const __m256i *)(block + p * 32));
     __m256i tables = _mm256_loadu_si256((const __m256i *)(lut + p * 32));
     __m256i low = _mm256_shuffle_epi8(tables, _mm256_and_si256(codes, nibble));
     __m256i high =
         _mm256_shuffle_epi8(tables, _mm256_and_si256(_mm256_srli_epi16(codes, 4), nibble));
-    WIDEN_ADD_256(low_even, low_odd, low);
-    WIDEN_ADD_256(high_even, high_odd, high);
+    WIDEN_ADD_256(low_both, low_odd, low);
+    WIDEN_ADD_256(high_both, high_odd, high);
   }
-  store_half(low_even, low_odd, sums);
-  store_half(high_even, high_odd, sums + 16);
+  store_half(low_both, low_odd, sums);
+  store_half(high_both, high_odd, sums + 16);
 }
 
 FAST_SCAN_DRIVER(qk_avx2_pq4_fast_scan, avx2_block)
@@ -106,9 +110,9 @@ FAST_SCAN_DRIVER(qk_avx2_pq4_fast_scan, avx2_block)
 /// 256-bit registers.
 static QK_FS_AVX512 void avx512_block(const uint8_t *lut, const uint8_t *block, size_t pairs,
                                       uint16_t *sums) {
-  const __m512i nibble = _mm512_set1_epi8(0x0F), low_bytes_512 = _mm512_set1_epi16(0x00FF);
-  __m512i low_even = _mm512_setzero_si512(), low_odd = low_even;
-  __m512i high_even = low_even, high_odd = low_even;
+  const __m512i nibble = _mm512_set1_epi8(0x0F);
+  __m512i low_both = _mm512_setzero_si512(), low_odd = low_both;
+  __m512i high_both = low_both, high_odd = low_both;
   size_t p = 0;
   for (; p + 2 <= pairs; p += 2) {
     __m512i codes = _mm512_loadu_si512((const void *)(block + p * 32));
@@ -116,31 +120,31 @@ static QK_FS_AVX512 void avx512_block(const uint8_t *lut, const uint8_t *block, 
     __m512i low = _mm512_shuffle_epi8(tables, _mm512_and_si512(codes, nibble));
     __m512i high =
         _mm512_shuffle_epi8(tables, _mm512_and_si512(_mm512_srli_epi16(codes, 4), nibble));
-    low_even = _mm512_add_epi16(low_even, _mm512_and_si512(low, low_bytes_512));
+    low_both = _mm512_add_epi16(low_both, low);
     low_odd = _mm512_add_epi16(low_odd, _mm512_srli_epi16(low, 8));
-    high_even = _mm512_add_epi16(high_even, _mm512_and_si512(high, low_bytes_512));
+    high_both = _mm512_add_epi16(high_both, high);
     high_odd = _mm512_add_epi16(high_odd, _mm512_srli_epi16(high, 8));
   }
-  __m256i le = _mm256_add_epi16(_mm512_castsi512_si256(low_even),
-                                _mm512_extracti64x4_epi64(low_even, 1));
+  __m256i lb = _mm256_add_epi16(_mm512_castsi512_si256(low_both),
+                                _mm512_extracti64x4_epi64(low_both, 1));
   __m256i lo = _mm256_add_epi16(_mm512_castsi512_si256(low_odd),
                                 _mm512_extracti64x4_epi64(low_odd, 1));
-  __m256i he = _mm256_add_epi16(_mm512_castsi512_si256(high_even),
-                                _mm512_extracti64x4_epi64(high_even, 1));
+  __m256i hb = _mm256_add_epi16(_mm512_castsi512_si256(high_both),
+                                _mm512_extracti64x4_epi64(high_both, 1));
   __m256i ho = _mm256_add_epi16(_mm512_castsi512_si256(high_odd),
                                 _mm512_extracti64x4_epi64(high_odd, 1));
   if (p < pairs) {
-    const __m256i nibble_256 = _mm256_set1_epi8(0x0F), low_bytes = _mm256_set1_epi16(0x00FF);
+    const __m256i nibble_256 = _mm256_set1_epi8(0x0F);
     __m256i codes = _mm256_loadu_si256((const __m256i *)(block + p * 32));
     __m256i tables = _mm256_loadu_si256((const __m256i *)(lut + p * 32));
     __m256i low = _mm256_shuffle_epi8(tables, _mm256_and_si256(codes, nibble_256));
     __m256i high =
         _mm256_shuffle_epi8(tables, _mm256_and_si256(_mm256_srli_epi16(codes, 4), nibble_256));
-    WIDEN_ADD_256(le, lo, low);
-    WIDEN_ADD_256(he, ho, high);
+    WIDEN_ADD_256(lb, lo, low);
+    WIDEN_ADD_256(hb, ho, high);
   }
-  store_half(le, lo, sums);
-  store_half(he, ho, sums + 16);
+  store_half(lb, lo, sums);
+  store_half(hb, ho, sums + 16);
 }
 
 FAST_SCAN_DRIVER(qk_avx512_pq4_fast_scan, avx512_block)

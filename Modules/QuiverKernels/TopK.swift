@@ -46,31 +46,56 @@ public struct TopK: Sendable {
 
   /// The kept neighbours, nearest first.
   /// - Complexity: O(k log k).
-  public func sorted() -> [Neighbor] { heap.sorted(by: Neighbor.precedes) }
+  public func sorted() -> [Neighbor] {
+    // Heap sort of a copy: the largest kept neighbour moves to the end, one sift per step, with
+    // no comparator closure or merge buffer.
+    var sorted = self
+    var end = sorted.heap.count - 1
+    while end > 0 {
+      sorted.heap.swapAt(0, end)
+      sorted.siftDown(0, count: end)
+      end -= 1
+    }
+    return sorted.heap
+  }
 
+  // The sifts move a hole instead of swapping, inside one buffer access (one uniqueness check
+  // per insertion rather than one per level): the heap is the hot path of every scan that keeps
+  // k = limit × refineFactor candidates.
   @usableFromInline
   mutating func siftUp(_ index: Int) {
-    var child = index
-    while child > 0 {
-      let parent = (child - 1) / 2
-      guard Neighbor.precedes(heap[parent], heap[child]) else { return }
-      heap.swapAt(parent, child)
-      child = parent
+    heap.withUnsafeMutableBufferPointer { heap in
+      let moving = heap[index]
+      var child = index
+      while child > 0 {
+        let parent = (child - 1) / 2
+        guard Neighbor.precedes(heap[parent], moving) else { break }
+        heap[child] = heap[parent]
+        child = parent
+      }
+      heap[child] = moving
     }
   }
 
   @usableFromInline
-  mutating func siftDown(_ index: Int) {
-    var parent = index
-    while true {
-      let left = 2 * parent + 1
-      guard left < heap.count else { return }
-      var largest = left
-      let right = left + 1
-      if right < heap.count && Neighbor.precedes(heap[left], heap[right]) { largest = right }
-      guard Neighbor.precedes(heap[parent], heap[largest]) else { return }
-      heap.swapAt(parent, largest)
-      parent = largest
+  mutating func siftDown(_ index: Int) { siftDown(index, count: heap.count) }
+
+  /// Sifts within the first `count` entries.
+  mutating func siftDown(_ index: Int, count: Int) {
+    heap.withUnsafeMutableBufferPointer { heap in
+      let moving = heap[index]
+      var parent = index
+      while true {
+        let left = 2 * parent + 1
+        guard left < count else { break }
+        var largest = left
+        let right = left + 1
+        if right < count && Neighbor.precedes(heap[left], heap[right]) { largest = right }
+        guard Neighbor.precedes(moving, heap[largest]) else { break }
+        heap[parent] = heap[largest]
+        parent = largest
+      }
+      heap[parent] = moving
     }
   }
 }
