@@ -125,6 +125,11 @@ void qk_pq4_unpack_row(const uint8_t *blocks, size_t row, size_t m_count, uint8_
 void qk_pq4_quantize_lut(const float *lut, size_t m_count, uint8_t *out, float *scale,
                          float *bias);
 
+// ---- memory --------------------------------------------------------------------------------
+/// Asks the CPU to start loading the cache lines of `dim` floats at `vector` (no effect on
+/// results). For scans that visit rows out of order.
+void qk_prefetch_f32(const float *vector, size_t dim);
+
 // ---- checksums ----------------------------------------------------------------------------
 /// CRC-32C (Castagnoli) of `data`, continuing from `crc` (start with 0). SSE4.2 when present.
 /// Thread-safe.

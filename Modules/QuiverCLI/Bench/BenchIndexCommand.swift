@@ -216,13 +216,20 @@ struct BenchIndexCommand: ParsableCommand {
                   query, k: candidates, nprobes: nprobes, ef: ef)
                 if refineFactor > 0 {
                   var top = TopK(k: k)
+                  let rows = result.map { Int($0.id) }
+                  var exact = [Float](repeating: 0, count: rows.count)
                   query.withUnsafeBufferPointer { qb in
-                    for neighbor in result {
-                      let row = baseBuffer.baseAddress! + Int(neighbor.id) * dimension
-                      top.insert(
-                        id: neighbor.id,
-                        distance: metric.distance(qb.baseAddress!, row, dimension: dimension))
+                    rows.withUnsafeBufferPointer { r in
+                      exact.withUnsafeMutableBufferPointer { e in
+                        metric.distances(
+                          from: qb.baseAddress!, toRows: r.baseAddress!,
+                          of: baseBuffer.baseAddress!, count: rows.count, dimension: dimension,
+                          into: e.baseAddress!)
+                      }
                     }
+                  }
+                  for (position, neighbor) in result.enumerated() {
+                    top.insert(id: neighbor.id, distance: exact[position])
                   }
                   result = top.sorted()
                 }
