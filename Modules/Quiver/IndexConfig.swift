@@ -57,7 +57,7 @@ public struct IndexConfig: Sendable, Hashable {
   /// IVF over product-quantized vectors.
   public static func ivfPQ(
     metric: DistanceMetric = .l2, numPartitions: Int? = nil, numSubVectors: Int? = nil,
-    numBits: Int = 8
+    numBits: Int = IndexType.ivfPQ.defaultNumBits
   ) -> IndexConfig {
     IndexConfig(
       type: .ivfPQ, metric: metric, numPartitions: numPartitions, numSubVectors: numSubVectors,

@@ -13,7 +13,8 @@ public struct IVFIndexParameters: Sendable, Hashable, Codable {
   /// PQ sub-vectors per vector; must divide the dimension; `nil` derives it from the
   /// dimension. Ignored unless the type is IVF_PQ.
   public var numSubVectors: Int?
-  /// Bits per PQ code: 8 (256 centroids per sub-space) or 4 (16, two codes a byte).
+  /// Bits per PQ code: 4 (16 centroids per sub-space, scanned in fast-scan blocks; the default)
+  /// or 8 (256, one byte per code).
   public var numBits: Int
   /// k-means trains on `sampleRate × numPartitions` rows (all rows if fewer).
   public var sampleRate: Int
@@ -26,7 +27,7 @@ public struct IVFIndexParameters: Sendable, Hashable, Codable {
   /// Creates parameters; the defaults are the measured ones of Docs/Benchmarks.md.
   public init(
     type: IndexType, metric: DistanceMetric = .l2, numPartitions: Int? = nil,
-    numSubVectors: Int? = nil, numBits: Int = 8, sampleRate: Int = 256,
+    numSubVectors: Int? = nil, numBits: Int = IndexType.ivfPQ.defaultNumBits, sampleRate: Int = 256,
     maxIterations: Int = 50, seed: UInt64 = 42
   ) {
     self.type = type
@@ -48,13 +49,15 @@ public struct IVFIndexParameters: Sendable, Hashable, Codable {
   }
 
   /// The sub-vector count used for vectors of `dimension`: `numSubVectors`, or by default
-  /// the largest divisor of `dimension` that gives sub-vectors of at least 8 dimensions
-  /// (384 → 48), falling back to 1.
+  /// the largest divisor of `dimension` that gives sub-vectors of at least 3 dimensions with
+  /// 4-bit codes (384 → 128) or 8 with 8-bit codes (384 → 48), falling back to 1
+  /// (Docs/Benchmarks.md, "Defaults").
   public func resolvedSubVectorCount(dimension: Int) -> Int {
     if let numSubVectors { return numSubVectors }
+    let smallestSubDimension = numBits == 4 ? 3 : 8
     var best = 1
     var candidate = 1
-    while candidate <= dimension / 8 {
+    while candidate <= dimension / smallestSubDimension {
       if dimension % candidate == 0 { best = candidate }
       candidate += 1
     }

@@ -15,4 +15,9 @@ public enum IndexType: String, Sendable, Hashable, CaseIterable, Codable {
 
   /// True for the types `IVFIndexBuilder` builds (IVF_FLAT, IVF_PQ, IVF_SQ).
   public var isPlainIVF: Bool { self == .ivfFlat || self == .ivfPQ || self == .ivfSQ }
+
+  /// Bits per PQ code when none is given: 4 for IVF_PQ (fast-scan blocks; measured in
+  /// Docs/Benchmarks.md, "Defaults"), 8 for IVF_HNSW_PQ (whose graph walk reads one code at a
+  /// time).
+  public var defaultNumBits: Int { self == .ivfPQ ? 4 : 8 }
 }

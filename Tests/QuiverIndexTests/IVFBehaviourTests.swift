@@ -92,8 +92,15 @@ import Testing
     let parameters = IVFIndexParameters(type: .ivfPQ)
     #expect(parameters.resolvedPartitionCount(rowCount: 100_000) == 316)
     #expect(parameters.resolvedPartitionCount(rowCount: 3) == 2)
-    #expect(parameters.resolvedSubVectorCount(dimension: 384) == 48)
-    #expect(parameters.resolvedSubVectorCount(dimension: 100) == 10)
+    // 4-bit codes by default: sub-vectors of at least 3 dimensions.
+    #expect(parameters.numBits == 4)
+    #expect(parameters.resolvedSubVectorCount(dimension: 384) == 128)
+    #expect(parameters.resolvedSubVectorCount(dimension: 100) == 25)
     #expect(parameters.resolvedSubVectorCount(dimension: 7) == 1)
+    // 8-bit codes: at least 8 dimensions.
+    let eightBit = IVFIndexParameters(type: .ivfPQ, numBits: 8)
+    #expect(eightBit.resolvedSubVectorCount(dimension: 384) == 48)
+    #expect(eightBit.resolvedSubVectorCount(dimension: 100) == 10)
+    #expect(eightBit.resolvedSubVectorCount(dimension: 7) == 1)
   }
 }

@@ -37,7 +37,8 @@ struct BadInput: Sendable, CustomStringConvertible {
       expected: .invalidParameter),
     BadInput(
       name: "too few rows for 8-bit PQ",
-      parameters: IVFIndexParameters(type: .ivfPQ, numPartitions: 4, numSubVectors: 4),
+      parameters: IVFIndexParameters(
+        type: .ivfPQ, numPartitions: 4, numSubVectors: 4, numBits: 8),
       rows: 200, expected: .tooFewRows),
     BadInput(
       name: "sampleRate 0",

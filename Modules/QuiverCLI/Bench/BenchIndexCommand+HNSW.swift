@@ -19,7 +19,8 @@ extension BenchIndexCommand {
     }
     let parameters = IVFHNSWParameters(
       type: indexType, metric: distanceMetric, numPartitions: numPartitions,
-      numSubVectors: numSubVectors, numBits: numBits, sampleRate: sampleRate,
+      numSubVectors: numSubVectors, numBits: numBits ?? indexType.defaultNumBits,
+      sampleRate: sampleRate,
       maxIterations: maxIterations, seed: seed, hnsw: graph)
     return try IVFHNSWIndex.build(
       vectors: base.values, dimension: base.dimension, parameters: parameters)

@@ -39,8 +39,10 @@ struct BenchIndexCommand: ParsableCommand {
     name: .customLong("num-sub-vectors"), help: "PQ sub-vectors (default: from the dimension).")
   var numSubVectors: Int?
 
-  @Option(name: .customLong("num-bits"), help: "PQ bits per code: 4 or 8.")
-  var numBits: Int = 8
+  @Option(
+    name: .customLong("num-bits"),
+    help: "PQ bits per code: 4 or 8 (default: 4 for IVF_PQ, 8 for IVF_HNSW_PQ).")
+  var numBits: Int?
 
   @Option(help: "HNSW links per node (HNSW types).")
   var m: Int?
@@ -174,8 +176,8 @@ struct BenchIndexCommand: ParsableCommand {
     case .ivfFlat, .ivfPQ, .ivfSQ:
       let parameters = IVFIndexParameters(
         type: indexType, metric: distanceMetric, numPartitions: numPartitions,
-        numSubVectors: numSubVectors, numBits: numBits, sampleRate: sampleRate,
-        maxIterations: maxIterations, seed: seed)
+        numSubVectors: numSubVectors, numBits: numBits ?? indexType.defaultNumBits,
+        sampleRate: sampleRate, maxIterations: maxIterations, seed: seed)
       return try IVFIndexBuilder(parameters: parameters, threads: buildThreads).build(
         vectors: base.values, rowIds: rowIds, dimension: base.dimension)
     case .hnsw, .ivfHNSWSQ, .ivfHNSWPQ:

@@ -55,8 +55,8 @@ struct IndexCommand: ParsableCommand {
   @Option(help: "PQ sub-vectors; must divide the dimension (default: from the dimension).")
   var numSubVectors: Int?
 
-  @Option(help: "Bits per PQ code: 8 or 4.")
-  var numBits = 8
+  @Option(help: "Bits per PQ code: 4 or 8 (default: 4 for IVF_PQ, 8 for IVF_HNSW_PQ).")
+  var numBits: Int?
 
   @Option(name: .customLong("m"), help: "HNSW neighbours per node.")
   var neighbors: Int?
@@ -102,8 +102,8 @@ struct IndexCommand: ParsableCommand {
       }
       let config = IndexConfig(
         type: type, metric: metric, numPartitions: numPartitions, numSubVectors: numSubVectors,
-        numBits: numBits, m: neighbors, efConstruction: efConstruction, sampleRate: sampleRate,
-        maxIterations: maxIterations, seed: seed)
+        numBits: numBits ?? type.defaultNumBits, m: neighbors, efConstruction: efConstruction,
+        sampleRate: sampleRate, maxIterations: maxIterations, seed: seed)
       if !outputOptions.quiet {
         StandardError.line(
           "quiver index: building \(type.rawValue) (\(metric.rawValue)) on '\(column)'…")
