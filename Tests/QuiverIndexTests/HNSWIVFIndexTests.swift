@@ -5,7 +5,8 @@ import Testing
 
 @Suite("IVF_HNSW_SQ and IVF_HNSW_PQ")
 struct HNSWIVFIndexTests {
-  static let graph = HNSWParameters(m: 12, efConstruction: 64, seed: 5)
+  /// One insertion thread: the graphs, and so every recall below, are the same on every run.
+  static let graph = HNSWParameters(m: 12, efConstruction: 64, seed: 5, threadCount: 1)
 
   /// PQ with 4-bit codes here keeps codebook training fast in debug builds; the 8-bit path
   /// has its own test below.
@@ -16,6 +17,17 @@ struct HNSWIVFIndexTests {
       type: type, metric: metric, numPartitions: 4, numSubVectors: 96, numBits: bits,
       maxIterations: 4, seed: 11, hnsw: graph)
   }
+
+  /// Recall@10 floors over 4 and 1 probes, 0.01 under the values measured by
+  /// scripts/remeasure-recall (in the comments).
+  static let recallFloors: [String: (all: Double, one: Double)] = [
+    "IVF_HNSW_SQ l2": (0.986, 0.579),  // 0.996, 0.589
+    "IVF_HNSW_SQ cosine": (0.986, 0.579),  // 0.996, 0.589
+    "IVF_HNSW_SQ dot": (0.985, 0.548),  // 0.995, 0.558
+    "IVF_HNSW_PQ l2": (0.66, 0.477),  // 0.67, 0.487
+    "IVF_HNSW_PQ cosine": (0.66, 0.477),  // 0.67, 0.487
+    "IVF_HNSW_PQ dot": (0.705, 0.484),  // 0.715, 0.494
+  ]
 
   @Test(
     "recall@10 against exact ground truth",
@@ -32,11 +44,13 @@ struct HNSWIVFIndexTests {
     let one = try HNSWTestData.recallAt10(metric: metric) {
       try index.search($0, k: 10, nprobes: 1, ef: 64, scratch: scratch)
     }
-    // SQ codes lose little; 4-bit PQ (96 × 4-d sub-vectors, no refine) measured 0.67 here. A
+    // SQ codes lose little; 4-bit PQ (96 × 4-d sub-vectors, no refine) loses a third. A
     // random graph or a wrong distance gives ≈ 0.005. One probe of four must lose recall: the
     // merge is real.
-    let floor = type == .ivfHNSWSQ ? 0.93 : 0.60
-    #expect(all >= floor, "\(type.rawValue) \(metric) recall@10 over 4 probes = \(all)")
+    print("RECALL \(type.rawValue) \(metric) nprobes4=\(all) nprobes1=\(one)")
+    let floors = try #require(Self.recallFloors["\(type.rawValue) \(metric.rawValue)"])
+    #expect(all >= floors.all, "\(type.rawValue) \(metric) recall@10 over 4 probes = \(all)")
+    #expect(one >= floors.one, "\(type.rawValue) \(metric) recall@10 over 1 probe = \(one)")
     #expect(one < all, "one probe \(one) vs four \(all)")
     // Approximate distances track the exact ones.
     let query = HNSWTestData.queries.row(1)
@@ -59,7 +73,9 @@ struct HNSWIVFIndexTests {
     let recall = try HNSWTestData.recallAt10(metric: .l2) {
       try index.search($0, k: 10, nprobes: 4, ef: 64, scratch: scratch)
     }
-    #expect(recall >= 0.6, "IVF_HNSW_PQ 8-bit recall@10 = \(recall)")
+    print("RECALL IVF_HNSW_PQ 8-bit l2 nprobes4=\(recall)")
+    // Measured 0.746 (scripts/remeasure-recall).
+    #expect(recall >= 0.736, "IVF_HNSW_PQ 8-bit recall@10 = \(recall)")
   }
 
   @Test("filtered search returns only allowed rows")
@@ -82,7 +98,9 @@ struct HNSWIVFIndexTests {
       #expect(scanned.allSatisfy { few.contains($0.id) })
       #expect(Set(scanned.map(\.id)).intersection(exactFew).count >= 4)
     }
-    #expect(Double(hits) / 200 >= 0.9, "filtered recall \(Double(hits) / 200)")
+    print("RECALL IVF_HNSW_SQ filtered=\(Double(hits) / 200)")
+    // Measured 0.98 (scripts/remeasure-recall).
+    #expect(Double(hits) / 200 >= 0.97, "filtered recall \(Double(hits) / 200)")
   }
 
   @Test("bad parameters are typed errors before any work")

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("HNSW index")
 struct HNSWIndexTests {
-  static let parameters = HNSWParameters(m: 12, efConstruction: 64, seed: 3)
+  /// One insertion thread: the graph, and so every recall below, is the same on every run.
+  static let parameters = HNSWParameters(m: 12, efConstruction: 64, seed: 3, threadCount: 1)
 
   @Test("recall@10 against exact ground truth", arguments: DistanceMetric.allCases)
   func recall(metric: DistanceMetric) throws {
@@ -19,10 +20,12 @@ struct HNSWIndexTests {
     let narrow = try HNSWTestData.recallAt10(metric: metric) {
       try index.search($0, k: 10, ef: 10, scratch: scratch)
     }
-    // A random graph or a wrong distance gives ≈ 0.005; a graph without its long links or
-    // with a broken heuristic loses several points at ef = 10.
-    #expect(wide >= 0.97, "recall@10 at ef 64 = \(wide)")
-    #expect(narrow >= 0.80, "recall@10 at ef 10 = \(narrow)")
+    print("RECALL HNSW \(metric) ef64=\(wide) ef10=\(narrow)")
+    // Measured (scripts/remeasure-recall): 0.992 at ef 64, 0.836 at ef 10, every metric (the
+    // fixture's vectors have unit length). Floors sit 0.01 below; a random graph or a wrong
+    // distance gives ≈ 0.005.
+    #expect(wide >= 0.982, "\(metric) recall@10 at ef 64 = \(wide)")
+    #expect(narrow >= 0.826, "\(metric) recall@10 at ef 10 = \(narrow)")
     #expect(wide >= narrow)
     // Distances are the metric's own.
     let query = HNSWTestData.queries.row(0)
@@ -69,6 +72,8 @@ struct HNSWIndexTests {
       let bitmap = RowIDFilter(allowing: few.rowIds)
       #expect(try index.search(vector, k: 10, filter: bitmap, scratch: scratch) == scanned)
     }
-    #expect(Double(hits) / 200 >= 0.95, "filtered recall \(Double(hits) / 200)")
+    print("RECALL HNSW filtered=\(Double(hits) / 200)")
+    // Measured 1.0 (scripts/remeasure-recall).
+    #expect(Double(hits) / 200 >= 0.99, "filtered recall \(Double(hits) / 200)")
   }
 }

@@ -49,28 +49,42 @@ struct RecallCase: Sendable, CustomStringConvertible {
   var description: String { "\(type.rawValue) \(metric.rawValue) \(numBits)-bit" }
 }
 
-/// Recall@10 on Fixtures/minilm-2k (2,000 × 384, 100 queries) for every type × metric. The
-/// thresholds sit a little below the measured values (Docs/Benchmarks.md); a random or
-/// mis-scored index finds ~0.005.
+/// Recall@10 on Fixtures/minilm-2k (2,000 × 384, 100 queries) for every type × metric. IVF
+/// builds are deterministic for a seed, so the floors sit 0.01 under the values measured by
+/// scripts/remeasure-recall (in the comments: 4 probes, 16 probes, refined), never below the
+/// earlier floors; a random or mis-scored index finds ~0.005.
 @Suite struct IVFRecallTests {
   static let cases: [RecallCase] = [
-    RecallCase(type: .ivfFlat, metric: .l2, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
+    // 0.802, 1.0, 1.0
     RecallCase(
-      type: .ivfFlat, metric: .cosine, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
+      type: .ivfFlat, metric: .l2, atFourProbes: 0.792, atAllProbes: 0.999, refined: 0.999),
+    // 0.802, 1.0, 1.0
     RecallCase(
-      type: .ivfFlat, metric: .dot, atFourProbes: 0.77, atAllProbes: 0.999, refined: 0.999),
+      type: .ivfFlat, metric: .cosine, atFourProbes: 0.792, atAllProbes: 0.999, refined: 0.999),
+    // 0.805, 1.0, 1.0
     RecallCase(
-      type: .ivfPQ, metric: .l2, numBits: 8, maxIterations: 2, atFourProbes: 0.47,
-      atAllProbes: 0.52, refined: 0.92),
+      type: .ivfFlat, metric: .dot, atFourProbes: 0.795, atAllProbes: 0.999, refined: 0.999),
+    // 0.518, 0.572, 0.96
     RecallCase(
-      type: .ivfPQ, metric: .cosine, numBits: 4, atFourProbes: 0.30, atAllProbes: 0.30,
-      refined: 0.72),
+      type: .ivfPQ, metric: .l2, numBits: 8, maxIterations: 2, atFourProbes: 0.508,
+      atAllProbes: 0.562, refined: 0.95),
+    // 0.343, 0.348, 0.777
     RecallCase(
-      type: .ivfPQ, metric: .dot, numBits: 4, atFourProbes: 0.30, atAllProbes: 0.31, refined: 0.75),
-    RecallCase(type: .ivfSQ, metric: .l2, atFourProbes: 0.77, atAllProbes: 0.98, refined: 0.999),
+      type: .ivfPQ, metric: .cosine, numBits: 4, atFourProbes: 0.333, atAllProbes: 0.338,
+      refined: 0.767),
+    // 0.35, 0.366, 0.805
     RecallCase(
-      type: .ivfSQ, metric: .cosine, atFourProbes: 0.77, atAllProbes: 0.98, refined: 0.999),
-    RecallCase(type: .ivfSQ, metric: .dot, atFourProbes: 0.77, atAllProbes: 0.98, refined: 0.999),
+      type: .ivfPQ, metric: .dot, numBits: 4, atFourProbes: 0.34, atAllProbes: 0.356,
+      refined: 0.795),
+    // 0.799, 0.993, 1.0
+    RecallCase(
+      type: .ivfSQ, metric: .l2, atFourProbes: 0.789, atAllProbes: 0.983, refined: 0.999),
+    // 0.799, 0.993, 1.0
+    RecallCase(
+      type: .ivfSQ, metric: .cosine, atFourProbes: 0.789, atAllProbes: 0.983, refined: 0.999),
+    // 0.805, 0.997, 1.0
+    RecallCase(
+      type: .ivfSQ, metric: .dot, atFourProbes: 0.795, atAllProbes: 0.987, refined: 0.999),
   ]
 
   @Test(arguments: cases)
@@ -93,8 +107,8 @@ struct RecallCase: Sendable, CustomStringConvertible {
     }
     let refinedRecall = recall(at: 10, found: refined, truth: Fixture.truth(testCase.metric))
     print("RECALL \(testCase) nprobes4=\(atFour) nprobes16=\(atAll) refined=\(refinedRecall)")
-    #expect(atFour >= testCase.atFourProbes)
-    #expect(atAll >= testCase.atAllProbes)
-    #expect(refinedRecall >= testCase.refined)
+    #expect(atFour >= testCase.atFourProbes, "\(testCase): recall@10 at 4 probes = \(atFour)")
+    #expect(atAll >= testCase.atAllProbes, "\(testCase): recall@10 at 16 probes = \(atAll)")
+    #expect(refinedRecall >= testCase.refined, "\(testCase): refined recall@10 = \(refinedRecall)")
   }
 }

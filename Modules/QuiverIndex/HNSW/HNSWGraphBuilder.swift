@@ -6,8 +6,12 @@ import Foundation
 /// (multiplier 1 / ln m), descends greedily from the entry point to its level, then on each of
 /// its layers collects `efConstruction` candidates, keeps up to `m` by the neighbour-selection
 /// heuristic (a candidate is kept only if it is closer to the new node than to every neighbour
-/// kept so far) and links back; a neighbour whose list is full re-selects its list with the same
-/// heuristic. Threads lock one node at a time around reading or writing its lists.
+/// kept so far) and links back. A back-link is appended without the heuristic while the
+/// neighbour's list has room (2·m on layer 0, m above); a neighbour whose list is full
+/// re-selects its list plus the newcomer with the same heuristic. Every list is therefore a
+/// heuristic selection, nearest first, followed by the back-links appended since (the invariant
+/// HNSWGraphInvariantTests checks). Threads lock one node at a time around reading or writing
+/// its lists.
 package enum HNSWGraphBuilder {
   /// Builds the graph of every node of `space`.
   ///
