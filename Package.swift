@@ -8,6 +8,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .library(name: "QuiverKernels", targets: ["QuiverKernels"]),
+    .library(name: "QuiverStorage", targets: ["QuiverStorage"]),
     .library(name: "QuiverFormat", targets: ["QuiverFormat"]),
     .library(name: "QuiverTable", targets: ["QuiverTable"]),
     .library(name: "QuiverIndex", targets: ["QuiverIndex"]),
@@ -27,6 +28,7 @@ let package = Package(
     ),
     .target(name: "CQuiverKernels", path: "Modules/CQuiverKernels"),
     .target(name: "QuiverKernels", dependencies: ["CQuiverKernels"], path: "Modules/QuiverKernels"),
+    .target(name: "QuiverStorage", dependencies: ["QuiverKernels"], path: "Modules/QuiverStorage"),
     .target(
       name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels"], path: "Modules/QuiverFormat"),
     .target(name: "QuiverTable", dependencies: ["QuiverFormat"], path: "Modules/QuiverTable"),
