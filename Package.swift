@@ -53,6 +53,7 @@ let package = Package(
     .target(name: "QuiverTestSupport", dependencies: ["QuiverFormat"], path: "Tests/QuiverTestSupport"),
     .testTarget(
       name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),
+    .testTarget(name: "QuiverStorageTests", dependencies: ["QuiverStorage", "QuiverTestSupport"]),
     .testTarget(name: "QuiverFormatTests", dependencies: ["QuiverFormat", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTableTests", dependencies: ["QuiverTable", "QuiverTestSupport"]),
     // Child process of QuiverTableTests' multi-process commit tests.

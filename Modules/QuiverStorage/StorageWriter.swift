@@ -8,10 +8,10 @@ public protocol StorageWriter: AnyObject {
   /// - Throws: `StorageError` `.ioFailure` (the writer is then aborted).
   func write(_ bytes: UnsafeRawBufferPointer) throws
 
-  /// Makes the object visible at its path (and durable, when the storage is). New objects get
-  /// unique names (uuids, version numbers claimed by `putIfAbsent`); an object already at the
-  /// path is replaced whole, never mixed, as an S3 PUT would replace it.
-  /// - Throws: `StorageError` `.ioFailure` (the writer is then aborted).
+  /// Makes the object visible at its path (and durable, when the storage is). Callers give new
+  /// objects unique names (uuids; version numbers go through `putIfAbsent`): the local storage
+  /// refuses to replace an existing object (`.alreadyExists`), an object store may replace it.
+  /// - Throws: `StorageError` `.alreadyExists`, `.ioFailure` (the writer is then aborted).
   func finish() throws
 
   /// Abandons the object: nothing becomes visible, temporary bytes are removed.
