@@ -30,7 +30,7 @@ let package = Package(
     .target(name: "QuiverKernels", dependencies: ["CQuiverKernels"], path: "Modules/QuiverKernels"),
     .target(name: "QuiverStorage", dependencies: ["QuiverKernels"], path: "Modules/QuiverStorage"),
     .target(
-      name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels"], path: "Modules/QuiverFormat"),
+      name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels", "QuiverStorage"], path: "Modules/QuiverFormat"),
     .target(name: "QuiverTable", dependencies: ["QuiverFormat"], path: "Modules/QuiverTable"),
     .target(name: "CQuiverHNSW", path: "Modules/CQuiverHNSW"),
     .target(

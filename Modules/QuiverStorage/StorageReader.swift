@@ -26,8 +26,9 @@ extension StorageReader {
       }
       return []
     }
-    var bytes = [UInt8](repeating: 0, count: count)
-    try bytes.withUnsafeMutableBytes { buffer in try read(at: offset, into: buffer) }
-    return bytes
+    return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+      try read(at: offset, into: UnsafeMutableRawBufferPointer(buffer))
+      initialized = count
+    }
   }
 }
