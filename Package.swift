@@ -31,7 +31,7 @@ let package = Package(
     .target(name: "QuiverStorage", dependencies: ["QuiverKernels"], path: "Modules/QuiverStorage"),
     .target(
       name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels", "QuiverStorage"], path: "Modules/QuiverFormat"),
-    .target(name: "QuiverTable", dependencies: ["QuiverFormat"], path: "Modules/QuiverTable"),
+    .target(name: "QuiverTable", dependencies: ["QuiverFormat", "QuiverStorage"], path: "Modules/QuiverTable"),
     .target(name: "CQuiverHNSW", path: "Modules/CQuiverHNSW"),
     .target(
       name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat", "CQuiverHNSW"],
@@ -55,7 +55,8 @@ let package = Package(
       name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),
     .testTarget(name: "QuiverStorageTests", dependencies: ["QuiverStorage", "QuiverTestSupport"]),
     .testTarget(name: "QuiverFormatTests", dependencies: ["QuiverFormat", "QuiverTestSupport"]),
-    .testTarget(name: "QuiverTableTests", dependencies: ["QuiverTable", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverTableTests", dependencies: ["QuiverTable", "QuiverStorage", "QuiverTestSupport"]),
     // Child process of QuiverTableTests' multi-process commit tests.
     .executableTarget(
       name: "QuiverTableWriterTool", dependencies: ["QuiverTable"],

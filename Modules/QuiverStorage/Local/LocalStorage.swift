@@ -128,6 +128,21 @@ public struct LocalStorage: Storage {
     }
   }
 
+  /// Creates the folder `path` and any missing folder above it (one component at a time,
+  /// refusing links), for callers that hand a local folder to code outside the storage layer.
+  /// - Throws: `StorageError` `.symbolicLink`, `.ioFailure`.
+  public func createFolder(_ path: StoragePath) throws {
+    close(try openFolder(path, create: true))
+  }
+
+  /// Makes the names in the folder `path` durable (`fsync` of the folder).
+  /// - Throws: `StorageError` `.notFound`, `.symbolicLink`, `.ioFailure`.
+  public func synchronizeFolder(_ path: StoragePath) throws {
+    let folder = try openFolder(path, create: false)
+    defer { close(folder) }
+    try SystemCall.synchronize(folder, location: localPath(path))
+  }
+
   /// Opens the regular file at `path` inside the root.
   func openFile(_ path: StoragePath) throws -> LocalFileReader {
     try requireName(path)
@@ -141,7 +156,7 @@ public struct LocalStorage: Storage {
   /// Opens the folder `path` one component at a time without following links, creating missing
   /// folders if `create`. The caller closes the descriptor.
   func openFolder(_ path: StoragePath, create: Bool) throws -> Int32 {
-    if create && !path.components.isEmpty {
+    if create {
       do {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
       } catch {
