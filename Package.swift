@@ -34,7 +34,7 @@ let package = Package(
     .target(name: "QuiverTable", dependencies: ["QuiverFormat", "QuiverStorage"], path: "Modules/QuiverTable"),
     .target(name: "CQuiverHNSW", path: "Modules/CQuiverHNSW"),
     .target(
-      name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat", "CQuiverHNSW"],
+      name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat", "QuiverStorage", "CQuiverHNSW"],
       path: "Modules/QuiverIndex"),
     .target(
       name: "QuiverQuery", dependencies: ["QuiverTable", "QuiverIndex"],
@@ -47,7 +47,10 @@ let package = Package(
       name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
     .executableTarget(
       name: "QuiverCLI",
-      dependencies: ["Quiver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "Quiver", "QuiverStorage",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Modules/QuiverCLI"),
 
     .target(name: "QuiverTestSupport", dependencies: ["QuiverFormat"], path: "Tests/QuiverTestSupport"),

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverKernels
+import QuiverStorage
 
 /// How a partition's rows are laid out in memory and on disk.
 package struct PartitionLayout: Sendable, Hashable {
@@ -20,11 +21,11 @@ package struct PartitionLayout: Sendable, Hashable {
   /// The partition's bytes as written to `ivf.partitions`.
   package func serialize(_ partition: IVFPartition) -> [UInt8] {
     var writer = ByteWriter()
-    writer.append(words: partition.rowIds)
-    writer.append(floats: partition.vectors)
-    writer.append(bytes: partition.codes)
-    writer.pad(to: 4)
-    writer.append(floats: partition.rowTerms)
+    writer.write(words: partition.rowIds)
+    writer.write(floats: partition.vectors)
+    writer.write(partition.codes)
+    writer.pad(toMultipleOf: 4)
+    writer.write(floats: partition.rowTerms)
     return writer.bytes
   }
 
@@ -38,13 +39,17 @@ package struct PartitionLayout: Sendable, Hashable {
         "\(path): partition of \(rows) rows has \(bytes.count) bytes, expected \(serializedLength(rows: rows))"
       )
     }
-    var reader = ByteReader(bytes, path: path)
-    let rowIds = try reader.readWords(rows, "row ids")
-    let vectors = try reader.readFloats(rows * floatsPerRow, "vectors")
-    let codes = try reader.readBytes(rows * codeBytesPerRow, "codes")
-    reader.skip(to: 4)
-    let rowTerms = try reader.readFloats(hasRowTerms ? rows : 0, "row terms")
-    return IVFPartition(rowIds: rowIds, vectors: vectors, codes: codes, rowTerms: rowTerms)
+    return try IndexError.translatingStorageErrors {
+      try bytes.withUnsafeBytes { raw in
+        var reader = ByteReader(raw, context: path)
+        let rowIds = try reader.readWords(rows, "row ids")
+        let vectors = try reader.readFloats(rows * floatsPerRow, "vectors")
+        let codes = try reader.readArray(rows * codeBytesPerRow, "codes")
+        reader.skip(toMultipleOf: 4)
+        let rowTerms = try reader.readFloats(hasRowTerms ? rows : 0, "row terms")
+        return IVFPartition(rowIds: rowIds, vectors: vectors, codes: codes, rowTerms: rowTerms)
+      }
+    }
   }
 }
 
@@ -56,7 +61,7 @@ package struct PartitionLayout: Sendable, Hashable {
 package final class PartitionStore: @unchecked Sendable {
   private enum Source {
     case memory([IVFPartition])
-    case file(IndexFileReader, [PartitionDirectoryEntry], PartitionLayout)
+    case file(any StorageReader, path: String, [PartitionDirectoryEntry], PartitionLayout)
   }
 
   private let source: Source
@@ -75,12 +80,12 @@ package final class PartitionStore: @unchecked Sendable {
     cacheCapacityBytes = 0
   }
 
-  /// Partitions read from `reader` as needed.
+  /// Partitions read from `reader` (the partitions file at `path`) as needed.
   package init(
-    reader: IndexFileReader, directory: [PartitionDirectoryEntry], layout: PartitionLayout,
-    cacheCapacityBytes: Int
+    reader: any StorageReader, path: String, directory: [PartitionDirectoryEntry],
+    layout: PartitionLayout, cacheCapacityBytes: Int
   ) {
-    source = .file(reader, directory, layout)
+    source = .file(reader, path: path, directory, layout)
     self.cacheCapacityBytes = cacheCapacityBytes
   }
 
@@ -88,7 +93,7 @@ package final class PartitionStore: @unchecked Sendable {
   package var count: Int {
     switch source {
     case .memory(let partitions): partitions.count
-    case .file(_, let directory, _): directory.count
+    case .file(_, _, let directory, _): directory.count
     }
   }
 
@@ -96,7 +101,7 @@ package final class PartitionStore: @unchecked Sendable {
   package var rowCounts: [Int] {
     switch source {
     case .memory(let partitions): partitions.map(\.rowCount)
-    case .file(_, let directory, _): directory.map(\.rowCount)
+    case .file(_, _, let directory, _): directory.map(\.rowCount)
     }
   }
 
@@ -113,7 +118,7 @@ package final class PartitionStore: @unchecked Sendable {
   package var inMemoryByteCount: Int {
     switch source {
     case .memory(let partitions): partitions.reduce(0) { $0 + $1.byteCount }
-    case .file(_, let directory, _): directory.reduce(0) { $0 + $1.length }
+    case .file(_, _, let directory, _): directory.reduce(0) { $0 + $1.length }
     }
   }
 
@@ -124,7 +129,7 @@ package final class PartitionStore: @unchecked Sendable {
     switch source {
     case .memory(let partitions):
       return partitions[index]
-    case .file(let reader, let directory, let layout):
+    case .file(let reader, let path, let directory, let layout):
       let hit: IVFPartition? = lock.withLock {
         clock += 1
         guard var entry = cache[index] else { return nil }
@@ -134,9 +139,10 @@ package final class PartitionStore: @unchecked Sendable {
       }
       if let hit { return hit }
       let entry = directory[index]
-      let bytes = try PartitionedIndexFiles.readBlock(from: reader, entry: entry, index: index)
+      let bytes = try PartitionedIndexFiles.readBlock(
+        from: reader, path: path, entry: entry, index: index)
       let partition = try layout.deserialize(
-        bytes, rows: entry.rowCount, path: "\(reader.path) partition \(index)")
+        bytes, rows: entry.rowCount, path: "\(path) partition \(index)")
       lock.withLock {
         reads += 1
         clock += 1

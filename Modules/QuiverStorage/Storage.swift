@@ -44,3 +44,10 @@ public protocol Storage: Sendable {
   /// Removes an object; an object that is already gone is not an error.
   func delete(_ path: StoragePath) throws
 }
+
+extension Storage {
+  /// The object's full name for messages: the location, then the path.
+  public func describe(_ path: StoragePath) -> String {
+    path.components.isEmpty ? location : "\(location)/\(path)"
+  }
+}
