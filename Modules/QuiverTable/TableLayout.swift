@@ -20,7 +20,7 @@ package struct TableLayout: Sendable, Hashable {
   /// `_versions/`: one manifest per version.
   static let versionsPath = folder("_versions")
   /// `data/`: immutable data files.
-  static let dataPath = folder("data")
+  package static let dataPath = folder("data")
   /// `_deletions/`: deletion vectors.
   static let deletionsPath = folder("_deletions")
   /// `_indices/`: one folder per index.
@@ -69,7 +69,7 @@ package struct TableLayout: Sendable, Hashable {
 
   /// The path of a file named in a manifest (relative to the table folder).
   /// - Throws: `TableError.corruptManifest` if `text` is not a relative path inside the table.
-  static func path(_ text: String, field: String) throws -> StoragePath {
+  package static func path(_ text: String, field: String) throws -> StoragePath {
     do {
       return try StoragePath(text)
     } catch let error as StorageError {

@@ -90,6 +90,33 @@ public final class LocalFileWriter: StorageWriter {
     }
   }
 
+  /// Replaces bytes already written at `offset` (`pwrite`), for a local file whose header is
+  /// only known at the end (a row count). Objects in a `Storage` never need this.
+  /// - Throws: `StorageError` `.outOfRange` unless `offset..<offset + bytes.count` was written,
+  ///   `.ioFailure` (the writer is then aborted).
+  public func overwrite(_ bytes: [UInt8], at offset: Int) throws {
+    guard descriptor >= 0 else {
+      throw StorageError(.ioFailure, "'\(location)' is already finished or aborted")
+    }
+    guard offset >= 0, offset <= bytesWritten, bytes.count <= bytesWritten - offset else {
+      throw StorageError(
+        .outOfRange, "'\(location)': bytes \(offset)+\(bytes.count) were not written yet")
+    }
+    var done = 0
+    while done < bytes.count {
+      let result = bytes.withUnsafeBytes {
+        pwrite(descriptor, $0.baseAddress! + done, $0.count - done, off_t(offset + done))
+      }
+      if result < 0 {
+        if errno == EINTR { continue }
+        let error = SystemCall.error("pwrite", location, errno)
+        abort()
+        throw error
+      }
+      done += result
+    }
+  }
+
   /// Flushes the file, moves it to its destination and flushes the folder.
   /// - Throws: `StorageError` `.alreadyExists` when the writer may not replace a file that
   ///   appeared at the destination, `.ioFailure` (the writer is then aborted).
