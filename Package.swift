@@ -37,11 +37,14 @@ let package = Package(
       name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat", "QuiverStorage", "CQuiverHNSW"],
       path: "Modules/QuiverIndex"),
     .target(
-      name: "QuiverQuery", dependencies: ["QuiverTable", "QuiverIndex"],
+      name: "QuiverQuery", dependencies: ["QuiverStorage", "QuiverTable", "QuiverIndex"],
       path: "Modules/QuiverQuery"),
     .target(
       name: "Quiver",
-      dependencies: ["QuiverKernels", "QuiverFormat", "QuiverTable", "QuiverIndex", "QuiverQuery"],
+      dependencies: [
+        "QuiverKernels", "QuiverStorage", "QuiverFormat", "QuiverTable", "QuiverIndex",
+        "QuiverQuery",
+      ],
       path: "Modules/Quiver"),
     .executableTarget(
       name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
