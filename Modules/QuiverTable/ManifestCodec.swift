@@ -14,7 +14,10 @@ enum ManifestCodec {
   static let magic = "QVMF"
 
   /// The bytes of a manifest file: the frame around payload encoding, body length and body.
+  /// - Throws: `TableError.corruptManifest` if a path would leave the table (a writer never
+  ///   commits what a reader must refuse).
   static func encode(_ manifest: Manifest) throws -> [UInt8] {
+    try checkPaths(manifest, name: "manifest of version \(manifest.version)")
     var body = ByteWriter(capacity: 256 + manifest.fragments.count * 96)
     body.writeBody(manifest)
     return ChecksummedFrame.encode(
