@@ -8,6 +8,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .library(name: "QuiverKernels", targets: ["QuiverKernels"]),
+    .library(name: "QuiverStorage", targets: ["QuiverStorage"]),
     .library(name: "QuiverFormat", targets: ["QuiverFormat"]),
     .library(name: "QuiverTable", targets: ["QuiverTable"]),
     .library(name: "QuiverIndex", targets: ["QuiverIndex"]),
@@ -27,32 +28,41 @@ let package = Package(
     ),
     .target(name: "CQuiverKernels", path: "Modules/CQuiverKernels"),
     .target(name: "QuiverKernels", dependencies: ["CQuiverKernels"], path: "Modules/QuiverKernels"),
+    .target(name: "QuiverStorage", dependencies: ["QuiverKernels"], path: "Modules/QuiverStorage"),
     .target(
-      name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels"], path: "Modules/QuiverFormat"),
-    .target(name: "QuiverTable", dependencies: ["QuiverFormat"], path: "Modules/QuiverTable"),
+      name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels", "QuiverStorage"], path: "Modules/QuiverFormat"),
+    .target(name: "QuiverTable", dependencies: ["QuiverFormat", "QuiverStorage"], path: "Modules/QuiverTable"),
     .target(name: "CQuiverHNSW", path: "Modules/CQuiverHNSW"),
     .target(
-      name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat", "CQuiverHNSW"],
+      name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat", "QuiverStorage", "CQuiverHNSW"],
       path: "Modules/QuiverIndex"),
     .target(
-      name: "QuiverQuery", dependencies: ["QuiverTable", "QuiverIndex"],
+      name: "QuiverQuery", dependencies: ["QuiverStorage", "QuiverTable", "QuiverIndex"],
       path: "Modules/QuiverQuery"),
     .target(
       name: "Quiver",
-      dependencies: ["QuiverKernels", "QuiverFormat", "QuiverTable", "QuiverIndex", "QuiverQuery"],
+      dependencies: [
+        "QuiverKernels", "QuiverStorage", "QuiverFormat", "QuiverTable", "QuiverIndex",
+        "QuiverQuery",
+      ],
       path: "Modules/Quiver"),
     .executableTarget(
       name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
     .executableTarget(
       name: "QuiverCLI",
-      dependencies: ["Quiver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "Quiver", "QuiverStorage",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Modules/QuiverCLI"),
 
     .target(name: "QuiverTestSupport", dependencies: ["QuiverFormat"], path: "Tests/QuiverTestSupport"),
     .testTarget(
       name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),
+    .testTarget(name: "QuiverStorageTests", dependencies: ["QuiverStorage", "QuiverTestSupport"]),
     .testTarget(name: "QuiverFormatTests", dependencies: ["QuiverFormat", "QuiverTestSupport"]),
-    .testTarget(name: "QuiverTableTests", dependencies: ["QuiverTable", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverTableTests", dependencies: ["QuiverTable", "QuiverStorage", "QuiverTestSupport"]),
     // Child process of QuiverTableTests' multi-process commit tests.
     .executableTarget(
       name: "QuiverTableWriterTool", dependencies: ["QuiverTable"],

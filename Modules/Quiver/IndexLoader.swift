@@ -14,7 +14,8 @@ enum IndexLoader {
     guard let type = IndexType(rawValue: entry.indexType) else {
       throw QueryError(.unsupported, "index '\(entry.name)' has unknown type \(entry.indexType)")
     }
-    let folder = try dataset.indexFolder(uuid: entry.uuid)
+    let location = try dataset.indexStorage(uuid: entry.uuid)
+    let folder = IndexFolder(storage: location.storage, path: location.folder)
     switch type {
     case .ivfFlat, .ivfPQ, .ivfSQ:
       return IVFQueryIndex(entry: entry, index: try IVFIndex.open(at: folder))
@@ -54,7 +55,8 @@ enum IndexLoader {
     let entry = IndexEntry(
       name: name, column: column, indexType: config.type.rawValue, metric: config.metric.rawValue,
       fragmentIDs: fragmentIds, parameters: config.recordedParameters)
-    let folder = try dataset.indexFolder(uuid: entry.uuid)
+    let location = try dataset.indexStorage(uuid: entry.uuid)
+    let folder = IndexFolder(storage: location.storage, path: location.folder)
     let graph = HNSWParameters(
       m: config.m ?? HNSWParameters.defaultM,
       efConstruction: config.efConstruction ?? HNSWParameters.defaultEfConstruction,

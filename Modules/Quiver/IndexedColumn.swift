@@ -1,6 +1,7 @@
 import QuiverIndex
 import QuiverKernels
 import QuiverQuery
+import QuiverStorage
 import QuiverTable
 
 /// An IVF index (IVF_FLAT, IVF_PQ, IVF_SQ) of a table, as the query executor uses it.
@@ -31,7 +32,7 @@ struct IVFQueryIndex: QueryVectorIndex {
 func dropUncovered(_ found: [Neighbor], entry: IndexEntry, indexFragmentCount: Int?) -> [Neighbor] {
   if let indexFragmentCount, indexFragmentCount == entry.fragmentIDs.count { return found }
   let covered = Set(entry.fragmentIDs)
-  return found.filter { covered.contains(UInt32($0.id >> 32)) }
+  return found.filter { covered.contains(RowID.fragmentID($0.id)) }
 }
 
 /// An IVF_HNSW_SQ or IVF_HNSW_PQ index: one graph per partition.

@@ -1,5 +1,6 @@
 import QuiverFormat
 import QuiverQuery
+import QuiverStorage
 import QuiverTable
 
 /// One version of a table as the query executor reads it: fragments with their deletions

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverStorage
 
 /// `quiver demo`: the README's main job, end to end through the public API: a database, a table
 /// of real (or generated) embeddings with scalar columns, an IVF_PQ and an IVF_HNSW_SQ index,
@@ -146,7 +147,7 @@ struct DemoCommand: ParsableCommand {
           latencies.append(MonotonicClock.seconds(since: start))
           let rowIDs = result["_rowid"]!
           found.append(
-            (0..<rowIDs.count).map { Int64(rowIDs.value(at: $0, as: UInt64.self)! & 0xFFFF_FFFF) })
+            (0..<rowIDs.count).map { Int64(RowID.offset(rowIDs.value(at: $0, as: UInt64.self)!)) })
         }
         let recall = RecallCounter.recall(found: found, truth: truth, k: 10)
         let latency = LatencySummary(seconds: latencies)

@@ -1,3 +1,5 @@
+import QuiverStorage
+
 /// An error from QuiverFormat: the columnar data files (a file, a page or a column is named in the message).
 public struct FormatError: Error, Sendable, Hashable, CustomStringConvertible {
   /// What kind of problem it is; stable for `switch`.
@@ -44,4 +46,25 @@ public struct FormatError: Error, Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { "\(code.rawValue): \(message)" }
+}
+
+extension FormatError {
+  /// The format error for a storage error: a range past the end or a file that shrank is
+  /// `.truncatedFile`, bytes that do not decode are `.corruptFile`, anything else `.ioError`.
+  package init(_ error: StorageError) {
+    switch error.code {
+    case .outOfRange, .truncated: self.init(.truncatedFile, error.message)
+    case .corruptData: self.init(.corruptFile, error.message)
+    default: self.init(.ioError, error.message)
+    }
+  }
+
+  /// Runs `body`, turning a `StorageError` it throws into a `FormatError`.
+  package static func translatingStorageErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as StorageError {
+      throw FormatError(error)
+    }
+  }
 }

@@ -40,6 +40,12 @@ extension IVFIndex {
   /// - Throws: `IndexError.inputOutput` if the folder or a file cannot be written, or
   ///   `.corruptFile` if a partition of an opened index cannot be read back.
   public func write(to directory: URL) throws(IndexError) {
+    try write(to: IndexFolder(local: directory))
+  }
+
+  /// Writes the index files into `folder` of a storage (the table's `_indices/<uuid>/`).
+  /// - Throws: as `write(to:)` with a URL.
+  public func write(to folder: IndexFolder) throws(IndexError) {
     let layout = partitionLayout
     var modelFloats = centroids
     if let productQuantizer { modelFloats += productQuantizer.codebooks }
@@ -48,7 +54,7 @@ extension IVFIndex {
     var files = IVFIndexFiles.files
     if !blocked { files.formatVersion = IVFIndexFiles.baseFormatVersion }
     try files.write(
-      to: directory,
+      to: folder,
       metadata: IVFIndexMetadata(
         parameters: parameters, statistics: statistics,
         codeLayout: blocked ? IVFIndexFiles.fastScanCodeLayout : nil),
@@ -65,7 +71,14 @@ extension IVFIndex {
   public static func open(
     at directory: URL, cacheCapacityBytes: Int = defaultCacheCapacityBytes
   ) throws(IndexError) -> IVFIndex {
-    let opened = try IVFIndexFiles.files.open(at: directory, as: IVFIndexMetadata.self) {
+    try open(at: IndexFolder(local: directory), cacheCapacityBytes: cacheCapacityBytes)
+  }
+
+  /// Opens the index files in `folder` of a storage; see `open(at:cacheCapacityBytes:)`.
+  public static func open(
+    at folder: IndexFolder, cacheCapacityBytes: Int = defaultCacheCapacityBytes
+  ) throws(IndexError) -> IVFIndex {
+    let opened = try IVFIndexFiles.files.open(at: folder, as: IVFIndexMetadata.self) {
       (metadata, path, modelByteCount) throws(IndexError) in
       let parameters = metadata.parameters
       let statistics = metadata.statistics
@@ -147,7 +160,8 @@ extension IVFIndex {
       parameters: parameters, statistics: statistics, centroids: centroids,
       productQuantizer: productQuantizer, scalarQuantizer: scalarQuantizer,
       store: PartitionStore(
-        reader: opened.partitionsReader, directory: opened.directory, layout: layout,
+        reader: opened.partitionsReader, path: opened.partitionsPath, directory: opened.directory,
+        layout: layout,
         cacheCapacityBytes: cacheCapacityBytes))
   }
 

@@ -1,4 +1,5 @@
 import QuiverKernels
+import QuiverStorage
 
 /// Trains an IVF_FLAT, IVF_PQ or IVF_SQ index from `(row id, vector)` pairs.
 ///
@@ -219,7 +220,7 @@ public struct IVFIndexBuilder: Sendable {
       partitionList.append(partition)
     }
 
-    let fragments = Set(rowIds.map { UInt32(truncatingIfNeeded: $0 >> 32) }).sorted()
+    let fragments = Set(rowIds.map(RowID.fragmentID)).sorted()
     let statistics = IVFIndexStatistics(
       rowCount: count, dimension: dimension, partitionSizes: sizes, fragmentIds: fragments,
       ivfTrainingRows: trainingCount, ivfIterations: kmeans.iterations,

@@ -1,3 +1,5 @@
+import QuiverStorage
+
 /// An error from QuiverIndex: ANN indexes (training, parameters, persistence).
 public struct IndexError: Error, Sendable, Hashable, CustomStringConvertible {
   /// What kind of problem it is; stable for `switch`.
@@ -36,4 +38,29 @@ public struct IndexError: Error, Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { "\(code.rawValue): \(message)" }
+}
+
+extension IndexError {
+  /// The index error for a storage error: bytes that do not decode or a range outside the file
+  /// are `.corruptFile`, anything else (a missing file, one that is not a regular file, a failed
+  /// read or write) `.inputOutput`.
+  package init(_ error: StorageError) {
+    switch error.code {
+    case .corruptData, .outOfRange, .truncated: self.init(.corruptFile, error.message)
+    default: self.init(.inputOutput, error.message)
+    }
+  }
+
+  /// Runs `body`, passing an `IndexError` through and turning a `StorageError` into one.
+  package static func translatingStorageErrors<T>(_ body: () throws -> T) throws(IndexError) -> T {
+    do {
+      return try body()
+    } catch let error as IndexError {
+      throw error
+    } catch let error as StorageError {
+      throw IndexError(error)
+    } catch {
+      throw IndexError(.inputOutput, "\(error)")
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverKernels
+import QuiverStorage
 
 /// How a partition's rows are laid out in memory and on disk.
 package struct PartitionLayout: Sendable, Hashable {
@@ -33,11 +34,11 @@ package struct PartitionLayout: Sendable, Hashable {
   /// The partition's bytes as written to `ivf.partitions`.
   package func serialize(_ partition: IVFPartition) -> [UInt8] {
     var writer = ByteWriter()
-    writer.append(words: partition.rowIds)
-    writer.append(floats: partition.vectors)
-    writer.append(bytes: partition.codes)
-    writer.pad(to: 4)
-    writer.append(floats: partition.rowTerms)
+    writer.write(words: partition.rowIds)
+    writer.write(floats: partition.vectors)
+    writer.write(partition.codes)
+    writer.pad(toMultipleOf: 4)
+    writer.write(floats: partition.rowTerms)
     return writer.bytes
   }
 
@@ -51,17 +52,21 @@ package struct PartitionLayout: Sendable, Hashable {
         "\(path): partition of \(rows) rows has \(bytes.count) bytes, expected \(serializedLength(rows: rows))"
       )
     }
-    var reader = ByteReader(bytes, path: path)
-    let rowIds = try reader.readWords(rows, "row ids")
-    let vectors = try reader.readFloats(rows * floatsPerRow, "vectors")
-    var codes = try reader.readBytes(storedCodeByteCount(rows: rows), "codes")
-    reader.skip(to: 4)
-    let rowTerms = try reader.readFloats(hasRowTerms ? rows : 0, "row terms")
-    if fastScanSubVectorCount > 0 && packsCodesOnRead {
-      codes = IVFPartition.fastScanBlocks(
-        rowMajorCodes: codes, rowCount: rows, subVectorCount: fastScanSubVectorCount)
+    return try IndexError.translatingStorageErrors {
+      try bytes.withUnsafeBytes { raw in
+        var reader = ByteReader(raw, context: path)
+        let rowIds = try reader.readWords(rows, "row ids")
+        let vectors = try reader.readFloats(rows * floatsPerRow, "vectors")
+        var codes = try reader.readArray(storedCodeByteCount(rows: rows), "codes")
+        reader.skip(toMultipleOf: 4)
+        let rowTerms = try reader.readFloats(hasRowTerms ? rows : 0, "row terms")
+        if fastScanSubVectorCount > 0 && packsCodesOnRead {
+          codes = IVFPartition.fastScanBlocks(
+            rowMajorCodes: codes, rowCount: rows, subVectorCount: fastScanSubVectorCount)
+        }
+        return IVFPartition(rowIds: rowIds, vectors: vectors, codes: codes, rowTerms: rowTerms)
+      }
     }
-    return IVFPartition(rowIds: rowIds, vectors: vectors, codes: codes, rowTerms: rowTerms)
   }
 }
 
@@ -73,7 +78,7 @@ package struct PartitionLayout: Sendable, Hashable {
 package final class PartitionStore: @unchecked Sendable {
   private enum Source {
     case memory([IVFPartition])
-    case file(IndexFileReader, [PartitionDirectoryEntry], PartitionLayout)
+    case file(any StorageReader, path: String, [PartitionDirectoryEntry], PartitionLayout)
   }
 
   private let source: Source
@@ -92,12 +97,12 @@ package final class PartitionStore: @unchecked Sendable {
     cacheCapacityBytes = 0
   }
 
-  /// Partitions read from `reader` as needed.
+  /// Partitions read from `reader` (the partitions file at `path`) as needed.
   package init(
-    reader: IndexFileReader, directory: [PartitionDirectoryEntry], layout: PartitionLayout,
-    cacheCapacityBytes: Int
+    reader: any StorageReader, path: String, directory: [PartitionDirectoryEntry],
+    layout: PartitionLayout, cacheCapacityBytes: Int
   ) {
-    source = .file(reader, directory, layout)
+    source = .file(reader, path: path, directory, layout)
     self.cacheCapacityBytes = cacheCapacityBytes
   }
 
@@ -105,7 +110,7 @@ package final class PartitionStore: @unchecked Sendable {
   package var count: Int {
     switch source {
     case .memory(let partitions): partitions.count
-    case .file(_, let directory, _): directory.count
+    case .file(_, _, let directory, _): directory.count
     }
   }
 
@@ -113,7 +118,7 @@ package final class PartitionStore: @unchecked Sendable {
   package var rowCounts: [Int] {
     switch source {
     case .memory(let partitions): partitions.map(\.rowCount)
-    case .file(_, let directory, _): directory.map(\.rowCount)
+    case .file(_, _, let directory, _): directory.map(\.rowCount)
     }
   }
 
@@ -130,7 +135,7 @@ package final class PartitionStore: @unchecked Sendable {
   package var inMemoryByteCount: Int {
     switch source {
     case .memory(let partitions): partitions.reduce(0) { $0 + $1.byteCount }
-    case .file(_, let directory, _): directory.reduce(0) { $0 + $1.length }
+    case .file(_, _, let directory, _): directory.reduce(0) { $0 + $1.length }
     }
   }
 
@@ -141,7 +146,7 @@ package final class PartitionStore: @unchecked Sendable {
     switch source {
     case .memory(let partitions):
       return partitions[index]
-    case .file(let reader, let directory, let layout):
+    case .file(let reader, let path, let directory, let layout):
       let hit: IVFPartition? = lock.withLock {
         clock += 1
         guard var entry = cache[index] else { return nil }
@@ -151,9 +156,10 @@ package final class PartitionStore: @unchecked Sendable {
       }
       if let hit { return hit }
       let entry = directory[index]
-      let bytes = try PartitionedIndexFiles.readBlock(from: reader, entry: entry, index: index)
+      let bytes = try PartitionedIndexFiles.readBlock(
+        from: reader, path: path, entry: entry, index: index)
       let partition = try layout.deserialize(
-        bytes, rows: entry.rowCount, path: "\(reader.path) partition \(index)")
+        bytes, rows: entry.rowCount, path: "\(path) partition \(index)")
       lock.withLock {
         reads += 1
         clock += 1

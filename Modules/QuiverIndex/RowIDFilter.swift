@@ -1,9 +1,12 @@
+import QuiverStorage
+
 /// A set of allowed row ids, applied inside a partition scan (prefiltering): one bitmap of row
 /// offsets per fragment, so `contains` costs a short search over fragments and one bit test.
 public struct RowIDFilter: Sendable, Hashable {
   /// Fragment ids, ascending.
   private var fragmentIds: [UInt32]
-  /// Per fragment (same order), bit `offset` set when `(fragment << 32) | offset` is allowed.
+  /// Per fragment (same order), bit `offset` set when the row id
+  /// `RowID.make(fragmentID: fragment, offset: offset)` is allowed.
   private var bitmaps: [[UInt64]]
   /// The number of allowed row ids.
   public private(set) var count: Int
@@ -16,8 +19,8 @@ public struct RowIDFilter: Sendable, Hashable {
     var byFragment: [UInt32: [UInt64]] = [:]
     var total = 0
     for id in rowIds {
-      let fragment = UInt32(truncatingIfNeeded: id >> 32)
-      let offset = Int(UInt32(truncatingIfNeeded: id))
+      let fragment = RowID.fragmentID(id)
+      let offset = Int(RowID.offset(id))
       // Mutating through the subscript keeps the bitmap uniquely referenced: no copy per id.
       if RowIDFilter.insert(offset, into: &byFragment[fragment, default: []]) { total += 1 }
     }
@@ -40,9 +43,8 @@ public struct RowIDFilter: Sendable, Hashable {
   /// True when `rowId` is allowed.
   @inlinable
   public func contains(_ rowId: UInt64) -> Bool {
-    let fragment = UInt32(truncatingIfNeeded: rowId >> 32)
-    guard let slot = slot(of: fragment) else { return false }
-    return bit(Int(UInt32(truncatingIfNeeded: rowId)), in: slot)
+    guard let slot = slot(of: RowID.fragmentID(rowId)) else { return false }
+    return bit(Int(RowID.offset(rowId)), in: slot)
   }
 
   /// The fragments with at least one allowed row, ascending.

@@ -1,7 +1,8 @@
 import Foundation
+import QuiverStorage
 
-/// Claims version numbers: writes a manifest to a temporary file, makes it durable, and links
-/// it to its version's name with an operation that fails if the name exists. A writer that
+/// Claims version numbers: writes a manifest with `Storage.putIfAbsent` (locally a durable
+/// temporary file linked to the version's name, which fails if the name exists). A writer that
 /// loses the race checks what was committed meanwhile and, if compatible, rebuilds its
 /// manifest on the new latest version and tries the next number.
 ///
@@ -23,7 +24,6 @@ enum CommitEngine {
     layout: TableLayout, base: Manifest?, intent: CommitOperation, maxRetries: Int,
     synchronous: Bool = true, build: (Manifest?) throws -> Manifest
   ) throws -> Manifest {
-    try DurableFile.makeDirectory(layout.versionsFolder)
     var current = base
     var attempts = 0
     while true {
@@ -91,17 +91,10 @@ enum CommitEngine {
   /// a power loss may lose it (a crash of the process cannot).
   static func claim(_ manifest: Manifest, layout: TableLayout, synchronous: Bool) throws -> Bool {
     let bytes = try ManifestCodec.encode(manifest)
-    let folder = layout.versionsFolder
-    let temporary = folder.appendingPathComponent(
-      TableLayout.temporaryPrefix + UUID().uuidString.lowercased())
-    try DurableFile.writeNew(bytes, to: temporary, synchronize: synchronous)
-    defer { try? DurableFile.remove(temporary) }
-    if synchronous { try DurableFile.syncDirectory(folder) }
-    guard try DurableFile.linkIfAbsent(temporary, to: layout.manifestURL(manifest.version)) else {
-      return false
+    return try TableError.translatingStorageErrors {
+      try layout.storage(synchronous: synchronous).putIfAbsent(
+        TableLayout.manifestPath(manifest.version), bytes)
     }
-    if synchronous { try DurableFile.syncDirectory(folder) }
-    return true
   }
 
   /// The feature bits a reader needs for `manifest`.

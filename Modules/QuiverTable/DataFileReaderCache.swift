@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 
 /// Open data-file readers and decoded deletion vectors of one table, shared by the copies of a
 /// `Dataset`. Files never change once written, so a cached entry stays valid for as long as the
@@ -27,18 +28,24 @@ package final class DataFileReaderCache: @unchecked Sendable {
     let cached = readers[record.path]
     lock.unlock()
     if let cached { return cached }
-    let url = layout.url(relative: record.path)
+    let path = try TableLayout.path(
+      record.path, field: "fragment \(fragmentID) data file path")
+    let storage = layout.storage()
+    let location = storage.localPath(path)
     let reader: DataFileReader
     do {
-      reader = try DataFileReader(url: url)
+      reader = try DataFileReader(file: storage.openReader(path), location: location)
     } catch let error as FormatError {
       throw TableError(
-        .corruptDataFile, "fragment \(fragmentID): data file '\(url.path)': \(error.description)")
+        .corruptDataFile, "fragment \(fragmentID): data file '\(location)': \(error.description)")
+    } catch let error as StorageError {
+      throw TableError(
+        .corruptDataFile, "fragment \(fragmentID): data file '\(location)': \(error.description)")
     }
     guard reader.fileSize == record.sizeBytes else {
       throw TableError(
         .corruptDataFile,
-        "fragment \(fragmentID): data file '\(url.path)' has \(reader.fileSize) bytes, the manifest says \(record.sizeBytes)"
+        "fragment \(fragmentID): data file '\(location)' has \(reader.fileSize) bytes, the manifest says \(record.sizeBytes)"
       )
     }
     lock.lock()

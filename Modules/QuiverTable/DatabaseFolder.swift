@@ -7,6 +7,7 @@
 #endif
 import Foundation
 import QuiverFormat
+import QuiverStorage
 
 /// A database: a folder whose sub-folders `<name>.quiver` are tables.
 ///
@@ -26,7 +27,11 @@ public struct DatabaseFolder: Sendable, Hashable {
       guard createIfMissing else {
         throw TableError(.notFound, "no database folder at '\(url.path)'")
       }
-      try DurableFile.makeDirectory(url)
+      do {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+      } catch {
+        throw TableError(.ioFailure, "cannot create folder '\(url.path)': \(error)")
+      }
     } else if !isFolder.boolValue {
       throw TableError(.invalidArgument, "'\(url.path)' is a file, not a database folder")
     }
@@ -37,7 +42,15 @@ public struct DatabaseFolder: Sendable, Hashable {
 
   /// The names of the tables, sorted.
   public func tableNames() throws -> [String] {
-    try DurableFile.names(in: url).filter { $0.hasSuffix(Self.tableSuffix) && !$0.hasPrefix(".") }
+    let names: [String]
+    do {
+      names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+    } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+      return []
+    } catch {
+      throw TableError(.ioFailure, "cannot list database folder '\(url.path)': \(error)")
+    }
+    return names.filter { $0.hasSuffix(Self.tableSuffix) && !$0.hasPrefix(".") }
       .map { String($0.dropLast(Self.tableSuffix.count)) }
       .filter { Dataset.exists(at: folder(of: $0)) }
       .sorted()
@@ -96,7 +109,7 @@ public struct DatabaseFolder: Sendable, Hashable {
         .ioFailure,
         "rename '\(source.path)' to '\(destination.path)' failed: \(String(cString: strerror(errno)))")
     }
-    try DurableFile.syncDirectory(url)
+    try synchronize()
   }
 
   /// Drops a table: its folder disappears at once (renamed to a hidden name), then is removed.
@@ -111,11 +124,18 @@ public struct DatabaseFolder: Sendable, Hashable {
       throw TableError(
         .ioFailure, "rename '\(source.path)' failed: \(String(cString: strerror(errno)))")
     }
-    try DurableFile.syncDirectory(url)
+    try synchronize()
     do {
       try FileManager.default.removeItem(at: hidden)
     } catch {
       throw TableError(.ioFailure, "cannot remove dropped table folder '\(hidden.path)': \(error)")
+    }
+  }
+
+  /// Makes renames in the database folder durable (`fsync` of the folder).
+  private func synchronize() throws {
+    try TableError.translatingStorageErrors {
+      try LocalStorage(root: url.path).synchronizeFolder(.root)
     }
   }
 

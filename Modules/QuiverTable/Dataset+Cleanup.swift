@@ -1,4 +1,5 @@
 import Foundation
+import QuiverStorage
 
 /// What `Dataset.cleanup` removed.
 public struct CleanupReport: Sendable, Hashable {
@@ -32,6 +33,9 @@ extension Dataset {
     if let keepVersions, keepVersions < 1 {
       throw TableError(.invalidArgument, "cleanup keepVersions \(keepVersions) is below 1")
     }
+    let storage = layout.storage(synchronous: options.synchronousCommits)
+    let entries = try TableError.translatingStorageErrors { try storage.list(.root) }
+    let modified = Dictionary(entries.map { ($0.path, $0.lastModified) }) { first, _ in first }
     let versions = try layout.listVersions()
     guard let latest = versions.last else { return CleanupReport() }
     let latestManifest = try layout.readManifest(latest)
@@ -52,7 +56,7 @@ extension Dataset {
         if !remove { throw error }
       }
       if let olderThan, remove {
-        let time = manifest?.timestamp ?? DurableFile.modificationDate(layout.manifestURL(version))
+        let time = manifest?.timestamp ?? modified[TableLayout.manifestPath(version)]
         if let time, time >= olderThan { remove = false }
       }
       if remove {
@@ -75,47 +79,47 @@ extension Dataset {
     }
 
     var report = CleanupReport()
-    for version in removable {
-      try DurableFile.remove(layout.manifestURL(version))
-      report.removedVersions.append(version)
-    }
-    if !removable.isEmpty { try DurableFile.syncDirectory(layout.versionsFolder) }
-
-    let horizon = Date().addingTimeInterval(-inFlightGracePeriod)
-    func isOld(_ url: URL) -> Bool {
-      guard let time = DurableFile.modificationDate(url) else { return false }
-      return time < horizon
-    }
-    func sweep(_ folder: URL, relativePrefix: String, include: (String) -> Bool) throws {
-      var removedAny = false
-      for name in try DurableFile.names(in: folder) where include(name) {
-        let path = relativePrefix + name
-        let url = folder.appendingPathComponent(name)
-        guard !referenced.contains(path), isOld(url) else { continue }
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        try DurableFile.remove(url)
+    try TableError.translatingStorageErrors {
+      for version in removable {
+        try storage.delete(TableLayout.manifestPath(version))
+        report.removedVersions.append(version)
+      }
+      let horizon = Date().addingTimeInterval(-inFlightGracePeriod)
+      var unreferencedIndices: [String: [StorageEntry]] = [:]
+      for entry in entries {
+        let components = entry.path.components
+        let name = entry.path.lastComponent
+        let sweep: Bool
+        switch components.first {
+        case TableLayout.dataPath.lastComponent, TableLayout.deletionsPath.lastComponent:
+          sweep = true
+        case TableLayout.versionsPath.lastComponent:
+          // Temporary files of writes in flight (or killed) and row-id maps; never manifests.
+          sweep = components.count == 2
+            && (name.hasPrefix(".") || name.hasSuffix(TableLayout.rowIDMapSuffix))
+        case TableLayout.indicesPath.lastComponent:
+          if components.count >= 3 && !referencedIndices.contains(components[1]) {
+            unreferencedIndices[components[1], default: []].append(entry)
+          }
+          sweep = false
+        default:
+          sweep = false
+        }
+        guard sweep, !referenced.contains(entry.path.description), entry.lastModified < horizon
+        else { continue }
+        try storage.delete(entry.path)
         report.removedFiles += 1
-        report.removedBytes += size
-        removedAny = true
+        report.removedBytes += entry.size
       }
-      if removedAny { try DurableFile.syncDirectory(folder) }
-    }
-    try sweep(layout.dataFolder, relativePrefix: "data/") { _ in true }
-    try sweep(layout.deletionsFolder, relativePrefix: "_deletions/") { _ in true }
-    try sweep(layout.versionsFolder, relativePrefix: "_versions/") { name in
-      name.hasPrefix(TableLayout.temporaryPrefix) || name.hasSuffix(TableLayout.rowIDMapSuffix)
-    }
-    for uuid in try DurableFile.names(in: layout.indicesFolder)
-    where !referencedIndices.contains(uuid) {
-      let folder = layout.indexFolder(uuid)
-      let contents = try DurableFile.names(in: folder).map { folder.appendingPathComponent($0) }
-      guard isOld(folder), contents.allSatisfy(isOld) else { continue }
-      do {
-        try FileManager.default.removeItem(at: folder)
-      } catch {
-        throw TableError(.ioFailure, "cannot remove index folder '\(folder.path)': \(error)")
+      // An unreferenced index folder goes whole, once all its files are old; it counts as one.
+      for (uuid, files) in unreferencedIndices.sorted(by: { $0.key < $1.key })
+      where files.allSatisfy({ $0.lastModified < horizon }) {
+        for file in files { try storage.delete(file.path) }
+        let folder = try TableLayout.indexFolder(uuid)
+        try storage.removeFolderIfEmpty(folder)
+        report.removedFiles += 1
+        report.removedBytes += files.reduce(0) { $0 + $1.size }
       }
-      report.removedFiles += 1
     }
     return report
   }

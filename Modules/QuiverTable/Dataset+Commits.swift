@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 
 /// How `Dataset.create` treats an existing table.
 public enum CreateMode: String, Sendable, Hashable, CaseIterable {
@@ -33,8 +34,10 @@ extension Dataset {
     fragments: [NewFragment], mode: CreateMode, options: DatasetOptions
   ) throws -> Dataset {
     let layout = TableLayout(root: url)
-    for folder in [layout.root, layout.dataFolder, layout.versionsFolder] {
-      try DurableFile.makeDirectory(folder)
+    try TableError.translatingStorageErrors {
+      for folder in [TableLayout.dataPath, TableLayout.versionsPath] {
+        try layout.storage().createFolder(folder)
+      }
     }
     if let latest = try layout.latestVersion() {
       switch mode {
@@ -199,16 +202,12 @@ extension Dataset {
         continue
       }
       let path = layout.newDeletionFilePath(fragmentID: fragmentID, readVersion: version)
-      try DurableFile.makeDirectory(layout.deletionsFolder)
-      try DurableFile.writeNew(
+      try writeNewObject(
+        path,
         DeletionFileCodec.encode(
-          merged, fragmentID: fragmentID, physicalRowCount: fragment.physicalRowCount),
-        to: layout.url(relative: path), synchronize: options.synchronousCommits)
+          merged, fragmentID: fragmentID, physicalRowCount: fragment.physicalRowCount))
       prepared.replacements[fragmentID] = DeletionFileRecord(
         path: path, deletedRowCount: merged.count)
-    }
-    if !prepared.replacements.isEmpty && options.synchronousCommits {
-      try DurableFile.syncDirectory(layout.deletionsFolder)
     }
     return prepared
   }
@@ -419,6 +418,25 @@ extension Dataset {
         .schemaMismatch,
         "table '\(url.path)' exists with columns (\(existing.map { "\($0.name): \($0.type)" }.joined(separator: ", "))), not (\(wanted.map { "\($0.name): \($0.type)" }.joined(separator: ", ")))"
       )
+    }
+  }
+}
+
+extension Dataset {
+  /// Writes a small new object (deletion file, row-id map) at `path`, relative to the table,
+  /// durable when commits are synchronous.
+  /// - Throws: `TableError.alreadyExists` if something is at `path`, `.ioFailure`.
+  func writeNewObject(_ path: String, _ bytes: [UInt8]) throws {
+    let objectPath = try TableLayout.path(path, field: "new file")
+    try TableError.translatingStorageErrors {
+      let writer = try layout.storage(synchronous: options.synchronousCommits)
+        .createObject(objectPath)
+      try writer.write(bytes)
+      do {
+        try writer.finish()
+      } catch let error as StorageError where error.code == .alreadyExists {
+        throw TableError(.alreadyExists, error.message)
+      }
     }
   }
 }

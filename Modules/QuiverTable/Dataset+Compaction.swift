@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 
 /// What `Dataset.compact` rewrites.
 public struct CompactionOptions: Sendable, Hashable {
@@ -107,9 +108,7 @@ extension Dataset {
         "_versions/"
         + TableLayout.manifestName(base.version + 1).dropLast(TableLayout.manifestSuffix.count)
         + "-\(UUID().uuidString.prefix(8).lowercased())" + TableLayout.rowIDMapSuffix
-      try DurableFile.writeNew(
-        RowIDMapCodec.encode(map), to: layout.url(relative: mapPath),
-        synchronize: options.synchronousCommits)
+      try writeNewObject(mapPath, RowIDMapCodec.encode(map))
       var manifest = base
       manifest.fragments = fragments
       manifest.nextFragmentID = next
@@ -138,8 +137,16 @@ extension Dataset {
       throw TableError(
         .notFound, "version \(compactionVersion) of '\(url.path)' is not a compaction")
     }
-    let url = layout.url(relative: path)
-    return try RowIDMapCodec.decode(DurableFile.read(url), source: url)
+    let objectPath = try TableLayout.path(path, field: "version \(compactionVersion) row-id map path")
+    let storage = layout.storage()
+    let bytes: [UInt8]
+    do {
+      bytes = try storage.read(objectPath)
+    } catch let error as StorageError {
+      throw TableError(error)
+    }
+    return try RowIDMapCodec.decode(
+      bytes, source: URL(fileURLWithPath: storage.localPath(objectPath)))
   }
 
   /// Runs of neighbouring fragments to rewrite together: maximal runs of fragments that are

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 
 /// Rows of one fragment from `Dataset.scan`, with their row ids.
 public struct ScanBatch: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 
 /// A versioned table in a folder: one snapshot (a version) of it, and the operations that
 /// commit new versions.
@@ -146,10 +147,20 @@ public struct Dataset: Sendable {
 
   /// The folder where the index module writes the files of the index with `uuid`
   /// (`_indices/<uuid>/`); created if missing.
+  /// - Throws: `TableError.invalidArgument` if `uuid` is not one plain name (no separator, not
+  ///   `..`), so nothing is created outside the table.
   public func indexFolder(uuid: String) throws -> URL {
-    let folder = layout.indexFolder(uuid)
-    try DurableFile.makeDirectory(folder)
-    return folder
+    let path = try TableLayout.indexFolder(uuid)
+    // Created one component at a time without following links.
+    try TableError.translatingStorageErrors { try layout.storage().createFolder(path) }
+    return layout.url(relative: path.description)
+  }
+
+  /// The table's storage (its folder) and the folder of the index with `uuid` in it, for the
+  /// index module.
+  /// - Throws: `TableError.invalidArgument` if `uuid` is not one plain name.
+  package func indexStorage(uuid: String) throws -> (storage: any Storage, folder: StoragePath) {
+    (layout.storage(synchronous: options.synchronousCommits), try TableLayout.indexFolder(uuid))
   }
 
   func requireWritable(_ action: String) throws {
@@ -205,19 +216,22 @@ public struct DatasetOptions: Sendable, Hashable {
 
 extension TableLayout {
   /// Reads and checks the manifest of `version`.
-  /// - Throws: `TableError.notFound`, `.corruptManifest`, `.unsupportedFeature`.
+  /// - Throws: `TableError.notFound`, `.corruptManifest`, `.unsupportedFeature`, `.ioFailure`.
   func readManifest(_ version: UInt64) throws -> Manifest {
-    let url = manifestURL(version)
+    let path = Self.manifestPath(version)
+    let location = storage().localPath(path)
     let bytes: [UInt8]
     do {
-      bytes = try DurableFile.read(url)
-    } catch let error as TableError where error.code == .notFound {
+      bytes = try storage().read(path)
+    } catch let error as StorageError where error.code == .notFound {
       throw TableError(.notFound, "table '\(root.path)' has no version \(version)")
+    } catch let error as StorageError {
+      throw TableError(error)
     }
-    let manifest = try ManifestCodec.decode(bytes, source: url)
+    let manifest = try ManifestCodec.decode(bytes, source: URL(fileURLWithPath: location))
     guard manifest.version == version else {
       throw TableError(
-        .corruptManifest, "manifest '\(url.path)' claims version \(manifest.version)")
+        .corruptManifest, "manifest '\(location)' claims version \(manifest.version)")
     }
     return manifest
   }
@@ -225,19 +239,23 @@ extension TableLayout {
   /// Reads the deletion vector of `fragment` (empty if it has no deletion file).
   func readDeletionVector(of fragment: FragmentMetadata) throws -> DeletionVector {
     guard let record = fragment.deletionFile else { return DeletionVector() }
-    let url = url(relative: record.path)
+    let path = try Self.path(record.path, field: "fragment \(fragment.id) deletion file path")
+    let location = storage().localPath(path)
     let bytes: [UInt8]
     do {
-      bytes = try DurableFile.read(url)
-    } catch let error as TableError where error.code == .notFound {
+      bytes = try storage().read(path)
+    } catch let error as StorageError where error.code == .notFound {
       throw TableError(
-        .corruptDeletionFile, "deletion file '\(url.path)' of fragment \(fragment.id) is missing")
+        .corruptDeletionFile, "deletion file '\(location)' of fragment \(fragment.id) is missing")
+    } catch let error as StorageError {
+      throw TableError(.corruptDeletionFile, error.message)
     }
-    let vector = try DeletionFileCodec.decode(bytes, fragmentID: fragment.id, source: url)
+    let vector = try DeletionFileCodec.decode(
+      bytes, fragmentID: fragment.id, source: URL(fileURLWithPath: location))
     guard vector.count == record.deletedRowCount else {
       throw TableError(
         .corruptDeletionFile,
-        "deletion file '\(url.path)' holds \(vector.count) rows, the manifest says \(record.deletedRowCount)"
+        "deletion file '\(location)' holds \(vector.count) rows, the manifest says \(record.deletedRowCount)"
       )
     }
     return vector

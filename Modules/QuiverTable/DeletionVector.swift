@@ -1,5 +1,5 @@
 import Foundation
-import QuiverKernels
+import QuiverStorage
 
 /// The set of deleted row offsets of one fragment, kept sorted.
 public struct DeletionVector: Sendable, Hashable {
@@ -83,76 +83,68 @@ enum DeletionFileCodec {
   static let sortedList: UInt8 = 0
   static let bitmap: UInt8 = 1
 
+  static let magic = "QVDL"
+
   static func encode(
     _ vector: DeletionVector, fragmentID: UInt32, physicalRowCount: Int
   ) -> [UInt8] {
     let useBitmap = (physicalRowCount + 7) / 8 < vector.count * 4
-    var writer = ByteWriter(capacity: 32 + vector.count * 4)
-    writer.write(magic: "QVDL")
-    writer.write(formatVersion)
-    writer.write(useBitmap ? bitmap : sortedList)
-    writer.write(UInt8(0))
-    writer.write(fragmentID)
-    writer.write(UInt32(vector.count))
-    writer.write(UInt32(physicalRowCount))
-    if useBitmap {
-      var bits = [UInt8](repeating: 0, count: (physicalRowCount + 7) / 8)
-      for offset in vector.offsets { bits[Int(offset / 8)] |= 1 << (offset % 8) }
-      writer.write(bits)
-    } else {
-      for offset in vector.offsets { writer.write(offset) }
+    return ChecksummedFrame.encode(
+      magic: magic, version: formatVersion, capacity: 16 + vector.count * 4
+    ) { writer in
+      writer.write(useBitmap ? bitmap : sortedList)
+      writer.write(UInt8(0))
+      writer.write(fragmentID)
+      writer.write(UInt32(vector.count))
+      writer.write(UInt32(physicalRowCount))
+      if useBitmap {
+        var bits = [UInt8](repeating: 0, count: (physicalRowCount + 7) / 8)
+        for offset in vector.offsets { bits[Int(offset / 8)] |= 1 << (offset % 8) }
+        writer.write(bits)
+      } else {
+        for offset in vector.offsets { writer.write(offset) }
+      }
     }
-    writer.write(CRC32C.checksum(writer.bytes))
-    writer.write(magic: "QVDL")
-    return writer.bytes
   }
 
-  /// - Throws: `TableError.corruptDeletionFile` naming `source`.
+  /// - Throws: `TableError.corruptDeletionFile` naming `source`, `.unsupportedFeature` for a
+  ///   newer format version.
   static func decode(_ bytes: [UInt8], fragmentID: UInt32, source: URL) throws -> DeletionVector {
-    func corrupt(_ why: String) -> TableError {
-      TableError(.corruptDeletionFile, "deletion file '\(source.path)' \(why)")
-    }
-    guard bytes.count >= 28 else { throw corrupt("is truncated (\(bytes.count) bytes)") }
-    let bodyEnd = bytes.count - 8
-    var trailer = ByteReader(bytes, offset: bodyEnd)
-    let stored = trailer.readUInt32()!
-    guard trailer.readMagic("QVDL") else { throw corrupt("does not end with the magic QVDL") }
-    let computed = bytes.withUnsafeBytes {
-      CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<bodyEnd]))
-    }
-    guard stored == computed else { throw corrupt("has a bad checksum") }
-    var reader = ByteReader(Array(bytes[0..<bodyEnd]))
-    guard reader.readMagic("QVDL") else { throw corrupt("does not start with the magic QVDL") }
-    guard let version = reader.readUInt16(), version <= formatVersion else {
-      throw TableError(.unsupportedFeature, "deletion file '\(source.path)' has a newer format")
-    }
-    let encoding = reader.readUInt8()!
-    _ = reader.readUInt8()
-    let storedFragment = reader.readUInt32()!
-    let count = Int(reader.readUInt32()!)
-    let rows = Int(reader.readUInt32()!)
-    guard storedFragment == fragmentID else {
-      throw corrupt("belongs to fragment \(storedFragment), not \(fragmentID)")
-    }
-    var offsets: [UInt32] = []
-    offsets.reserveCapacity(count)
-    if encoding == sortedList {
-      guard reader.remaining == count * 4 else { throw corrupt("has a wrong length") }
-      for _ in 0..<count { offsets.append(reader.readUInt32()!) }
-    } else if encoding == bitmap {
-      guard let bits = reader.readBytes((rows + 7) / 8), reader.remaining == 0 else {
-        throw corrupt("has a wrong length")
+    let name = "deletion file '\(source.path)'"
+    do {
+      let frame = try ChecksummedFrame.decode(bytes, magic: magic, context: name)
+      guard frame.version <= formatVersion else {
+        throw TableError(.unsupportedFeature, "\(name) has a newer format")
       }
-      let base = bits.startIndex
-      for row in 0..<rows where bits[base + row / 8] & (1 << (row % 8)) != 0 {
-        offsets.append(UInt32(row))
+      return try bytes.withUnsafeBytes { raw in
+        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: raw[frame.content]), context: name)
+        let encoding = try reader.read(UInt8.self, "encoding")
+        _ = try reader.read(UInt8.self, "reserved byte")
+        let storedFragment = try reader.read(UInt32.self, "fragment id")
+        let count = Int(try reader.read(UInt32.self, "deleted row count"))
+        let rows = Int(try reader.read(UInt32.self, "physical row count"))
+        guard storedFragment == fragmentID else {
+          throw reader.corrupt("belongs to fragment \(storedFragment), not \(fragmentID)")
+        }
+        var offsets: [UInt32] = []
+        if encoding == sortedList {
+          guard reader.remaining == count * 4 else { throw reader.corrupt("has a wrong length") }
+          offsets.reserveCapacity(count)
+          for _ in 0..<count { offsets.append(try reader.read(UInt32.self, "offset")) }
+        } else if encoding == bitmap {
+          let bits = try reader.readBytes((rows + 7) / 8, "bitmap")
+          guard reader.remaining == 0 else { throw reader.corrupt("has a wrong length") }
+          for row in 0..<rows where bits[row / 8] & (1 << (row % 8)) != 0 {
+            offsets.append(UInt32(row))
+          }
+          guard offsets.count == count else { throw reader.corrupt("has a wrong count") }
+        } else {
+          throw reader.corrupt("has unknown encoding \(encoding)")
+        }
+        return DeletionVector(offsets)
       }
-      guard offsets.count == count else { throw corrupt("has a wrong count") }
-    } else {
-      throw corrupt("has unknown encoding \(encoding)")
+    } catch let error as StorageError {
+      throw TableError(.corruptDeletionFile, error.message)
     }
-    var vector = DeletionVector()
-    vector = DeletionVector(offsets)
-    return vector
   }
 }

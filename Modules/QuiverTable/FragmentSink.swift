@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 
 /// Writes a stream of batches (already conformed to the schema) into new data files of at most
 /// `maxRowsPerFragment` rows each; memory stays bounded by the data-file writer's pages.
@@ -36,10 +37,13 @@ struct FragmentSink {
     var start = 0
     while start < batch.rowCount {
       if writer == nil {
-        try DurableFile.makeDirectory(layout.dataFolder)
         path = layout.newDataFilePath(fileExtension: "qvf")
+        let storage = layout.storage(synchronous: synchronize)
+        let objectPath = try TableLayout.path(path, field: "new data file")
         writer = try wrap {
-          try DataFileWriter(url: layout.url(relative: path), schema: schema, options: fileOptions)
+          try DataFileWriter(
+            output: storage.createObject(objectPath), location: storage.localPath(objectPath),
+            schema: schema, options: fileOptions)
         }
       }
       let count = min(batch.rowCount - start, maxRowsPerFragment - rowsInFile)
@@ -52,10 +56,10 @@ struct FragmentSink {
     }
   }
 
-  /// Finishes the last file, makes the new names durable, and returns the fragments written.
+  /// Finishes the last file and returns the fragments written (each file is durable, name
+  /// included, when `synchronize`).
   mutating func finish() throws -> [NewFragment] {
     try finishFile()
-    if !fragments.isEmpty && synchronize { try DurableFile.syncDirectory(layout.dataFolder) }
     return fragments
   }
 
@@ -76,6 +80,10 @@ struct FragmentSink {
     do {
       return try body()
     } catch let error as FormatError {
+      throw TableError(
+        .ioFailure,
+        "writing data file '\(layout.url(relative: path).path)': \(error.description)")
+    } catch let error as StorageError {
       throw TableError(
         .ioFailure,
         "writing data file '\(layout.url(relative: path).path)': \(error.description)")

@@ -1,4 +1,5 @@
 import Foundation
+import QuiverStorage
 
 /// Everything that defines one version of a table: its schema, its fragments with their data
 /// and deletion files, its indexes and tags, and the operation that made it.
@@ -225,20 +226,6 @@ public struct CommitOperation: Sendable, Hashable, Codable {
     self.restoredVersion = restoredVersion
     self.rowIDMapPath = rowIDMapPath
     self.name = name
-  }
-}
-
-/// Row ids: `(fragment id << 32) | row offset`.
-public enum RowID {
-  /// The row id of `offset` in fragment `fragmentID`.
-  @inlinable public static func make(fragmentID: UInt32, offset: UInt32) -> UInt64 {
-    UInt64(fragmentID) << 32 | UInt64(offset)
-  }
-  /// The fragment id of a row id.
-  @inlinable public static func fragmentID(_ rowID: UInt64) -> UInt32 { UInt32(rowID >> 32) }
-  /// The row offset within its fragment.
-  @inlinable public static func offset(_ rowID: UInt64) -> UInt32 {
-    UInt32(truncatingIfNeeded: rowID)
   }
 }
 

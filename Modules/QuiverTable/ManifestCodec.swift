@@ -1,8 +1,8 @@
 import Foundation
-import QuiverKernels
+import QuiverStorage
 
-/// Encodes and decodes manifest files: a frame (magic, format version, payload encoding,
-/// length, CRC32C, magic) around a compact little-endian binary body.
+/// Encodes and decodes manifest files: the checksummed frame (magic `QVMF`, format version, ...,
+/// CRC32C, magic) around payload encoding, length and a compact little-endian binary body.
 ///
 /// See Docs/Format.md, "Tables: layout, manifests, deletions" (manifest encoding).
 enum ManifestCodec {
@@ -10,93 +10,100 @@ enum ManifestCodec {
   static let formatVersion: UInt16 = 1
   /// Payload encoding 1: the binary body of Docs/Format.md.
   static let binaryPayload: UInt16 = 1
-  static let headerSize = 16
-  static let trailerSize = 8
+  /// The frame's magic.
+  static let magic = "QVMF"
 
-  /// The bytes of a manifest file.
+  /// The bytes of a manifest file: the frame around payload encoding, body length and body.
+  /// - Throws: `TableError.corruptManifest` if a path would leave the table (a writer never
+  ///   commits what a reader must refuse).
   static func encode(_ manifest: Manifest) throws -> [UInt8] {
+    try checkPaths(manifest, name: "manifest of version \(manifest.version)")
     var body = ByteWriter(capacity: 256 + manifest.fragments.count * 96)
     body.writeBody(manifest)
-    var writer = ByteWriter(capacity: body.bytes.count + headerSize + trailerSize)
-    writer.write(magic: "QVMF")
-    writer.write(formatVersion)
-    writer.write(binaryPayload)
-    writer.write(UInt64(body.bytes.count))
-    writer.write(body.bytes)
-    writer.write(CRC32C.checksum(writer.bytes))
-    writer.write(magic: "QVMF")
-    return writer.bytes
+    return ChecksummedFrame.encode(
+      magic: magic, version: formatVersion, capacity: body.bytes.count + 10
+    ) { writer in
+      writer.write(binaryPayload)
+      writer.write(UInt64(body.bytes.count))
+      writer.write(body.bytes)
+    }
   }
 
-  /// Decodes a manifest file and checks that this build can read it.
+  /// Decodes a manifest file and checks that this build can read it; every path it names must
+  /// be a relative path inside the table and every index uuid a plain name.
   /// - Parameter source: The file, named in error messages.
-  /// - Throws: `TableError.corruptManifest` (short, bad magic, bad checksum, undecodable),
-  ///   `.unsupportedFeature` (newer format version or unknown reader feature).
+  /// - Throws: `TableError.corruptManifest` (short, bad magic, bad checksum, undecodable, a path
+  ///   that leaves the table — naming the file and the field), `.unsupportedFeature` (newer
+  ///   format version or unknown reader feature).
   static func decode(_ bytes: [UInt8], source: URL) throws -> Manifest {
-    func corrupt(_ why: String) -> TableError {
-      TableError(.corruptManifest, "manifest '\(source.path)' \(why)")
+    let name = "manifest '\(source.path)'"
+    do {
+      let frame = try ChecksummedFrame.decode(bytes, magic: magic, context: name)
+      guard frame.version <= formatVersion else {
+        throw TableError(
+          .unsupportedFeature,
+          "\(name) has format version \(frame.version); this build reads up to \(formatVersion)")
+      }
+      let manifest = try bytes.withUnsafeBytes { raw in
+        var reader = ByteReader(
+          UnsafeRawBufferPointer(rebasing: raw[frame.content]), context: name)
+        let encoding = try reader.read(UInt16.self, "payload encoding")
+        guard encoding == binaryPayload else {
+          throw reader.corrupt("unknown payload encoding \(encoding)")
+        }
+        let length = try reader.read(UInt64.self, "payload length")
+        guard length == UInt64(reader.remaining) else {
+          throw reader.corrupt("is truncated or padded: payload length \(length), \(reader.remaining) bytes follow")
+        }
+        let manifest = try reader.readBody()
+        guard reader.remaining == 0 else { throw reader.corrupt("has bytes after the body") }
+        return manifest
+      }
+      try checkPaths(manifest, name: name)
+      let unknown = manifest.readerFeatures & ~TableFeatures.known
+      guard unknown == 0 else {
+        throw TableError(
+          .unsupportedFeature,
+          "\(name) needs reader features 0x\(String(unknown, radix: 16)) this build does not know"
+        )
+      }
+      return manifest
+    } catch let error as StorageError {
+      throw TableError(.corruptManifest, error.message)
     }
-    guard bytes.count >= headerSize + trailerSize else {
-      throw corrupt("is truncated (\(bytes.count) bytes)")
+  }
+
+  /// Every file path must be a relative path inside the table, every index uuid one plain name
+  /// (Docs/Format.md, "Validation"): a damaged or hostile manifest cannot make a reader open
+  /// another table's files or a writer create folders elsewhere.
+  static func checkPaths(_ manifest: Manifest, name: String) throws {
+    for fragment in manifest.fragments {
+      for (position, file) in fragment.dataFiles.enumerated() {
+        _ = try TableLayout.path(
+          file.path, field: "\(name) fragment \(fragment.id) data file \(position) path")
+      }
+      if let deletion = fragment.deletionFile {
+        _ = try TableLayout.path(
+          deletion.path, field: "\(name) fragment \(fragment.id) deletion file path")
+      }
     }
-    var reader = ByteReader(bytes)
-    guard reader.readMagic("QVMF") else { throw corrupt("does not start with the magic QVMF") }
-    let version = reader.readUInt16()!
-    let encoding = reader.readUInt16()!
-    let length = reader.readUInt64()!
-    guard length == UInt64(bytes.count - headerSize - trailerSize) else {
-      throw corrupt("is truncated or padded: payload length \(length), file \(bytes.count) bytes")
+    if let map = manifest.operation.rowIDMapPath {
+      _ = try TableLayout.path(map, field: "\(name) operation row-id map path")
     }
-    let payloadEnd = headerSize + Int(length)
-    var trailer = ByteReader(bytes, offset: payloadEnd)
-    let storedChecksum = trailer.readUInt32()!
-    guard trailer.readMagic("QVMF") else { throw corrupt("does not end with the magic QVMF") }
-    let checksum = bytes.withUnsafeBytes {
-      CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<payloadEnd]))
+    for entry in manifest.indices {
+      do {
+        _ = try StoragePath.name(entry.uuid)
+      } catch let error as StorageError {
+        throw TableError(.corruptManifest, "\(name) index '\(entry.name)' uuid: \(error.message)")
+      }
     }
-    guard checksum == storedChecksum else {
-      throw corrupt("has a bad checksum (stored \(storedChecksum), computed \(checksum))")
-    }
-    guard version <= formatVersion else {
-      throw TableError(
-        .unsupportedFeature,
-        "manifest '\(source.path)' has format version \(version); this build reads up to \(formatVersion)"
-      )
-    }
-    guard encoding == binaryPayload else { throw corrupt("has unknown payload encoding \(encoding)") }
-    var body = ByteReader(bytes, offset: headerSize, end: payloadEnd)
-    guard let manifest = body.readBody(), body.remaining == 0 else {
-      throw corrupt("has a body that does not decode (checksum matched: written by a faulty writer)")
-    }
-    let unknown = manifest.readerFeatures & ~TableFeatures.known
-    guard unknown == 0 else {
-      throw TableError(
-        .unsupportedFeature,
-        "manifest '\(source.path)' needs reader features 0x\(String(unknown, radix: 16)) this build does not know"
-      )
-    }
-    return manifest
   }
 }
 
 extension ByteWriter {
-  mutating func write(string: String) {
-    let utf8 = Array(string.utf8)
-    write(UInt32(utf8.count))
-    write(utf8)
-  }
-
   mutating func write(ids: [UInt32]) {
     write(UInt32(ids.count))
     for id in ids { write(id) }
-  }
-
-  mutating func write(map: [String: String]) {
-    write(UInt32(map.count))
-    for key in map.keys.sorted() {
-      write(string: key)
-      write(string: map[key]!)
-    }
   }
 
   mutating func write(optional string: String?) {
@@ -167,125 +174,110 @@ extension ByteWriter {
 }
 
 extension ByteReader {
-  /// Counts and lengths are checked against the bytes left before anything is allocated.
-  mutating func readString() -> String? {
-    guard let length = readUInt32(), let bytes = readBytes(Int(length)) else { return nil }
-    return String(decoding: bytes, as: UTF8.self)
+  /// A `UInt32` count of elements of at least `minimumElementSize` bytes, checked against the
+  /// bytes left before anything is allocated.
+  mutating func readCount(_ what: String, minimumElementSize: Int) throws(StorageError) -> Int {
+    try readCount(what, limit: remaining / minimumElementSize)
   }
 
-  mutating func readCount(minimumElementSize: Int) -> Int? {
-    guard let count = readUInt32(), Int(count) * minimumElementSize <= remaining else { return nil }
-    return Int(count)
-  }
-
-  mutating func readIDs() -> [UInt32]? {
-    guard let count = readCount(minimumElementSize: 4) else { return nil }
+  mutating func readIDs(_ what: String) throws(StorageError) -> [UInt32] {
+    let count = try readCount(what, minimumElementSize: 4)
     var ids: [UInt32] = []
     ids.reserveCapacity(count)
-    for _ in 0..<count { ids.append(readUInt32()!) }
+    for _ in 0..<count { ids.append(try read(UInt32.self, what)) }
     return ids
   }
 
-  mutating func readMap() -> [String: String]? {
-    guard let count = readCount(minimumElementSize: 8) else { return nil }
-    var map: [String: String] = [:]
-    for _ in 0..<count {
-      guard let key = readString(), let value = readString() else { return nil }
-      map[key] = value
-    }
-    return map
+  mutating func readOptionalString(_ what: String) throws(StorageError) -> String? {
+    try read(UInt8.self, what) == 0 ? nil : try readString(what)
   }
 
-  mutating func readOptionalString() -> String?? {
-    guard let flag = readUInt8() else { return nil }
-    if flag == 0 { return .some(nil) }
-    guard let string = readString() else { return nil }
-    return .some(string)
-  }
-
-  mutating func readUInt64AsInt() -> Int? {
-    guard let value = readUInt64(), value <= UInt64(Int.max) else { return nil }
+  mutating func readUInt64AsInt(_ what: String) throws(StorageError) -> Int {
+    let value = try read(UInt64.self, what)
+    guard value <= UInt64(Int.max) else { throw corrupt("\(what) \(value) is out of range") }
     return Int(value)
   }
 
-  /// The manifest body, or nil if it does not decode.
-  mutating func readBody() -> Manifest? {
-    guard let version = readUInt64(), let timestamp = readUInt64(),
-      let readerFeatures = readUInt64(), let writerFeatures = readUInt64(),
-      let kindName = readString(), let kind = CommitOperation.Kind(rawValue: kindName),
-      let added = readIDs(), let removed = readIDs(), let updated = readIDs(),
-      let hasRestored = readUInt8()
-    else { return nil }
-    var restored: UInt64?
-    if hasRestored == 1 {
-      guard let value = readUInt64() else { return nil }
-      restored = value
+  /// The manifest body, field by field as Docs/Format.md lists them.
+  mutating func readBody() throws(StorageError) -> Manifest {
+    let version = try read(UInt64.self, "version")
+    let timestamp = try read(UInt64.self, "timestamp")
+    let readerFeatures = try read(UInt64.self, "reader features")
+    let writerFeatures = try read(UInt64.self, "writer features")
+    let kindName = try readString("operation")
+    guard let kind = CommitOperation.Kind(rawValue: kindName) else {
+      throw corrupt("unknown operation '\(kindName)'")
     }
-    guard let mapPath = readOptionalString(), let name = readOptionalString(),
-      let fieldCount = readCount(minimumElementSize: 13)
-    else { return nil }
+    let added = try readIDs("added fragment ids")
+    let removed = try readIDs("removed fragment ids")
+    let updated = try readIDs("updated fragment ids")
+    let restored = try read(UInt8.self, "restored flag") == 1
+      ? try read(UInt64.self, "restored version") : nil
+    let mapPath = try readOptionalString("row-id map path")
+    let name = try readOptionalString("operation name")
+    let fieldCount = try readCount("field count", minimumElementSize: 13)
     var fields: [ManifestField] = []
     for _ in 0..<fieldCount {
-      guard let fieldName = readString(), let type = readString(), let nullable = readUInt8(),
-        let metadata = readMap()
-      else { return nil }
+      let fieldName = try readString("field name")
+      let type = try readString("field type")
+      let nullable = try read(UInt8.self, "nullable flag")
+      let metadata = try readMap()
       fields.append(
         ManifestField(name: fieldName, type: type, nullable: nullable != 0, metadata: metadata))
     }
-    guard let schemaMetadata = readMap(), let nextFragmentID = readUInt32(),
-      let fragmentCount = readCount(minimumElementSize: 17)
-    else { return nil }
+    let schemaMetadata = try readMap()
+    let nextFragmentID = try read(UInt32.self, "next fragment id")
+    let fragmentCount = try readCount("fragment count", minimumElementSize: 17)
     var fragments: [FragmentMetadata] = []
     fragments.reserveCapacity(fragmentCount)
     for _ in 0..<fragmentCount {
-      guard let id = readUInt32(), let rows = readUInt64AsInt(),
-        let fileCount = readCount(minimumElementSize: 16)
-      else { return nil }
+      let id = try read(UInt32.self, "fragment id")
+      let rows = try readUInt64AsInt("fragment \(id) row count")
+      let fileCount = try readCount("fragment \(id) data file count", minimumElementSize: 16)
       var files: [DataFileRecord] = []
       for _ in 0..<fileCount {
-        guard let path = readString(), let size = readUInt64AsInt(),
-          let columnCount = readCount(minimumElementSize: 4)
-        else { return nil }
+        let path = try readString("data file path")
+        let size = try readUInt64AsInt("data file size")
+        let columnCount = try readCount("data file column count", minimumElementSize: 4)
         var columns: [String] = []
-        for _ in 0..<columnCount {
-          guard let column = readString() else { return nil }
-          columns.append(column)
-        }
+        for _ in 0..<columnCount { columns.append(try readString("data file column")) }
         files.append(DataFileRecord(path: path, columns: columns, sizeBytes: size))
       }
-      guard let hasDeletion = readUInt8() else { return nil }
       var deletion: DeletionFileRecord?
-      if hasDeletion == 1 {
-        guard let path = readString(), let count = readUInt64AsInt() else { return nil }
+      if try read(UInt8.self, "deletion flag") == 1 {
+        let path = try readString("deletion file path")
+        let count = try readUInt64AsInt("deleted row count")
         deletion = DeletionFileRecord(path: path, deletedRowCount: count)
       }
       fragments.append(
         FragmentMetadata(id: id, physicalRowCount: rows, dataFiles: files, deletionFile: deletion))
     }
-    guard let indexCount = readCount(minimumElementSize: 36) else { return nil }
+    let indexCount = try readCount("index count", minimumElementSize: 36)
     var indices: [IndexEntry] = []
     for _ in 0..<indexCount {
-      guard let uuid = readString(), let indexName = readString(), let column = readString(),
-        let indexType = readString(), let metric = readString(), let covered = readIDs(),
-        let parameters = readMap(), let created = readUInt64()
-      else { return nil }
+      let uuid = try readString("index uuid")
+      let indexName = try readString("index name")
+      let column = try readString("index column")
+      let indexType = try readString("index type")
+      let metric = try readString("index metric")
+      let covered = try readIDs("index fragment ids")
+      let parameters = try readMap()
       var entry = IndexEntry(
         uuid: uuid, name: indexName, column: column, indexType: indexType, metric: metric,
         fragmentIDs: covered, parameters: parameters)
-      entry.createdInVersion = created
+      entry.createdInVersion = try read(UInt64.self, "index version")
       indices.append(entry)
     }
-    guard let tagCount = readCount(minimumElementSize: 12) else { return nil }
+    let tagCount = try readCount("tag count", minimumElementSize: 12)
     var tags: [String: UInt64] = [:]
     for _ in 0..<tagCount {
-      guard let tag = readString(), let tagged = readUInt64() else { return nil }
-      tags[tag] = tagged
+      let tag = try readString("tag name")
+      tags[tag] = try read(UInt64.self, "tagged version")
     }
-    guard let extensionCount = readCount(minimumElementSize: 8) else { return nil }
+    let extensionCount = try readCount("extension count", minimumElementSize: 8)
     for _ in 0..<extensionCount {
-      guard readString() != nil, let length = readUInt32(), readBytes(Int(length)) != nil else {
-        return nil
-      }
+      _ = try readString("extension key")
+      _ = try readLengthPrefixed("extension")
     }
     return Manifest(
       version: version, timestampMicroseconds: Int64(bitPattern: timestamp),

@@ -1,5 +1,5 @@
 import Foundation
-import QuiverKernels
+import QuiverStorage
 
 /// How a compaction moved rows: for every live row of a rewritten fragment, its old and new row
 /// id. Indexes use it to remap their row ids instead of being rebuilt.
@@ -40,47 +40,48 @@ public struct RowIDMap: Sendable, Hashable {
 enum RowIDMapCodec {
   static let formatVersion: UInt16 = 1
 
+  static let magic = "QVRM"
+
   static func encode(_ map: RowIDMap) -> [UInt8] {
-    var writer = ByteWriter(capacity: 32 + map.oldRowIDs.count * 16)
-    writer.write(magic: "QVRM")
-    writer.write(formatVersion)
-    writer.write(UInt16(0))
-    writer.write(UInt32(map.removedFragmentIDs.count))
-    writer.write(UInt64(map.oldRowIDs.count))
-    for id in map.removedFragmentIDs { writer.write(id) }
-    for (old, new) in zip(map.oldRowIDs, map.newRowIDs) {
-      writer.write(old)
-      writer.write(new)
+    ChecksummedFrame.encode(
+      magic: magic, version: formatVersion, capacity: 16 + map.oldRowIDs.count * 16
+    ) { writer in
+      writer.write(UInt16(0))
+      writer.write(UInt32(map.removedFragmentIDs.count))
+      writer.write(UInt64(map.oldRowIDs.count))
+      for id in map.removedFragmentIDs { writer.write(id) }
+      for (old, new) in zip(map.oldRowIDs, map.newRowIDs) {
+        writer.write(old)
+        writer.write(new)
+      }
     }
-    writer.write(CRC32C.checksum(writer.bytes))
-    writer.write(magic: "QVRM")
-    return writer.bytes
   }
 
+  /// - Throws: `TableError.corruptDeletionFile` naming `source`.
   static func decode(_ bytes: [UInt8], source: URL) throws -> RowIDMap {
-    func corrupt(_ why: String) -> TableError {
-      TableError(.corruptDeletionFile, "row-id map '\(source.path)' \(why)")
+    let name = "row-id map '\(source.path)'"
+    do {
+      let frame = try ChecksummedFrame.decode(bytes, magic: magic, context: name)
+      return try bytes.withUnsafeBytes { raw in
+        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: raw[frame.content]), context: name)
+        guard frame.version <= formatVersion else { throw reader.corrupt("has a bad header") }
+        _ = try reader.read(UInt16.self, "reserved")
+        let fragmentCount = Int(try reader.read(UInt32.self, "fragment count"))
+        let pairCount = try reader.read(UInt64.self, "pair count")
+        guard pairCount <= UInt64(reader.remaining / 16),
+          reader.remaining == fragmentCount * 4 + Int(pairCount) * 16
+        else { throw reader.corrupt("has a wrong length") }
+        var fragments: [UInt32] = []
+        for _ in 0..<fragmentCount { fragments.append(try reader.read(UInt32.self, "fragment id")) }
+        var pairs: [(old: UInt64, new: UInt64)] = []
+        pairs.reserveCapacity(Int(pairCount))
+        for _ in 0..<pairCount {
+          pairs.append((try reader.read(UInt64.self, "old row id"), try reader.read(UInt64.self, "new row id")))
+        }
+        return RowIDMap(removedFragmentIDs: fragments, pairs: pairs)
+      }
+    } catch let error as StorageError {
+      throw TableError(.corruptDeletionFile, error.message)
     }
-    guard bytes.count >= 28 else { throw corrupt("is truncated") }
-    let bodyEnd = bytes.count - 8
-    var trailer = ByteReader(bytes, offset: bodyEnd)
-    let stored = trailer.readUInt32()!
-    guard trailer.readMagic("QVRM") else { throw corrupt("does not end with the magic QVRM") }
-    let computed = bytes.withUnsafeBytes {
-      CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<bodyEnd]))
-    }
-    guard stored == computed else { throw corrupt("has a bad checksum") }
-    var reader = ByteReader(Array(bytes[0..<bodyEnd]))
-    guard reader.readMagic("QVRM"), let version = reader.readUInt16(), version <= formatVersion
-    else { throw corrupt("has a bad header") }
-    _ = reader.readUInt16()
-    let fragmentCount = Int(reader.readUInt32()!)
-    let pairCount = Int(reader.readUInt64()!)
-    guard reader.remaining == fragmentCount * 4 + pairCount * 16 else {
-      throw corrupt("has a wrong length")
-    }
-    let fragments = (0..<fragmentCount).map { _ in reader.readUInt32()! }
-    let pairs = (0..<pairCount).map { _ in (old: reader.readUInt64()!, new: reader.readUInt64()!) }
-    return RowIDMap(removedFragmentIDs: fragments, pairs: pairs)
   }
 }

@@ -1,3 +1,5 @@
+import QuiverStorage
+
 /// An error from QuiverTable: tables, versions, manifests and commits.
 ///
 /// The message names the table folder, the version, the file or the column involved.
@@ -40,4 +42,21 @@ public struct TableError: Error, Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { "\(code.rawValue): \(message)" }
+}
+
+extension TableError {
+  /// The table error for a storage error: a missing object is `.notFound`, anything else
+  /// `.ioFailure` (decoders turn `.corruptData` into their own code).
+  package init(_ error: StorageError) {
+    self.init(error.code == .notFound ? .notFound : .ioFailure, error.message)
+  }
+
+  /// Runs `body`, turning a `StorageError` it throws into a `TableError`.
+  package static func translatingStorageErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as StorageError {
+      throw TableError(error)
+    }
+  }
 }

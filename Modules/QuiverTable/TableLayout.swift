@@ -1,6 +1,7 @@
 import Foundation
+import QuiverStorage
 
-/// The folders and file names of one table on disk.
+/// The objects of one table in its storage, and their names.
 ///
 /// See Docs/Format.md, "Tables: layout, manifests, deletions".
 package struct TableLayout: Sendable, Hashable {
@@ -10,23 +11,34 @@ package struct TableLayout: Sendable, Hashable {
   /// Creates the layout of the table in `root`.
   package init(root: URL) { self.root = root.standardizedFileURL }
 
-  /// `_versions/`: one manifest per version.
-  package var versionsFolder: URL { root.appendingPathComponent("_versions", isDirectory: true) }
-  /// `data/`: immutable data files.
-  package var dataFolder: URL { root.appendingPathComponent("data", isDirectory: true) }
-  /// `_deletions/`: deletion vectors.
-  package var deletionsFolder: URL {
-    root.appendingPathComponent("_deletions", isDirectory: true)
+  /// The table's storage: its folder, confined (no `..`, no links, regular files only).
+  /// - Parameter synchronous: Whether new objects are made durable before writes return.
+  package func storage(synchronous: Bool = true) -> LocalStorage {
+    LocalStorage(root: root.path, synchronous: synchronous)
   }
+
+  /// `_versions/`: one manifest per version.
+  static let versionsPath = folder("_versions")
+  /// `data/`: immutable data files.
+  package static let dataPath = folder("data")
+  /// `_deletions/`: deletion vectors.
+  static let deletionsPath = folder("_deletions")
   /// `_indices/`: one folder per index.
-  package var indicesFolder: URL { root.appendingPathComponent("_indices", isDirectory: true) }
+  static let indicesPath = folder("_indices")
+
+  /// The local `_versions/` folder.
+  package var versionsFolder: URL { url(relative: Self.versionsPath.description) }
+  /// The local `data/` folder.
+  package var dataFolder: URL { url(relative: Self.dataPath.description) }
+  /// The local manifest file of `version`.
+  package func manifestURL(_ version: UInt64) -> URL {
+    url(relative: Self.manifestPath(version).description)
+  }
 
   /// Suffix of manifest files.
   static let manifestSuffix = ".manifest"
   /// Suffix of row-id map files written by compaction.
   static let rowIDMapSuffix = ".rowmap"
-  /// Prefix of manifests being written (never a version).
-  static let temporaryPrefix = ".tmp-"
 
   /// The file name of the manifest of `version`: 20 decimal digits, so names sort as numbers.
   static func manifestName(_ version: UInt64) -> String {
@@ -40,23 +52,33 @@ package struct TableLayout: Sendable, Hashable {
     return UInt64(name.dropLast(manifestSuffix.count))
   }
 
-  /// The manifest file of `version`.
-  package func manifestURL(_ version: UInt64) -> URL {
-    versionsFolder.appendingPathComponent(Self.manifestName(version))
-  }
-
-  /// The row-id map written by the compaction that committed `version`.
-  package func rowIDMapURL(_ version: UInt64) -> URL {
-    let name = Self.manifestName(version).dropLast(Self.manifestSuffix.count)
-    return versionsFolder.appendingPathComponent(name + Self.rowIDMapSuffix)
+  /// The manifest of `version`.
+  static func manifestPath(_ version: UInt64) -> StoragePath {
+    versionsPath.appending(folder(manifestName(version)))
   }
 
   /// The folder of the index with `uuid` (the index module writes its files there).
-  package func indexFolder(_ uuid: String) -> URL {
-    indicesFolder.appendingPathComponent(uuid, isDirectory: true)
+  /// - Throws: `TableError.invalidArgument` if `uuid` is not a single plain name.
+  package static func indexFolder(_ uuid: String) throws -> StoragePath {
+    do {
+      return indicesPath.appending(try .name(uuid))
+    } catch let error as StorageError {
+      throw TableError(.invalidArgument, "index uuid '\(uuid)': \(error.message)")
+    }
   }
 
-  /// An absolute URL for a path relative to the table folder, as stored in manifests.
+  /// The path of a file named in a manifest (relative to the table folder).
+  /// - Throws: `TableError.corruptManifest` if `text` is not a relative path inside the table.
+  package static func path(_ text: String, field: String) throws -> StoragePath {
+    do {
+      return try StoragePath(text)
+    } catch let error as StorageError {
+      throw TableError(.corruptManifest, "\(field): \(error.message)")
+    }
+  }
+
+  /// An absolute URL for a path relative to the table folder, as stored in manifests (for
+  /// messages and for callers outside the storage layer).
   package func url(relative path: String) -> URL { root.appendingPathComponent(path) }
 
   /// A new relative path `data/<uuid>.<fileExtension>` for a data file.
@@ -72,12 +94,23 @@ package struct TableLayout: Sendable, Hashable {
   /// Every committed version number found by listing `_versions/` (no manifest is read).
   /// - Complexity: O(number of files in `_versions/`).
   func listVersions() throws -> [UInt64] {
-    try DurableFile.names(in: versionsFolder).compactMap(Self.version(fromManifestName:)).sorted()
+    try versionNames().sorted()
   }
 
-  /// The highest committed version number, from the folder listing alone, or nil if none.
-  func latestVersion() throws -> UInt64? {
-    try DurableFile.names(in: versionsFolder).lazy.compactMap(Self.version(fromManifestName:))
-      .max()
+  /// The highest committed version number, from the listing alone, or nil if none.
+  func latestVersion() throws -> UInt64? { try versionNames().max() }
+
+  private func versionNames() throws -> [UInt64] {
+    try TableError.translatingStorageErrors {
+      try storage().list(Self.versionsPath).compactMap { entry in
+        entry.path.components.count == 2
+          ? Self.version(fromManifestName: entry.path.lastComponent) : nil
+      }
+    }
+  }
+
+  private static func folder(_ name: String) -> StoragePath {
+    // The names above are constants that are valid single components.
+    try! StoragePath.name(name)
   }
 }

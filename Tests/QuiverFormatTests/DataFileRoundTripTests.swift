@@ -94,9 +94,10 @@ func roundTripEveryTypeAndNullPattern(rowCount: Int) throws {
   let url = directory.appendingPathComponent("a.qdf")
   let writer = try DataFileWriter(url: url, schema: batch.schema)
   #expect(throws: FormatError.self) { try writer.write(RecordBatch(columns: ["other": [1]])) }
-  #expect(throws: FormatError.self) { try DataFileWriter(url: url, schema: batch.schema) }
   try writer.write(batch)
   _ = try writer.finish()
+  // The file appears only when finished; then a second writer may not replace it.
+  #expect(throws: FormatError.self) { try DataFileWriter(url: url, schema: batch.schema) }
   #expect(throws: FormatError.self) { try writer.write(batch) }
   #expect(throws: FormatError.self) { try writer.finish() }
 }
@@ -129,7 +130,11 @@ func roundTripEveryTypeAndNullPattern(rowCount: Int) throws {
   var sizes: [Int] = []
   for _ in 0..<20 {
     try writer.write(batch)
-    sizes.append(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as! Int)
+    // Until `finish` the bytes go to a temporary file beside the destination.
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    #expect(names.count == 1 && !names.contains("stream.qdf"))
+    let temporary = directory.appendingPathComponent(try #require(names.first)).path
+    sizes.append(try FileManager.default.attributesOfItem(atPath: temporary)[.size] as! Int)
   }
   // 64 KB of vectors per batch: every batch's full pages are on disk when write returns, so
   // the writer never holds more than about one page of pending rows.

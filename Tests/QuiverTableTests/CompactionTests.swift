@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 import QuiverTestSupport
 import Testing
 

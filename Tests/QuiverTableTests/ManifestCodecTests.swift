@@ -1,5 +1,6 @@
 import Foundation
 import QuiverKernels
+import QuiverStorage
 import Testing
 
 @testable import QuiverTable

@@ -1,5 +1,6 @@
 import Foundation
 import Quiver
+import QuiverStorage
 
 /// Turns the `_rowid`s of search results into the ids ground truth uses: the row's position in
 /// insertion order (fragments in id order, rows in offset order), or the value of an id column.
@@ -48,8 +49,8 @@ struct RowIdentities {
     return (0..<column.count).map { row in
       let rowID = column.value(at: row, as: UInt64.self) ?? 0
       if let byRowID { return byRowID[rowID] ?? -1 }
-      let fragment = UInt32(truncatingIfNeeded: rowID >> 32)
-      return (firstPosition[fragment] ?? -1_000_000_000_000) + Int64(rowID & 0xFFFF_FFFF)
+      return (firstPosition[RowID.fragmentID(rowID)] ?? -1_000_000_000_000)
+        + Int64(RowID.offset(rowID))
     }
   }
 

@@ -1,16 +1,9 @@
 import Foundation
+import QuiverStorage
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// A file (a resource, hence a class) opened for sequential reading through a fixed buffer, so
-/// any file size reads in bounded memory. Tracks the byte offset of the next unread byte for
-/// error messages.
+/// A file (a resource, hence a class) read sequentially through a fixed buffer from a
+/// `LocalFileReader`, so any file size reads in bounded memory. Tracks the byte offset of the
+/// next unread byte for error messages.
 final class InputFile {
   /// The path as the user gave it (used in messages).
   let path: String
@@ -19,35 +12,30 @@ final class InputFile {
   /// The offset of the next byte `nextByte`/`read` returns.
   private(set) var offset: Int64 = 0
 
-  private let descriptor: Int32
+  private let file: LocalFileReader
+  /// Where the next `refill` reads.
+  private var fileOffset = 0
   private var buffer: UnsafeMutableRawBufferPointer
   private var start = 0
   private var end = 0
 
-  /// Opens `path` for reading.
-  /// - Throws: `CLIError.noInput` when it does not exist or cannot be read.
+  /// Opens `path` for reading (a regular file; a FIFO or device is refused without blocking).
+  /// - Throws: `CLIError.noInput` when it does not exist, cannot be read or is not a regular
+  ///   file.
   init(path: String, bufferSize: Int = 1 << 20) throws {
     self.path = path
-    var status = stat()
-    guard stat(path, &status) == 0 else {
-      throw CLIError(.noInput, "\(path): cannot open: \(String(cString: strerror(errno)))")
-    }
-    guard (status.st_mode & S_IFMT) == S_IFREG else {
+    do {
+      file = try LocalFileReader(path: path)
+    } catch let error as StorageError where error.code == .notRegularFile {
       throw CLIError(.noInput, "\(path): not a regular file")
+    } catch let error as StorageError {
+      throw CLIError(.noInput, "\(path): cannot open: \(error.message)")
     }
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else {
-      throw CLIError(.noInput, "\(path): cannot open: \(String(cString: strerror(errno)))")
-    }
-    self.descriptor = descriptor
-    self.size = Int64(status.st_size)
+    self.size = Int64(file.size)
     self.buffer = .allocate(byteCount: bufferSize, alignment: 64)
   }
 
-  deinit {
-    buffer.deallocate()
-    close(descriptor)
-  }
+  deinit { buffer.deallocate() }
 
   /// Whether every byte has been consumed.
   func atEnd() throws -> Bool {
@@ -124,23 +112,14 @@ final class InputFile {
 
   private func refill() throws {
     start = 0
-    end = 0
-    while true {
-      let count = Glibc_read(descriptor, buffer.baseAddress!, buffer.count)
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw CLIError(
-          .inputOutput, "\(path): byte \(offset): read failed: \(String(cString: strerror(errno)))")
-      }
-      end = count
-      return
+    let count = min(buffer.count, file.size - fileOffset)
+    do {
+      try file.read(at: fileOffset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]))
+    } catch let error as StorageError {
+      end = 0
+      throw CLIError(.inputOutput, "\(path): byte \(offset): read failed: \(error.message)")
     }
+    fileOffset += count
+    end = count
   }
-}
-
-/// `read(2)`, named apart from `InputFile.read`.
-@inline(__always)
-private func Glibc_read(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int
-{
-  read(descriptor, buffer, count)
 }

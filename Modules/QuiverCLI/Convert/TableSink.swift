@@ -1,14 +1,7 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 import QuiverTable
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// Streams rows into a table as new data files and commits them as one version at the end: a
 /// conversion that fails part way commits nothing, removes the data files it wrote, and removes
@@ -76,8 +69,7 @@ struct TableSink {
     }
     createdFolder = !folderExisted
     do {
-      try FileManager.default.createDirectory(
-        at: layout.dataFolder, withIntermediateDirectories: true)
+      try layout.storage().createFolder(TableLayout.dataPath)
     } catch {
       throw CLIError(
         .cannotCreate, "\(path): cannot create the table folder: \(Self.reason(error))")
@@ -91,8 +83,11 @@ struct TableSink {
       if writer == nil {
         path = layout.newDataFilePath(fileExtension: "qvf")
         writtenPaths.append(path)
+        let storage = layout.storage(synchronous: options.dataFileOptions.synchronizeOnFinish)
+        let objectPath = try TableLayout.path(path, field: "new data file")
         writer = try DataFileWriter(
-          url: layout.url(relative: path), schema: schema, options: options.dataFileOptions)
+          output: storage.createObject(objectPath), location: storage.localPath(objectPath),
+          schema: schema, options: options.dataFileOptions)
       }
       let count = min(batch.rowCount - start, options.maxRowsPerFragment - rowsInFile)
       let part =
@@ -108,7 +103,6 @@ struct TableSink {
   /// - Returns: the committed table.
   mutating func commit() throws -> Dataset {
     try finishFile()
-    try Self.syncFolder(layout.dataFolder)
     switch mode {
     case .append:
       var dataset = existing!
@@ -128,7 +122,11 @@ struct TableSink {
       try? FileManager.default.removeItem(at: url)
       return
     }
-    for path in writtenPaths { unlink(layout.url(relative: path).path) }
+    for path in writtenPaths {
+      if let objectPath = try? TableLayout.path(path, field: "new data file") {
+        try? layout.storage().delete(objectPath)
+      }
+    }
   }
 
   private mutating func finishFile() throws {
@@ -144,14 +142,8 @@ struct TableSink {
     rowsInFile = 0
   }
 
-  private static func syncFolder(_ url: URL) throws {
-    let descriptor = open(url.path, O_RDONLY)
-    guard descriptor >= 0 else { return }
-    defer { close(descriptor) }
-    _ = fsync(descriptor)
-  }
-
   private static func reason(_ error: Error) -> String {
-    (error as NSError).localizedDescription
+    if let error = error as? StorageError { return error.message }
+    return (error as NSError).localizedDescription
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverIndex
+import QuiverStorage
 import QuiverTable
 
 /// What `quiver inspect` shows of one index: its entry in the manifest (type, metric,
@@ -23,21 +24,20 @@ struct IndexReport {
   /// Reads the index entry and lists its folder.
   init(entry: IndexEntry, dataset: Dataset) {
     self.entry = entry
-    let folder =
-      (try? dataset.indexFolder(uuid: entry.uuid))
-      ?? dataset.url.appendingPathComponent("_indices").appendingPathComponent(entry.uuid)
-    var bytes = 0
-    var files: [String] = []
-    if let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) {
-      for name in names.sorted() {
-        let attributes = try? FileManager.default.attributesOfItem(
-          atPath: folder.appendingPathComponent(name).path)
-        bytes += (attributes?[.size] as? NSNumber)?.intValue ?? 0
-        files.append(name)
-      }
+    let folder: IndexFolder
+    do {
+      let location = try dataset.indexStorage(uuid: entry.uuid)
+      folder = IndexFolder(storage: location.storage, path: location.folder)
+    } catch {
+      openProblem = "\(error)"
+      bytes = 0
+      files = []
+      coveredRows = 0
+      return
     }
-    self.bytes = bytes
-    self.files = files
+    let listed = (try? folder.storage.list(folder.path)) ?? []
+    bytes = listed.reduce(0) { $0 + $1.size }
+    files = listed.compactMap { $0.path.relative(to: folder.path)?.description }.sorted()
     let covered = Set(entry.fragmentIDs)
     coveredRows = dataset.fragments.filter { covered.contains($0.id) }.reduce(0) {
       $0 + $1.physicalRowCount

@@ -1,3 +1,5 @@
+import QuiverStorage
+
 /// The footer of a data file: schema and page index (Docs/Format.md "Footer").
 package struct DataFileFooter: Sendable, Hashable {
   /// Rows in the file.
@@ -116,7 +118,8 @@ package struct DataFileFooter: Sendable, Hashable {
   ///   - bytes: The footer bytes (checksum already verified).
   ///   - footerOffset: Where the footer starts; every page must end at or before it.
   ///   - context: Names the file in errors.
-  /// - Throws: `FormatError.corruptFile` for anything inconsistent.
+  /// - Throws: `FormatError.corruptFile` for anything inconsistent (`StorageError.corruptData`
+  ///   from the byte reader; `DataFileReader` turns it into `FormatError.corruptFile`).
   package static func decode(
     _ bytes: UnsafeRawBufferPointer, footerOffset: Int, context: String
   ) throws -> DataFileFooter {

@@ -28,7 +28,7 @@ extension DataFileReader {
     try rowChecksumTables.table(column: column, page: pageIndex) {
       let page = pages[column][pageIndex]
       let layout = page.rowChecksums!
-      let bytes = try file.read(fromAbsoluteOffset: page.offset + page.bodyLength, count: page.rowChecksumTableLength)
+      let bytes = try readBytes(at: page.offset + page.bodyLength, count: page.rowChecksumTableLength)
       guard CRC32C.checksum(bytes) == layout.tableChecksum else {
         throw FormatError(
           .checksumMismatch,
@@ -79,13 +79,13 @@ extension DataFileReader {
       values.removeAll(keepingCapacity: true)
       values.append(contentsOf: repeatElement(0, count: runRows.count * width))
       try values.withUnsafeMutableBytes {
-        try file.read(fromAbsoluteOffset: valuesStart + runRows.lowerBound * width, into: $0)
+        try readBytes(at: valuesStart + runRows.lowerBound * width, into: $0)
       }
       let runBits = RowChecksumLayout.validityBytes(of: runRows)
       if page.nullCount > 0 {
         bits.removeAll(keepingCapacity: true)
         bits.append(contentsOf: repeatElement(0, count: runBits.count))
-        try bits.withUnsafeMutableBytes { try file.read(fromAbsoluteOffset: page.offset + runBits.lowerBound, into: $0) }
+        try bits.withUnsafeMutableBytes { try readBytes(at: page.offset + runBits.lowerBound, into: $0) }
       }
       try values.withUnsafeBytes { valueBytes in
         try bits.withUnsafeBytes { bitBytes in

@@ -1,16 +1,18 @@
 import Foundation
 import QuiverKernels
+import QuiverStorage
 
-/// Reads a data file (Docs/Format.md "Data files"): opening reads only the header, trailer and
-/// footer; columns, row ranges and single rows are read on demand with `pread`, so a file that
-/// shrinks under the reader produces `FormatError.truncatedFile`, never a crash.
+/// Reads a data file (Docs/Format.md "Data files") through a `StorageReader`: opening reads only
+/// the header, trailer and footer; columns, row ranges and single rows are read on demand by
+/// range (`pread` locally), so a file that shrinks under the reader produces
+/// `FormatError.truncatedFile`, never a crash.
 ///
 /// Every page read in full is checked against its CRC32C before it is decoded; rows that `take`
 /// reads from plain fixed-width pages are checked against their row-group CRC32C. Nothing is
 /// returned unchecked. Thread-safe: reads are positional and the only mutable state, a cache of
 /// row-checksum tables, is behind a lock.
 public final class DataFileReader: Sendable {
-  /// The file's path.
+  /// The file's path (or storage location), for messages.
   public let path: String
   /// The file's schema.
   public let schema: Schema
@@ -20,7 +22,7 @@ public final class DataFileReader: Sendable {
   public let fileSize: Int
   /// Per field (schema order), its pages in row order.
   public let pages: [[PageMetadata]]
-  let file: PositionalFile
+  let file: any StorageReader
   /// Row-checksum tables read so far by `take` (a few bytes per page).
   let rowChecksumTables = RowChecksumTableCache()
 
@@ -29,18 +31,28 @@ public final class DataFileReader: Sendable {
   ///   `.checksumMismatch`, `.corruptFile` (each naming the file), `.ioError`.
   public convenience init(url: URL) throws { try self.init(path: url.path) }
 
-  /// Opens the data file at `path`; see `init(url:)`.
-  public init(path: String) throws {
-    self.path = path
-    file = try PositionalFile(readingAt: path)
-    let name = "data file '\(path)'"
-    let size = try file.size()
+  /// Opens the local data file at `path`; see `init(url:)`.
+  public convenience init(path: String) throws {
+    let file = try FormatError.translatingStorageErrors { try LocalFileReader(path: path) }
+    try self.init(file: file, location: path)
+  }
+
+  /// Opens the data file read by `file` (from a `Storage`); `location` names it in messages.
+  /// - Throws: as `init(url:)`.
+  package init(file: any StorageReader, location: String) throws {
+    self.path = location
+    self.file = file
+    let name = "data file '\(location)'"
+    let size = file.size
+    func read(at offset: Int, count: Int) throws -> [UInt8] {
+      try FormatError.translatingStorageErrors { try file.read(at: offset, count: count) }
+    }
     fileSize = size
     let minimum = DataFileLayout.headerLength + DataFileLayout.trailerLength
     guard size >= minimum else {
       throw FormatError(.truncatedFile, "\(name) is \(size) bytes, shorter than the \(minimum) bytes of an empty data file")
     }
-    let header = try file.read(fromAbsoluteOffset: 0, count: DataFileLayout.headerLength)
+    let header = try read(at: 0, count: DataFileLayout.headerLength)
     guard Array(header[0..<8]) == DataFileLayout.magic else {
       throw FormatError(.badMagic, "\(name) does not start with the magic QUIVERDF")
     }
@@ -52,7 +64,7 @@ public final class DataFileReader: Sendable {
     guard flags == 0 else { throw FormatError(.corruptFile, "\(name): header flags are \(flags), expected 0") }
 
     let trailerOffset = size - DataFileLayout.trailerLength
-    let trailer = try file.read(fromAbsoluteOffset: trailerOffset, count: DataFileLayout.trailerLength)
+    let trailer = try read(at: trailerOffset, count: DataFileLayout.trailerLength)
     guard Array(trailer[32..<40]) == DataFileLayout.magic else {
       throw FormatError(.truncatedFile, "\(name) does not end with the magic QUIVERDF: it is truncated or was not finished")
     }
@@ -84,16 +96,30 @@ public final class DataFileReader: Sendable {
       throw FormatError(.corruptFile, "\(name): footer at \(footerOffset64) length \(footerLength64) does not end at the trailer (byte \(trailerOffset))")
     }
     let footerOffset = Int(footerOffset64)
-    let footerBytes = try file.read(fromAbsoluteOffset: footerOffset, count: Int(footerLength64))
+    let footerBytes = try read(at: footerOffset, count: Int(footerLength64))
     guard CRC32C.checksum(footerBytes) == footerChecksum else {
       throw FormatError(.checksumMismatch, "\(name): the footer does not match its CRC32C")
     }
-    let footer = try footerBytes.withUnsafeBytes {
-      try DataFileFooter.decode($0, footerOffset: footerOffset, context: name)
+    let footer = try FormatError.translatingStorageErrors {
+      try footerBytes.withUnsafeBytes {
+        try DataFileFooter.decode($0, footerOffset: footerOffset, context: name)
+      }
     }
     schema = footer.schema
     rowCount = footer.rowCount
     pages = footer.pages
+  }
+
+  /// `count` bytes at `offset` of the file.
+  /// - Throws: `.truncatedFile` if the file is shorter, `.ioError`.
+  func readBytes(at offset: Int, count: Int) throws -> [UInt8] {
+    try FormatError.translatingStorageErrors { try file.read(at: offset, count: count) }
+  }
+
+  /// Fills `buffer` with the bytes at `offset` of the file.
+  /// - Throws: `.truncatedFile` if the file is shorter, `.ioError`.
+  func readBytes(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+    try FormatError.translatingStorageErrors { try file.read(at: offset, into: buffer) }
   }
 
   /// The pages of the column named `name`.
@@ -120,7 +146,7 @@ public final class DataFileReader: Sendable {
     let page = pages[column][pageIndex]
     let field = schema.fields[column]
     let context = "data file '\(path)' page \(pageIndex) of column '\(field.name)'"
-    var stored = try file.read(fromAbsoluteOffset: page.offset, count: page.storedLength)
+    var stored = try readBytes(at: page.offset, count: page.storedLength)
     guard CRC32C.checksum(stored) == page.checksum else {
       throw FormatError(.checksumMismatch, "\(context) does not match its CRC32C")
     }
@@ -136,7 +162,9 @@ public final class DataFileReader: Sendable {
     case .none: body = stored
     case .zstd: body = try stored.withUnsafeBytes { try Zstd.decompress($0, expectedLength: page.bodyLength, context: context) }
     }
-    let column = try PageDecoder.decode(body, page: page, type: field.type, context: context)
+    let column = try FormatError.translatingStorageErrors {
+      try PageDecoder.decode(body, page: page, type: field.type, context: context)
+    }
     guard field.nullable || !column.hasNulls else {
       throw FormatError(.corruptFile, "\(context) has nulls in a non-nullable column")
     }

@@ -1,10 +1,12 @@
 import Dispatch
 import Foundation
 import QuiverKernels
+import QuiverStorage
 
 /// Writes one data file (Docs/Format.md "Data files") batch by batch with bounded memory: each
 /// column keeps at most about one page of pending rows; full pages are encoded and written at
-/// once.
+/// once, in order, as one stream (a `StorageWriter`): nothing is visible at the destination
+/// until `finish()` returns, and a writer that fails or is dropped unfinished leaves nothing.
 ///
 /// ```swift
 /// let writer = try DataFileWriter(url: url, schema: batch.schema)
@@ -17,8 +19,9 @@ public final class DataFileWriter {
   public let schema: Schema
   /// The options in use.
   public let options: DataFileWriterOptions
-  private let file: PositionalFile
-  private var position = DataFileLayout.headerLength
+  private let output: any StorageWriter
+  private let location: String
+  private var position = 0
   private var rowCount = 0
   private var pending: [[Column]]
   private var pendingRows: [Int]
@@ -27,10 +30,27 @@ public final class DataFileWriter {
   private var rawBytes: [Int]
   private var closed = false
 
-  /// Creates the file and writes its header.
+  /// Creates the local file at `url` and writes its header.
   /// - Throws: `FormatError.ioError` when the file cannot be created (or exists and
   ///   `options.overwrite` is false); `.invalidArgument` for a page size below 1.
-  public init(url: URL, schema: Schema, options: DataFileWriterOptions = DataFileWriterOptions()) throws {
+  public convenience init(url: URL, schema: Schema, options: DataFileWriterOptions = DataFileWriterOptions()) throws {
+    let output = try FormatError.translatingStorageErrors {
+      try LocalFileWriter(
+        path: url.path, replaceExisting: options.overwrite, synchronous: options.synchronizeOnFinish)
+    }
+    try self.init(output: output, location: url.path, schema: schema, options: options)
+  }
+
+  /// Writes the data file into `output` (a new object of a `Storage`, whose durability the
+  /// storage decides; `options.overwrite` and `synchronizeOnFinish` do not apply); `location`
+  /// names it in messages. The header is written at once.
+  /// - Throws: `.invalidArgument` for a page size below 1, `.ioError`.
+  package init(
+    output: any StorageWriter, location: String, schema: Schema,
+    options: DataFileWriterOptions = DataFileWriterOptions()
+  ) throws {
+    self.output = output
+    self.location = location
     guard options.pageSize >= 1 else {
       throw FormatError(.invalidArgument, "page size \(options.pageSize) is below 1 byte")
     }
@@ -39,7 +59,6 @@ public final class DataFileWriter {
     }
     self.schema = schema
     self.options = options
-    file = try PositionalFile(creatingAt: url.path, overwrite: options.overwrite)
     pending = Array(repeating: [], count: schema.count)
     pendingRows = Array(repeating: 0, count: schema.count)
     pendingBytes = Array(repeating: 0, count: schema.count)
@@ -49,7 +68,7 @@ public final class DataFileWriter {
     header.write(DataFileLayout.magic)
     header.write(DataFileLayout.formatVersion)
     header.write(UInt32(0))
-    try header.bytes.withUnsafeBytes { try file.write($0, toAbsoluteOffset: 0) }
+    try emit(header.bytes)
   }
 
   /// Appends the rows of `batch`.
@@ -57,22 +76,22 @@ public final class DataFileWriter {
   ///   the file's, `.invalidColumn` for nulls in a non-nullable column, `.writerClosed` after
   ///   `finish()` or an earlier failure, `.ioError`.
   public func write(_ batch: RecordBatch) throws {
-    guard !closed else { throw FormatError(.writerClosed, "data file '\(file.path)' is already finished") }
+    guard !closed else { throw FormatError(.writerClosed, "data file '\(location)' is already finished") }
     guard batch.schema.count == schema.count else {
-      throw FormatError(.schemaMismatch, "batch (\(batch.schema)) does not match data file '\(file.path)' (\(schema))")
+      throw FormatError(.schemaMismatch, "batch (\(batch.schema)) does not match data file '\(location)' (\(schema))")
     }
     for (index, field) in schema.fields.enumerated() {
       let other = batch.schema.fields[index]
       guard other.name == field.name, other.type == field.type else {
         throw FormatError(
-          .schemaMismatch, "batch column \(index) is '\(other.name): \(other.type)', data file '\(file.path)' expects '\(field.name): \(field.type)'")
+          .schemaMismatch, "batch column \(index) is '\(other.name): \(other.type)', data file '\(location)' expects '\(field.name): \(field.type)'")
       }
       if !field.nullable && batch.columns[index].hasNulls {
         throw FormatError(.invalidColumn, "column '\(field.name)' is not nullable but the batch has nulls in it")
       }
     }
     guard rowCount + batch.rowCount <= Int(UInt32.max) else {
-      throw FormatError(.invalidArgument, "data file '\(file.path)' would exceed \(UInt32.max) rows")
+      throw FormatError(.invalidArgument, "data file '\(location)' would exceed \(UInt32.max) rows")
     }
     do {
       var jobs: [(column: Int, rows: Column)] = []
@@ -90,6 +109,7 @@ public final class DataFileWriter {
       rowCount += batch.rowCount
     } catch {
       closed = true
+      output.abort()
       throw error
     }
   }
@@ -99,8 +119,29 @@ public final class DataFileWriter {
   /// - Returns: sizes and encodings per column.
   /// - Throws: `.writerClosed` when called twice, `.ioError`.
   public func finish() throws -> DataFileStatistics {
-    guard !closed else { throw FormatError(.writerClosed, "data file '\(file.path)' is already finished") }
+    guard !closed else { throw FormatError(.writerClosed, "data file '\(location)' is already finished") }
     closed = true
+    do {
+      try writeRemainder()
+    } catch {
+      output.abort()
+      throw error
+    }
+    let columns = schema.fields.enumerated().map { index, field in
+      var perEncoding: [PageEncoding: Int] = [:]
+      for page in pages[index] { perEncoding[page.encoding, default: 0] += 1 }
+      return ColumnWriteStatistics(
+        name: field.name, type: field.type, pageCount: pages[index].count,
+        nullCount: pages[index].reduce(0) { $0 + $1.nullCount }, rawBytes: rawBytes[index],
+        encodedBytes: pages[index].reduce(0) { $0 + $1.storedLength },
+        pagesPerEncoding: perEncoding,
+        compressedPages: pages[index].filter { $0.compression == .zstd }.count)
+    }
+    return DataFileStatistics(path: location, rowCount: rowCount, fileBytes: position, columns: columns)
+  }
+
+  /// Writes the pending pages, the footer and the trailer, and finishes the output.
+  private func writeRemainder() throws {
     var jobs: [(column: Int, rows: Column)] = []
     for index in 0..<schema.count { jobs += try cutPages(column: index, final: true).map { (index, $0) } }
     try writePages(jobs)
@@ -115,21 +156,14 @@ public final class DataFileWriter {
     trailer.write(CRC32C.checksum(versionBytes, continuing: CRC32C.checksum(trailer.bytes)))
     trailer.write(versionBytes)
     trailer.write(DataFileLayout.magic)
-    let tail = footer + trailer.bytes
-    try tail.withUnsafeBytes { try file.write($0, toAbsoluteOffset: footerOffset) }
-    position += tail.count
-    if options.synchronizeOnFinish { try file.synchronize() }
-    let columns = schema.fields.enumerated().map { index, field in
-      var perEncoding: [PageEncoding: Int] = [:]
-      for page in pages[index] { perEncoding[page.encoding, default: 0] += 1 }
-      return ColumnWriteStatistics(
-        name: field.name, type: field.type, pageCount: pages[index].count,
-        nullCount: pages[index].reduce(0) { $0 + $1.nullCount }, rawBytes: rawBytes[index],
-        encodedBytes: pages[index].reduce(0) { $0 + $1.storedLength },
-        pagesPerEncoding: perEncoding,
-        compressedPages: pages[index].filter { $0.compression == .zstd }.count)
-    }
-    return DataFileStatistics(path: file.path, rowCount: rowCount, fileBytes: position, columns: columns)
+    try emit(footer + trailer.bytes)
+    try FormatError.translatingStorageErrors { try output.finish() }
+  }
+
+  /// Appends `bytes` at `position`, the end of what was written.
+  private func emit(_ bytes: [UInt8]) throws {
+    try FormatError.translatingStorageErrors { try output.write(bytes) }
+    position += bytes.count
   }
 
   /// Plain-form bytes of a column (page sizing and raw-size statistics).
@@ -258,11 +292,9 @@ public final class DataFileWriter {
     let offset = (position + DataFileLayout.pageAlignment - 1) / DataFileLayout.pageAlignment * DataFileLayout.pageAlignment
     if offset > position {
       // Explicit zeros rather than a hole, so the padding is on disk like every other byte.
-      let padding = [UInt8](repeating: 0, count: offset - position)
-      try padding.withUnsafeBytes { try file.write($0, toAbsoluteOffset: position) }
+      try emit([UInt8](repeating: 0, count: offset - position))
     }
-    try stored.withUnsafeBytes { try file.write($0, toAbsoluteOffset: offset) }
-    position = offset + stored.count
+    try emit(stored)
     let firstRow = pages[index].last.map { $0.firstRow + $0.rowCount } ?? 0
     var page = PageMetadata(
       offset: offset, storedLength: stored.count, bodyLength: prepared.bodyLength,

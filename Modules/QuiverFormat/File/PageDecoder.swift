@@ -1,3 +1,5 @@
+import QuiverStorage
+
 /// Turns a page body back into a column, checking every count and offset it reads
 /// (Docs/Format.md "Page body"). Anything inconsistent throws `FormatError.corruptFile`.
 enum PageDecoder {

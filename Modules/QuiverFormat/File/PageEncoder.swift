@@ -1,3 +1,5 @@
+import QuiverStorage
+
 /// A page body before compression, with what the footer records about it.
 struct EncodedPage {
   var body: [UInt8]

@@ -1,4 +1,5 @@
 import QuiverKernels
+import QuiverStorage
 
 /// The row-checksum table of a plain, uncompressed fixed-width page (Docs/Format.md "Row
 /// checksums"): the page's rows cut into groups of `rowsPerGroup` rows, one CRC32C per group,

@@ -7,13 +7,19 @@ extension HNSWIndex {
   ///
   /// - Throws: `IndexError.inputOutput` if the folder or a file cannot be written.
   public func write(to directory: URL) throws(IndexError) {
+    try write(to: IndexFolder(local: directory))
+  }
+
+  /// Writes the index files into `folder` of a storage (the table's `_indices/<uuid>/`).
+  /// - Throws: as `write(to:)` with a URL.
+  public func write(to folder: IndexFolder) throws(IndexError) {
     let metadata = HNSWIndexMetadata(
       type: "HNSW", metric: metric, dimension: dimension, rowCount: count,
       hnsw: parameters, ivf: nil, partitionSizes: [count])
     let payload = [UInt8](
       UnsafeRawBufferPointer(start: vectors.values, count: vectors.byteCount))
     try HNSWIndexFiles.files.write(
-      to: directory, metadata: metadata, modelFloats: [], partitionSizes: metadata.partitionSizes
+      to: folder, metadata: metadata, modelFloats: [], partitionSizes: metadata.partitionSizes
     ) { _ throws(IndexError) in
       HNSWIndexFileIO.partitionBlock(rowIds: rows.rowIds, payload: payload, graph: graph)
     }
@@ -25,7 +31,12 @@ extension HNSWIndex {
   ///   checksum, length, graph), `.unsupportedVersion`, `.unsupportedIndexType` (the folder
   ///   holds an IVF_HNSW index).
   public static func open(at directory: URL) throws(IndexError) -> HNSWIndex {
-    let opened = try HNSWIndexFileIO.open(at: directory) { _ throws(IndexError) in 0 }
+    try open(at: IndexFolder(local: directory))
+  }
+
+  /// Opens the index files in `folder` of a storage; see `open(at:)` with a URL.
+  public static func open(at folder: IndexFolder) throws(IndexError) -> HNSWIndex {
+    let opened = try HNSWIndexFileIO.open(at: folder) { _ throws(IndexError) in 0 }
     let metadata = opened.metadata
     guard metadata.type == "HNSW", metadata.partitionSizes.count == 1 else {
       throw IndexError(
@@ -41,7 +52,7 @@ extension HNSWIndex {
     let block = try opened.readBlock(0)
     let parts = try HNSWIndexFileIO.readPartitionBlock(
       block, rows: rows, payloadLength: rows * metadata.dimension * 4,
-      path: opened.partitionsReader.path, index: 0)
+      path: opened.partitionsPath, index: 0)
     let vectors = parts.payload.withUnsafeBytes { raw in
       HNSWFloatVectors(
         copying: raw.bindMemory(to: Float.self), dimension: metadata.dimension,

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverKernels
+import QuiverStorage
 
 /// The two files of an HNSW-family index folder (Docs/Format.md, "HNSW index files"), written
 /// by `HNSWIndex.write(to:)` and `IVFHNSWIndex.write(to:)`: the same shape as the IVF files.
@@ -36,10 +37,10 @@ enum HNSWIndexFileIO {
   /// graph block.
   static func partitionBlock(rowIds: [UInt64], payload: [UInt8], graph: HNSWGraph) -> [UInt8] {
     var writer = ByteWriter()
-    writer.append(words: rowIds)
-    writer.append(bytes: payload)
-    writer.pad(to: 8)
-    writer.append(bytes: graph.serialized())
+    writer.write(words: rowIds)
+    writer.write(payload)
+    writer.pad(toMultipleOf: 8)
+    writer.write(graph.serialized())
     return writer.bytes
   }
 
@@ -47,11 +48,18 @@ enum HNSWIndexFileIO {
   static func readPartitionBlock(
     _ bytes: [UInt8], rows: Int, payloadLength: Int, path: String, index: Int
   ) throws(IndexError) -> (rowIds: [UInt64], payload: [UInt8], graph: HNSWGraph) {
-    var reader = ByteReader(bytes, path: path)
-    let rowIds = try reader.readWords(rows, "partition \(index) row ids")
-    let payload = try reader.readBytes(payloadLength, "partition \(index) codes")
-    reader.skip(to: 8)
-    let graphOffset = reader.offset
+    let (rowIds, payload, graphOffset) = try IndexError.translatingStorageErrors {
+      try bytes.withUnsafeBytes { raw in
+        var reader = ByteReader(raw, context: path)
+        let rowIds = try reader.readWords(rows, "partition \(index) row ids")
+        let payload = try reader.readArray(payloadLength, "partition \(index) codes")
+        reader.skip(toMultipleOf: 8)
+        return (rowIds, payload, reader.position)
+      }
+    }
+    guard graphOffset <= bytes.count else {
+      throw IndexError(.corruptFile, "\(path): partition \(index) ends before its graph")
+    }
     let parsed = bytes.withUnsafeBytes { raw in
       Result { () throws(IndexError) -> HNSWGraph in
         try HNSWGraph(
@@ -70,7 +78,7 @@ enum HNSWIndexFileIO {
   /// Reads and verifies `hnsw.meta` and both ends of `hnsw.partitions`;
   /// `modelFloatCount` says how many floats follow the JSON.
   static func open(
-    at directory: URL, modelFloatCount: (HNSWIndexMetadata) throws(IndexError) -> Int
+    at directory: IndexFolder, modelFloatCount: (HNSWIndexMetadata) throws(IndexError) -> Int
   ) throws(IndexError) -> PartitionedIndexFiles.Opened<HNSWIndexMetadata> {
     try HNSWIndexFiles.files.open(at: directory, as: HNSWIndexMetadata.self) {
       (metadata, path, _) throws(IndexError) in

@@ -9,6 +9,12 @@ extension IVFHNSWIndex {
   /// - Throws: `IndexError.inputOutput` if a file cannot be written, or the error of loading
   ///   a partition of an opened index.
   public func write(to directory: URL) throws(IndexError) {
+    try write(to: IndexFolder(local: directory))
+  }
+
+  /// Writes the index files into `folder` of a storage (the table's `_indices/<uuid>/`).
+  /// - Throws: as `write(to:)` with a URL.
+  public func write(to folder: IndexFolder) throws(IndexError) {
     var sizes: [Int] = []
     for index in 0..<partitionCount { sizes.append(try partitions.partition(index).count) }
     // The resolved shapes are stored, so that a reader needs no defaults.
@@ -25,7 +31,7 @@ extension IVFHNSWIndex {
       type: type.rawValue, metric: metric, dimension: dimension, rowCount: rowCount,
       hnsw: parameters.hnsw, ivf: resolved, partitionSizes: sizes)
     try HNSWIndexFiles.files.write(
-      to: directory, metadata: metadata, modelFloats: floats, partitionSizes: sizes
+      to: folder, metadata: metadata, modelFloats: floats, partitionSizes: sizes
     ) { index throws(IndexError) in
       let partition = try partitions.partition(index)
       return HNSWIndexFileIO.partitionBlock(
@@ -39,19 +45,24 @@ extension IVFHNSWIndex {
   /// - Throws: `IndexError` `.inputOutput`, `.corruptFile`, `.unsupportedVersion`,
   ///   `.unsupportedIndexType` (the folder holds a plain HNSW index).
   public static func open(at directory: URL) throws(IndexError) -> IVFHNSWIndex {
-    let opened = try HNSWIndexFileIO.open(at: directory) { metadata throws(IndexError) in
+    try open(at: IndexFolder(local: directory))
+  }
+
+  /// Opens the index files in `folder` of a storage; see `open(at:)` with a URL.
+  public static func open(at folder: IndexFolder) throws(IndexError) -> IVFHNSWIndex {
+    let opened = try HNSWIndexFileIO.open(at: folder) { metadata throws(IndexError) in
       guard let ivf = metadata.ivf, ivf.type == .ivfHNSWSQ || ivf.type == .ivfHNSWPQ,
         metadata.type == ivf.type.rawValue
       else {
         throw IndexError(
-          .unsupportedIndexType, "\(directory.path): holds a \(metadata.type) index, not IVF_HNSW")
+          .unsupportedIndexType, "\(folder.storage.describe(folder.path)): holds a \(metadata.type) index, not IVF_HNSW")
       }
       let dimension = metadata.dimension
       let centroids = metadata.partitionSizes.count * dimension
       if ivf.type == .ivfHNSWSQ { return centroids + 2 * dimension }
       guard let subVectors = ivf.numSubVectors, subVectors > 0, dimension % subVectors == 0,
         ivf.numBits == 4 || ivf.numBits == 8
-      else { throw IndexError(.corruptFile, "\(directory.path): PQ parameters are invalid") }
+      else { throw IndexError(.corruptFile, "\(folder.storage.describe(folder.path)): PQ parameters are invalid") }
       return centroids + (dimension << ivf.numBits)
     }
     let metadata = opened.metadata
@@ -78,7 +89,7 @@ extension IVFHNSWIndex {
           codebooks: rest))
     }
     let codeSize = quantizer.codeSize
-    let path = opened.partitionsReader.path
+    let path = opened.partitionsPath
     let cache = HNSWPartitionCache(count: partitionCount) { index throws(IndexError) in
       let rows = opened.directory[index].rowCount
       let block = try opened.readBlock(index)

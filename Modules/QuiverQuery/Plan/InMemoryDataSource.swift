@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverStorage
 
 /// A data source over record batches held in memory, one batch per fragment (fragment ids
 /// 0, 1, 2, …), with deletions. For tests and tools; tables on disk use module Quiver's adapter.
@@ -25,8 +26,8 @@ package struct InMemoryDataSource: QueryDataSource {
   /// Marks rows deleted.
   package mutating func delete(rowIds: [UInt64]) {
     for rowId in rowIds {
-      let fragment = Int(rowId >> 32)
-      let offset = Int(UInt32(truncatingIfNeeded: rowId))
+      let fragment = Int(RowID.fragmentID(rowId))
+      let offset = Int(RowID.offset(rowId))
       var deleted = fragments[fragment].deletedRows
         ?? RowBitmap(capacity: fragments[fragment].physicalRowCount)
       deleted.insert(offset)
@@ -86,8 +87,8 @@ package struct InMemoryDataSource: QueryDataSource {
     let selected = try schema.selecting(columns)
     var pieces: [[Column]] = Array(repeating: [], count: columns.count)
     for rowId in rowIds {
-      let fragment = Int(rowId >> 32)
-      let offset = Int(UInt32(truncatingIfNeeded: rowId))
+      let fragment = Int(RowID.fragmentID(rowId))
+      let offset = Int(RowID.offset(rowId))
       guard fragment < batches.count, offset < batches[fragment].rowCount else {
         throw QueryError(.invalidArgument, "row id \(rowId) does not exist")
       }

@@ -1,6 +1,7 @@
 import QuiverFormat
 import QuiverIndex
 import QuiverKernels
+import QuiverStorage
 
 /// One fragment of a table version as the executor sees it.
 package struct QueryFragment: Sendable, Hashable {
@@ -27,7 +28,7 @@ package struct QueryFragment: Sendable, Hashable {
 
   /// The row id of `offset`.
   @inline(__always) package func rowId(_ offset: Int) -> UInt64 {
-    UInt64(id) << 32 | UInt64(UInt32(offset))
+    RowID.make(fragmentID: id, offset: UInt32(offset))
   }
 }
 

@@ -1,3 +1,5 @@
+import QuiverStorage
+
 /// A set of row ids across fragments: the rows a filtered index search may return.
 ///
 /// Membership is a dictionary lookup of the fragment and one bit test, so index scans can ask it
@@ -14,15 +16,15 @@ package struct RowIdSet: Sendable, Hashable {
   }
 
   @inline(__always) package func contains(_ rowId: UInt64) -> Bool {
-    guard let bitmap = fragments[UInt32(truncatingIfNeeded: rowId >> 32)] else { return false }
-    return bitmap.contains(Int(UInt32(truncatingIfNeeded: rowId)))
+    guard let bitmap = fragments[RowID.fragmentID(rowId)] else { return false }
+    return bitmap.contains(Int(RowID.offset(rowId)))
   }
 
   /// Calls `body` with each allowed row id, ascending.
   package func forEach(_ body: (UInt64) throws -> Void) rethrows {
     for fragment in fragments.keys.sorted() {
       try fragments[fragment]!.forEach { offset in
-        try body(UInt64(fragment) << 32 | UInt64(offset))
+        try body(RowID.make(fragmentID: fragment, offset: UInt32(offset)))
       }
     }
   }

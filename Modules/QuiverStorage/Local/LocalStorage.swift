@@ -1,0 +1,241 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `Storage` in a local folder, confined to it: every path is resolved one component at a time
+/// from the root (`openat` with `O_NOFOLLOW`), so a symbolic link anywhere below the root is
+/// refused (`.symbolicLink`) rather than followed, for reads and writes alike; only regular files
+/// are opened, without blocking on a FIFO (`.notRegularFile`). The root itself may be a link.
+///
+/// New objects are written to a temporary file in their folder and linked into place on
+/// `finish()`; `putIfAbsent` links a complete temporary file to the name (`link(2)` never
+/// replaces). Folders are created on the way as needed. With `synchronous`, every new object and
+/// its folder are `fsync`ed before the call returns.
+public struct LocalStorage: Storage {
+  /// The root folder's path.
+  public let root: String
+  /// Whether new objects are made durable (`fsync`) before `finish` / `putIfAbsent` return.
+  public let synchronous: Bool
+
+  /// Storage in the folder `root` (created on the first write if missing).
+  public init(root: String, synchronous: Bool = true) {
+    self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+    self.synchronous = synchronous
+  }
+
+  /// The root folder's path.
+  public var location: String { root }
+
+  /// The full local path of `path`, for messages and for the rare caller that needs a path.
+  public func localPath(_ path: StoragePath) -> String {
+    path.components.isEmpty ? root : root + "/" + path.description
+  }
+
+  /// Opens a regular file for positional reads.
+  /// - Throws: `StorageError` `.notFound`, `.symbolicLink`, `.notRegularFile`, `.ioFailure`.
+  public func openReader(_ path: StoragePath) throws -> any StorageReader {
+    try openFile(path)
+  }
+
+  /// Reads a whole regular file.
+  public func read(_ path: StoragePath) throws -> [UInt8] { try openFile(path).readAll() }
+
+  /// The size of a regular file.
+  /// - Throws: `StorageError` `.notFound`, `.symbolicLink`, `.notRegularFile`.
+  public func size(of path: StoragePath) throws -> Int {
+    let folder = try openFolder(path.parent, create: false)
+    defer { close(folder) }
+    var info = stat()
+    guard fstatat(folder, path.lastComponent, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+      throw SystemCall.error("stat", localPath(path), errno)
+    }
+    try Self.requireRegularFile(info, localPath(path))
+    return Int(info.st_size)
+  }
+
+  /// Starts a new file at `path`, creating its folders.
+  public func createObject(_ path: StoragePath) throws -> any StorageWriter {
+    try requireName(path)
+    let folder = try openFolder(path.parent, create: true)
+    return try LocalFileWriter(
+      folder: folder, name: path.lastComponent, location: localPath(path),
+      synchronous: synchronous, replaceExisting: false)
+  }
+
+  /// Writes a complete temporary file and links it to `path` unless something is there.
+  public func putIfAbsent(_ path: StoragePath, _ bytes: [UInt8]) throws -> Bool {
+    let writer = try createObject(path)
+    try writer.write(bytes)
+    do {
+      try writer.finish()
+      return true
+    } catch let error as StorageError where error.code == .alreadyExists {
+      return false
+    }
+  }
+
+  /// Every regular file under the folder `prefix`, recursively; symbolic links and other kinds
+  /// of files are skipped, never followed. Empty if the folder does not exist.
+  public func list(_ prefix: StoragePath) throws -> [StorageEntry] {
+    let folder: Int32
+    do {
+      folder = try openFolder(prefix, create: false)
+    } catch let error as StorageError where error.code == .notFound {
+      return []
+    }
+    var entries: [StorageEntry] = []
+    try collect(folder, prefix, into: &entries)
+    return entries
+  }
+
+  /// Removes a file; a missing file (or folder) is not an error.
+  public func delete(_ path: StoragePath) throws {
+    try requireName(path)
+    let folder: Int32
+    do {
+      folder = try openFolder(path.parent, create: false)
+    } catch let error as StorageError where error.code == .notFound {
+      return
+    }
+    defer { close(folder) }
+    guard unlinkat(folder, path.lastComponent, 0) == 0 || errno == ENOENT else {
+      throw SystemCall.error("unlink", localPath(path), errno)
+    }
+  }
+
+  /// Removes the folder `path` if it is empty (local folders only exist to hold objects; an
+  /// object store has none). A missing or non-empty folder is left alone.
+  public func removeFolderIfEmpty(_ path: StoragePath) throws {
+    try requireName(path)
+    let folder: Int32
+    do {
+      folder = try openFolder(path.parent, create: false)
+    } catch let error as StorageError where error.code == .notFound {
+      return
+    }
+    defer { close(folder) }
+    if unlinkat(folder, path.lastComponent, AT_REMOVEDIR) != 0 {
+      let code = errno
+      guard code == ENOENT || code == ENOTEMPTY || code == EEXIST else {
+        throw SystemCall.error("rmdir", localPath(path), code)
+      }
+    }
+  }
+
+  /// Creates the folder `path` and any missing folder above it (one component at a time,
+  /// refusing links), for callers that hand a local folder to code outside the storage layer.
+  /// - Throws: `StorageError` `.symbolicLink`, `.ioFailure`.
+  public func createFolder(_ path: StoragePath) throws {
+    close(try openFolder(path, create: true))
+  }
+
+  /// Makes the names in the folder `path` durable (`fsync` of the folder).
+  /// - Throws: `StorageError` `.notFound`, `.symbolicLink`, `.ioFailure`.
+  public func synchronizeFolder(_ path: StoragePath) throws {
+    let folder = try openFolder(path, create: false)
+    defer { close(folder) }
+    try SystemCall.synchronize(folder, location: localPath(path))
+  }
+
+  /// Opens the regular file at `path` inside the root.
+  func openFile(_ path: StoragePath) throws -> LocalFileReader {
+    try requireName(path)
+    let folder = try openFolder(path.parent, create: false)
+    defer { close(folder) }
+    let location = localPath(path)
+    let opened = try SystemCall.openRegularFile(in: folder, path.lastComponent, location: location)
+    return LocalFileReader(descriptor: opened.descriptor, size: opened.size, location: location)
+  }
+
+  /// Opens the folder `path` one component at a time without following links, creating missing
+  /// folders if `create`. The caller closes the descriptor.
+  func openFolder(_ path: StoragePath, create: Bool) throws -> Int32 {
+    if create {
+      do {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+      } catch {
+        throw StorageError(.ioFailure, "cannot create folder '\(root)'", underlying: error)
+      }
+    }
+    var current = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard current >= 0 else { throw SystemCall.error("open", root, errno) }
+    var walked = StoragePath.root
+    for component in path.components {
+      walked = walked.appending(try .name(component))
+      if create && mkdirat(current, component, 0o755) != 0 && errno != EEXIST {
+        let code = errno
+        close(current)
+        throw SystemCall.error("mkdir", localPath(walked), code)
+      }
+      let next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      let code = errno
+      if next < 0 {
+        var info = stat()
+        let linked =
+          fstatat(current, component, &info, AT_SYMLINK_NOFOLLOW) == 0
+          && SystemCall.isSymbolicLink(info)
+        close(current)
+        if linked {
+          throw StorageError(
+            .symbolicLink, "'\(localPath(walked))' is a symbolic link, which is never followed")
+        }
+        throw SystemCall.error("open folder", localPath(walked), code)
+      }
+      close(current)
+      current = next
+    }
+    return current
+  }
+
+  private func collect(_ folder: Int32, _ prefix: StoragePath, into entries: inout [StorageEntry])
+    throws
+  {
+    guard let stream = fdopendir(folder) else {
+      let code = errno
+      close(folder)
+      throw SystemCall.error("opendir", localPath(prefix), code)
+    }
+    defer { closedir(stream) }
+    while let entry = readdir(stream) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      guard name != "." && name != "..", let child = try? prefix.appending(name: name) else {
+        continue
+      }
+      var info = stat()
+      guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+      if SystemCall.isRegularFile(info) {
+        entries.append(
+          StorageEntry(
+            path: child, size: Int(info.st_size),
+            lastModified: Date(timeIntervalSince1970: SystemCall.modificationTime(info))))
+      } else if SystemCall.isFolder(info) {
+        let inner = openat(folder, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard inner >= 0 else { continue }
+        try collect(inner, child, into: &entries)
+      }
+    }
+  }
+
+  private func requireName(_ path: StoragePath) throws {
+    guard !path.components.isEmpty else {
+      throw StorageError(.invalidPath, "the root '\(root)' is a folder, not an object")
+    }
+  }
+
+  private static func requireRegularFile(_ info: stat, _ location: String) throws {
+    if SystemCall.isSymbolicLink(info) {
+      throw StorageError(.symbolicLink, "'\(location)' is a symbolic link, which is never followed")
+    }
+    guard SystemCall.isRegularFile(info) else {
+      throw StorageError(.notRegularFile, "'\(location)' is not a regular file (\(SystemCall.kindName(info)))")
+    }
+  }
+}

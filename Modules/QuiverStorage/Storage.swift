@@ -1,0 +1,53 @@
+/// Where a table's bytes live: a namespace of immutable objects under one root (a local folder,
+/// or an `s3://bucket/prefix`). Objects are written once, as a whole, and never modified in
+/// place; there are no appends and no rewrites, so a remote object store can implement every
+/// operation (range GETs, whole PUTs or multipart uploads, conditional PUT, LIST, DELETE).
+///
+/// Every operation is synchronous: callers are synchronous, and a remote implementation blocks
+/// the calling thread on its own event loop (never a Swift-concurrency cooperative thread).
+/// Paths are `StoragePath`s, so a name read from a file can never leave the root. Every
+/// operation throws `StorageError` (untyped `throws`, so implementations may pass through what
+/// their transport throws as the `underlying` error).
+public protocol Storage: Sendable {
+  /// The root, for messages: `/tmp/db/items.quiver` or `s3://bucket/db/items.quiver`.
+  var location: String { get }
+
+  /// Opens an object for positional (range) reads; the reader knows the object's size.
+  /// - Throws: `StorageError` `.notFound`, `.notRegularFile`, `.symbolicLink`, `.ioFailure`.
+  func openReader(_ path: StoragePath) throws -> any StorageReader
+
+  /// Reads a whole object.
+  /// - Throws: `StorageError` as `openReader` does.
+  /// - Complexity: O(size of the object).
+  func read(_ path: StoragePath) throws -> [UInt8]
+
+  /// The size of an object in bytes.
+  /// - Throws: `StorageError` `.notFound` if there is no object at `path`.
+  func size(of path: StoragePath) throws -> Int
+
+  /// Starts a new immutable object, written as a stream. It becomes visible (and, when the
+  /// storage is durable, survives a crash) only when `finish()` returns; `abort()` or an error
+  /// leaves nothing at `path`.
+  /// - Throws: `StorageError` `.symbolicLink` if a folder on the way is a link, `.ioFailure`.
+  func createObject(_ path: StoragePath) throws -> any StorageWriter
+
+  /// Writes the whole object only if nothing exists at `path`, atomically: of two writers racing
+  /// for one path exactly one gets `true`.
+  /// - Returns: `false` if an object already existed (nothing was written).
+  func putIfAbsent(_ path: StoragePath, _ bytes: [UInt8]) throws -> Bool
+
+  /// Every object whose path starts with the folder `prefix`, recursively (objects in nested
+  /// folders too), in no particular order; empty if there are none. `StoragePath.root` lists
+  /// everything.
+  func list(_ prefix: StoragePath) throws -> [StorageEntry]
+
+  /// Removes an object; an object that is already gone is not an error.
+  func delete(_ path: StoragePath) throws
+}
+
+extension Storage {
+  /// The object's full name for messages: the location, then the path.
+  public func describe(_ path: StoragePath) -> String {
+    path.components.isEmpty ? location : "\(location)/\(path)"
+  }
+}

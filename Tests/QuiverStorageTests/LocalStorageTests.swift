@@ -1,0 +1,109 @@
+import Foundation
+import QuiverTestSupport
+import Testing
+
+@testable import QuiverStorage
+
+@Suite struct LocalStorageTests {
+  func storage() throws -> (LocalStorage, URL) {
+    let folder = try TestPaths.temporaryDirectory("storage")
+    return (LocalStorage(root: folder.appendingPathComponent("t.quiver").path), folder)
+  }
+
+  @Test func writesReadsListsAndDeletes() throws {
+    let (storage, folder) = try storage()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = try StoragePath("data/a.bin")
+    let writer = try storage.createObject(path)
+    try writer.write([1, 2, 3])
+    #expect(throws: StorageError.self) { try storage.size(of: path) }
+    try writer.write([4, 5])
+    #expect(writer.bytesWritten == 5)
+    try writer.finish()
+    #expect(try storage.size(of: path) == 5)
+    #expect(try storage.read(path) == [1, 2, 3, 4, 5])
+    let reader = try storage.openReader(path)
+    #expect(try reader.read(at: 1, count: 3) == [2, 3, 4])
+    #expect(try reader.read(ranges: [0..<1, 4..<5]) == [[1], [5]])
+    let error = #expect(throws: StorageError.self) { try reader.read(at: 3, count: 3) }
+    #expect(error?.code == .outOfRange)
+    #expect(try storage.putIfAbsent(try StoragePath("_versions/1.manifest"), [9]))
+    #expect(try !storage.putIfAbsent(try StoragePath("_versions/1.manifest"), [8]))
+    #expect(try storage.read(try StoragePath("_versions/1.manifest")) == [9])
+    let listed = try storage.list(.root).map(\.path.description).sorted()
+    #expect(listed == ["_versions/1.manifest", "data/a.bin"])
+    #expect(try storage.list(try StoragePath("data")).map(\.size) == [5])
+    #expect(try storage.list(try StoragePath("missing")).isEmpty)
+    try storage.delete(path)
+    try storage.delete(path)
+    let missing = #expect(throws: StorageError.self) { try storage.read(path) }
+    #expect(missing?.code == .notFound)
+  }
+
+  @Test func abortLeavesNothing() throws {
+    let (storage, folder) = try storage()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let writer = try storage.createObject(try StoragePath("data/b.bin"))
+    try writer.write([1])
+    writer.abort()
+    #expect(try storage.list(.root).isEmpty)
+  }
+
+  @Test func fifoIsRefusedWithoutBlocking() throws {
+    let (storage, folder) = try storage()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    _ = try storage.putIfAbsent(try StoragePath("data/keep.bin"), [1])
+    #expect(mkfifo(storage.localPath(try StoragePath("data/pipe.qvf")), 0o644) == 0)
+    let error = #expect(throws: StorageError.self) {
+      try storage.openReader(try StoragePath("data/pipe.qvf"))
+    }
+    #expect(error?.code == .notRegularFile)
+    #expect(throws: StorageError.self) { try storage.size(of: try StoragePath("data/pipe.qvf")) }
+    #expect(try storage.list(.root).map(\.path.description) == ["data/keep.bin"])
+    let plain = #expect(throws: StorageError.self) {
+      try LocalFileReader(path: storage.localPath(try StoragePath("data/pipe.qvf")))
+    }
+    #expect(plain?.code == .notRegularFile)
+  }
+
+  @Test func symbolicLinksAreNeverFollowed() throws {
+    let (storage, folder) = try storage()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outside = folder.appendingPathComponent("outside")
+    try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+    try Data([7]).write(to: outside.appendingPathComponent("secret.bin"))
+    try FileManager.default.createDirectory(atPath: storage.root, withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: storage.localPath(try StoragePath("data")), withDestinationPath: outside.path)
+    try FileManager.default.createSymbolicLink(
+      atPath: storage.localPath(try StoragePath("file.bin")),
+      withDestinationPath: outside.appendingPathComponent("secret.bin").path)
+    for path in ["data/secret.bin", "file.bin"] {
+      let error = #expect(throws: StorageError.self) { try storage.read(try StoragePath(path)) }
+      #expect(error?.code == .symbolicLink)
+    }
+    let write = #expect(throws: StorageError.self) {
+      try storage.createObject(try StoragePath("data/new.bin"))
+    }
+    #expect(write?.code == .symbolicLink)
+    #expect(throws: StorageError.self) { try storage.delete(try StoragePath("data/secret.bin")) }
+    #expect(FileManager.default.fileExists(atPath: outside.appendingPathComponent("secret.bin").path))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == ["secret.bin"])
+    #expect(try storage.list(.root).isEmpty)
+  }
+
+  @Test func plainFileWriterReplacesOnlyWhenAsked() throws {
+    let folder = try TestPaths.temporaryDirectory("storage")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("out.bin").path
+    let first = try LocalFileWriter(path: path, replaceExisting: false)
+    try first.write([1])
+    try first.finish()
+    #expect(throws: StorageError.self) { try LocalFileWriter(path: path, replaceExisting: false) }
+    let second = try LocalFileWriter(path: path, replaceExisting: true)
+    try second.write([2, 3])
+    try second.finish()
+    #expect(try LocalFileReader(path: path).readAll() == [2, 3])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.bin"])
+  }
+}
