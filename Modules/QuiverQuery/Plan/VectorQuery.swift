@@ -39,6 +39,10 @@ public struct VectorQuery: Sendable, Hashable {
 
   /// A query for `vector` with the defaults.
   public init(vector: [Float]) { self.vector = vector }
+
+  /// The most candidates one search may ask for: `(limit + offset) × refineFactor` above it is
+  /// `QueryError.invalidArgument`. Read larger result sets with a scan.
+  public static let maximumCandidateCount = 1 << 24
 }
 
 /// A scan without a query vector: filter, projection, offset and limit.
