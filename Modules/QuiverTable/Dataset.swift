@@ -215,6 +215,7 @@ extension TableLayout {
       throw TableError(.notFound, "table '\(root.path)' has no version \(version)")
     }
     let manifest = try ManifestCodec.decode(bytes, source: url)
+    try manifest.validate(source: url)
     guard manifest.version == version else {
       throw TableError(
         .corruptManifest, "manifest '\(url.path)' claims version \(manifest.version)")
@@ -234,6 +235,7 @@ extension TableLayout {
         .corruptDeletionFile, "deletion file '\(url.path)' of fragment \(fragment.id) is missing")
     }
     let vector = try DeletionFileCodec.decode(bytes, fragmentID: fragment.id, source: url)
+    try vector.validate(fragment: fragment, source: url)
     guard vector.count == record.deletedRowCount else {
       throw TableError(
         .corruptDeletionFile,

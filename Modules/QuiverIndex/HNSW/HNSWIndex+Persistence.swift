@@ -42,6 +42,8 @@ extension HNSWIndex {
     let parts = try HNSWIndexFileIO.readPartitionBlock(
       block, rows: rows, payloadLength: rows * metadata.dimension * 4,
       path: opened.partitionsReader.path, index: 0)
+    try IndexMetadataValidation.requireFinite(
+      floatBytes: parts.payload, "vector", path: opened.partitionsReader.path)
     let vectors = parts.payload.withUnsafeBytes { raw in
       HNSWFloatVectors(
         copying: raw.bindMemory(to: Float.self), dimension: metadata.dimension,
