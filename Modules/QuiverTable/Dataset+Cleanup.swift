@@ -8,6 +8,9 @@ public struct CleanupReport: Sendable, Hashable {
   public var removedFiles: Int = 0
   /// Their total size in bytes.
   public var removedBytes: Int = 0
+  /// The removed files and index folders, relative to the table folder (`data/…`,
+  /// `_indices/<uuid>/`), in the order they were removed.
+  public var removedPaths: [String] = []
 }
 
 extension Dataset {
@@ -96,6 +99,7 @@ extension Dataset {
         try DurableFile.remove(url)
         report.removedFiles += 1
         report.removedBytes += size
+        report.removedPaths.append(path)
         removedAny = true
       }
       if removedAny { try DurableFile.syncDirectory(folder) }
@@ -110,12 +114,17 @@ extension Dataset {
       let folder = layout.indexFolder(uuid)
       let contents = try DurableFile.names(in: folder).map { folder.appendingPathComponent($0) }
       guard isOld(folder), contents.allSatisfy(isOld) else { continue }
+      let size = contents.reduce(0) {
+        $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0)
+      }
       do {
         try FileManager.default.removeItem(at: folder)
       } catch {
         throw TableError(.ioFailure, "cannot remove index folder '\(folder.path)': \(error)")
       }
       report.removedFiles += 1
+      report.removedBytes += size
+      report.removedPaths.append("_indices/\(uuid)/")
     }
     return report
   }
