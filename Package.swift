@@ -70,7 +70,8 @@ let package = Package(
     .testTarget(name: "QuiverIndexTests", dependencies: ["QuiverIndex", "QuiverTestSupport"]),
     .testTarget(name: "QuiverQueryTests", dependencies: ["QuiverQuery", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),
-    .testTarget(name: "QuiverCLITests", dependencies: ["QuiverCLI", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverCLITests", dependencies: ["QuiverCLI", "QuiverTable", "QuiverTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

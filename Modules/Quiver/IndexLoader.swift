@@ -57,6 +57,21 @@ enum IndexLoader {
       fragmentIDs: fragmentIds, parameters: config.recordedParameters)
     let location = try dataset.indexStorage(uuid: entry.uuid)
     let folder = IndexFolder(storage: location.storage, path: location.folder)
+    do {
+      try write(
+        vectors: vectors, rowIds: rowIds, dimension: dimension, config: config, to: folder)
+    } catch {
+      // A failed build (bad parameters, a full disk) leaves none of its files behind.
+      try? dataset.discardIndexFiles(uuid: entry.uuid)
+      throw error
+    }
+    return entry
+  }
+
+  /// Builds the index `config` describes over `vectors` and writes its files into `folder`.
+  private static func write(
+    vectors: [Float], rowIds: [UInt64], dimension: Int, config: IndexConfig, to folder: IndexFolder
+  ) throws {
     let graph = HNSWParameters(
       m: config.m ?? HNSWParameters.defaultM,
       efConstruction: config.efConstruction ?? HNSWParameters.defaultEfConstruction,
@@ -81,7 +96,6 @@ enum IndexLoader {
         parameters: graph
       ).write(to: folder)
     }
-    return entry
   }
 }
 
@@ -99,10 +113,18 @@ extension Table {
     let base = withDataset { $0 }
     let entry = try IndexLoader.build(
       on: column, config: config, name: name ?? "\(column)_idx", dataset: base)
-    try withDataset { try $0.commitIndex(entry) }
+    do {
+      try withDataset { try $0.commitIndex(entry) }
+    } catch {
+      // Not committed: no version will ever refer to the files just written.
+      try? base.discardIndexFiles(uuid: entry.uuid)
+      throw error
+    }
   }
 
-  /// Removes the index named `name`.
+  /// Removes the index named `name` as a new version (its files stay for older versions until
+  /// `cleanup`). Works on a damaged index too: nothing of it is opened.
+  /// - Throws: `TableError.notFound` for an unknown name.
   public func dropIndex(named name: String) throws {
     try withDataset { try $0.dropIndex(named: name) }
   }

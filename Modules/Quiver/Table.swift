@@ -28,6 +28,8 @@ public final class Table: @unchecked Sendable {
     let version: UInt64
     let source: TableDataSource
     let indexes: [any QueryVectorIndex]
+    /// Indexes of this version whose files could not be opened.
+    let damagedIndexes: [DamagedIndex]
     /// Allowed rows per filter (and for deletions), shared by searches of this version.
     let prefilterCache = PrefilterCache()
   }
@@ -48,16 +50,24 @@ public final class Table: @unchecked Sendable {
     if let cachedSnapshot, cachedSnapshot.version == dataset.version { return cachedSnapshot }
     let source = try TableDataSource(dataset: dataset)
     var indexes: [any QueryVectorIndex] = []
+    var damaged: [DamagedIndex] = []
     for entry in dataset.indices {
       if let opened = openedIndexes[entry.uuid] {
         indexes.append(opened.withEntry(entry))
         continue
       }
-      let opened = try IndexLoader.open(entry, dataset: dataset)
-      openedIndexes[entry.uuid] = opened
-      indexes.append(opened)
+      // A damaged index must not stop searches that do not use it (another column, or
+      // bypassVectorIndex); those that would use it decide in `Snapshot.plan`.
+      do {
+        let opened = try IndexLoader.open(entry, dataset: dataset)
+        openedIndexes[entry.uuid] = opened
+        indexes.append(opened)
+      } catch {
+        damaged.append(DamagedIndex(entry: entry, error: error))
+      }
     }
-    let snapshot = Snapshot(version: dataset.version, source: source, indexes: indexes)
+    let snapshot = Snapshot(
+      version: dataset.version, source: source, indexes: indexes, damagedIndexes: damaged)
     cachedSnapshot = snapshot
     return snapshot
   }

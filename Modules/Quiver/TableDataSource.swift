@@ -51,7 +51,7 @@ struct TableDataSource: QueryDataSource {
   func pageStatistics(_ fragment: QueryFragment, column: String) -> [PageRangeStatistics]? {
     guard let metadata = dataset.manifest.fragment(fragment.id),
       let file = metadata.dataFiles.first(where: { $0.columns.contains(column) }),
-      let reader = try? readers.reader(for: file, fragmentID: fragment.id, layout: dataset.layout),
+      let reader = try? readers.reader(for: file, of: metadata, layout: dataset.layout),
       let pages = try? reader.pages(of: column)
     else { return nil }
     return pages.map { page in

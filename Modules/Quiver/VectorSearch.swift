@@ -52,6 +52,9 @@ extension VectorSearchOptions {
   public func metric(_ metric: DistanceMetric) -> Self { with { $0.metric = metric } }
   /// Searches the vector column `name` (needed when the table has several).
   public func column(_ name: String) -> Self { with { $0.column = name } }
+  /// When an index of the searched column is damaged, scans exactly (with a warning in
+  /// `explain()`) instead of failing. Off by default: a damaged index is an error.
+  public func fallbackOnDamagedIndex() -> Self { with { $0.fallbackOnDamagedIndex = true } }
 }
 
 /// A vector search being built: `table.search(vector).limit(10).nprobes(20).execute()`.
@@ -70,15 +73,23 @@ public struct VectorSearch: VectorSearchOptions {
 
   func executor() throws -> VectorSearchExecutor {
     let snapshot = try table.snapshot()
-    let plan = try QueryPlanner.plan(query, source: snapshot.source, indexes: snapshot.indexes)
+    let plan = try snapshot.plan(query)
     return try VectorSearchExecutor(
       plan: plan, source: snapshot.source, cache: snapshot.prefilterCache)
   }
 
   /// Runs the search: the selected columns plus `_distance` (and `_rowid`), nearest first.
   /// - Throws: `QueryError` for bad input (dimension, NaN, limit, unknown columns, filter
-  ///   errors), or errors reading the table or index.
-  public func execute() throws -> RecordBatch { try executor().execute() }
+  ///   errors), or errors reading the table or index (unless `fallbackOnDamagedIndex()` was set,
+  ///   when an index that fails is skipped for an exact scan).
+  public func execute() throws -> RecordBatch {
+    do {
+      return try executor().execute()
+    } catch is IndexError where query.fallbackOnDamagedIndex && !query.bypassVectorIndex {
+      // A partition read during the search was damaged: the exact scan does not need it.
+      return try bypassVectorIndex().execute()
+    }
+  }
 
   /// Runs the search and decodes each row (see `RecordBatch.rows(as:)`).
   public func rows<Row: Decodable>(as type: Row.Type) throws -> [Row] {
@@ -87,9 +98,7 @@ public struct VectorSearch: VectorSearchOptions {
 
   /// The plan: stages, chosen index (or why none), probes, candidate counts and filters.
   public func explain() throws -> String {
-    let snapshot = try table.snapshot()
-    return try QueryPlanner.plan(query, source: snapshot.source, indexes: snapshot.indexes)
-      .description
+    try table.snapshot().plan(query).description
   }
 
   /// Runs the search and returns the plan followed by what the run did (probes after widening,
@@ -127,7 +136,7 @@ public struct BatchVectorSearch: VectorSearchOptions {
       throw QueryError(.invalidArgument, "a batch search needs at least one query vector")
     }
     let snapshot = try table.snapshot()
-    let plan = try QueryPlanner.plan(query, source: snapshot.source, indexes: snapshot.indexes)
+    let plan = try snapshot.plan(query)
     return try VectorSearchExecutor(
       plan: plan, source: snapshot.source, cache: snapshot.prefilterCache
     ).executeBatch(vectors)

@@ -87,10 +87,10 @@ extension IVFIndex {
       // Bound every size by the file before multiplying, so hostile metadata cannot overflow.
       guard dimension > 0, dimension <= modelByteCount / 4, partitions > 0,
         partitions <= modelByteCount / 32, statistics.rowCount >= 0,
-        statistics.partitionSizes.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }),
         parameters.type.isPlainIVF,
         parameters.numPartitions == partitions,
-        statistics.partitionSizes.reduce(0, +) == statistics.rowCount
+        IndexMetadataValidation.partitionSizesSum(statistics.partitionSizes)
+          == statistics.rowCount
       else {
         throw IndexError(.corruptFile, "\(path): metadata shapes disagree")
       }
@@ -134,6 +134,7 @@ extension IVFIndex {
     let statistics = opened.metadata.statistics
     let dimension = statistics.dimension
     let floats = opened.modelFloats
+    try IndexMetadataValidation.requireFinite(floats, "model", path: opened.path)
     let centroidCount = statistics.partitionSizes.count * dimension
     let centroids = Array(floats[0..<centroidCount])
     var productQuantizer: ProductQuantizer?

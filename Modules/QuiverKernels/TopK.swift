@@ -9,13 +9,19 @@ public struct TopK: Sendable {
 
   /// Creates an empty collector for `k` neighbours.
   ///
+  /// Memory grows with the candidates offered, never with `k` alone: a caller's `k` may be far
+  /// larger than the number of rows there are.
+  ///
   /// - Precondition: `k >= 0`.
   public init(k: Int) {
     precondition(k >= 0, "k must not be negative")
     self.k = k
     heap = []
-    heap.reserveCapacity(k)
+    heap.reserveCapacity(min(k, TopK.initialCapacityLimit))
   }
+
+  /// The most entries reserved up front; the heap grows past it as candidates arrive.
+  static let initialCapacityLimit = 1024
 
   /// The number of neighbours held (at most `k`).
   public var count: Int { heap.count }

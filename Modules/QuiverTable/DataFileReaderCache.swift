@@ -19,11 +19,13 @@ package final class DataFileReaderCache: @unchecked Sendable {
   /// An empty cache.
   package init() {}
 
-  /// The reader of `record`, opened (and its size checked) on first use.
+  /// The reader of `record`, opened on first use; its size and row count are checked against
+  /// the manifest, so a data file swapped for another is refused on every path that reads it.
   /// - Throws: `TableError.corruptDataFile` naming the fragment and file.
-  package func reader(for record: DataFileRecord, fragmentID: UInt32, layout: TableLayout) throws
-    -> DataFileReader
+  package func reader(for record: DataFileRecord, of fragment: FragmentMetadata, layout: TableLayout)
+    throws -> DataFileReader
   {
+    let fragmentID = fragment.id
     lock.lock()
     let cached = readers[record.path]
     lock.unlock()
@@ -46,6 +48,12 @@ package final class DataFileReaderCache: @unchecked Sendable {
       throw TableError(
         .corruptDataFile,
         "fragment \(fragmentID): data file '\(location)' has \(reader.fileSize) bytes, the manifest says \(record.sizeBytes)"
+      )
+    }
+    guard reader.rowCount == fragment.physicalRowCount else {
+      throw TableError(
+        .corruptDataFile,
+        "fragment \(fragmentID): data file '\(url.path)' has \(reader.rowCount) rows, the manifest says \(fragment.physicalRowCount)"
       )
     }
     lock.lock()

@@ -9,6 +9,9 @@ public struct CleanupReport: Sendable, Hashable {
   public var removedFiles: Int = 0
   /// Their total size in bytes.
   public var removedBytes: Int = 0
+  /// The removed files and index folders, relative to the table folder (`data/…`,
+  /// `_indices/<uuid>/`), in the order they were removed.
+  public var removedPaths: [String] = []
 }
 
 extension Dataset {
@@ -110,6 +113,7 @@ extension Dataset {
         try storage.delete(entry.path)
         report.removedFiles += 1
         report.removedBytes += entry.size
+        report.removedPaths.append(entry.path.description)
       }
       // An unreferenced index folder goes whole, once all its files are old; it counts as one.
       for (uuid, files) in unreferencedIndices.sorted(by: { $0.key < $1.key })
@@ -119,6 +123,7 @@ extension Dataset {
         try storage.removeFolderIfEmpty(folder)
         report.removedFiles += 1
         report.removedBytes += files.reduce(0) { $0 + $1.size }
+        report.removedPaths.append("\(folder.description)/")
       }
     }
     return report

@@ -203,14 +203,7 @@ extension Dataset {
 
   /// The (cached) reader of `file`, checked against the fragment's row count.
   func openReader(_ file: DataFileRecord, of fragment: FragmentMetadata) throws -> DataFileReader {
-    let reader = try readers.reader(for: file, fragmentID: fragment.id, layout: layout)
-    guard reader.rowCount == fragment.physicalRowCount else {
-      throw TableError(
-        .corruptDataFile,
-        "fragment \(fragment.id): data file '\(file.path)' has \(reader.rowCount) rows, the manifest says \(fragment.physicalRowCount)"
-      )
-    }
-    return reader
+    try readers.reader(for: file, of: fragment, layout: layout)
   }
 
   /// Runs `body`, turning a `FormatError` into `TableError.corruptDataFile` naming the file.

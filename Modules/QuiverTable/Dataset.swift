@@ -163,6 +163,18 @@ public struct Dataset: Sendable {
     (layout.storage(synchronous: options.synchronousCommits), try TableLayout.indexFolder(uuid))
   }
 
+  /// Removes every file of the index with `uuid` and its folder: the files of a build that
+  /// failed or was never committed, which no version refers to.
+  /// - Throws: `TableError.invalidArgument` if `uuid` is not one plain name, `.ioFailure`.
+  package func discardIndexFiles(uuid: String) throws {
+    let folder = try TableLayout.indexFolder(uuid)
+    let storage = layout.storage()
+    try TableError.translatingStorageErrors {
+      for entry in try storage.list(folder) { try storage.delete(entry.path) }
+      try storage.removeFolderIfEmpty(folder)
+    }
+  }
+
   func requireWritable(_ action: String) throws {
     guard !isReadOnly else {
       throw TableError(
@@ -229,6 +241,7 @@ extension TableLayout {
       throw TableError(error)
     }
     let manifest = try ManifestCodec.decode(bytes, source: URL(fileURLWithPath: location))
+    try manifest.validate(source: URL(fileURLWithPath: location))
     guard manifest.version == version else {
       throw TableError(
         .corruptManifest, "manifest '\(location)' claims version \(manifest.version)")
@@ -252,6 +265,7 @@ extension TableLayout {
     }
     let vector = try DeletionFileCodec.decode(
       bytes, fragmentID: fragment.id, source: URL(fileURLWithPath: location))
+    try vector.validate(fragment: fragment, source: URL(fileURLWithPath: location))
     guard vector.count == record.deletedRowCount else {
       throw TableError(
         .corruptDeletionFile,

@@ -51,9 +51,13 @@ struct CSVReader: ExchangeReader {
     }
 
     pending = []
-    while pending.count < inferenceRows, let record = try records.next() {
+    var sampleBytes = 0
+    while pending.count < inferenceRows, sampleBytes < ExchangeLimits.maximumBufferedBytes,
+      let record = try records.next()
+    {
       try Self.checkFieldCount(record, expected: names.count, path: path)
       pending.append(record)
+      sampleBytes += record.byteCount
     }
     var fields: [ExchangeField] = []
     for (position, name) in names.enumerated() {
@@ -87,7 +91,8 @@ struct CSVReader: ExchangeReader {
 
   mutating func nextBatch() throws -> ExchangeBatch? {
     var rows = 0
-    while rows < rowsPerBatch {
+    var batchBytes = 0
+    while rows < rowsPerBatch, batchBytes < ExchangeLimits.maximumBufferedBytes {
       let record: CSVRecordReader.Record
       if let next = pending.popLast() {
         record = next
@@ -111,6 +116,7 @@ struct CSVReader: ExchangeReader {
         }
       }
       rows += 1
+      batchBytes += record.byteCount
     }
     guard rows > 0 else { return nil }
     var columns: [ExchangeColumn] = []

@@ -10,6 +10,8 @@ struct CSVRecordReader {
     var line: Int
     /// Whether each field was quoted (an empty quoted field is an empty string, not a null).
     var quoted: [Bool]
+    /// The bytes of input the record took.
+    var byteCount: Int
   }
 
   /// The file being read.
@@ -34,8 +36,8 @@ struct CSVRecordReader {
 
   /// The next record, or nil at the end of the file. Blank lines are skipped (as Python's `csv`
   /// reader does), and a UTF-8 byte-order mark at the start of the file is ignored.
-  /// - Throws: `CLIError.badData` for a quoted field that never closes or text after a closing
-  ///   quote.
+  /// - Throws: `CLIError.badData` for a quoted field that never closes, text after a closing
+  ///   quote, or a record beyond `ExchangeLimits` (bytes or fields).
   mutating func next() throws -> Record? {
     while true {
       guard let record = try nextIncludingBlank() else { return nil }
@@ -48,9 +50,24 @@ struct CSVRecordReader {
     if input.offset == 0 { try skipByteOrderMark() }
     guard try input.peekByte() != nil else { return nil }
     let startLine = line
+    let startOffset = input.offset
     var fields: [String] = []
     var quoted: [Bool] = []
+    // What a field may still grow by, so no record exceeds ExchangeLimits.maximumRecordBytes.
+    func fieldLimit() -> Int {
+      field.count + ExchangeLimits.maximumRecordBytes - Int(input.offset - startOffset)
+    }
+    func tooLong() -> CLIError {
+      CLIError.badData(
+        file: input.path, at: "line \(startLine)",
+        "the record is longer than \(ExchangeLimits.mebibytes(ExchangeLimits.maximumRecordBytes))")
+    }
     while true {
+      guard fields.count < ExchangeLimits.maximumColumns else {
+        throw CLIError.badData(
+          file: input.path, at: "line \(startLine)",
+          "the record has more than \(ExchangeLimits.maximumColumns) fields")
+      }
       field.removeAll(keepingCapacity: true)
       var wasQuoted = false
       var byte = try input.nextByte()
@@ -60,7 +77,8 @@ struct CSVRecordReader {
         while true {
           let before = field.count
           let delimiter = try input.read(
-            until: UInt8(ascii: "\""), or: UInt8(ascii: "\""), appendingTo: &field)
+            until: UInt8(ascii: "\""), or: UInt8(ascii: "\""), appendingTo: &field,
+            limit: fieldLimit(), tooLong: tooLong())
           line += field[before...].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
           guard delimiter != nil else {
             throw CLIError.badData(
@@ -86,14 +104,18 @@ struct CSVRecordReader {
         }
       } else if let first = byte, first != UInt8(ascii: ","), first != UInt8(ascii: "\n") {
         field.append(first)
-        byte = try input.read(until: UInt8(ascii: ","), or: UInt8(ascii: "\n"), appendingTo: &field)
+        byte = try input.read(
+          until: UInt8(ascii: ","), or: UInt8(ascii: "\n"), appendingTo: &field,
+          limit: fieldLimit(), tooLong: tooLong())
         if field.last == UInt8(ascii: "\r"), byte == UInt8(ascii: "\n") { field.removeLast() }
       }
       fields.append(String(decoding: field, as: UTF8.self))
       quoted.append(wasQuoted)
       if byte == UInt8(ascii: ",") { continue }
       if byte == UInt8(ascii: "\n") { line += 1 }
-      return Record(fields: fields, line: startLine, quoted: quoted)
+      return Record(
+        fields: fields, line: startLine, quoted: quoted,
+        byteCount: Int(input.offset - startOffset))
     }
   }
 }

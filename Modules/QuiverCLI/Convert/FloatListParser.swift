@@ -34,7 +34,8 @@ enum FloatListParser {
         for element in 0..<dimension {
           var end: UnsafeMutablePointer<CChar>? = nil
           let value = strtof(base + position, &end)
-          guard let end, end != base + position else {
+          // Non-finite values (an overflowing numeral, inf, nan) take the general path.
+          guard let end, end != base + position, value.isFinite else {
             bytes.removeSubrange(start...)
             return false
           }

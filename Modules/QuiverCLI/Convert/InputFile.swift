@@ -69,8 +69,11 @@ final class InputFile {
   /// Appends the bytes before the first `first` or `second` to `destination`, consumes that
   /// delimiter and returns it; at the end of the file, appends the rest and returns nil. Scans
   /// the buffer in bulk (the hot loop of CSV parsing).
+  /// - Parameter limit: the most bytes `destination` may hold; beyond it `tooLong` is thrown, so
+  ///   a file without delimiters cannot exhaust memory.
   func read(
-    until first: UInt8, or second: UInt8, appendingTo destination: inout [UInt8]
+    until first: UInt8, or second: UInt8, appendingTo destination: inout [UInt8],
+    limit: Int = .max, tooLong: @autoclosure () -> Error = CLIError(.badData, "too long")
   ) throws -> UInt8? {
     while true {
       if start == end {
@@ -79,6 +82,7 @@ final class InputFile {
       }
       var index = start
       while index < end, buffer[index] != first, buffer[index] != second { index += 1 }
+      guard index - start <= limit - destination.count else { throw tooLong() }
       destination.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<index]))
       offset += Int64(index - start)
       if index < end {

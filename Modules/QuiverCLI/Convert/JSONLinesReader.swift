@@ -23,13 +23,10 @@ struct JSONLinesReader: ExchangeReader {
   private let input: InputFile
   private let nested: NestedObjectPolicy
   private var lineNumber = 0
-  private var pending: [(line: Int, members: [(String, ParsedJSON)])]
+  private var pending: [(line: Int, members: [(String, ParsedJSON)], byteCount: Int)]
   private var builders: [ColumnBuilder]
   private var positions: [String: Int]
   private let rowsPerBatch = 8192
-
-  /// The longest line accepted, so memory stays bounded on a file without line breaks.
-  static let maximumLineLength = 64 << 20
 
   /// Opens `path` and infers its columns from the first `inferenceRows` lines.
   init(
@@ -43,8 +40,12 @@ struct JSONLinesReader: ExchangeReader {
     builders = []
     fields = []
 
-    while pending.count < inferenceRows, let record = try nextRecord() {
+    var sampleBytes = 0
+    while pending.count < inferenceRows, sampleBytes < ExchangeLimits.maximumBufferedBytes,
+      let record = try nextRecord()
+    {
       pending.append(record)
+      sampleBytes += record.byteCount
     }
     var order: [String] = []
     var samples: [String: [(line: Int, value: ParsedJSON)]] = [:]
@@ -101,8 +102,9 @@ struct JSONLinesReader: ExchangeReader {
 
   mutating func nextBatch() throws -> ExchangeBatch? {
     var rows = 0
+    var batchBytes = 0
     var filled = [Bool](repeating: false, count: fields.count)
-    while rows < rowsPerBatch {
+    while rows < rowsPerBatch, batchBytes < ExchangeLimits.maximumBufferedBytes {
       guard let record = try pending.popLast() ?? nextRecord() else { break }
       for index in filled.indices { filled[index] = false }
       for (name, value) in record.members {
@@ -119,6 +121,7 @@ struct JSONLinesReader: ExchangeReader {
         try append(.null, to: position, line: record.line)
       }
       rows += 1
+      batchBytes += record.byteCount
     }
     guard rows > 0 else { return nil }
     var columns: [ExchangeColumn] = []
@@ -162,7 +165,9 @@ struct JSONLinesReader: ExchangeReader {
   }
 
   /// The next non-blank line parsed and flattened, or nil at the end of the file.
-  private mutating func nextRecord() throws -> (line: Int, members: [(String, ParsedJSON)])? {
+  private mutating func nextRecord() throws
+    -> (line: Int, members: [(String, ParsedJSON)], byteCount: Int)?
+  {
     var bytes: [UInt8] = []
     while true {
       bytes.removeAll(keepingCapacity: true)
@@ -171,10 +176,10 @@ struct JSONLinesReader: ExchangeReader {
         sawByte = true
         if byte == UInt8(ascii: "\n") { break }
         bytes.append(byte)
-        if bytes.count > Self.maximumLineLength {
+        if bytes.count > ExchangeLimits.maximumRecordBytes {
           throw CLIError.badData(
             file: input.path, at: "line \(lineNumber + 1)",
-            "the line is longer than \(Self.maximumLineLength >> 20) MiB")
+            "the line is longer than \(ExchangeLimits.mebibytes(ExchangeLimits.maximumRecordBytes))")
         }
       }
       guard sawByte else { return nil }
@@ -197,7 +202,7 @@ struct JSONLinesReader: ExchangeReader {
       var flattened: [(String, ParsedJSON)] = []
       var names = Set<String>()
       try flatten(members, prefix: "", into: &flattened, names: &names)
-      return (lineNumber, flattened)
+      return (lineNumber, flattened, bytes.count)
     }
   }
 
@@ -217,6 +222,11 @@ struct JSONLinesReader: ExchangeReader {
         }
         try flatten(inner, prefix: fullName + ".", into: &output, names: &names)
         continue
+      }
+      guard output.count < ExchangeLimits.maximumColumns else {
+        throw CLIError.badData(
+          file: input.path, at: "line \(lineNumber)",
+          "the line has more than \(ExchangeLimits.maximumColumns) fields")
       }
       guard names.insert(fullName).inserted else {
         throw CLIError.badData(

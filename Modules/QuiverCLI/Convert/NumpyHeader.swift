@@ -102,6 +102,10 @@ struct NumpyHeader: Sendable, Hashable {
       throw fail("shape \(shown) is not two-dimensional (rows, dimension)")
     }
     guard shape[1] > 0 else { throw fail("the dimension (shape[1]) is 0") }
+    guard shape[1] <= VecsFormat.maximumDimension else {
+      throw fail(
+        "the dimension (shape[1]) \(shape[1]) is above the maximum of \(VecsFormat.maximumDimension)")
+    }
     return NumpyHeader(element: element, rows: shape[0], dimension: shape[1])
   }
 }

@@ -20,8 +20,19 @@ struct NumpyReader: ExchangeReader {
         file: path, at: "header",
         "dimension \(header.dimension) (shape[1]) differs from --dim \(expectedDimension)")
     }
+    // The header bounds the dimension, so rowBytes is small; rows × rowBytes may still overflow
+    // for a header that claims more rows than any file holds.
     let rowBytes = header.dimension * header.element.byteWidth
-    let expectedSize = input.offset + Int64(header.rows) * Int64(rowBytes)
+    let (dataSize, overflow) = Int64(header.rows).multipliedReportingOverflow(by: Int64(rowBytes))
+    guard !overflow, dataSize <= input.size - input.offset else {
+      let completeRows = (input.size - input.offset) / Int64(rowBytes)
+      throw CLIError.badData(
+        file: path,
+        at: "row \(completeRows) (byte \(input.offset + completeRows * Int64(rowBytes)))",
+        "truncated: the header announces \(header.rows) rows of \(rowBytes) bytes "
+          + "but the file has \(input.size) bytes")
+    }
+    let expectedSize = input.offset + dataSize
     if input.size < expectedSize {
       let completeRows = (input.size - input.offset) / Int64(rowBytes)
       throw CLIError.badData(

@@ -51,7 +51,14 @@ enum RecordBatchBridge {
   static func recordBatch(
     _ batch: ExchangeBatch, schema: Schema, source: String, firstRow: Int
   ) throws -> RecordBatch {
-    for field in batch.fields where schema.field(named: field.name) == nil {
+    // Name lookups through dictionaries: a linear search per column was quadratic in the
+    // column count.
+    let tableNames = Set(schema.names)
+    var positions: [String: Int] = [:]
+    for (position, field) in batch.fields.enumerated() where positions[field.name] == nil {
+      positions[field.name] = position
+    }
+    for field in batch.fields where !tableNames.contains(field.name) {
       throw CLIError(
         .badData,
         "\(source): column '\(field.name)' is not in the table (columns: "
@@ -59,7 +66,7 @@ enum RecordBatchBridge {
     }
     var columns: [Column] = []
     for field in schema.fields {
-      guard let position = batch.index(of: field.name) else {
+      guard let position = positions[field.name] else {
         guard field.nullable else {
           throw CLIError(
             .badData,

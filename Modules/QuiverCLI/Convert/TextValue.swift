@@ -11,15 +11,25 @@ enum TextValue {
 
   /// A float32, correctly rounded from its decimal text (so text printed from a float32 or from
   /// the same value widened to float64 reads back as the same bits).
+  /// A numeral too large for float32 (`1e39`) is nil, not infinity; `inf` and `nan` written as
+  /// words are read as such.
   static func float(_ text: some StringProtocol) -> Float? {
     let trimmed = text.trimmingSpaces()
-    return trimmed.isEmpty ? nil : Float(trimmed)
+    guard !trimmed.isEmpty, let value = Float(trimmed) else { return nil }
+    return value.isInfinite && !spellsInfinity(trimmed) ? nil : value
   }
 
-  /// A float64 from its decimal text.
+  /// A float64 from its decimal text; a numeral too large for float64 (`1e400`) is nil.
   static func double(_ text: String) -> Double? {
     let trimmed = text.trimmingSpaces()
-    return trimmed.isEmpty ? nil : Double(trimmed)
+    guard !trimmed.isEmpty, let value = Double(trimmed) else { return nil }
+    return value.isInfinite && !spellsInfinity(trimmed) ? nil : value
+  }
+
+  /// Whether `text` names infinity as a word (`inf`, `-Infinity`) rather than as a numeral that
+  /// overflowed: numerals hold no letter i.
+  private static func spellsInfinity(_ text: some StringProtocol) -> Bool {
+    text.contains { $0 == "i" || $0 == "I" }
   }
 
   /// The element texts of a list written `[a, b, c]` (JSON array syntax), or nil when `text` is

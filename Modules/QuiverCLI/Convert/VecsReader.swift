@@ -41,6 +41,11 @@ struct VecsReader: ExchangeReader {
       throw CLIError.badData(
         file: path, at: nil, "the file is empty, so its dimension is unknown (pass --dim)")
     case (nil, let expected?):
+      guard expected <= VecsFormat.maximumDimension else {
+        throw CLIError.badData(
+          file: path, at: nil,
+          "--dim \(expected) is above the maximum of \(VecsFormat.maximumDimension)")
+      }
       dimension = expected
     case (let found?, let expected):
       guard found > 0, found <= VecsFormat.maximumDimension else {

@@ -7,15 +7,17 @@ import Quiver
 struct IndexCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "index",
-    abstract: "Build a vector index on a table.",
+    abstract: "Build a vector index on a table, or drop one.",
     discussion: """
       Types: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ. Metrics: l2, cosine, dot. \
       Parameters left out take the index's measured defaults (Docs/Benchmarks.md). The index \
-      is committed as a new table version.
+      is committed as a new table version. --drop NAME removes an index (also a damaged one) \
+      as a new version; `quiver cleanup` later deletes its files.
 
       Examples:
         quiver index db/items.quiver --type IVF_PQ --metric l2 --num-partitions 256 --num-sub-vectors 48
         quiver index db/items.quiver --type IVF_HNSW_SQ --metric cosine --m 20 --ef-construction 300
+        quiver index db/items.quiver --drop vector_idx
       """)
 
   @Argument(help: "The table folder (NAME.quiver).")
@@ -31,7 +33,10 @@ struct IndexCommand: ParsableCommand {
       }
       return type
     })
-  var type: IndexType
+  var type: IndexType?
+
+  @Option(help: "Drop the index of this name instead of building one (a new table version).")
+  var drop: String?
 
   @Option(
     help: "The distance metric: l2, cosine or dot.",
@@ -75,9 +80,29 @@ struct IndexCommand: ParsableCommand {
 
   @OptionGroup var outputOptions: OutputOptions
 
+  func validate() throws {
+    guard (type == nil) != (drop == nil) else {
+      throw ValidationError("give either --type (to build an index) or --drop NAME")
+    }
+  }
+
   func run() throws {
     try reportingErrors(of: "index") {
       let table = try QuiverTables.open(self.table)
+      guard let type else {
+        let name = drop ?? ""
+        try table.dropIndex(named: name)
+        if outputOptions.json {
+          print(
+            JSONValue.object([
+              ("table", .string(self.table)), ("version", .int(table.version)),
+              ("dropped", .string(name)),
+            ]).serialized())
+        } else {
+          print("dropped index '\(name)' from \(self.table); table version \(table.version)")
+        }
+        return
+      }
       let schema = try table.schema()
       let vectorColumns = schema.fields.filter(\.type.isVector).map(\.name)
       let column: String

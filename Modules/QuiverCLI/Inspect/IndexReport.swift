@@ -71,7 +71,14 @@ struct IndexReport {
       // Opening checks the model file's checksum; reading each partition checks its own.
       do {
         let index = try IVFIndex.open(at: folder, cacheCapacityBytes: 0)
-        for partition in 0..<index.partitionCount { _ = try index.store.partition(partition) }
+        let coverage = IndexRowCoverage(entry: entry, dataset: dataset)
+        for partition in 0..<index.partitionCount {
+          let rowIds = try index.store.partition(partition).rowIds
+          if let problem = coverage.problem(rowIds, partition: partition) {
+            problems.append(problem)
+            break
+          }
+        }
       } catch {
         problems.append("index '\(entry.name)': \(error.message)")
       }

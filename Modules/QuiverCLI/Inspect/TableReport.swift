@@ -131,6 +131,9 @@ struct TableReport {
     indexes = dataset.indices.map { IndexReport(entry: $0, dataset: dataset) }
     if verify {
       for index in indexes { damage += index.verify(dataset: dataset) }
+      damage += try VersionVerification(
+        dataset: dataset, skippingIndexes: Set(dataset.indices.map(\.uuid))
+      ).problems
     }
     self.damage = damage
   }

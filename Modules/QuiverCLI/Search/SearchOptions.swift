@@ -39,6 +39,9 @@ struct SearchOptions: ParsableArguments {
   @Flag(help: "Ignore vector indexes: an exact scan.")
   var bypassIndex = false
 
+  @Flag(help: "When an index is damaged, scan exactly (explain shows a warning) instead of failing.")
+  var fallbackOnDamagedIndex = false
+
   func validate() throws {
     if limit <= 0 { throw ValidationError("--limit must be positive") }
     if let nprobes, nprobes <= 0 { throw ValidationError("--nprobes must be positive") }
@@ -58,6 +61,7 @@ struct SearchOptions: ParsableArguments {
     if let column { result = result.column(column) }
     if let metric { result = result.metric(metric) }
     if bypassIndex { result = result.bypassVectorIndex() }
+    if fallbackOnDamagedIndex { result = result.fallbackOnDamagedIndex() }
     return result
   }
 }

@@ -53,6 +53,8 @@ extension HNSWIndex {
     let parts = try HNSWIndexFileIO.readPartitionBlock(
       block, rows: rows, payloadLength: rows * metadata.dimension * 4,
       path: opened.partitionsPath, index: 0)
+    try IndexMetadataValidation.requireFinite(
+      floatBytes: parts.payload, "vector", path: opened.partitionsPath)
     let vectors = parts.payload.withUnsafeBytes { raw in
       HNSWFloatVectors(
         copying: raw.bindMemory(to: Float.self), dimension: metadata.dimension,

@@ -54,7 +54,11 @@ public final class HNSWIndex: Sendable {
   /// The `ef` used when a search gives none: measured on pkgdesc-minilm (Docs/Benchmarks.md)
   /// as the smallest width reaching recall@10 ≥ 0.95 with the default build parameters,
   /// scaled with `k`.
-  public static func defaultEf(k: Int) -> Int { max(32, k + k / 2) }
+  /// Saturates at `Int.max` instead of overflowing for huge `k`.
+  public static func defaultEf(k: Int) -> Int {
+    let (widened, overflow) = k.addingReportingOverflow(k / 2)
+    return overflow ? Int.max : max(32, widened)
+  }
 
   /// Builds the index over `vectors` (`count × dimension` floats, row-major).
   ///

@@ -83,9 +83,14 @@ enum HNSWIndexFileIO {
     try HNSWIndexFiles.files.open(at: directory, as: HNSWIndexMetadata.self) {
       (metadata, path, _) throws(IndexError) in
       guard metadata.dimension > 0, !metadata.partitionSizes.isEmpty,
-        metadata.partitionSizes.allSatisfy({ $0 >= 0 }),
-        metadata.partitionSizes.reduce(0, +) == metadata.rowCount
-      else { throw IndexError(.corruptFile, "\(path): metadata shapes disagree") }
+        IndexMetadataValidation.partitionSizesSum(metadata.partitionSizes) == metadata.rowCount,
+        IndexMetadataValidation.product(metadata.partitionSizes.count, metadata.dimension) != nil
+      else {
+        throw IndexError(
+          .corruptFile,
+          "\(path): metadata shapes disagree (partition sizes, row count \(metadata.rowCount), "
+            + "dimension \(metadata.dimension))")
+      }
       return PartitionedIndexFiles.Shape(
         modelFloatCount: try modelFloatCount(metadata), partitionSizes: metadata.partitionSizes,
         blockLength: nil)

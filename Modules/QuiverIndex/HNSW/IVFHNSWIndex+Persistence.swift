@@ -58,13 +58,23 @@ extension IVFHNSWIndex {
           .unsupportedIndexType, "\(folder.storage.describe(folder.path)): holds a \(metadata.type) index, not IVF_HNSW")
       }
       let dimension = metadata.dimension
+      // The shape check bounded partitions × dimension; the quantizer's part may still overflow.
       let centroids = metadata.partitionSizes.count * dimension
-      if ivf.type == .ivfHNSWSQ { return centroids + 2 * dimension }
-      guard let subVectors = ivf.numSubVectors, subVectors > 0, dimension % subVectors == 0,
-        ivf.numBits == 4 || ivf.numBits == 8
-      else { throw IndexError(.corruptFile, "\(folder.storage.describe(folder.path)): PQ parameters are invalid") }
-      return centroids + (dimension << ivf.numBits)
+      let quantizerFloats: Int?
+      if ivf.type == .ivfHNSWSQ {
+        quantizerFloats = IndexMetadataValidation.product(2, dimension)
+      } else {
+        guard let subVectors = ivf.numSubVectors, subVectors > 0, dimension % subVectors == 0,
+          ivf.numBits == 4 || ivf.numBits == 8
+        else { throw IndexError(.corruptFile, "\(folder.storage.describe(folder.path)): PQ parameters are invalid") }
+        quantizerFloats = IndexMetadataValidation.product(dimension, 1 << ivf.numBits)
+      }
+      guard let quantizerFloats,
+        let total = IndexMetadataValidation.sum(centroids, quantizerFloats)
+      else { throw IndexError(.corruptFile, "\(folder.storage.describe(folder.path)): dimension \(dimension) is impossible") }
+      return total
     }
+    try IndexMetadataValidation.requireFinite(opened.modelFloats, "model", path: opened.path)
     let metadata = opened.metadata
     let ivf = metadata.ivf!
     try metadata.hnsw.validate()

@@ -164,7 +164,7 @@ package struct VectorSearchExecutor: Sendable {
           widened = true
         }
         if index.usesGraph {
-          let current = ef ?? max(32, k + k / 2)
+          let current = ef ?? HNSWIndex.defaultEf(k: k)
           if current < allowed.allowedCount {
             ef = min(allowed.allowedCount, current * 2)
             widened = true

@@ -49,8 +49,10 @@ enum FilterChecker {
       case .or(let left, let right):
         return .or(try condition(left), try condition(right))
       case .not(let operand, _):
-        if case .constant(let value) = try condition(operand) { return .constant(value.map(!)) }
-        return .not(try condition(operand))
+        // Checked once: checking it again per branch made `NOT NOT … x` cost 2ⁿ.
+        let checked = try condition(operand)
+        if case .constant(let value) = checked { return .constant(value.map(!)) }
+        return .not(checked)
       case .column(let name, let position):
         let column = try resolve(name, position: position)
         guard column.kind == .boolean else {

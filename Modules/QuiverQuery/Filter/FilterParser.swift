@@ -38,15 +38,70 @@ public enum FilterParser {
     guard state.current.kind == .end else {
       throw state.unexpected("AND, OR or the end of the filter")
     }
+    let depth = treeDepth(of: expression)
+    guard depth <= maximumTreeDepth else {
+      throw QueryError(
+        .syntaxError, at: 1,
+        "the filter's expression tree is \(depth) levels deep; at most \(maximumTreeDepth) are allowed")
+    }
     return expression
+  }
+
+  /// The deepest syntax tree a filter may have. The checker, evaluator and pruning walk the tree
+  /// recursively, so its depth (not the filter's length) sets their stack use; chains of AND / OR
+  /// are built balanced, so even very long chains stay shallow.
+  package static let maximumTreeDepth = 128
+
+  /// The depth of `expression`'s tree (a leaf is 1), found without recursion.
+  /// - Complexity: O(nodes).
+  package static func treeDepth(of expression: FilterExpression) -> Int {
+    var deepest = 0
+    var pending: [(FilterExpression, Int)] = [(expression, 1)]
+    while let (node, depth) = pending.popLast() {
+      deepest = max(deepest, depth)
+      switch node {
+      case .column, .literal: break
+      case .comparison(_, let left, let right, _), .and(let left, let right),
+        .or(let left, let right):
+        pending.append((left, depth + 1))
+        pending.append((right, depth + 1))
+      case .not(let operand, _), .isNull(let operand, _, _), .like(let operand, _, _, _):
+        pending.append((operand, depth + 1))
+      case .inList(let operand, let values, _, _):
+        pending.append((operand, depth + 1))
+        for value in values { pending.append((value, depth + 1)) }
+      case .between(let operand, let lower, let upper, _, _):
+        pending.append((operand, depth + 1))
+        pending.append((lower, depth + 1))
+        pending.append((upper, depth + 1))
+      }
+    }
+    return deepest
+  }
+
+  /// Joins `operands` (at least one) with `join` into a balanced tree of depth ⌈log₂ n⌉ + 1.
+  ///
+  /// The left part takes the largest power of two below `n`, so chains of two or three terms
+  /// keep the left-leaning shape `((a OP b) OP c)`; AND and OR are associative, so the shape
+  /// changes no result.
+  fileprivate static func balanced(
+    _ operands: ArraySlice<FilterExpression>,
+    _ join: (FilterExpression, FilterExpression) -> FilterExpression
+  ) -> FilterExpression {
+    if operands.count == 1 { return operands[operands.startIndex] }
+    var leftCount = 1
+    while leftCount * 2 < operands.count { leftCount *= 2 }
+    let middle = operands.startIndex + leftCount
+    return join(balanced(operands[..<middle], join), balanced(operands[middle...], join))
   }
 
   struct State {
     var tokens: [FilterToken]
     var index = 0
-    /// Nesting depth, bounded so that hostile input cannot overflow the stack.
+    /// Nesting depth (parentheses and NOT), bounded so that hostile input cannot overflow the
+    /// stack while parsing.
     var depth = 0
-    static let maximumDepth = 200
+    static let maximumDepth = 64
 
     var current: FilterToken { tokens[index] }
     var following: FilterToken { tokens[min(index + 1, tokens.count - 1)] }
@@ -80,15 +135,15 @@ public enum FilterParser {
     mutating func parseOr() throws(QueryError) -> FilterExpression {
       try descend()
       defer { depth -= 1 }
-      var left = try parseAnd()
-      while accept("OR") { left = .or(left, try parseAnd()) }
-      return left
+      var terms = [try parseAnd()]
+      while accept("OR") { terms.append(try parseAnd()) }
+      return FilterParser.balanced(terms[...]) { .or($0, $1) }
     }
 
     mutating func parseAnd() throws(QueryError) -> FilterExpression {
-      var left = try parseNot()
-      while accept("AND") { left = .and(left, try parseNot()) }
-      return left
+      var terms = [try parseNot()]
+      while accept("AND") { terms.append(try parseNot()) }
+      return FilterParser.balanced(terms[...]) { .and($0, $1) }
     }
 
     mutating func parseNot() throws(QueryError) -> FilterExpression {

@@ -12,7 +12,8 @@ package enum QueryPlanner {
   ///
   /// - Throws: `QueryError` for bad input, before any data is read: `.dimensionMismatch`,
   ///   `.invalidVector` (NaN or infinity), `.invalidArgument` (limit < 1, offset < 0, nprobes < 1,
-  ///   ef < 1, refineFactor < 1, a NaN or inverted distance range), `.unknownColumn` (select or
+  ///   ef < 1, refineFactor < 1, (limit + offset) × refineFactor above
+  ///   `VectorQuery.maximumCandidateCount`, a NaN or inverted distance range), `.unknownColumn` (select or
   ///   filter), `.noVectorColumn`, `.typeMismatch`, `.syntaxError` (filter).
   package static func plan(
     _ query: VectorQuery, source: any QueryDataSource, indexes: [any QueryVectorIndex]
@@ -66,12 +67,10 @@ package enum QueryPlanner {
       }
     }
     if index != nil && indexed.isEmpty { decision += "; it covers none of the current fragments" }
+    // validateNumbers bounded limit + offset and its product with refineFactor.
     let wanted = query.limit + query.offset
     let refines = index != nil && query.refineFactor != nil
-    let (product, overflow) = wanted.multipliedReportingOverflow(by: query.refineFactor ?? 1)
-    guard !overflow else {
-      throw QueryError(.invalidArgument, "limit × refineFactor overflows: \(wanted) × \(query.refineFactor!)")
-    }
+    let product = wanted * (query.refineFactor ?? 1)
     return VectorSearchPlan(
       column: column, dimension: dimension, metric: metric, query: query, filter: filter,
       index: index, indexDecision: decision, indexedFragments: indexed, scannedFragments: scanned,
@@ -133,6 +132,7 @@ package enum QueryPlanner {
     if let factor = query.refineFactor, factor < 1 {
       throw QueryError(.invalidArgument, "refineFactor must be at least 1, got \(factor)")
     }
+    try validateCandidateCount(query)
     if let lower = query.distanceLowerBound, lower.isNaN {
       throw QueryError(.invalidArgument, "the distance range's lower bound is NaN")
     }
@@ -142,6 +142,32 @@ package enum QueryPlanner {
     if let lower = query.distanceLowerBound, let upper = query.distanceUpperBound, lower > upper {
       throw QueryError(
         .invalidArgument, "the distance range's lower bound \(lower) is above its upper bound \(upper)")
+    }
+  }
+
+  /// Checks that `limit + offset` and its product with `refineFactor` stay within
+  /// `VectorQuery.maximumCandidateCount`, so no count or allocation derived from them overflows.
+  static func validateCandidateCount(_ query: VectorQuery) throws(QueryError) {
+    let maximum = VectorQuery.maximumCandidateCount
+    guard query.limit <= maximum else {
+      throw QueryError(
+        .invalidArgument,
+        "limit \(query.limit) is above the maximum of \(maximum) rows a search returns")
+    }
+    guard query.offset <= maximum - query.limit else {
+      throw QueryError(
+        .invalidArgument,
+        "limit \(query.limit) + offset \(query.offset) is above the maximum of \(maximum) rows")
+    }
+    let wanted = query.limit + query.offset
+    if let factor = query.refineFactor {
+      let (product, overflow) = wanted.multipliedReportingOverflow(by: factor)
+      guard !overflow, product <= maximum else {
+        throw QueryError(
+          .invalidArgument,
+          "(limit + offset) × refineFactor = \(wanted) × \(factor) is above the maximum of "
+            + "\(maximum) candidates")
+      }
     }
   }
 

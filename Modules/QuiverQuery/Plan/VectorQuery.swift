@@ -36,9 +36,16 @@ public struct VectorQuery: Sendable, Hashable {
   public var distanceUpperBound: Float?
   /// The metric; nil uses the index's metric, or l2 without an index.
   public var metric: DistanceMetric?
+  /// When an index of the searched column is damaged (its files cannot be opened or read),
+  /// search without it — an exact scan, with a warning in `explain()` — instead of failing.
+  public var fallbackOnDamagedIndex: Bool = false
 
   /// A query for `vector` with the defaults.
   public init(vector: [Float]) { self.vector = vector }
+
+  /// The most candidates one search may ask for: `(limit + offset) × refineFactor` above it is
+  /// `QueryError.invalidArgument`. Read larger result sets with a scan.
+  public static let maximumCandidateCount = 1 << 24
 }
 
 /// A scan without a query vector: filter, projection, offset and limit.

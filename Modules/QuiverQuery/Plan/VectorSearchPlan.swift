@@ -38,6 +38,9 @@ public struct VectorSearchPlan: Sendable, CustomStringConvertible {
   public let projection: [String]
   /// The columns the filter reads.
   public let filterColumns: [String]
+  /// Problems the search works around (an index that could not be opened and was skipped),
+  /// shown by `explain()`.
+  public package(set) var warnings: [String] = []
 
   /// `limit + offset`.
   public var wanted: Int { query.limit + query.offset }
@@ -105,6 +108,7 @@ public struct VectorSearchPlan: Sendable, CustomStringConvertible {
         "\(inner)Skipped fragments \(fragmentList(skippedFragments)) (fastSearch: not covered by the index)")
     }
     lines.append("Index: \(indexDecision)")
+    lines += warnings.map { "Warning: \($0)" }
     return lines.joined(separator: "\n")
   }
 
