@@ -53,7 +53,7 @@ package final class DataFileReaderCache: @unchecked Sendable {
     guard reader.rowCount == fragment.physicalRowCount else {
       throw TableError(
         .corruptDataFile,
-        "fragment \(fragmentID): data file '\(url.path)' has \(reader.rowCount) rows, the manifest says \(fragment.physicalRowCount)"
+        "fragment \(fragmentID): data file '\(location)' has \(reader.rowCount) rows, the manifest says \(fragment.physicalRowCount)"
       )
     }
     lock.lock()

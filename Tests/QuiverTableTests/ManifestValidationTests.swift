@@ -11,7 +11,7 @@ func forgeManifest(_ layout: TableLayout, version: UInt64, _ change: (inout Mani
   throws
 {
   let url = layout.manifestURL(version)
-  var manifest = try ManifestCodec.decode(try DurableFile.read(url), source: url)
+  var manifest = try ManifestCodec.decode(Array(try Data(contentsOf: url)), source: url)
   change(&manifest)
   let bytes = try ManifestCodec.encode(manifest)
   try FileManager.default.removeItem(at: url)

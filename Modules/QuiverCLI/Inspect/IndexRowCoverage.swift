@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverStorage
 import QuiverTable
 
 /// Checks that the row ids an index holds lie inside the fragments its manifest entry says it
