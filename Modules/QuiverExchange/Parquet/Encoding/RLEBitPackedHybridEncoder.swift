@@ -12,18 +12,27 @@ enum RLEBitPackedHybridEncoder {
       let value = values[index]
       var run = 1
       while index + run < values.count && values[index + run] == value { run += 1 }
-      if run >= 8 && literals.count % 8 == 0 {
-        flush(&literals, bitWidth: bitWidth, into: &output)
-        appendVarint(UInt64(run) << 1, to: &output)
-        let raw = UInt32(truncatingIfNeeded: value)
-        for byteIndex in 0..<((bitWidth + 7) / 8) {
-          output.append(UInt8(truncatingIfNeeded: raw >> UInt32(8 * byteIndex)))
+      if run >= 8 {
+        // Pad the pending literals to a group of eight from the run, if enough of it remains.
+        let pad = (8 - literals.count % 8) % 8
+        if pad > 0 && run - pad >= 8 {
+          literals.append(contentsOf: repeatElement(UInt32(truncatingIfNeeded: value), count: pad))
+          index += pad
+          run -= pad
         }
-        index += run
-      } else {
-        literals.append(UInt32(truncatingIfNeeded: value))
-        index += 1
+        if literals.count % 8 == 0 {
+          flush(&literals, bitWidth: bitWidth, into: &output)
+          appendVarint(UInt64(run) << 1, to: &output)
+          let raw = UInt32(truncatingIfNeeded: value)
+          for byteIndex in 0..<((bitWidth + 7) / 8) {
+            output.append(UInt8(truncatingIfNeeded: raw >> UInt32(8 * byteIndex)))
+          }
+          index += run
+          continue
+        }
       }
+      literals.append(contentsOf: repeatElement(UInt32(truncatingIfNeeded: value), count: run))
+      index += run
     }
     flush(&literals, bitWidth: bitWidth, into: &output)
     return output
