@@ -33,6 +33,8 @@ enum ExchangeFiles {
         inferenceRows: options.inferenceRows)
     case .parquet:
       return try ParquetExchangeReader(path: path)
+    case .arrow, .arrowStream:
+      return try ArrowExchangeReader(path: path)
     }
   }
 
@@ -49,6 +51,9 @@ enum ExchangeFiles {
       return try JSONLinesWriter(path: path, fields: fields, replacing: replacing)
     case .parquet:
       return try ParquetExchangeWriter(path: path, fields: fields, replacing: replacing)
+    case .arrow, .arrowStream:
+      return try ArrowExchangeWriter(
+        path: path, fields: fields, layout: format == .arrow ? .file : .stream, replacing: replacing)
     case .npy:
       let column = try chooseVectorColumn(fields, requested: vectorColumn, output: path)
       return try NumpyWriter(

@@ -1,6 +1,6 @@
 /// The file formats `quiver convert` reads and writes, named by the file's extension.
 enum ExchangeFormat: String, Sendable, CaseIterable {
-  case fvecs, bvecs, ivecs, npy, csv, jsonl, parquet
+  case fvecs, bvecs, ivecs, npy, csv, jsonl, parquet, arrow, arrowStream
 
   /// The format named by `path`'s extension, or nil for an extension Quiver does not know.
   init?(path: String) {
@@ -14,6 +14,8 @@ enum ExchangeFormat: String, Sendable, CaseIterable {
     case "csv": self = .csv
     case "jsonl", "ndjson": self = .jsonl
     case "parquet": self = .parquet
+    case "arrow", "feather": self = .arrow
+    case "arrows": self = .arrowStream
     default: return nil
     }
   }
@@ -27,11 +29,11 @@ enum ExchangeFormat: String, Sendable, CaseIterable {
 
   /// The extensions Quiver knows, for messages.
   static let knownExtensions =
-    ".fvecs, .bvecs, .ivecs, .npy, .csv, .jsonl (or .ndjson), .parquet"
+    ".fvecs, .bvecs, .ivecs, .npy, .csv, .jsonl (or .ndjson), .parquet, .arrow (or .feather), .arrows"
 
   /// The vecs variant, when this is one.
   var vecs: VecsFormat? { VecsFormat(rawValue: rawValue) }
 
   /// Whether the format holds only one vector column.
-  var holdsOnlyVectors: Bool { self != .csv && self != .jsonl && self != .parquet }
+  var holdsOnlyVectors: Bool { vecs != nil || self == .npy }
 }

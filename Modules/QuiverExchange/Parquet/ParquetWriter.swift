@@ -1,7 +1,10 @@
+import Foundation
 import QuiverFormat
 
 /// Writes `RecordBatch`es to a Parquet file that pyarrow, pandas and other Parquet readers
-/// open with the same values (Docs/Exchange.md "Parquet").
+/// open with the same values (Docs/Exchange.md "Parquet"). Like pyarrow, it keeps the Arrow
+/// schema in the footer's `ARROW:schema` metadata, so pyarrow reads vectors back as
+/// `FixedSizeList` and timestamps with their UTC zone.
 ///
 /// Rows are buffered up to a row group (`ParquetWriterOptions.rowGroupRows` rows or
 /// `rowGroupBytes` bytes), then encoded and written, so memory stays bounded by one row group.
@@ -77,7 +80,8 @@ public struct ParquetWriter {
     try flushRowGroup()
     let metadata = ParquetFileMetadata(
       version: 2, schema: elements, rowCount: Int64(rowCount), rowGroups: rowGroups,
-      keyValues: [], createdBy: "Quiver")
+      keyValues: [("ARROW:schema", Data(ArrowMetadata.schemaMessage(schema)).base64EncodedString())],
+      createdBy: "Quiver")
     let footer = metadata.serialized()
     try output.write(footer)
     var length = UInt32(footer.count).littleEndian
