@@ -41,6 +41,23 @@ enum ArrowMetadata {
     framed(message(headerType: 1, header: self.schema(schema.fields.map(ArrowField.init)), bodyLength: 0))
   }
 
+  /// The fields of an encapsulated schema message (as kept in `ARROW:schema`), or nil when the
+  /// bytes are not one.
+  static func fields(ofSchemaMessage bytes: [UInt8], context: String) -> [ArrowField]? {
+    var start = 0
+    if bytes.starts(with: [0xFF, 0xFF, 0xFF, 0xFF]) { start = 4 }
+    guard bytes.count >= start + 4 else { return nil }
+    let length = bytes.withUnsafeBytes {
+      Int(Int32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: Int32.self)))
+    }
+    guard length > 0, length <= bytes.count - start - 4 else { return nil }
+    let metadata = Array(bytes[(start + 4)..<(start + 4 + length)])
+    guard let message = try? FlatbufferTable(root: metadata, context: context),
+      (try? message.integer(1, UInt8.self)) == 1, let schema = try? message.table(2)
+    else { return nil }
+    return try? fields(of: schema)
+  }
+
   /// Reads the fields of a `Schema` table.
   static func fields(of schema: FlatbufferTable) throws -> [ArrowField] {
     guard try schema.integer(0, Int16.self) == 0 else {

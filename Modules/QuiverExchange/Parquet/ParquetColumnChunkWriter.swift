@@ -16,13 +16,24 @@ struct ParquetColumnChunkWriter {
     var offsets: [Int64]
     var count: Int
     var width: Int?
+    /// A column whose bytes already are the physical values (no nulls, no widening), used in
+    /// place of `bytes` so large vector columns are not copied.
+    var column: Column? = nil
+
+    /// Calls `body` with the fixed-width values' bytes.
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+      if let column { return column.withUnsafeBytes(body) }
+      return bytes.withUnsafeBytes(body)
+    }
   }
 
-  /// The chunk's bytes (pages with their headers) and its metadata, for a chunk that starts at
-  /// `fileOffset`.
-  func encode(_ column: Column, fileOffset: Int) throws -> (bytes: [UInt8], chunk: ParquetColumnChunk) {
+  /// Encodes `column` as a chunk that starts at `fileOffset`, handing its bytes (pages with
+  /// their headers) to `write` page by page; returns the chunk's metadata.
+  func encode(
+    _ column: Column, fileOffset: Int, write: ([UInt8]) throws -> Void
+  ) throws -> ParquetColumnChunk {
     let values = physicalValues(column)
-    var output: [UInt8] = []
+    var written = 0
     var uncompressedTotal = 0
     var encodings: [Int32] = [ParquetEncoding.plain.rawValue, ParquetEncoding.rle.rawValue]
     var dictionaryPageOffset: Int64?
@@ -39,14 +50,15 @@ struct ParquetColumnChunkWriter {
         compressedSize: Int32(compressed.count),
         dictionaryPage: .init(valueCount: Int32(dictionary.count), encoding: ParquetEncoding.plain.rawValue)
       ).serialized()
-      output += header
-      output += compressed
+      try write(header)
+      try write(compressed)
+      written += header.count + compressed.count
       uncompressedTotal += header.count + plain.count
       indices = dictionaryIndices
       indexBitWidth = max(1, RLEBitPackedHybridEncoder.bitWidth(for: dictionary.count - 1))
       encodings.append(ParquetEncoding.rleDictionary.rawValue)
     }
-    let dataPageOffset = Int64(fileOffset + output.count)
+    let dataPageOffset = Int64(fileOffset + written)
     let rowBytes = max(1, estimatedRowBytes(column, values: values))
     let rowsPerPage = max(1, options.dataPageBytes / rowBytes)
     var slotCount = 0
@@ -81,8 +93,9 @@ struct ParquetColumnChunkWriter {
           definitionLevelEncoding: ParquetEncoding.rle.rawValue,
           repetitionLevelEncoding: ParquetEncoding.rle.rawValue)
       ).serialized()
-      output += header
-      output += compressed
+      try write(header)
+      try write(compressed)
+      written += header.count + compressed.count
       uncompressedTotal += header.count + body.count
       slotCount += slots
       valueStart += valueCount
@@ -91,9 +104,9 @@ struct ParquetColumnChunkWriter {
     let chunk = ParquetColumnChunk(
       physicalType: leaf.physicalType, encodings: encodings, path: leaf.path,
       codec: ParquetCodec(options.compression), valueCount: Int64(slotCount),
-      totalUncompressedSize: Int64(uncompressedTotal), totalCompressedSize: Int64(output.count),
+      totalUncompressedSize: Int64(uncompressedTotal), totalCompressedSize: Int64(written),
       dataPageOffset: dataPageOffset, dictionaryPageOffset: dictionaryPageOffset)
-    return (output, chunk)
+    return chunk
   }
 
   // MARK: - Values
@@ -125,7 +138,6 @@ struct ParquetColumnChunkWriter {
     column.withUnsafeBytes { raw in
       let noNulls = !column.hasNulls
       if noNulls && physicalWidth == elementWidth {
-        bytes = [UInt8](raw)
         count = column.count * elementsPerRow
         return
       }
@@ -152,13 +164,18 @@ struct ParquetColumnChunkWriter {
         }
       }
     }
-    return PhysicalValues(bytes: bytes, offsets: [], count: count, width: physicalWidth)
+    let passThrough = !column.hasNulls && physicalWidth == elementWidth
+    return PhysicalValues(
+      bytes: bytes, offsets: [], count: count, width: physicalWidth,
+      column: passThrough ? column : nil)
   }
 
   private func estimatedRowBytes(_ column: Column, values: PhysicalValues) -> Int {
     guard column.count > 0 else { return 1 }
-    if values.width == nil { return (values.bytes.count + 4 * values.count) / column.count + 1 }
-    return values.bytes.count / column.count + 1
+    guard let width = values.width else {
+      return (values.bytes.count + 4 * values.count) / column.count + 1
+    }
+    return values.count * width / column.count + 1
   }
 
   /// The PLAIN encoding of values `range`.
@@ -176,12 +193,14 @@ struct ParquetColumnChunkWriter {
     }
     if leaf.physicalType == .boolean {
       var output = [UInt8](repeating: 0, count: (range.count + 7) / 8)
-      for (position, index) in range.enumerated() where values.bytes[index] != 0 {
-        output[position >> 3] |= 1 << UInt8(position & 7)
+      values.withBytes { bytes in
+        for (position, index) in range.enumerated() where bytes[index] != 0 {
+          output[position >> 3] |= 1 << UInt8(position & 7)
+        }
       }
       return output
     }
-    return Array(values.bytes[(range.lowerBound * width)..<(range.upperBound * width)])
+    return values.withBytes { Array($0[(range.lowerBound * width)..<(range.upperBound * width)]) }
   }
 
   /// A dictionary of the distinct values and each value's index, or nil when the dictionary
@@ -195,7 +214,7 @@ struct ParquetColumnChunkWriter {
     for index in 0..<values.count {
       let key: [UInt8]
       if let width = values.width {
-        key = Array(values.bytes[(index * width)..<((index + 1) * width)])
+        key = values.withBytes { Array($0[(index * width)..<((index + 1) * width)]) }
       } else {
         key = Array(values.bytes[Int(values.offsets[index])..<Int(values.offsets[index + 1])])
       }

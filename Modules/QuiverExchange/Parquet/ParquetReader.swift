@@ -1,3 +1,4 @@
+import Foundation
 import QuiverFormat
 
 /// Reads a Parquet file one row group at a time as `RecordBatch`es, in memory bounded by the
@@ -91,7 +92,8 @@ public struct ParquetReader: Sendable {
     for (key, value) in metadata.keyValues { keyValues[key] = value ?? "" }
     keyValueMetadata = keyValues
     dimensions = try Self.vectorDimensions(
-      leaves: leaves, metadata: metadata, file: file, dataEnd: dataEnd, path: path)
+      leaves: leaves, metadata: metadata, arrowSchema: keyValues["ARROW:schema"], file: file,
+      dataEnd: dataEnd, path: path)
     schema = try Schema(
       zip(leaves, dimensions).map { leaf, dimension in
         if let dimension, case .list = leaf.shape {
@@ -113,13 +115,23 @@ public struct ParquetReader: Sendable {
     }
   }
 
-  /// The dimension of each list column: the length of its first non-null row.
+  /// The dimension of each list column: the `FixedSizeList` size the Arrow schema pyarrow keeps
+  /// in `ARROW:schema` records, else the length of the column's first non-null row.
   private static func vectorDimensions(
-    leaves: [ParquetLeafColumn], metadata: ParquetFileMetadata, file: PositionalFile,
-    dataEnd: Int, path: String
+    leaves: [ParquetLeafColumn], metadata: ParquetFileMetadata, arrowSchema: String?,
+    file: PositionalFile, dataEnd: Int, path: String
   ) throws -> [Int?] {
-    try leaves.enumerated().map { index, leaf in
+    var fixedSizes: [String: Int] = [:]
+    if let arrowSchema, let bytes = Data(base64Encoded: arrowSchema),
+      let fields = ArrowMetadata.fields(ofSchemaMessage: [UInt8](bytes), context: "\(path): ARROW:schema")
+    {
+      for field in fields {
+        if case .fixedSizeList(let size) = field.type, size > 0 { fixedSizes[field.name] = Int(size) }
+      }
+    }
+    return try leaves.enumerated().map { index, leaf in
       guard case .list = leaf.shape else { return nil }
+      if let size = fixedSizes[leaf.name] { return size }
       for (groupIndex, group) in metadata.rowGroups.enumerated() {
         let reader = ParquetColumnChunkReader(
           column: leaf, chunk: group.columns[index],

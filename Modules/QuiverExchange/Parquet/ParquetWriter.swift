@@ -111,8 +111,7 @@ public struct ParquetWriter {
     var totalBytes: Int64 = 0
     for (leaf, column) in zip(leaves, batch.columns) {
       let writer = ParquetColumnChunkWriter(leaf: leaf, options: options)
-      let (bytes, chunk) = try writer.encode(column, fileOffset: output.size)
-      try output.write(bytes)
+      let chunk = try writer.encode(column, fileOffset: output.size) { try output.write($0) }
       chunks.append(chunk)
       totalBytes += chunk.totalUncompressedSize
     }
