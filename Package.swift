@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "QuiverIndex", targets: ["QuiverIndex"]),
     .library(name: "QuiverQuery", targets: ["QuiverQuery"]),
     .library(name: "Quiver", targets: ["Quiver"]),
+    .library(name: "QuiverExchange", targets: ["QuiverExchange"]),
     .executable(name: "quiver", targets: ["QuiverCLI"]),
   ],
   dependencies: [
@@ -26,6 +27,10 @@ let package = Package(
       pkgConfig: "libzstd",
       providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
     ),
+    .systemLibrary(
+      name: "CSnappy", path: "Modules/CSnappy", providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]),
+    .systemLibrary(
+      name: "CZlib", path: "Modules/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CQuiverKernels", path: "Modules/CQuiverKernels"),
     .target(name: "QuiverKernels", dependencies: ["CQuiverKernels"], path: "Modules/QuiverKernels"),
     .target(name: "QuiverStorage", dependencies: ["QuiverKernels"], path: "Modules/QuiverStorage"),
@@ -46,12 +51,15 @@ let package = Package(
         "QuiverQuery",
       ],
       path: "Modules/Quiver"),
+    .target(
+      name: "QuiverExchange", dependencies: ["QuiverFormat", "CZstd", "CSnappy", "CZlib"],
+      path: "Modules/QuiverExchange"),
     .executableTarget(
       name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
     .executableTarget(
       name: "QuiverCLI",
       dependencies: [
-        "Quiver", "QuiverStorage",
+        "Quiver", "QuiverStorage", "QuiverExchange",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Modules/QuiverCLI"),
@@ -70,6 +78,7 @@ let package = Package(
     .testTarget(name: "QuiverIndexTests", dependencies: ["QuiverIndex", "QuiverTestSupport"]),
     .testTarget(name: "QuiverQueryTests", dependencies: ["QuiverQuery", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),
+    .testTarget(name: "QuiverExchangeTests", dependencies: ["QuiverExchange", "QuiverTestSupport"]),
     .testTarget(
       name: "QuiverCLITests", dependencies: ["QuiverCLI", "QuiverTable", "QuiverTestSupport"]),
   ],

@@ -31,6 +31,10 @@ enum ExchangeFiles {
         path: path, declared: options.declared, vectorColumn: options.vectorColumn,
         expectedDimension: options.dimension, nested: options.nested,
         inferenceRows: options.inferenceRows)
+    case .parquet:
+      return try ParquetExchangeReader(path: path)
+    case .arrow, .arrowStream:
+      return try ArrowExchangeReader(path: path)
     }
   }
 
@@ -45,6 +49,11 @@ enum ExchangeFiles {
       return try CSVWriter(path: path, fields: fields, replacing: replacing)
     case .jsonl:
       return try JSONLinesWriter(path: path, fields: fields, replacing: replacing)
+    case .parquet:
+      return try ParquetExchangeWriter(path: path, fields: fields, replacing: replacing)
+    case .arrow, .arrowStream:
+      return try ArrowExchangeWriter(
+        path: path, fields: fields, layout: format == .arrow ? .file : .stream, replacing: replacing)
     case .npy:
       let column = try chooseVectorColumn(fields, requested: vectorColumn, output: path)
       return try NumpyWriter(

@@ -1,6 +1,6 @@
 /// The file formats `quiver convert` reads and writes, named by the file's extension.
 enum ExchangeFormat: String, Sendable, CaseIterable {
-  case fvecs, bvecs, ivecs, npy, csv, jsonl
+  case fvecs, bvecs, ivecs, npy, csv, jsonl, parquet, arrow, arrowStream
 
   /// The format named by `path`'s extension, or nil for an extension Quiver does not know.
   init?(path: String) {
@@ -13,6 +13,9 @@ enum ExchangeFormat: String, Sendable, CaseIterable {
     case "npy": self = .npy
     case "csv": self = .csv
     case "jsonl", "ndjson": self = .jsonl
+    case "parquet": self = .parquet
+    case "arrow", "feather": self = .arrow
+    case "arrows": self = .arrowStream
     default: return nil
     }
   }
@@ -25,11 +28,12 @@ enum ExchangeFormat: String, Sendable, CaseIterable {
   }
 
   /// The extensions Quiver knows, for messages.
-  static let knownExtensions = ".fvecs, .bvecs, .ivecs, .npy, .csv, .jsonl (or .ndjson)"
+  static let knownExtensions =
+    ".fvecs, .bvecs, .ivecs, .npy, .csv, .jsonl (or .ndjson), .parquet, .arrow (or .feather), .arrows"
 
   /// The vecs variant, when this is one.
   var vecs: VecsFormat? { VecsFormat(rawValue: rawValue) }
 
   /// Whether the format holds only one vector column.
-  var holdsOnlyVectors: Bool { self != .csv && self != .jsonl }
+  var holdsOnlyVectors: Bool { vecs != nil || self == .npy }
 }

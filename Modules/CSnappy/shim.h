@@ -1,0 +1,2 @@
+// The system's libsnappy through its C interface, as one header for Swift (Debian: libsnappy-dev).
+#include <snappy-c.h>

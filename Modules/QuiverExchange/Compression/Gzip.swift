@@ -1,0 +1,60 @@
+import CZlib
+
+/// gzip streams (RFC 1952) through the system's zlib (`deflate`, `inflate`).
+enum Gzip {
+  /// `input` as one gzip stream at zlib `level`.
+  /// - Throws: `ExchangeError.unsupportedFeature` when zlib rejects the level.
+  static func compress(_ input: UnsafeRawBufferPointer, level: Int32) throws -> [UInt8] {
+    var stream = z_stream()
+    // windowBits 15 + 16 asks zlib for a gzip header and trailer.
+    guard
+      deflateInit2_(
+        &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+        Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    else {
+      throw ExchangeError(.unsupportedFeature, "gzip: zlib rejects compression level \(level)")
+    }
+    defer { deflateEnd(&stream) }
+    let bound = Int(deflateBound(&stream, uLong(input.count)))
+    var output = [UInt8](repeating: 0, count: bound)
+    let status = output.withUnsafeMutableBytes { out -> Int32 in
+      stream.next_in = UnsafeMutablePointer(
+        mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+      stream.avail_in = uInt(input.count)
+      stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
+      stream.avail_out = uInt(bound)
+      return deflate(&stream, Z_FINISH)
+    }
+    precondition(status == Z_STREAM_END, "zlib deflate did not finish within its bound")
+    output.removeLast(bound - Int(stream.total_out))
+    return output
+  }
+
+  /// One gzip (or zlib) stream that must expand to exactly `expectedLength` bytes.
+  /// - Throws: `ExchangeError.corruptFile` naming `context`.
+  static func decompress(
+    _ input: UnsafeRawBufferPointer, expectedLength: Int, context: String
+  ) throws -> [UInt8] {
+    var stream = z_stream()
+    // windowBits 15 + 32 accepts both gzip and zlib headers.
+    guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    else {
+      throw ExchangeError(.ioError, "\(context): zlib could not start inflating")
+    }
+    defer { inflateEnd(&stream) }
+    var output = [UInt8](repeating: 0, count: expectedLength)
+    let status = output.withUnsafeMutableBytes { out -> Int32 in
+      stream.next_in = UnsafeMutablePointer(
+        mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+      stream.avail_in = uInt(input.count)
+      stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
+      stream.avail_out = uInt(expectedLength)
+      return inflate(&stream, Z_FINISH)
+    }
+    guard status == Z_STREAM_END, Int(stream.total_out) == expectedLength else {
+      throw ExchangeError(
+        .corruptFile, "\(context): the gzip stream does not expand to \(expectedLength) bytes")
+    }
+    return output
+  }
+}
