@@ -13,10 +13,15 @@ let package = Package(
     .library(name: "QuiverIndex", targets: ["QuiverIndex"]),
     .library(name: "QuiverQuery", targets: ["QuiverQuery"]),
     .library(name: "Quiver", targets: ["Quiver"]),
+    .library(name: "QuiverObjectStore", targets: ["QuiverObjectStore"]),
     .executable(name: "quiver", targets: ["QuiverCLI"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // QuiverObjectStore only (S3): the HTTP stack and HMAC-SHA256. Docs/Architecture.md.
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
   ],
   targets: [
     .systemLibrary(
@@ -41,6 +46,15 @@ let package = Package(
       name: "Quiver",
       dependencies: ["QuiverKernels", "QuiverFormat", "QuiverTable", "QuiverIndex", "QuiverQuery"],
       path: "Modules/Quiver"),
+    .target(
+      name: "QuiverObjectStore",
+      dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ],
+      path: "Modules/QuiverObjectStore"),
     .executableTarget(
       name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
     .executableTarget(
@@ -60,6 +74,7 @@ let package = Package(
     .testTarget(name: "QuiverIndexTests", dependencies: ["QuiverIndex", "QuiverTestSupport"]),
     .testTarget(name: "QuiverQueryTests", dependencies: ["QuiverQuery", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),
+    .testTarget(name: "QuiverObjectStoreTests", dependencies: ["QuiverObjectStore"]),
     .testTarget(name: "QuiverCLITests", dependencies: ["QuiverCLI", "QuiverTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
