@@ -85,19 +85,24 @@ public final class S3Client: Sendable {
 
   /// Every object whose key starts with `prefix` (ListObjectsV2, all pages), in key order.
   /// With a `delimiter`, keys that continue past it after the prefix are left out (one level).
-  func startList(prefix: String, delimiter: String? = nil) -> EventLoopFuture<[S3ObjectInfo]> {
+  /// `pageSize` asks for at most that many keys per request (the server's default is 1,000).
+  func startList(
+    prefix: String, delimiter: String? = nil, pageSize: Int? = nil
+  ) -> EventLoopFuture<[S3ObjectInfo]> {
     let promise = http.eventLoopGroup.any().makePromise(of: [S3ObjectInfo].self)
-    listPage(prefix: prefix, delimiter: delimiter, token: nil, collected: [], promise: promise)
+    var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix)]
+    if let delimiter { query.append(("delimiter", delimiter)) }
+    if let pageSize { query.append(("max-keys", String(pageSize))) }
+    listPage(prefix: prefix, query: query, token: nil, collected: [], promise: promise)
     return promise.futureResult
   }
 
   private func listPage(
-    prefix: String, delimiter: String?, token: String?, collected: [S3ObjectInfo],
-    promise: EventLoopPromise<[S3ObjectInfo]>
+    prefix: String, query: [(name: String, value: String)], token: String?,
+    collected: [S3ObjectInfo], promise: EventLoopPromise<[S3ObjectInfo]>
   ) {
     var request = S3Request(method: .GET, operation: "LIST", key: "")
-    request.query = [("list-type", "2"), ("prefix", prefix)]
-    if let delimiter { request.query.append(("delimiter", delimiter)) }
+    request.query = query
     if let token { request.query.append(("continuation-token", token)) }
     send(request, errorKey: prefix).whenComplete { result in
       switch result {
@@ -130,8 +135,7 @@ public final class S3Client: Sendable {
             return
           }
           self.listPage(
-            prefix: prefix, delimiter: delimiter, token: next, collected: objects,
-            promise: promise)
+            prefix: prefix, query: query, token: next, collected: objects, promise: promise)
         } else {
           promise.succeed(objects)
         }
@@ -267,13 +271,13 @@ public final class S3Client: Sendable {
   private func failure(
     of response: S3Response, _ request: S3Request, _ errorKey: String, attempts: Int
   ) -> (error: ObjectStoreError, retryable: Bool)? {
+    // CompleteMultipartUpload can answer 200 and report its failure in the body; other
+    // successes are not parsed (a GET's body is the object).
+    let isCompletion = request.operation == "COMPLETE MULTIPART UPLOAD"
+    if (200..<300).contains(response.status) && !isCompletion { return nil }
     let document = S3XMLDocument(response.body)
+    if (200..<300).contains(response.status) && document.elements("Error").isEmpty { return nil }
     let serverCode = document.value("Code")
-    // CompleteMultipartUpload can answer 200 and report its failure in the body.
-    if (200..<300).contains(response.status) {
-      guard request.operation == "COMPLETE MULTIPART UPLOAD", !document.elements("Error").isEmpty
-      else { return nil }
-    }
     let code: ObjectStoreError.Code
     var retryable = false
     switch (response.status, serverCode) {
@@ -355,11 +359,16 @@ public final class S3Client: Sendable {
 
 /// The HTTP client every `S3Client` shares: one connection pool on SwiftNIO's shared event
 /// loops for the whole process, never shut down. Redirects are not followed (a signed request
-/// cannot be replayed elsewhere) and bodies are not decompressed (ranges are byte-exact).
-private let sharedObjectStoreHTTPClient = HTTPClient(
-  eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-  configuration: HTTPClient.Configuration(
-    redirectConfiguration: .disallow,
-    timeout: HTTPClient.Configuration.Timeout(connect: .seconds(5), read: .seconds(30)),
-    connectionPool: HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30)),
-    decompression: .disabled))
+/// cannot be replayed elsewhere), bodies are not decompressed (ranges are byte-exact), and a
+/// failed connection fails its request at once, so `S3RetryPolicy` alone decides about retries.
+private let sharedObjectStoreHTTPClient: HTTPClient = {
+  var connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30))
+  connectionPool.retryConnectionEstablishment = false
+  return HTTPClient(
+    eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+    configuration: HTTPClient.Configuration(
+      redirectConfiguration: .disallow,
+      timeout: HTTPClient.Configuration.Timeout(connect: .seconds(5), read: .seconds(30)),
+      connectionPool: connectionPool,
+      decompression: .disabled))
+}()
