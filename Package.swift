@@ -49,6 +49,7 @@ let package = Package(
     .target(
       name: "QuiverObjectStore",
       dependencies: [
+        "QuiverStorage",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -74,7 +75,9 @@ let package = Package(
     .testTarget(name: "QuiverIndexTests", dependencies: ["QuiverIndex", "QuiverTestSupport"]),
     .testTarget(name: "QuiverQueryTests", dependencies: ["QuiverQuery", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),
-    .testTarget(name: "QuiverObjectStoreTests", dependencies: ["QuiverObjectStore"]),
+    .testTarget(
+      name: "QuiverObjectStoreTests",
+      dependencies: ["QuiverObjectStore", "QuiverStorage", "QuiverTestSupport"]),
     .testTarget(name: "QuiverCLITests", dependencies: ["QuiverCLI", "QuiverTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -18,6 +18,10 @@ public final class S3Client: Sendable {
   public let configuration: S3Configuration
   private let signer: SignatureV4Signer
   private let http: HTTPClient
+  private let counter = S3RequestCounter()
+
+  /// HTTP requests this client has sent, retries included (for measurements and tests).
+  public var requestsSent: Int { counter.value }
 
   /// A client for `bucket`.
   public init(bucket: String, configuration: S3Configuration) {
@@ -225,6 +229,7 @@ public final class S3Client: Sendable {
       return
     }
     let deadline = NIODeadline.now() + .nanoseconds(Int64(policy.requestTimeoutSeconds * 1e9))
+    counter.increment()
     http.execute(request: httpRequest, eventLoop: .delegate(on: eventLoop), deadline: deadline)
       .whenComplete { result in
         let failure: (error: ObjectStoreError, retryable: Bool)
