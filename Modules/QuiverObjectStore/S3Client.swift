@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -69,11 +70,24 @@ public final class S3Client: Sendable {
 
   /// Writes the whole object. With `ifAbsent`, the PUT carries `If-None-Match: *` and fails with
   /// `.alreadyExists` when an object is already there.
+  ///
+  /// A conditional PUT that was retried may find the object its own earlier try wrote (the
+  /// write landed, its answer was lost). So a 412 after a retry is checked: when the stored
+  /// object's entity tag is the MD5 of `bytes`, the write is ours and succeeds.
   func startPut(_ key: String, _ bytes: [UInt8], ifAbsent: Bool = false) -> EventLoopFuture<Void> {
     var request = S3Request(method: .PUT, operation: ifAbsent ? "PUT IF ABSENT" : "PUT", key: key)
     request.body = bytes
     if ifAbsent { request.headers.append(("If-None-Match", "*")) }
-    return send(request).map { _ in }
+    return send(request).map { _ in }.flatMapError { error in
+      let eventLoop = self.http.eventLoopGroup.any()
+      guard let failure = error as? ObjectStoreError, failure.code == .alreadyExists,
+        failure.attempts > 1
+      else { return eventLoop.makeFailedFuture(error) }
+      let ourTag = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+      return self.startHead(key).flatMapThrowing { stored in
+        guard stored.entityTag?.lowercased() == ourTag else { throw failure }
+      }.flatMapErrorThrowing { _ in throw failure }
+    }
   }
 
   /// Removes the object; removing one that does not exist succeeds.

@@ -85,3 +85,37 @@ import Testing
     #expect(error?.status == nil)
   }
 }
+
+/// A conditional PUT whose first try landed but lost its answer: the retry's 412 is checked
+/// against the stored object's entity tag.
+@Suite struct S3ConditionalRetryTests {
+  let policy = S3RetryPolicy(maximumAttempts: 3, initialDelaySeconds: 0.01, budgetSeconds: 5)
+
+  func run(storedTag: String) async throws -> (won: Bool, requests: Int) {
+    let server = try ScriptedHTTPServer(script: [
+      [],  // the write lands, the answer is lost
+      ScriptedHTTPServer.answer(412, "Precondition Failed", body: []),
+      ScriptedHTTPServer.answer(200, "OK", body: [], headers: ["ETag: \"\(storedTag)\""]),
+    ])
+    let client = S3Client(
+      bucket: "bucket",
+      configuration: try S3Configuration(
+        endpoint: "http://127.0.0.1:\(server.port)",
+        credentials: S3Credentials(accessKeyID: "id", secretAccessKey: "secret"),
+        retryPolicy: policy))
+    let won = try await client.putIfAbsent("_versions/7.manifest", Array("hello".utf8))
+    return (won, server.requestsServed)
+  }
+
+  @Test func aRetryThatFindsItsOwnWriteWins() async throws {
+    // MD5("hello")
+    let outcome = try await run(storedTag: "5d41402abc4b2a76b9719d911017c592")
+    #expect(outcome.won)
+    #expect(outcome.requests == 3)
+  }
+
+  @Test func aRetryThatFindsAnotherWriteLoses() async throws {
+    let outcome = try await run(storedTag: "00000000000000000000000000000000")
+    #expect(!outcome.won)
+  }
+}

@@ -8,7 +8,8 @@ import Foundation
 
 /// A one-thread HTTP server on 127.0.0.1 that answers each connection with the next scripted
 /// bytes and closes it; when the script is used up it stops listening, as a server that went
-/// away. It reads only request heads, so it serves requests without bodies (GET, HEAD).
+/// away. An empty answer closes the connection without answering (a write whose answer was
+/// lost).
 ///
 /// `@unchecked Sendable`: `port` is immutable and `requestsServed` is guarded by `lock`.
 final class ScriptedHTTPServer: @unchecked Sendable {
@@ -49,7 +50,7 @@ final class ScriptedHTTPServer: @unchecked Sendable {
       for answer in script {
         let connection = accept(listener, nil, nil)
         guard connection >= 0 else { break }
-        Self.readHead(connection)
+        Self.readRequest(connection)
         answer.withUnsafeBytes { _ = send(connection, $0.baseAddress, $0.count, 0) }
         shutdown(connection, Int32(SHUT_RDWR))
         close(connection)
@@ -63,13 +64,21 @@ final class ScriptedHTTPServer: @unchecked Sendable {
   /// Connections answered so far.
   var requestsServed: Int { lock.withLock { served } }
 
-  private static func readHead(_ connection: Int32) {
+  /// Reads a request's head and its body (by `Content-Length`).
+  private static func readRequest(_ connection: Int32) {
     var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while !received.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)) {
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    var needed: Int?
+    while needed.map({ received.count < $0 }) ?? true {
       let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
       guard count > 0 else { return }
       received += buffer[0..<count]
+      if needed == nil, let end = received.firstRange(of: Array("\r\n\r\n".utf8)) {
+        let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).lowercased()
+        let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+          .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) }
+        needed = end.upperBound + (length ?? 0)
+      }
     }
   }
 }

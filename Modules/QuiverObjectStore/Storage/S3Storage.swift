@@ -47,9 +47,14 @@ public final class S3Storage: Storage {
   }
 
   /// Storage at an `s3://bucket/prefix` URL.
-  /// - Throws: `StorageError` `.invalidPath` when the URL is not `s3://BUCKET[/PREFIX]`.
+  /// - Parameters:
+  ///   - configuration: endpoint, region and credentials; nil reads the standard variables
+  ///     (`S3Configuration.fromEnvironment()`).
+  /// - Throws: `StorageError` `.invalidPath` when the URL is not `s3://BUCKET[/PREFIX]`,
+  ///   `.permissionDenied` when no credentials are given or set (or the endpoint is malformed).
   public convenience init(
-    url: String, configuration: S3Configuration, options: S3StorageOptions = S3StorageOptions()
+    url: String, configuration: S3Configuration? = nil,
+    options: S3StorageOptions = S3StorageOptions()
   ) throws {
     guard url.hasPrefix("s3://") else {
       throw StorageError(.invalidPath, "'\(url)' is not an s3://bucket/prefix URL")
@@ -59,8 +64,14 @@ public final class S3Storage: Storage {
     guard !bucket.isEmpty else {
       throw StorageError(.invalidPath, "'\(url)' names no bucket (s3://bucket/prefix)")
     }
+    let resolved: S3Configuration
+    do {
+      resolved = try configuration ?? S3Configuration.fromEnvironment()
+    } catch let error as ObjectStoreError {
+      throw StorageError(.permissionDenied, "\(url): \(error.message)", underlying: error)
+    }
     try self.init(
-      client: S3Client(bucket: String(bucket), configuration: configuration),
+      client: S3Client(bucket: String(bucket), configuration: resolved),
       prefix: String(rest.dropFirst(bucket.count)), options: options)
   }
 
