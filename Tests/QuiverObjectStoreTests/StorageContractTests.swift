@@ -72,9 +72,16 @@ import Testing
     for round in 0..<2 {
       let path = try StoragePath("_versions/\(round + 1).manifest")
       let results = ResultBox(count: 8)
-      DispatchQueue.concurrentPerform(iterations: 8) { writer in
-        results.set(writer, Result { try storage.putIfAbsent(path, [UInt8(writer)]) })
+      let finished = DispatchGroup()
+      // Eight threads of their own (concurrentPerform would run only as many as cores at once).
+      for writer in 0..<8 {
+        finished.enter()
+        Thread {
+          results.set(writer, Result { try storage.putIfAbsent(path, [UInt8(writer)]) })
+          finished.leave()
+        }.start()
       }
+      finished.wait()
       let outcomes = try results.values.map { try $0.get() }
       try #require(outcomes.filter { $0 }.count == 1)
       let winner = try #require(outcomes.firstIndex(of: true))
