@@ -15,10 +15,15 @@ let package = Package(
     .library(name: "QuiverQuery", targets: ["QuiverQuery"]),
     .library(name: "Quiver", targets: ["Quiver"]),
     .library(name: "QuiverExchange", targets: ["QuiverExchange"]),
+    .library(name: "QuiverObjectStore", targets: ["QuiverObjectStore"]),
     .executable(name: "quiver", targets: ["QuiverCLI"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // QuiverObjectStore only (S3): the HTTP stack and HMAC-SHA256. Docs/Architecture.md.
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
   ],
   targets: [
     .systemLibrary(
@@ -54,6 +59,15 @@ let package = Package(
     .target(
       name: "QuiverExchange", dependencies: ["QuiverFormat", "CZstd", "CSnappy", "CZlib"],
       path: "Modules/QuiverExchange"),
+      name: "QuiverObjectStore",
+      dependencies: [
+        "QuiverStorage",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ],
+      path: "Modules/QuiverObjectStore"),
     .executableTarget(
       name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
     .executableTarget(
@@ -79,6 +93,9 @@ let package = Package(
     .testTarget(name: "QuiverQueryTests", dependencies: ["QuiverQuery", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),
     .testTarget(name: "QuiverExchangeTests", dependencies: ["QuiverExchange", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverObjectStoreTests",
+      dependencies: ["QuiverObjectStore", "QuiverStorage", "QuiverTestSupport"]),
     .testTarget(
       name: "QuiverCLITests", dependencies: ["QuiverCLI", "QuiverTable", "QuiverTestSupport"]),
   ],

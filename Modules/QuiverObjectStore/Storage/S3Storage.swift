@@ -1,0 +1,182 @@
+import Foundation
+import NIOCore
+import QuiverStorage
+
+/// QuiverStorage's `Storage` on an S3-compatible object store: every object of a table under
+/// one key prefix of one bucket (`s3://bucket/prefix`).
+///
+/// Reads are range GETs (`read(ranges:)` coalesces nearby ranges and sends independent GETs at
+/// once); new objects are one PUT, or a multipart upload above `S3StorageOptions.partSize`;
+/// `putIfAbsent` is a PUT with `If-None-Match: *`. With a cache folder, immutable objects (all
+/// but manifests) are kept on disk in chunks, so a warm reader sends nothing. The methods block
+/// the calling thread until SwiftNIO's event loops have done the work; call them from ordinary
+/// threads, not from an event loop.
+public final class S3Storage: Storage {
+  /// The client of the bucket.
+  public let client: S3Client
+  /// The key prefix, without a trailing `/` (empty for the whole bucket).
+  public let prefix: String
+  /// How objects are written, read and cached.
+  public let options: S3StorageOptions
+  /// `s3://bucket/prefix`.
+  public let location: String
+  let cache: S3ObjectCache?
+
+  /// Storage under `prefix` in the client's bucket.
+  /// - Throws: `StorageError` `.ioFailure` when the cache folder cannot be created.
+  public init(client: S3Client, prefix: String, options: S3StorageOptions = S3StorageOptions())
+    throws
+  {
+    self.client = client
+    self.prefix = prefix.split(separator: "/").joined(separator: "/")
+    self.options = options
+    location = "s3://\(client.bucket)" + (self.prefix.isEmpty ? "" : "/\(self.prefix)")
+    if let directory = options.cacheDirectory {
+      do {
+        cache = try S3ObjectCache(
+          directory: directory, budgetBytes: options.cacheBudgetBytes,
+          chunkSize: options.cacheChunkSize)
+      } catch {
+        throw StorageError(
+          .ioFailure, "cannot use the cache folder '\(directory)' for \(location)",
+          underlying: error)
+      }
+    } else {
+      cache = nil
+    }
+  }
+
+  /// Storage at an `s3://bucket/prefix` URL.
+  /// - Parameters:
+  ///   - configuration: endpoint, region and credentials; nil reads the standard variables
+  ///     (`S3Configuration.fromEnvironment()`).
+  /// - Throws: `StorageError` `.invalidPath` when the URL is not `s3://BUCKET[/PREFIX]`,
+  ///   `.permissionDenied` when no credentials are given or set (or the endpoint is malformed).
+  public convenience init(
+    url: String, configuration: S3Configuration? = nil,
+    options: S3StorageOptions = S3StorageOptions()
+  ) throws {
+    guard url.hasPrefix("s3://") else {
+      throw StorageError(.invalidPath, "'\(url)' is not an s3://bucket/prefix URL")
+    }
+    let rest = url.dropFirst("s3://".count)
+    let bucket = rest.prefix { $0 != "/" }
+    guard !bucket.isEmpty else {
+      throw StorageError(.invalidPath, "'\(url)' names no bucket (s3://bucket/prefix)")
+    }
+    let resolved: S3Configuration
+    do {
+      resolved = try configuration ?? S3Configuration.fromEnvironment()
+    } catch let error as ObjectStoreError {
+      throw StorageError(.permissionDenied, "\(url): \(error.message)", underlying: error)
+    }
+    try self.init(
+      client: S3Client(bucket: String(bucket), configuration: resolved),
+      prefix: String(rest.dropFirst(bucket.count)), options: options)
+  }
+
+  /// The object key of a path.
+  func key(_ path: StoragePath) -> String {
+    prefix.isEmpty ? path.description : "\(prefix)/\(path.description)"
+  }
+
+  /// Whether the object never changes, so it may be cached: everything but manifests (any path
+  /// through a `_versions` folder, or a name ending in `.manifest`).
+  func isImmutable(_ path: StoragePath) -> Bool {
+    !path.components.contains("_versions") && !path.lastComponent.hasSuffix(".manifest")
+  }
+
+  public func openReader(_ path: StoragePath) throws -> any StorageReader {
+    S3ObjectReader(storage: self, path: path, size: try size(of: path))
+  }
+
+  public func read(_ path: StoragePath) throws -> [UInt8] {
+    let key = key(path)
+    if let cache, isImmutable(path), let size = cache.size(bucket: client.bucket, key: key) {
+      return try S3ObjectReader(storage: self, path: path, size: size).read(ranges: [0..<size])[0]
+    }
+    let bytes = try wait(client.startGet(key), path)
+    if let cache, isImmutable(path) {
+      cache.storeSize(bytes.count, bucket: client.bucket, key: key)
+      var start = 0
+      while start < bytes.count {
+        let end = min(start + cache.chunkSize, bytes.count)
+        cache.storeChunk(
+          Array(bytes[start..<end]), index: start / cache.chunkSize, bucket: client.bucket, key: key)
+        start = end
+      }
+    }
+    return bytes
+  }
+
+  public func size(of path: StoragePath) throws -> Int {
+    let key = key(path)
+    if let cache, isImmutable(path), let size = cache.size(bucket: client.bucket, key: key) {
+      return size
+    }
+    let size = try wait(client.startHead(key), path).size
+    if let cache, isImmutable(path) { cache.storeSize(size, bucket: client.bucket, key: key) }
+    return size
+  }
+
+  public func createObject(_ path: StoragePath) throws -> any StorageWriter {
+    S3ObjectWriter(storage: self, path: path)
+  }
+
+  public func putIfAbsent(_ path: StoragePath, _ bytes: [UInt8]) throws -> Bool {
+    do {
+      try wait(client.startPut(key(path), bytes, ifAbsent: true), path)
+      return true
+    } catch let error as StorageError where error.code == .alreadyExists {
+      return false
+    }
+  }
+
+  /// Every object under the folder `prefix`, recursively (objects in nested folders too), in
+  /// key order. Keys that are not valid `StoragePath`s (written by something else) are left out.
+  public func list(_ folder: StoragePath) throws -> [StorageEntry] {
+    let folderKey = folder == .root ? (prefix.isEmpty ? "" : prefix + "/") : key(folder) + "/"
+    let objects = try wait(client.startList(prefix: folderKey), folder)
+    return objects.compactMap { object in
+      let relative = String(object.key.dropFirst(prefix.isEmpty ? 0 : prefix.count + 1))
+      guard object.key.hasPrefix(folderKey), let path = try? StoragePath(relative) else {
+        return nil
+      }
+      return StorageEntry(
+        path: path, size: object.size,
+        lastModified: object.lastModified ?? Date(timeIntervalSince1970: 0))
+    }
+  }
+
+  public func delete(_ path: StoragePath) throws {
+    let key = key(path)
+    cache?.remove(bucket: client.bucket, key: key)
+    try wait(client.startDelete(key), path)
+  }
+
+  /// Waits for a request (blocking this thread, never an event loop) and turns its failure into
+  /// a `StorageError` naming this storage and the path.
+  func wait<Value: Sendable>(_ future: EventLoopFuture<Value>, _ path: StoragePath) throws -> Value {
+    do {
+      return try future.wait()
+    } catch let error as ObjectStoreError {
+      throw storageError(error, path)
+    }
+  }
+
+  /// The `StorageError` of an object-store error: its code mapped, its message kept, the
+  /// original as the underlying error.
+  func storageError(_ error: ObjectStoreError, _ path: StoragePath) -> StorageError {
+    let code: StorageError.Code
+    switch error.code {
+    case .notFound: code = .notFound
+    case .alreadyExists: code = .alreadyExists
+    case .accessDenied: code = .permissionDenied
+    case .invalidRange: code = .outOfRange
+    case .noSuchBucket, .serverUnavailable, .requestFailed:
+      code = .remote(status: error.status ?? 0)
+    case .unreachable, .invalidResponse, .invalidConfiguration: code = .ioFailure
+    }
+    return StorageError(code, "\(location): '\(path)': \(error.message)", underlying: error)
+  }
+}

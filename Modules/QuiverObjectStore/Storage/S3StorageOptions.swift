@@ -1,0 +1,30 @@
+/// How `S3Storage` writes, reads and caches.
+public struct S3StorageOptions: Sendable, Equatable {
+  /// Objects written with `createObject` go up in one PUT up to this size, and as a multipart
+  /// upload of parts this size above it (at least 5 MiB, S3's smallest part).
+  public var partSize: Int
+  /// Parts of one multipart upload in flight at once.
+  public var concurrentPartUploads: Int
+  /// Ranges read together (`read(ranges:)`) whose gap is at most this many bytes are fetched by
+  /// one GET; the bytes between are read and dropped.
+  public var coalescingGap: Int
+  /// Where immutable objects are cached on disk, or nil for no cache.
+  public var cacheDirectory: String?
+  /// The bytes the cache may hold; least recently used chunks go first.
+  public var cacheBudgetBytes: Int
+  /// Objects are cached in aligned chunks of this many bytes, each fetched by a range GET.
+  public var cacheChunkSize: Int
+
+  /// Options; the defaults are 8 MiB parts (4 in flight), a 64 KiB coalescing gap, no cache.
+  public init(
+    partSize: Int = 8 << 20, concurrentPartUploads: Int = 4, coalescingGap: Int = 64 << 10,
+    cacheDirectory: String? = nil, cacheBudgetBytes: Int = 1 << 30, cacheChunkSize: Int = 256 << 10
+  ) {
+    self.partSize = max(5 << 20, partSize)
+    self.concurrentPartUploads = max(1, concurrentPartUploads)
+    self.coalescingGap = max(0, coalescingGap)
+    self.cacheDirectory = cacheDirectory
+    self.cacheBudgetBytes = max(0, cacheBudgetBytes)
+    self.cacheChunkSize = max(4 << 10, cacheChunkSize)
+  }
+}

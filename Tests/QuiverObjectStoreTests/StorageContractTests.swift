@@ -1,0 +1,105 @@
+import Foundation
+import QuiverStorage
+import Testing
+
+/// What every `Storage` promises, checked on the local one and on S3 (with and without cache).
+@Suite struct StorageContractTests {
+  @Test(arguments: StorageBackend.available)
+  func writesReadsListsAndDeletes(_ backend: StorageBackend) throws {
+    let (storage, cleanUp) = try backend.make()
+    defer { cleanUp() }
+    let path = try StoragePath("data/a.bin")
+    let writer = try storage.createObject(path)
+    try writer.write([1, 2, 3])
+    let early = #expect(throws: StorageError.self) { try storage.size(of: path) }
+    #expect(early?.code == .notFound)
+    try writer.write([4, 5])
+    #expect(writer.bytesWritten == 5)
+    try writer.finish()
+    #expect(try storage.size(of: path) == 5)
+    #expect(try storage.read(path) == [1, 2, 3, 4, 5])
+    let reader = try storage.openReader(path)
+    #expect(reader.size == 5)
+    #expect(try reader.read(at: 1, count: 3) == [2, 3, 4])
+    #expect(try reader.read(at: 5, count: 0) == [])
+    #expect(try reader.read(ranges: [4..<5, 0..<1, 2..<2, 1..<3]) == [[5], [1], [], [2, 3]])
+    let outside = #expect(throws: StorageError.self) { try reader.read(at: 3, count: 3) }
+    #expect(outside?.code == .outOfRange)
+    #expect(throws: StorageError.self) { try reader.read(ranges: [0..<1, 4..<6]) }
+
+    let manifest = try StoragePath("_versions/1.manifest")
+    #expect(try storage.putIfAbsent(manifest, [9]))
+    #expect(try !storage.putIfAbsent(manifest, [8]))
+    #expect(try storage.read(manifest) == [9])
+    let listed = try storage.list(.root).map(\.path.description).sorted()
+    #expect(listed == ["_versions/1.manifest", "data/a.bin"])
+    #expect(try storage.list(try StoragePath("data")).map(\.size) == [5])
+    #expect(try storage.list(try StoragePath("missing")).isEmpty)
+    try storage.delete(path)
+    try storage.delete(path)
+    let missing = #expect(throws: StorageError.self) { try storage.read(path) }
+    #expect(missing?.code == .notFound)
+    #expect(missing?.message.contains(storage.location) == true)
+    let missingReader = #expect(throws: StorageError.self) { try storage.openReader(path) }
+    #expect(missingReader?.code == .notFound)
+  }
+
+  @Test(arguments: StorageBackend.available)
+  func anAbortedObjectLeavesNothing(_ backend: StorageBackend) throws {
+    let (storage, cleanUp) = try backend.make()
+    defer { cleanUp() }
+    let writer = try storage.createObject(try StoragePath("data/b.bin"))
+    try writer.write([1])
+    writer.abort()
+    #expect(try storage.list(.root).isEmpty)
+  }
+
+  @Test(arguments: StorageBackend.available)
+  func emptyObjectsExist(_ backend: StorageBackend) throws {
+    let (storage, cleanUp) = try backend.make()
+    defer { cleanUp() }
+    let path = try StoragePath("data/empty.bin")
+    try storage.createObject(path).finish()
+    #expect(try storage.size(of: path) == 0)
+    #expect(try storage.read(path) == [])
+    #expect(try storage.openReader(path).read(ranges: [0..<0]) == [[]])
+  }
+
+  @Test(arguments: StorageBackend.available)
+  func eightConcurrentPutIfAbsentHaveExactlyOneWinner(_ backend: StorageBackend) throws {
+    let (storage, cleanUp) = try backend.make()
+    defer { cleanUp() }
+    for round in 0..<2 {
+      let path = try StoragePath("_versions/\(round + 1).manifest")
+      let results = ResultBox(count: 8)
+      let finished = DispatchGroup()
+      // Eight threads of their own (concurrentPerform would run only as many as cores at once).
+      for writer in 0..<8 {
+        finished.enter()
+        Thread {
+          results.set(writer, Result { try storage.putIfAbsent(path, [UInt8(writer)]) })
+          finished.leave()
+        }.start()
+      }
+      finished.wait()
+      let outcomes = try results.values.map { try $0.get() }
+      try #require(outcomes.filter { $0 }.count == 1)
+      let winner = try #require(outcomes.firstIndex(of: true))
+      #expect(try storage.read(path) == [UInt8(winner)])
+    }
+  }
+}
+
+/// Results written by concurrent workers, one slot each.
+///
+/// `@unchecked Sendable`: each slot is written by one worker under `lock`, read after all end.
+final class ResultBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [Result<Bool, any Error>?]
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ result: Result<Bool, any Error>) { lock.withLock { slots[index] = result } }
+
+  var values: [Result<Bool, any Error>] { lock.withLock { slots.compactMap { $0 } } }
+}
