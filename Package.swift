@@ -59,6 +59,7 @@ let package = Package(
     .target(
       name: "QuiverExchange", dependencies: ["QuiverFormat", "CZstd", "CSnappy", "CZlib"],
       path: "Modules/QuiverExchange"),
+    .target(
       name: "QuiverObjectStore",
       dependencies: [
         "QuiverStorage",
