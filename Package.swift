@@ -57,7 +57,7 @@ let package = Package(
       ],
       path: "Modules/Quiver"),
     .target(
-      name: "QuiverExchange", dependencies: ["QuiverFormat", "CZstd", "CSnappy", "CZlib"],
+      name: "QuiverExchange", dependencies: ["QuiverFormat", "QuiverStorage", "CZstd", "CSnappy", "CZlib"],
       path: "Modules/QuiverExchange"),
     .target(
       name: "QuiverObjectStore",

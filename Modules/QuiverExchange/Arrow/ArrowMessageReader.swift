@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverStorage
 
 /// Reads encapsulated Arrow IPC messages one after another from a file region: each is a
 /// continuation marker `0xFFFFFFFF` (absent in pre-1.0 streams), a 4-byte metadata length, the
@@ -14,14 +15,14 @@ struct ArrowMessageReader {
     var offset: Int
   }
 
-  let file: PositionalFile
+  let file: LocalFileReader
   let path: String
   /// Where the next message starts.
   private(set) var position: Int
   /// Where the messages end (the file size, or the start of a file's footer).
   let end: Int
 
-  init(file: PositionalFile, path: String, start: Int, end: Int) {
+  init(file: LocalFileReader, path: String, start: Int, end: Int) {
     self.file = file
     self.path = path
     position = start
@@ -35,8 +36,8 @@ struct ArrowMessageReader {
         "\(path): \(what) at byte \(offset) needs \(count) bytes, the data ends at byte \(end)")
     }
     do {
-      return try file.read(fromAbsoluteOffset: offset, count: count)
-    } catch let error as FormatError {
+      return try file.read(at: offset, count: count)
+    } catch let error as StorageError {
       throw ExchangeError(.ioError, "\(path): \(error.message)")
     }
   }

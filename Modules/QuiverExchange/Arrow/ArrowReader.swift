@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverStorage
 
 /// Reads an Arrow IPC file (`.arrow`, Feather v2 `.feather`) or stream (`.arrows`) one record
 /// batch at a time as `RecordBatch`es (Docs/Exchange.md "Arrow IPC").
@@ -33,11 +34,11 @@ public struct ArrowReader {
   ///   or `.unsupportedFeature` naming a column Quiver cannot hold.
   public init(path: String) throws {
     self.path = path
-    let file: PositionalFile
+    let file: LocalFileReader
     do {
-      file = try PositionalFile(readingAt: path)
-      fileSize = try file.size()
-    } catch let error as FormatError {
+      file = try LocalFileReader(path: path)
+      fileSize = file.size
+    } catch let error as StorageError {
       throw ExchangeError(.ioError, error.message)
     }
     let magic = Array("ARROW1".utf8)
@@ -87,10 +88,10 @@ public struct ArrowReader {
     schema = try Self.schema(fields, dimensions: dimensions, path: path)
   }
 
-  private static func read(_ file: PositionalFile, path: String, at offset: Int, count: Int) throws -> [UInt8] {
+  private static func read(_ file: LocalFileReader, path: String, at offset: Int, count: Int) throws -> [UInt8] {
     do {
-      return try file.read(fromAbsoluteOffset: offset, count: count)
-    } catch let error as FormatError {
+      return try file.read(at: offset, count: count)
+    } catch let error as StorageError {
       throw ExchangeError(.ioError, "\(path): \(error.message)")
     }
   }
@@ -151,7 +152,7 @@ public struct ArrowReader {
     batchesRead += 1
     do {
       return try RecordBatch(schema: schema, columns: columns, rowCount: try decoder.length())
-    } catch let error as FormatError {
+    } catch let error as StorageError {
       throw ExchangeError(.corruptFile, "\(context): \(error.message)")
     }
   }

@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverStorage
 
 /// Reads one column chunk of one row group: its pages in order (an optional dictionary page,
 /// then data pages v1 or v2), decompressed and decoded into levels and values
@@ -15,7 +16,7 @@ struct ParquetColumnChunkReader {
 
   /// Reads and decodes the chunk from `file`.
   /// - Parameter dataEnd: the offset where the footer starts; chunks lie before it.
-  func read(from file: PositionalFile, dataEnd: Int) throws -> ParquetLeafValues {
+  func read(from file: LocalFileReader, dataEnd: Int) throws -> ParquetLeafValues {
     guard chunk.physicalType == column.physicalType else {
       throw corrupt("the chunk's physical type differs from the schema's")
     }
@@ -31,8 +32,8 @@ struct ParquetColumnChunkReader {
     }
     let bytes: [UInt8]
     do {
-      bytes = try file.read(fromAbsoluteOffset: Int(start), count: Int(length))
-    } catch let error as FormatError {
+      bytes = try file.read(at: Int(start), count: Int(length))
+    } catch let error as StorageError {
       throw ExchangeError(.ioError, "\(context): \(error.message)")
     }
     var values = ParquetLeafValues()

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 
 /// Reads a Parquet file one row group at a time as `RecordBatch`es, in memory bounded by the
 /// largest row group (Docs/Exchange.md "Parquet").
@@ -26,7 +27,7 @@ public struct ParquetReader: Sendable {
   /// The index of the row group `nextBatch()` reads next.
   public private(set) var nextRowGroup = 0
 
-  private let file: PositionalFile
+  private let file: LocalFileReader
   private let metadata: ParquetFileMetadata
   private let leaves: [ParquetLeafColumn]
   private let dimensions: [Int?]
@@ -42,9 +43,9 @@ public struct ParquetReader: Sendable {
   public init(path: String) throws {
     self.path = path
     do {
-      file = try PositionalFile(readingAt: path)
-      fileSize = try file.size()
-    } catch let error as FormatError {
+      file = try LocalFileReader(path: path)
+      fileSize = file.size
+    } catch let error as StorageError {
       throw ExchangeError(.ioError, error.message)
     }
     guard fileSize >= 12 else {
@@ -105,13 +106,13 @@ public struct ParquetReader: Sendable {
       })
   }
 
-  private static func read(_ file: PositionalFile, path: String, at offset: Int, count: Int) throws
+  private static func read(_ file: LocalFileReader, path: String, at offset: Int, count: Int) throws
     -> [UInt8]
   {
     do {
-      return try file.read(fromAbsoluteOffset: offset, count: count)
-    } catch let error as FormatError {
-      throw ExchangeError(error.code == .truncatedFile ? .truncatedFile : .ioError, "\(path): \(error.message)")
+      return try file.read(at: offset, count: count)
+    } catch let error as StorageError {
+      throw ExchangeError(error.code == .truncated ? .truncatedFile : .ioError, "\(path): \(error.message)")
     }
   }
 
@@ -119,7 +120,7 @@ public struct ParquetReader: Sendable {
   /// in `ARROW:schema` records, else the length of the column's first non-null row.
   private static func vectorDimensions(
     leaves: [ParquetLeafColumn], metadata: ParquetFileMetadata, arrowSchema: String?,
-    file: PositionalFile, dataEnd: Int, path: String
+    file: LocalFileReader, dataEnd: Int, path: String
   ) throws -> [Int?] {
     var fixedSizes: [String: Int] = [:]
     if let arrowSchema, let bytes = Data(base64Encoded: arrowSchema),
@@ -170,7 +171,7 @@ public struct ParquetReader: Sendable {
     }
     do {
       return try RecordBatch(schema: schema, columns: columns, rowCount: Int(group.rowCount))
-    } catch let error as FormatError {
+    } catch let error as StorageError {
       throw ExchangeError(.corruptFile, "\(path): row group \(index): \(error.message)")
     }
   }
