@@ -17,11 +17,11 @@ struct IVFQueryIndex: QueryVectorIndex {
   var usesGraph: Bool { false }
   var returnsExactDistances: Bool { index.type == .ivfFlat }
 
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowSet?) throws
     -> [Neighbor]
   {
     let found = try index.search(
-      query, k: k, nprobes: nprobes, filter: allowed?.filter, metric: metric)
+      query, k: k, nprobes: nprobes, filter: allowed, metric: metric)
     return dropUncovered(found, entry: entry, indexFragmentCount: index.fragmentIds.count)
   }
 }
@@ -48,7 +48,7 @@ struct IVFHNSWQueryIndex: QueryVectorIndex {
   var usesGraph: Bool { true }
   var returnsExactDistances: Bool { false }
 
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowSet?) throws
     -> [Neighbor]
   {
     let found = try index.search(query, k: k, nprobes: nprobes, ef: ef, filter: allowed)
@@ -70,7 +70,7 @@ struct HNSWQueryIndex: QueryVectorIndex {
   var usesGraph: Bool { true }
   var returnsExactDistances: Bool { true }
 
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowSet?) throws
     -> [Neighbor]
   {
     let found = try index.search(query, k: k, ef: ef, filter: allowed)

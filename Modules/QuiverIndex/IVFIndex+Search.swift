@@ -17,7 +17,7 @@ extension IVFIndex {
   ///   or nprobes < 1), or `.corruptFile` / `.inputOutput` when a partition cannot be read.
   /// - Complexity: O(partitions × dimension + rows probed × bytes per row).
   public func search(
-    _ query: [Float], k: Int, nprobes: Int, filter: RowIDFilter? = nil,
+    _ query: [Float], k: Int, nprobes: Int, filter: RowSet? = nil,
     metric: DistanceMetric? = nil
   ) throws(IndexError) -> [Neighbor] {
     guard query.count == dimension else {
@@ -34,7 +34,7 @@ extension IVFIndex {
   ///
   /// - Throws: as `search(_:k:nprobes:filter:metric:)`.
   public func search(
-    queries: [Float], k: Int, nprobes: Int, filter: RowIDFilter? = nil,
+    queries: [Float], k: Int, nprobes: Int, filter: RowSet? = nil,
     metric: DistanceMetric? = nil, threads: Int
   ) throws(IndexError) -> [[Neighbor]] {
     guard queries.count % dimension == 0 else {
@@ -114,7 +114,7 @@ extension IVFIndex {
 
   /// The unsafe-pointer form of `search(_:k:nprobes:filter:metric:)`.
   package func search(
-    query rawQuery: UnsafePointer<Float>, k: Int, nprobes: Int, filter: RowIDFilter?,
+    query rawQuery: UnsafePointer<Float>, k: Int, nprobes: Int, filter: RowSet?,
     metric requested: DistanceMetric?
   ) throws(IndexError) -> [Neighbor] {
     if let requested, requested != metric {
@@ -227,7 +227,7 @@ extension IVFIndex {
   /// filter.
   @inline(__always)
   private func collect(
-    _ distances: UnsafeMutablePointer<Float>, partition: IVFPartition, filter: RowIDFilter?,
+    _ distances: UnsafeMutablePointer<Float>, partition: IVFPartition, filter: RowSet?,
     into top: inout TopK
   ) {
     partition.rowIds.withUnsafeBufferPointer { ids in

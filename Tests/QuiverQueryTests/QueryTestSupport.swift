@@ -73,7 +73,7 @@ struct TestIVFIndex: QueryVectorIndex {
     self.partitions = lists
   }
 
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowSet?) throws
     -> [Neighbor]
   {
     let order = centroids.indices.sorted { try! metric.distance(query, centroids[$0]) < (try! metric.distance(query, centroids[$1])) }

@@ -86,7 +86,7 @@ public final class IVFHNSWIndex: Sendable {
     scratch: HNSWSearchScratch? = nil
   ) throws(IndexError) -> [Neighbor] {
     try search(
-      query, k: k, nprobes: nprobes, ef: ef, filter: Optional<HNSWAllowedRowIds>.none,
+      query, k: k, nprobes: nprobes, ef: ef, filter: nil,
       scratch: scratch)
   }
 
@@ -94,8 +94,8 @@ public final class IVFHNSWIndex: Sendable {
   /// pass through rejected rows; when the filter allows at most
   /// few rows (`HNSWIndex.prefersExactScan(allowed:rows:)`), the allowed rows of the probed partitions are
   /// scanned instead. `exactScan` forces one way (true: scan, false: walk).
-  public func search<Filter: HNSWRowFilter>(
-    _ query: [Float], k: Int, nprobes: Int? = nil, ef: Int? = nil, filter: Filter?,
+  public func search(
+    _ query: [Float], k: Int, nprobes: Int? = nil, ef: Int? = nil, filter: RowSet?,
     scratch: HNSWSearchScratch? = nil, exactScan: Bool? = nil
   ) throws(IndexError) -> [Neighbor] {
     guard query.count == dimension else {
@@ -113,7 +113,7 @@ public final class IVFHNSWIndex: Sendable {
     let width = ef ?? HNSWIndex.defaultEf(k: k)
     let scan =
       filter.map {
-        exactScan ?? HNSWIndex.prefersExactScan(allowed: $0.allowedCount, rows: rowCount)
+        exactScan ?? HNSWIndex.prefersExactScan(allowed: $0.count, rows: rowCount)
       } ?? false
     guard let scratch else {
       return try scratchPool.withScratch { (pooled) throws(IndexError) in
@@ -174,11 +174,11 @@ public final class IVFHNSWIndex: Sendable {
   }
 
   /// Prepares the query for one partition and walks (or scans) it.
-  private func probe<Filter: HNSWRowFilter>(
+  private func probe(
     _ partition: IVFHNSWPartition, centroid: UnsafePointer<Float>, centroidTerm: Float,
     query: UnsafePointer<Float>, work: UnsafeMutablePointer<Float>,
     table: UnsafeMutablePointer<Float>?, codes: UnsafePointer<UInt8>, k: Int, ef: Int,
-    filter: Filter?, scan: Bool, scratch: HNSWSearchScratch, into top: inout TopK
+    filter: RowSet?, scan: Bool, scratch: HNSWSearchScratch, into top: inout TopK
   ) {
     let innerProduct = metric == .dot
     let multiplier: Float = metric == .cosine ? 0.5 : 1
@@ -238,8 +238,8 @@ public final class IVFHNSWIndex: Sendable {
   }
 
   /// Walks one partition's graph (or scans its allowed rows) and offers the results to `top`.
-  private func walk<Distance: HNSWQueryDistance, Filter: HNSWRowFilter>(
-    _ partition: IVFHNSWPartition, distance: Distance, k: Int, ef: Int, filter: Filter?,
+  private func walk<Distance: HNSWQueryDistance>(
+    _ partition: IVFHNSWPartition, distance: Distance, k: Int, ef: Int, filter: RowSet?,
     scan: Bool, scratch: HNSWSearchScratch, into top: inout TopK
   ) {
     let rowIds = partition.rows.rowIds
@@ -250,8 +250,9 @@ public final class IVFHNSWIndex: Sendable {
       return
     }
     if scan {
-      if filter.listsAllowedRows {
-        filter.forEachAllowedRow { rowId in
+      // Look the allowed rows up when they are fewer than the partition's; else test each row.
+      if filter.count < rowIds.count {
+        filter.forEach { rowId in
           if let node = partition.rows.node(of: rowId) {
             top.insert(id: rowId, distance: distance.distance(to: node))
           }

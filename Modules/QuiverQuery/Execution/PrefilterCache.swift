@@ -1,4 +1,5 @@
 import Dispatch
+import QuiverIndex
 
 /// The query-independent work of a vector search — allowed rows of the indexed fragments (live
 /// rows, and for a prefilter those passing it), the vectors of a very selective prefilter's rows,
@@ -16,9 +17,9 @@ package final class PrefilterCache: @unchecked Sendable {
   }
 
   struct Entry: Sendable {
-    var indexAllowed: AllowedRowIds?
+    var indexAllowed: RowSet?
     var selectiveRows: (rowIds: [UInt64], vectors: [Float])?
-    var scanAllowed: [UInt32: RowBitmap]
+    var scanAllowed: RowSet
   }
 
   private let lock = DispatchSemaphore(value: 1)

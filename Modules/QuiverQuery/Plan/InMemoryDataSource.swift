@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverIndex
 
 /// A data source over record batches held in memory, one batch per fragment (fragment ids
 /// 0, 1, 2, …), with deletions. For tests and tools; tables on disk use module Quiver's adapter.

@@ -80,6 +80,6 @@ package protocol QueryVectorIndex: Sendable {
   var returnsExactDistances: Bool { get }
   /// The `k` nearest rows among `allowed` (all when nil), nearest first, probing `nprobes`
   /// partitions and walking graphs with `ef`; the filter applies inside the scan.
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowSet?) throws
     -> [Neighbor]
 }
