@@ -33,7 +33,7 @@ public final class Table: @unchecked Sendable {
   }
 
   /// Opened indexes by uuid (index files never change, so they are shared across versions).
-  private var openedIndexes: [String: any QueryVectorIndex] = [:]
+  private var openedIndexes: [String: any VectorIndex] = [:]
 
   func withDataset<Result>(_ body: (inout Dataset) throws -> Result) rethrows -> Result {
     lock.lock()
@@ -49,13 +49,9 @@ public final class Table: @unchecked Sendable {
     let source = try TableDataSource(dataset: dataset)
     var indexes: [any QueryVectorIndex] = []
     for entry in dataset.indices {
-      if let opened = openedIndexes[entry.uuid] {
-        indexes.append(opened.withEntry(entry))
-        continue
-      }
-      let opened = try IndexLoader.open(entry, dataset: dataset)
+      let opened = try openedIndexes[entry.uuid] ?? IndexLoader.open(entry, dataset: dataset)
       openedIndexes[entry.uuid] = opened
-      indexes.append(opened)
+      indexes.append(TableIndex(entry: entry, index: opened))
     }
     let snapshot = Snapshot(version: dataset.version, source: source, indexes: indexes)
     cachedSnapshot = snapshot
@@ -106,17 +102,5 @@ public final class Table: @unchecked Sendable {
   /// - Throws: `QueryError` for a bad filter.
   public func countRows(where filter: String? = nil) throws -> Int {
     try ScanExecutor(source: try snapshot().source, filter: filter).count()
-  }
-}
-
-extension QueryVectorIndex {
-  /// The same opened index under a (possibly narrowed) manifest entry.
-  func withEntry(_ entry: IndexEntry) -> any QueryVectorIndex {
-    if let ivf = self as? IVFQueryIndex { return IVFQueryIndex(entry: entry, index: ivf.index) }
-    if let graphs = self as? IVFHNSWQueryIndex {
-      return IVFHNSWQueryIndex(entry: entry, index: graphs.index)
-    }
-    if let graph = self as? HNSWQueryIndex { return HNSWQueryIndex(entry: entry, index: graph.index) }
-    return self
   }
 }

@@ -40,6 +40,7 @@ struct TestIVFIndex: QueryVectorIndex {
   let column = "vector"
   let metric: DistanceMetric
   let fragmentIds: Set<UInt32>
+  var indexedFragmentIds: Set<UInt32>? { fragmentIds }
   let approximate: Bool
   let centroids: [[Float]]
   let partitions: [[(id: UInt64, vector: [Float])]]

@@ -45,9 +45,15 @@ package struct VectorSearchExecutor: Sendable {
     // Indexed fragments: deletions always, the filter only as a prefilter.
     var indexAllowed: RowSet? = nil
     var selectiveRows: (rowIds: [UInt64], vectors: [Float])? = nil
-    if plan.index != nil && !plan.indexedFragments.isEmpty {
+    if let index = plan.index, !plan.indexedFragments.isEmpty {
       let prefilter = plan.query.prefilter ? filter : nil
-      if prefilter != nil || plan.indexedFragments.contains(where: { $0.deletedRows != nil }) {
+      // Coverage: when the index may hold rows of fragments this version does not give it
+      // (compacted away), the allowed rows say which it may return, inside the scan.
+      let covered = Set(plan.indexedFragments.map(\.id))
+      let holdsUncovered = index.indexedFragmentIds.map { !$0.isSubset(of: covered) } ?? true
+      if prefilter != nil || holdsUncovered
+        || plan.indexedFragments.contains(where: { $0.deletedRows != nil })
+      {
         let allowedSet = try allowedRows(plan.indexedFragments, filter: prefilter, source: source)
         let indexedRows = plan.indexedFragments.reduce(0) { $0 + $1.liveRowCount }
         if prefilter != nil && allowedSet.count <= max(selectiveRowMinimum, indexedRows / 50) {

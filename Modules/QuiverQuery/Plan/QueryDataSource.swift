@@ -69,8 +69,13 @@ package protocol QueryVectorIndex: Sendable {
   var column: String { get }
   /// The metric it was trained for; it is never used for another.
   var metric: DistanceMetric { get }
-  /// The fragments whose rows it holds.
+  /// The fragments it covers in this table version: its rows of other fragments (compacted
+  /// away since it was built) must not be returned.
   var fragmentIds: Set<UInt32> { get }
+  /// The fragments it holds rows of, when known (nil: unknown). When these are not all
+  /// covered, the executor passes the covered rows as a filter, so coverage is applied inside
+  /// the scan.
+  var indexedFragmentIds: Set<UInt32>? { get }
   /// IVF partitions (1 for a single graph).
   var partitionCount: Int { get }
   /// Whether it walks HNSW graphs (and so takes `ef`).

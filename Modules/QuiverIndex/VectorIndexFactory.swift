@@ -1,0 +1,54 @@
+import Foundation
+
+/// Opens and builds indexes by `IndexType`: the one place that maps a type to its
+/// implementation.
+public enum VectorIndexFactory {
+  /// Opens the index of `type` whose files are in `directory`.
+  ///
+  /// - Throws: `IndexError` `.inputOutput` (missing files), `.corruptFile`,
+  ///   `.unsupportedVersion`, or `.unsupportedIndexType` when the files hold another type.
+  public static func open(_ type: IndexType, at directory: URL) throws(IndexError)
+    -> any VectorIndex
+  {
+    let index: any VectorIndex
+    switch type {
+    case .ivfFlat, .ivfPQ, .ivfSQ: index = try IVFIndex.open(at: directory)
+    case .ivfHNSWSQ, .ivfHNSWPQ: index = try IVFHNSWIndex.open(at: directory)
+    case .hnsw: index = try HNSWIndex.open(at: directory)
+    }
+    guard index.type == type else {
+      throw IndexError(
+        .unsupportedIndexType,
+        "\(directory.path): the files hold a \(index.type.rawValue) index, not \(type.rawValue)")
+    }
+    return index
+  }
+
+  /// Builds an index of `parameters.type` over `vectors` (`rowIds.count × dimension` floats,
+  /// row-major).
+  ///
+  /// - Parameters:
+  ///   - parameters: type, metric, and the IVF and quantizer parameters (used by the IVF types).
+  ///   - graph: `m` and `efConstruction` (used by the types with HNSW graphs).
+  /// - Throws: `IndexError` for parameters that do not fit the data (checked before training)
+  ///   and for bad vectors.
+  public static func build(
+    vectors: [Float], rowIds: [UInt64], dimension: Int, parameters: IVFIndexParameters,
+    graph: HNSWParameters
+  ) throws(IndexError) -> any VectorIndex {
+    switch parameters.type {
+    case .ivfFlat, .ivfPQ, .ivfSQ:
+      return try IVFIndexBuilder(parameters: parameters)
+        .build(vectors: vectors, rowIds: rowIds, dimension: dimension)
+    case .ivfHNSWSQ, .ivfHNSWPQ:
+      var combined = IVFHNSWParameters(type: parameters.type, hnsw: graph)
+      combined.ivf = parameters
+      return try IVFHNSWIndex.build(
+        vectors: vectors, dimension: dimension, rowIds: rowIds, parameters: combined)
+    case .hnsw:
+      return try HNSWIndex.build(
+        vectors: vectors, dimension: dimension, rowIds: rowIds, metric: parameters.metric,
+        parameters: graph)
+    }
+  }
+}
