@@ -141,8 +141,8 @@ extension IVFIndex {
           let q = q.baseAddress!
           let out = out.baseAddress!
           let work = workBuffer.baseAddress!
-          switch type {
-          case .ivfFlat:
+          switch quantizer {
+          case nil:
             let scanMetric: DistanceMetric = metric == .l2 ? .l2 : .dot
             for probe in probes {
               let partition = try store.partition(probe.partition)
@@ -154,8 +154,7 @@ extension IVFIndex {
               }
               collect(out, partition: partition, filter: filter, into: &top)
             }
-          case .ivfPQ:
-            let quantizer = productQuantizer!
+          case .product(let quantizer)?:
             quantizer.lookupTable(query: q, innerProduct: true, into: work)
             let withRowTerms = metric != .dot
             for probe in probes {
@@ -177,8 +176,7 @@ extension IVFIndex {
               }
               collect(out, partition: partition, filter: filter, into: &top)
             }
-          default:
-            let quantizer = scalarQuantizer!
+          case .scalar(let quantizer)?:
             if metric == .dot {
               let constant = quantizer.prepareInnerProduct(query: q, into: work)
               for probe in probes {

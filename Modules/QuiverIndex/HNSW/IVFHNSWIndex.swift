@@ -1,19 +1,6 @@
 import CQuiverKernels
 import QuiverKernels
 
-/// The quantizer whose codes an IVF_HNSW index walks: 8-bit scalar or product.
-enum IVFHNSWQuantizer: Sendable {
-  case scalar(ScalarQuantizer)
-  case product(ProductQuantizer)
-
-  var codeSize: Int {
-    switch self {
-    case .scalar(let quantizer): quantizer.dimension
-    case .product(let quantizer): quantizer.codeSize
-    }
-  }
-}
-
 /// `IVF_HNSW_SQ` and `IVF_HNSW_PQ`: k-means partitions, each with an HNSW graph over the
 /// quantized residuals (row − partition centroid) of its rows. A search ranks the centroids,
 /// walks the graphs of the `nprobes` nearest partitions with `ef`, and merges the results.
@@ -29,13 +16,13 @@ public final class IVFHNSWIndex: Sendable {
   public let rowCount: Int
   /// `partitionCount × dimension` centroids (of the normalised vectors for cosine).
   let centroids: [Float]
-  let quantizer: IVFHNSWQuantizer
-  let partitions: HNSWPartitionCache
+  let quantizer: ResidualQuantizer
+  let partitions: PartitionCache<IVFHNSWPartition>
   let scratchPool = HNSWScratchPool(nodeCount: 0)
 
   init(
     parameters: IVFHNSWParameters, dimension: Int, rowCount: Int, centroids: [Float],
-    quantizer: IVFHNSWQuantizer, partitions: HNSWPartitionCache
+    quantizer: ResidualQuantizer, partitions: PartitionCache<IVFHNSWPartition>
   ) {
     self.parameters = parameters
     self.dimension = dimension
@@ -51,8 +38,8 @@ public final class IVFHNSWIndex: Sendable {
   public var metric: DistanceMetric { parameters.metric }
   /// The number of partitions.
   public var partitionCount: Int { partitions.count }
-  /// How many partitions are loaded (all, for an index built in memory).
-  public var loadedPartitionCount: Int { partitions.loadedCount }
+  /// How many partitions are in memory (all, for an index built in memory).
+  public var loadedPartitionCount: Int { partitions.cachedPartitionCount }
 
   /// The partitions a search probes when it gives no `nprobes`: all of them up to 4, then a
   /// quarter (Docs/Benchmarks.md).
@@ -60,11 +47,7 @@ public final class IVFHNSWIndex: Sendable {
 
   /// Bytes of centroids, quantizer and the loaded partitions.
   public var byteCount: Int {
-    var total = centroids.count * 4
-    switch quantizer {
-    case .scalar(let sq): total += sq.dimension * 8
-    case .product(let pq): total += pq.codebooks.count * 4
-    }
+    var total = (centroids.count + quantizer.modelFloats.count) * 4
     for index in 0..<partitionCount {
       if let partition = try? partitions.partition(index) { total += partition.byteCount }
     }
