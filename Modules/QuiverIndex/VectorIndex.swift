@@ -21,9 +21,10 @@ public protocol VectorIndex: Sendable {
   var rowCount: Int { get }
   /// IVF partitions (1 for a single graph): the upper bound of `nprobes`.
   var partitionCount: Int { get }
-  /// The fragments whose rows the index holds, ascending, when its files record them; nil when
-  /// only reading every partition would tell (IVF_HNSW_*). A caller that may return rows of
-  /// fewer fragments (after a compaction) must then pass a `RowSet` that says which.
+  /// The fragments whose rows the index holds, ascending, when known; nil while only reading
+  /// more partitions would tell (IVF_HNSW_* learn them as partitions load). A caller that may
+  /// return rows of fewer fragments (after a compaction) must then pass a `RowSet` that says
+  /// which.
   var indexedFragmentIDs: [UInt32]? { get }
   /// Whether it walks HNSW graphs (and so takes `ef`).
   var usesGraph: Bool { get }

@@ -135,6 +135,7 @@ extension IVFHNSWIndex {
     }
     return IVFHNSWIndex(
       parameters: parameters, dimension: dimension, rowCount: count, centroids: centroids,
-      quantizer: quantizer, partitions: PartitionCache(partitions: partitions))
+      quantizer: quantizer, partitions: PartitionCache(partitions: partitions),
+      partitionFragments: PartitionFragmentRecord(partitions: partitions))
   }
 }

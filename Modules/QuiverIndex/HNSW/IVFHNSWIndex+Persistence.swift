@@ -82,6 +82,7 @@ extension IVFHNSWIndex {
     }
     let codeSize = quantizer.codeSize
     let path = opened.partitionsReader.path
+    let partitionFragments = PartitionFragmentRecord(count: partitionCount)
     let cache = PartitionCache<IVFHNSWPartition>(
       count: partitionCount, capacityBytes: cacheCapacityBytes, byteCount: { $0.byteCount }
     ) { index throws(IndexError) in
@@ -89,13 +90,15 @@ extension IVFHNSWIndex {
       let block = try opened.readBlock(index)
       let parts = try HNSWIndexFileIO.readPartitionBlock(
         block, rows: rows, payloadLength: rows * codeSize, path: path, index: index)
-      return IVFHNSWPartition(
-        graph: parts.graph, rows: HNSWRowMap(rowIds: parts.rowIds), codes: parts.payload)
+      let rowMap = HNSWRowMap(rowIds: parts.rowIds)
+      partitionFragments.record(partition: index, fragmentIDs: rowMap.fragmentIDs)
+      return IVFHNSWPartition(graph: parts.graph, rows: rowMap, codes: parts.payload)
     }
     var parameters = IVFHNSWParameters(type: ivf.type, hnsw: metadata.hnsw)
     parameters.ivf = ivf
     return IVFHNSWIndex(
       parameters: parameters, dimension: dimension, rowCount: metadata.rowCount,
-      centroids: centroids, quantizer: quantizer, partitions: cache)
+      centroids: centroids, quantizer: quantizer, partitions: cache,
+      partitionFragments: partitionFragments)
   }
 }

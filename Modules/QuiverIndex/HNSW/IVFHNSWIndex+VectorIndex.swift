@@ -1,8 +1,8 @@
 import QuiverKernels
 
 extension IVFHNSWIndex: VectorIndex {
-  /// Unknown without loading every partition: the files list no fragments.
-  public var indexedFragmentIDs: [UInt32]? { nil }
+  /// Known once every partition has been loaded (the files list no fragments); nil before.
+  public var indexedFragmentIDs: [UInt32]? { partitionFragments.allFragmentIDs }
   public var usesGraph: Bool { true }
   public var returnsExactDistances: Bool { false }
 

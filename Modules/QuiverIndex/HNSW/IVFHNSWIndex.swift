@@ -18,11 +18,14 @@ public final class IVFHNSWIndex: Sendable {
   let centroids: [Float]
   let quantizer: ResidualQuantizer
   let partitions: PartitionCache<IVFHNSWPartition>
+  /// The fragments of the partitions loaded so far.
+  let partitionFragments: PartitionFragmentRecord
   let scratchPool = HNSWScratchPool(nodeCount: 0)
 
   init(
     parameters: IVFHNSWParameters, dimension: Int, rowCount: Int, centroids: [Float],
-    quantizer: ResidualQuantizer, partitions: PartitionCache<IVFHNSWPartition>
+    quantizer: ResidualQuantizer, partitions: PartitionCache<IVFHNSWPartition>,
+    partitionFragments: PartitionFragmentRecord
   ) {
     self.parameters = parameters
     self.dimension = dimension
@@ -30,6 +33,7 @@ public final class IVFHNSWIndex: Sendable {
     self.centroids = centroids
     self.quantizer = quantizer
     self.partitions = partitions
+    self.partitionFragments = partitionFragments
   }
 
   /// The index type (`.ivfHNSWSQ` or `.ivfHNSWPQ`).

@@ -14,6 +14,9 @@ package final class PrefilterCache: @unchecked Sendable {
     var index: String?
     var column: String
     var fastSearch: Bool
+    /// Whether the index knew which fragments it holds rows of (an IVF_HNSW index learns it as
+    /// partitions load; once it knows, coverage may need no filter).
+    var indexFragmentsKnown: Bool
   }
 
   struct Entry: Sendable {

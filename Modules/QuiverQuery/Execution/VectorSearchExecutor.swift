@@ -30,7 +30,8 @@ package struct VectorSearchExecutor: Sendable {
     self.source = source
     let key = PrefilterCache.Key(
       filter: plan.filter?.text, prefilter: plan.query.prefilter, index: plan.index?.name,
-      column: plan.column, fastSearch: plan.query.fastSearch)
+      column: plan.column, fastSearch: plan.query.fastSearch,
+      indexFragmentsKnown: plan.index?.indexedFragmentIds != nil)
     let entry =
       try cache?.entry(for: key) { try Self.prepare(plan, source) } ?? Self.prepare(plan, source)
     indexAllowed = entry.indexAllowed
