@@ -10,20 +10,13 @@ enum IndexLoader {
   /// Opens the index recorded by `entry`.
   /// - Throws: `IndexError` for missing or corrupt files; `QueryError.unsupported` for an index
   ///   type this build cannot open.
-  static func open(_ entry: IndexEntry, dataset: Dataset) throws -> any QueryVectorIndex {
+  static func open(_ entry: IndexEntry, dataset: Dataset) throws -> any VectorIndex {
     guard let type = IndexType(rawValue: entry.indexType) else {
       throw QueryError(.unsupported, "index '\(entry.name)' has unknown type \(entry.indexType)")
     }
     let location = try dataset.indexStorage(uuid: entry.uuid)
-    let folder = IndexFolder(storage: location.storage, path: location.folder)
-    switch type {
-    case .ivfFlat, .ivfPQ, .ivfSQ:
-      return IVFQueryIndex(entry: entry, index: try IVFIndex.open(at: folder))
-    case .ivfHNSWSQ, .ivfHNSWPQ:
-      return IVFHNSWQueryIndex(entry: entry, index: try IVFHNSWIndex.open(at: folder))
-    case .hnsw:
-      return HNSWQueryIndex(entry: entry, index: try HNSWIndex.open(at: folder))
-    }
+    return try VectorIndexFactory.open(
+      type, at: IndexFolder(storage: location.storage, path: location.folder))
   }
 
   /// Reads the live vectors of `column`, builds the index `config` describes, writes its files
@@ -76,26 +69,10 @@ enum IndexLoader {
       m: config.m ?? HNSWParameters.defaultM,
       efConstruction: config.efConstruction ?? HNSWParameters.defaultEfConstruction,
       seed: config.seed)
-    switch config.type {
-    case .ivfFlat, .ivfPQ, .ivfSQ:
-      try IVFIndexBuilder(parameters: config.ivfParameters)
-        .build(vectors: vectors, rowIds: rowIds, dimension: dimension)
-        .write(to: folder)
-    case .ivfHNSWSQ, .ivfHNSWPQ:
-      let parameters = IVFHNSWParameters(
-        type: config.type, metric: config.metric, numPartitions: config.numPartitions,
-        numSubVectors: config.numSubVectors, numBits: config.numBits,
-        sampleRate: config.sampleRate, maxIterations: config.maxIterations, seed: config.seed,
-        hnsw: graph)
-      try IVFHNSWIndex.build(
-        vectors: vectors, dimension: dimension, rowIds: rowIds, parameters: parameters
-      ).write(to: folder)
-    case .hnsw:
-      try HNSWIndex.build(
-        vectors: vectors, dimension: dimension, rowIds: rowIds, metric: config.metric,
-        parameters: graph
-      ).write(to: folder)
-    }
+    try VectorIndexFactory.build(
+      vectors: vectors, rowIds: rowIds, dimension: dimension, parameters: config.ivfParameters,
+      graph: graph
+    ).write(to: folder)
   }
 }
 

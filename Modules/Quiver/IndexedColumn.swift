@@ -4,77 +4,26 @@ import QuiverQuery
 import QuiverStorage
 import QuiverTable
 
-/// An IVF index (IVF_FLAT, IVF_PQ, IVF_SQ) of a table, as the query executor uses it.
-struct IVFQueryIndex: QueryVectorIndex {
+/// An opened index of a table under the manifest entry of one version, as the query executor
+/// uses it. The entry says which fragments the index covers in that version; the index says
+/// which it holds rows of.
+struct TableIndex: QueryVectorIndex {
   let entry: IndexEntry
-  let index: IVFIndex
+  let index: any VectorIndex
 
   var name: String { entry.name }
   var typeName: String { entry.indexType }
   var column: String { entry.column }
   var metric: DistanceMetric { index.metric }
   var fragmentIds: Set<UInt32> { Set(entry.fragmentIDs) }
+  var indexedFragmentIds: Set<UInt32>? { index.indexedFragmentIDs.map(Set.init) }
   var partitionCount: Int { index.partitionCount }
-  var usesGraph: Bool { false }
-  var returnsExactDistances: Bool { index.type == .ivfFlat }
+  var usesGraph: Bool { index.usesGraph }
+  var returnsExactDistances: Bool { index.returnsExactDistances }
 
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowSet?) throws
     -> [Neighbor]
   {
-    let found = try index.search(
-      query, k: k, nprobes: nprobes, filter: allowed?.filter, metric: metric)
-    return dropUncovered(found, entry: entry, indexFragmentCount: index.fragmentIds.count)
-  }
-}
-
-/// After a compaction an entry covers fewer fragments than its index holds rows of; rows of
-/// fragments that no longer exist are dropped.
-func dropUncovered(_ found: [Neighbor], entry: IndexEntry, indexFragmentCount: Int?) -> [Neighbor] {
-  if let indexFragmentCount, indexFragmentCount == entry.fragmentIDs.count { return found }
-  let covered = Set(entry.fragmentIDs)
-  return found.filter { covered.contains(RowID.fragmentID($0.id)) }
-}
-
-/// An IVF_HNSW_SQ or IVF_HNSW_PQ index: one graph per partition.
-struct IVFHNSWQueryIndex: QueryVectorIndex {
-  let entry: IndexEntry
-  let index: IVFHNSWIndex
-
-  var name: String { entry.name }
-  var typeName: String { entry.indexType }
-  var column: String { entry.column }
-  var metric: DistanceMetric { index.metric }
-  var fragmentIds: Set<UInt32> { Set(entry.fragmentIDs) }
-  var partitionCount: Int { index.partitionCount }
-  var usesGraph: Bool { true }
-  var returnsExactDistances: Bool { false }
-
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
-    -> [Neighbor]
-  {
-    let found = try index.search(query, k: k, nprobes: nprobes, ef: ef, filter: allowed)
-    return dropUncovered(found, entry: entry, indexFragmentCount: nil)
-  }
-}
-
-/// A single HNSW graph over full-precision vectors.
-struct HNSWQueryIndex: QueryVectorIndex {
-  let entry: IndexEntry
-  let index: HNSWIndex
-
-  var name: String { entry.name }
-  var typeName: String { entry.indexType }
-  var column: String { entry.column }
-  var metric: DistanceMetric { index.metric }
-  var fragmentIds: Set<UInt32> { Set(entry.fragmentIDs) }
-  var partitionCount: Int { 1 }
-  var usesGraph: Bool { true }
-  var returnsExactDistances: Bool { true }
-
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
-    -> [Neighbor]
-  {
-    let found = try index.search(query, k: k, ef: ef, filter: allowed)
-    return dropUncovered(found, entry: entry, indexFragmentCount: nil)
+    try index.search(query, k: k, nprobes: nprobes, ef: ef, filter: allowed)
   }
 }

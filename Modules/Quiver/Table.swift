@@ -35,7 +35,7 @@ public final class Table: @unchecked Sendable {
   }
 
   /// Opened indexes by uuid (index files never change, so they are shared across versions).
-  private var openedIndexes: [String: any QueryVectorIndex] = [:]
+  private var openedIndexes: [String: any VectorIndex] = [:]
 
   func withDataset<Result>(_ body: (inout Dataset) throws -> Result) rethrows -> Result {
     lock.lock()
@@ -53,7 +53,7 @@ public final class Table: @unchecked Sendable {
     var damaged: [DamagedIndex] = []
     for entry in dataset.indices {
       if let opened = openedIndexes[entry.uuid] {
-        indexes.append(opened.withEntry(entry))
+        indexes.append(TableIndex(entry: entry, index: opened))
         continue
       }
       // A damaged index must not stop searches that do not use it (another column, or
@@ -61,7 +61,7 @@ public final class Table: @unchecked Sendable {
       do {
         let opened = try IndexLoader.open(entry, dataset: dataset)
         openedIndexes[entry.uuid] = opened
-        indexes.append(opened)
+        indexes.append(TableIndex(entry: entry, index: opened))
       } catch {
         damaged.append(DamagedIndex(entry: entry, error: error))
       }
@@ -116,17 +116,5 @@ public final class Table: @unchecked Sendable {
   /// - Throws: `QueryError` for a bad filter.
   public func countRows(where filter: String? = nil) throws -> Int {
     try ScanExecutor(source: try snapshot().source, filter: filter).count()
-  }
-}
-
-extension QueryVectorIndex {
-  /// The same opened index under a (possibly narrowed) manifest entry.
-  func withEntry(_ entry: IndexEntry) -> any QueryVectorIndex {
-    if let ivf = self as? IVFQueryIndex { return IVFQueryIndex(entry: entry, index: ivf.index) }
-    if let graphs = self as? IVFHNSWQueryIndex {
-      return IVFHNSWQueryIndex(entry: entry, index: graphs.index)
-    }
-    if let graph = self as? HNSWQueryIndex { return HNSWQueryIndex(entry: entry, index: graph.index) }
-    return self
   }
 }

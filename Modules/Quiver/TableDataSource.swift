@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverIndex
 import QuiverQuery
 import QuiverStorage
 import QuiverTable

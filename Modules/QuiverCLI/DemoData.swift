@@ -1,5 +1,6 @@
 import Foundation
 import Quiver
+import QuiverKernels
 
 /// The demo's data: base vectors, queries and exact ground truth, from a folder of `.fvecs` /
 /// `.ivecs` files (Fixtures/minilm-2k by default) or generated when none is found.
@@ -49,7 +50,7 @@ struct DemoData {
   /// Gaussian clusters (seeded) of unit vectors (so l2 and cosine rank alike, as for sentence
   /// embeddings), queries near random centres, ground truth by an exact l2 scan.
   static func generated(rows: Int, dimension: Int, queryCount: Int) throws -> DemoData {
-    var random = DemoRandom(seed: 42)
+    var random = SeededRandom(seed: 42)
     let clusters = max(1, rows / 200)
     let centres = (0..<(clusters * dimension)).map { _ in random.gaussian() }
     var base = [Float](repeating: 0, count: rows * dimension)
@@ -95,20 +96,8 @@ struct DemoData {
   }
 }
 
-/// A seeded generator for the demo's data (SplitMix64 with Box-Muller normals).
-struct DemoRandom {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
+/// The demo's data generator: the seeded generator with Box-Muller normals.
+extension SeededRandom {
   /// A standard normal value.
   mutating func gaussian() -> Float {
     let u1 = Double(next() >> 11) / Double(1 << 53) + 1e-12

@@ -17,7 +17,7 @@ extension IVFIndex {
   ///   or nprobes < 1), or `.corruptFile` / `.inputOutput` when a partition cannot be read.
   /// - Complexity: O(partitions × dimension + rows probed × bytes per row).
   public func search(
-    _ query: [Float], k: Int, nprobes: Int, filter: RowIDFilter? = nil,
+    _ query: [Float], k: Int, nprobes: Int, filter: RowSet? = nil,
     metric: DistanceMetric? = nil
   ) throws(IndexError) -> [Neighbor] {
     guard query.count == dimension else {
@@ -34,7 +34,7 @@ extension IVFIndex {
   ///
   /// - Throws: as `search(_:k:nprobes:filter:metric:)`.
   public func search(
-    queries: [Float], k: Int, nprobes: Int, filter: RowIDFilter? = nil,
+    queries: [Float], k: Int, nprobes: Int, filter: RowSet? = nil,
     metric: DistanceMetric? = nil, threads: Int
   ) throws(IndexError) -> [[Neighbor]] {
     guard queries.count % dimension == 0 else {
@@ -114,7 +114,7 @@ extension IVFIndex {
 
   /// The unsafe-pointer form of `search(_:k:nprobes:filter:metric:)`.
   package func search(
-    query rawQuery: UnsafePointer<Float>, k: Int, nprobes: Int, filter: RowIDFilter?,
+    query rawQuery: UnsafePointer<Float>, k: Int, nprobes: Int, filter: RowSet?,
     metric requested: DistanceMetric?
   ) throws(IndexError) -> [Neighbor] {
     if let requested, requested != metric {
@@ -141,8 +141,8 @@ extension IVFIndex {
           let q = q.baseAddress!
           let out = out.baseAddress!
           let work = workBuffer.baseAddress!
-          switch type {
-          case .ivfFlat:
+          switch quantizer {
+          case nil:
             let scanMetric: DistanceMetric = metric == .l2 ? .l2 : .dot
             for probe in probes {
               let partition = try store.partition(probe.partition)
@@ -154,12 +154,11 @@ extension IVFIndex {
               }
               collect(out, partition: partition, filter: filter, into: &top)
             }
-          case .ivfPQ where productQuantizer!.bits == 4:
+          case .product(let quantizer)? where quantizer.bits == 4:
             try fastScanProbes(
               query: q, probes: probes, filter: filter, lookupTable: work, distances: out,
               into: &top)
-          case .ivfPQ:
-            let quantizer = productQuantizer!
+          case .product(let quantizer)?:
             quantizer.lookupTable(query: q, innerProduct: true, into: work)
             let withRowTerms = metric != .dot
             for probe in probes {
@@ -181,8 +180,7 @@ extension IVFIndex {
               }
               collect(out, partition: partition, filter: filter, into: &top)
             }
-          default:
-            let quantizer = scalarQuantizer!
+          case .scalar(let quantizer)?:
             if metric == .dot {
               let constant = quantizer.prepareInnerProduct(query: q, into: work)
               for probe in probes {
@@ -231,7 +229,7 @@ extension IVFIndex {
   /// filter.
   @inline(__always)
   private func collect(
-    _ distances: UnsafeMutablePointer<Float>, partition: IVFPartition, filter: RowIDFilter?,
+    _ distances: UnsafeMutablePointer<Float>, partition: IVFPartition, filter: RowSet?,
     into top: inout TopK
   ) {
     partition.rowIds.withUnsafeBufferPointer { ids in

@@ -14,10 +14,8 @@ public struct IVFIndex: Sendable {
   public let statistics: IVFIndexStatistics
   /// `numPartitions × dimension` centroids (of unit vectors for cosine).
   package let centroids: [Float]
-  /// The product quantizer of an IVF_PQ index.
-  package let productQuantizer: ProductQuantizer?
-  /// The scalar quantizer of an IVF_SQ index.
-  package let scalarQuantizer: ScalarQuantizer?
+  /// The quantizer of the residuals (nil for IVF_FLAT).
+  package let quantizer: ResidualQuantizer?
   /// The partitions.
   package let store: PartitionStore
 
@@ -28,10 +26,16 @@ public struct IVFIndex: Sendable {
     self.parameters = parameters
     self.statistics = statistics
     self.centroids = centroids
-    self.productQuantizer = productQuantizer
-    self.scalarQuantizer = scalarQuantizer
+    precondition(
+      productQuantizer == nil || scalarQuantizer == nil, "an IVF index has one quantizer")
+    quantizer = productQuantizer.map { .product($0) } ?? scalarQuantizer.map { .scalar($0) }
     self.store = store
   }
+
+  /// The product quantizer of an IVF_PQ index.
+  package var productQuantizer: ProductQuantizer? { quantizer?.product }
+  /// The scalar quantizer of an IVF_SQ index.
+  package var scalarQuantizer: ScalarQuantizer? { quantizer?.scalar }
 
   /// The index type.
   public var type: IndexType { parameters.type }
@@ -53,8 +57,7 @@ public struct IVFIndex: Sendable {
   /// Bytes of the trained model and partitions in memory (centroids, codebooks or ranges, row
   /// ids, codes or vectors).
   public var byteCount: Int {
-    centroids.count * 4 + (productQuantizer?.codebooks.count ?? 0) * 4
-      + (scalarQuantizer.map { $0.dimension * 8 } ?? 0) + store.inMemoryByteCount
+    (centroids.count + (quantizer?.modelFloats.count ?? 0)) * 4 + store.inMemoryByteCount
   }
 
   /// The layout of this index's partitions.

@@ -70,31 +70,25 @@ package struct PartitionLayout: Sendable, Hashable {
   }
 }
 
-/// The partitions of an index: all in memory after a build, or read on demand from
-/// `ivf.partitions` after `IVFIndex.open` and kept in a cache bounded in bytes (least recently
-/// used partitions are evicted first).
-///
-/// `@unchecked Sendable`: the mutable cache state is touched only while holding `lock`.
-package final class PartitionStore: @unchecked Sendable {
+/// The partitions of an IVF index: all in memory after a build, or read on demand from
+/// `ivf.partitions` after `IVFIndex.open` (checksum verified) and kept in a `PartitionCache`
+/// bounded in bytes.
+package final class PartitionStore: Sendable {
   private enum Source {
-    case memory([IVFPartition])
-    case file(any StorageReader, path: String, [PartitionDirectoryEntry], PartitionLayout)
+    case memory
+    case file([PartitionDirectoryEntry])
   }
 
   private let source: Source
-  private let lock = NSLock()
-  private var cache: [Int: (partition: IVFPartition, lastUse: UInt64)] = [:]
-  private var cachedBytes = 0
-  private var clock: UInt64 = 0
-  private var reads = 0
+  private let cache: PartitionCache<IVFPartition>
   /// The most bytes of partitions the cache keeps (one partition is always kept, whatever its
   /// size).
-  package let cacheCapacityBytes: Int
+  package var cacheCapacityBytes: Int { cache.capacityBytes }
 
   /// Partitions held in memory.
   package init(partitions: [IVFPartition]) {
-    source = .memory(partitions)
-    cacheCapacityBytes = 0
+    source = .memory
+    cache = PartitionCache(partitions: partitions)
   }
 
   /// Partitions read from `reader` (the partitions file at `path`) as needed.
@@ -102,40 +96,45 @@ package final class PartitionStore: @unchecked Sendable {
     reader: any StorageReader, path: String, directory: [PartitionDirectoryEntry],
     layout: PartitionLayout, cacheCapacityBytes: Int
   ) {
-    source = .file(reader, path: path, directory, layout)
-    self.cacheCapacityBytes = cacheCapacityBytes
+    source = .file(directory)
+    cache = PartitionCache(
+      count: directory.count, capacityBytes: cacheCapacityBytes, byteCount: { $0.byteCount }
+    ) { index throws(IndexError) in
+      let entry = directory[index]
+      let bytes = try PartitionedIndexFiles.readBlock(
+        from: reader, path: path, entry: entry, index: index)
+      return try layout.deserialize(bytes, rows: entry.rowCount, path: "\(path) partition \(index)")
+    }
   }
 
   /// The number of partitions.
-  package var count: Int {
-    switch source {
-    case .memory(let partitions): partitions.count
-    case .file(_, _, let directory, _): directory.count
-    }
-  }
+  package var count: Int { cache.count }
 
   /// Rows per partition, without reading any partition.
   package var rowCounts: [Int] {
     switch source {
-    case .memory(let partitions): partitions.map(\.rowCount)
-    case .file(_, _, let directory, _): directory.map(\.rowCount)
+    case .memory: cache.heldPartitions?.map(\.rowCount) ?? []
+    case .file(let directory): directory.map(\.rowCount)
     }
   }
 
   /// How many partitions were read from disk so far (cache misses).
-  package var diskReads: Int { lock.withLock { reads } }
+  package var diskReads: Int { cache.diskReads }
 
-  /// Partitions currently cached.
-  package var cachedPartitionCount: Int { lock.withLock { cache.count } }
+  /// Partitions currently cached (0 for an in-memory store).
+  package var cachedPartitionCount: Int {
+    if case .memory = source { return 0 }
+    return cache.cachedPartitionCount
+  }
 
   /// Bytes of partitions in the cache (0 for an in-memory store).
-  package var cachedByteCount: Int { lock.withLock { cachedBytes } }
+  package var cachedByteCount: Int { cache.cachedByteCount }
 
   /// Every partition's bytes in memory (in-memory store) — for `index_bytes` reports.
   package var inMemoryByteCount: Int {
     switch source {
-    case .memory(let partitions): partitions.reduce(0) { $0 + $1.byteCount }
-    case .file(_, _, let directory, _): directory.reduce(0) { $0 + $1.length }
+    case .memory: cache.heldPartitions?.reduce(0) { $0 + $1.byteCount } ?? 0
+    case .file(let directory): directory.reduce(0) { $0 + $1.length }
     }
   }
 
@@ -143,48 +142,12 @@ package final class PartitionStore: @unchecked Sendable {
   ///
   /// - Throws: `IndexError.corruptFile` when the bytes fail their checksum or layout.
   package func partition(_ index: Int) throws(IndexError) -> IVFPartition {
-    switch source {
-    case .memory(let partitions):
-      return partitions[index]
-    case .file(let reader, let path, let directory, let layout):
-      let hit: IVFPartition? = lock.withLock {
-        clock += 1
-        guard var entry = cache[index] else { return nil }
-        entry.lastUse = clock
-        cache[index] = entry
-        return entry.partition
-      }
-      if let hit { return hit }
-      let entry = directory[index]
-      let bytes = try PartitionedIndexFiles.readBlock(
-        from: reader, path: path, entry: entry, index: index)
-      let partition = try layout.deserialize(
-        bytes, rows: entry.rowCount, path: "\(path) partition \(index)")
-      lock.withLock {
-        reads += 1
-        clock += 1
-        if cache[index] == nil {
-          cache[index] = (partition, clock)
-          cachedBytes += partition.byteCount
-        }
-        while cachedBytes > cacheCapacityBytes && cache.count > 1 {
-          var victim = -1
-          var oldest = UInt64.max
-          for (key, value) in cache where key != index && value.lastUse < oldest {
-            victim = key
-            oldest = value.lastUse
-          }
-          guard victim >= 0, let removed = cache.removeValue(forKey: victim) else { break }
-          cachedBytes -= removed.partition.byteCount
-        }
-      }
-      return partition
-    }
+    try cache.partition(index)
   }
 
   /// Every partition (reading the missing ones).
   package func allPartitions() throws(IndexError) -> [IVFPartition] {
-    if case .memory(let partitions) = source { return partitions }
+    if let held = cache.heldPartitions { return held }
     var result: [IVFPartition] = []
     result.reserveCapacity(count)
     for index in 0..<count { result.append(try partition(index)) }

@@ -83,8 +83,8 @@ struct HNSWIVFIndexTests {
     let index = try IVFHNSWIndex.build(
       vectors: HNSWTestData.base.values, dimension: 384,
       parameters: Self.parameters(.ivfHNSWSQ, .l2))
-    let odd = HNSWAllowedRowIds((0..<2000).filter { $0 % 2 == 1 }.map { UInt64($0) })
-    let few = HNSWAllowedRowIds((0..<2000).filter { $0 % 150 == 3 }.map { UInt64($0) })
+    let odd = RowSet(allowing: (0..<2000).filter { $0 % 2 == 1 }.map { UInt64($0) })
+    let few = RowSet(allowing: (0..<2000).filter { $0 % 150 == 3 }.map { UInt64($0) })
     var hits = 0
     for query in 0..<20 {
       let vector = HNSWTestData.queries.row(query)

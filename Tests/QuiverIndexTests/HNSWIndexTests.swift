@@ -53,9 +53,9 @@ struct HNSWIndexTests {
       parameters: Self.parameters)
     let scratch = index.makeScratch()
     // Half the rows: the graph walk.
-    let even = HNSWAllowedRowIds((0..<2000).filter { $0 % 2 == 0 }.map { rowIds[$0] })
+    let even = RowSet(allowing: (0..<2000).filter { $0 % 2 == 0 }.map { rowIds[$0] })
     // 1 % of the rows (21 ≤ 156 · 2000^0.3 ≈ 1,530): the exact scan; half the rows walk.
-    let few = HNSWAllowedRowIds((0..<2000).filter { $0 % 100 == 7 }.map { rowIds[$0] } + [5])
+    let few = RowSet(allowing: (0..<2000).filter { $0 % 100 == 7 }.map { rowIds[$0] } + [5])
     var hits = 0
     for query in 0..<20 {
       let vector = HNSWTestData.queries.row(query)
@@ -68,8 +68,8 @@ struct HNSWIndexTests {
       let scanned = try index.search(vector, k: 10, filter: few, scratch: scratch)
       let exactFew = HNSWTestData.exactTop(10, query: vector, metric: .cosine) { $0 % 100 == 7 }
       #expect(scanned.map(\.id) == exactFew.map { rowIds[Int($0)] })
-      // QuiverIndex's bitmap filter (it cannot list its rows: the scan tests each row).
-      let bitmap = RowIDFilter(allowing: few.rowIds)
+      // The same rows in a set built afresh give the same answer.
+      let bitmap = RowSet(allowing: few.rowIds)
       #expect(try index.search(vector, k: 10, filter: bitmap, scratch: scratch) == scanned)
     }
     print("RECALL HNSW filtered=\(Double(hits) / 200)")

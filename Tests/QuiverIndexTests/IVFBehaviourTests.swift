@@ -39,7 +39,7 @@ import Testing
   @Test func filterIsAppliedInsideTheScan() throws {
     let index = try Fixture.build(.ivfFlat, .l2)
     let allowed = Fixture.rowIds.filter { $0 % 7 == 3 }
-    let filter = RowIDFilter(allowing: allowed)
+    let filter = RowSet(allowing: allowed)
     #expect(filter.count == allowed.count)
     #expect(filter.contains(3) && !filter.contains(4) && !filter.contains((1 << 32) | 3))
     for q in stride(from: 0, to: 100, by: 11) {
@@ -51,7 +51,7 @@ import Testing
       #expect(found.map(\.id) == exact.sorted().map(\.id))
     }
     // A filter with fewer allowed rows than k returns just those.
-    let tiny = RowIDFilter(allowing: [5, 17])
+    let tiny = RowSet(allowing: [5, 17])
     let few = try index.search(
       Fixture.queries.row(0), k: 10, nprobes: index.partitionCount, filter: tiny)
     #expect(Set(few.map(\.id)) == [5, 17])

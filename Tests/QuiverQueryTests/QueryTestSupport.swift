@@ -40,6 +40,7 @@ struct TestIVFIndex: QueryVectorIndex {
   let column = "vector"
   let metric: DistanceMetric
   let fragmentIds: Set<UInt32>
+  var indexedFragmentIds: Set<UInt32>? { fragmentIds }
   let approximate: Bool
   let centroids: [[Float]]
   let partitions: [[(id: UInt64, vector: [Float])]]
@@ -73,7 +74,7 @@ struct TestIVFIndex: QueryVectorIndex {
     self.partitions = lists
   }
 
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowSet?) throws
     -> [Neighbor]
   {
     let order = centroids.indices.sorted { try! metric.distance(query, centroids[$0]) < (try! metric.distance(query, centroids[$1])) }

@@ -1,19 +1,10 @@
-/// A small, fast, seedable random generator (SplitMix64) so that every randomized test is
-/// reproducible from its seed.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-  private var state: UInt64
+import QuiverKernels
 
-  /// Creates a generator; equal seeds give equal sequences.
-  public init(seed: UInt64) { state = seed }
+/// The tests' seeded generator: the package's one SplitMix64 generator, so that every
+/// randomized test is reproducible from its seed.
+public typealias SeededGenerator = SeededRandom
 
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
+extension SeededRandom {
   /// `count` floats uniform in `range`.
   public mutating func floats(_ count: Int, in range: ClosedRange<Float> = -1...1) -> [Float] {
     (0..<count).map { _ in Float.random(in: range, using: &self) }

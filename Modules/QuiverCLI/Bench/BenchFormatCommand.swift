@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverKernels
 
 /// `quiver bench format`: writes the columns of a text-and-embedding dataset to data files and
 /// measures bytes on disk, write and scan throughput and random `take` (Docs/Benchmarks.md
@@ -59,7 +60,7 @@ struct BenchFormatCommand: ParsableCommand {
     try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     defer { if workDirectory == nil { try? FileManager.default.removeItem(at: work) } }
 
-    var generator = SplitMix(seed: 20_261_125)
+    var generator = SeededRandom(seed: 20_261_125)
     let takeOffsets = (0..<takeRows).map { _ in Int(generator.next() % UInt64(batch.rowCount)) }
     var results: [FormatBenchResult] = []
     let chosen = columns.map { $0.split(separator: ",").map(String.init) } ?? batch.schema.names + ["(all)"]
@@ -193,19 +194,6 @@ private func processCPUSeconds() -> Double {
 private func median(_ values: [Double]) -> Double {
   let sorted = values.sorted()
   return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-}
-
-/// SplitMix64, so the take offsets are the same in every run (and handed to the anchors script).
-private struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }
 
 /// One row of the benchmark's output.

@@ -70,7 +70,7 @@ struct BenchIndexCommand: ParsableCommand {
   var refineFactor: Int = 0
 
   @Option(help: "A sweep: nprobes=5,10,20 | ef=16,32 | refine-factor=0,5,10.")
-  var sweep: String?
+  var sweep: SearchSweep?
 
   @Option(help: "Search threads (1: single-query latency; more: queries spread over threads).")
   var threads: Int = 1
@@ -93,7 +93,6 @@ struct BenchIndexCommand: ParsableCommand {
       throw ValidationError("unknown --metric \(metric); use l2, cosine or dot")
     }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    if let sweep { _ = try BenchSweep(parsing: sweep) }
   }
 
   func run() throws {
@@ -112,7 +111,6 @@ struct BenchIndexCommand: ParsableCommand {
         "ground truth has \(truth.count) rows of \(truth.dimension); need \(queryMatrix.count) of ≥ 10"
       )
     }
-    let sweep = try sweep.map(BenchSweep.init(parsing:))
 
     PeakMemory.reset()
     let buildCPUStart = PeakMemory.cpuSeconds()
@@ -127,11 +125,11 @@ struct BenchIndexCommand: ParsableCommand {
         + "; \(index.describe)")
 
     var settings: [(nprobes: Int, ef: Int?, refineFactor: Int)] = []
-    switch sweep {
-    case .none: settings = [(nprobes, ef, refineFactor)]
-    case .nprobes(let values): settings = values.map { ($0, ef, refineFactor) }
-    case .ef(let values): settings = values.map { (nprobes, $0, refineFactor) }
-    case .refineFactor(let values): settings = values.map { (nprobes, ef, $0) }
+    switch (sweep?.parameter, sweep?.values ?? []) {
+    case (nil, _): settings = [(nprobes, ef, refineFactor)]
+    case (.nprobes?, let values): settings = values.map { ($0, ef, refineFactor) }
+    case (.ef?, let values): settings = values.map { (nprobes, $0, refineFactor) }
+    case (.refineFactor?, let values): settings = values.map { (nprobes, ef, $0) }
     }
 
     var reports: [BenchReport] = []
@@ -315,32 +313,6 @@ struct BenchReport: Codable {
     try container.encode(rows, forKey: .rows)
     try container.encode(queries, forKey: .queries)
     try container.encode(kernel_isa, forKey: .kernel_isa)
-  }
-}
-
-/// A `--sweep` value.
-enum BenchSweep {
-  case nprobes([Int])
-  case ef([Int])
-  case refineFactor([Int])
-
-  init(parsing text: String) throws {
-    let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-    guard parts.count == 2 else {
-      throw ValidationError("--sweep \(text): expected NAME=V1,V2,...")
-    }
-    let values = parts[1].split(separator: ",").compactMap {
-      Int($0.trimmingCharacters(in: .whitespaces))
-    }
-    guard !values.isEmpty, values.count == parts[1].split(separator: ",").count else {
-      throw ValidationError("--sweep \(text): values must be integers")
-    }
-    switch parts[0] {
-    case "nprobes": self = .nprobes(values)
-    case "ef": self = .ef(values)
-    case "refine-factor", "refine_factor": self = .refineFactor(values)
-    default: throw ValidationError("--sweep \(parts[0]): use nprobes, ef or refine-factor")
-    }
   }
 }
 

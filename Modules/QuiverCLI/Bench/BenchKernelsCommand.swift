@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverKernels
 
 #if canImport(Glibc)
   import Glibc
@@ -142,7 +143,7 @@ struct KernelBenchmark {
   let cacheBytes: Int
   private(set) var results: [KernelBenchResult] = []
   private let large: UnsafeMutableBufferPointer<Float>
-  private var random = BenchRandom(seed: 0x9E37_79B9)
+  private var random = SeededRandom(seed: 0x9E37_79B9)
 
   init(
     isa: KernelISA, repetitions: Int, wallClock: Bool, largeBytes: Int, cacheBytes: Int,
@@ -161,7 +162,7 @@ struct KernelBenchmark {
     #endif
     large = UnsafeMutableBufferPointer(
       start: memory.bindMemory(to: Float.self, capacity: largeBytes / 4), count: largeBytes / 4)
-    var fill = BenchRandom(seed: 7)
+    var fill = SeededRandom(seed: 7)
     for i in 0..<large.count { large[i] = fill.nextFloat() }
   }
 
@@ -448,17 +449,7 @@ private func streamingSum(_ values: UnsafePointer<Float>, _ count: Int) -> Float
   return sum
 }
 
-/// SplitMix64 for benchmark data (the CLI does not link the test support target).
-private struct BenchRandom {
-  private var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  /// Uniform in [-1, 1).
+extension SeededRandom {
+  /// Uniform in [-1, 1), for benchmark data.
   mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
 }

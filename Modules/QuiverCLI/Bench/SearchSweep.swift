@@ -1,7 +1,9 @@
+import Foundation
 import ArgumentParser
 
 /// `--sweep nprobes=5,10,20` (or `ef=…`, `refine-factor=…`): the search parameter a benchmark
-/// varies and its values.
+/// varies and its values; the one parser of `quiver bench search` and `quiver bench index`.
+/// Values are positive, except that a refine factor may be 0 (no refine).
 struct SearchSweep: ExpressibleByArgument, Sendable, Hashable {
   /// The parameters a sweep can vary.
   enum Parameter: String, Sendable, Hashable, CaseIterable {
@@ -15,14 +17,14 @@ struct SearchSweep: ExpressibleByArgument, Sendable, Hashable {
 
   init?(argument: String) {
     let parts = argument.split(separator: "=", maxSplits: 1)
-    guard parts.count == 2, let parameter = Parameter(rawValue: String(parts[0])) else {
-      return nil
-    }
+    guard parts.count == 2,
+      let parameter = Parameter(rawValue: parts[0].replacingOccurrences(of: "_", with: "-"))
+    else { return nil }
     let values = parts[1].split(separator: ",").compactMap {
       Int($0.trimmingCharacters(in: .whitespaces))
     }
     guard !values.isEmpty, values.count == parts[1].split(separator: ",").count,
-      values.allSatisfy({ $0 > 0 })
+      values.allSatisfy({ $0 > 0 || ($0 == 0 && parameter == .refineFactor) })
     else { return nil }
     self.parameter = parameter
     self.values = values

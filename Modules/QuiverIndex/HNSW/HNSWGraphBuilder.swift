@@ -1,4 +1,5 @@
 import Foundation
+import QuiverKernels
 
 /// Builds an `HNSWGraph` by inserting every node of a build space, on several threads at once.
 ///
@@ -36,14 +37,10 @@ package enum HNSWGraphBuilder {
   /// The level of each node: ⌊−ln(u) / ln(m)⌋ for u uniform in (0, 1], from a SplitMix64
   /// stream seeded with `parameters.seed` (capped at 31).
   static func drawLevels(count: Int, parameters: HNSWParameters) -> [UInt8] {
-    var state = parameters.seed
+    var random = SeededRandom(seed: parameters.seed)
     let multiplier = parameters.levelMultiplier
     return (0..<count).map { _ in
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      z ^= z >> 31
+      let z = random.next()
       let uniform = (Double(z >> 11) + 1) / 9_007_199_254_740_992.0  // (0, 1]
       return UInt8(min(31, Int(-log(uniform) * multiplier)))
     }

@@ -130,7 +130,7 @@ public final class HNSWIndex: Sendable {
   public func search(
     _ query: [Float], k: Int, ef: Int? = nil, scratch: HNSWSearchScratch? = nil
   ) throws(IndexError) -> [Neighbor] {
-    try search(query, k: k, ef: ef, filter: Optional<HNSWAllowedRowIds>.none, scratch: scratch)
+    try search(query, k: k, ef: ef, filter: nil, scratch: scratch)
   }
 
   /// The `k` nearest rows to `query` among those `filter` allows, nearest first.
@@ -139,8 +139,8 @@ public final class HNSWIndex: Sendable {
   /// filter allows few rows (`prefersExactScan(allowed:rows:)`), they are scanned exactly
   /// instead. `exactScan` forces one way (true: scan, false: walk), for benchmarks.
   /// - Throws: as `search(_:k:ef:scratch:)`.
-  public func search<Filter: HNSWRowFilter>(
-    _ query: [Float], k: Int, ef: Int? = nil, filter: Filter?,
+  public func search(
+    _ query: [Float], k: Int, ef: Int? = nil, filter: RowSet?,
     scratch: HNSWSearchScratch? = nil, exactScan: Bool? = nil
   ) throws(IndexError) -> [Neighbor] {
     try validateQuery(query, k: k, ef: ef)
@@ -149,7 +149,7 @@ public final class HNSWIndex: Sendable {
     return prepared.withUnsafeBufferPointer { queryBuffer in
       let queryPointer = queryBuffer.baseAddress!
       if let filter,
-        exactScan ?? HNSWIndex.prefersExactScan(allowed: filter.allowedCount, rows: count)
+        exactScan ?? HNSWIndex.prefersExactScan(allowed: filter.count, rows: count)
       {
         return scanAllowedRows(query: queryPointer, k: k, filter: filter)
       }
@@ -163,8 +163,8 @@ public final class HNSWIndex: Sendable {
   }
 
   /// The walk over the graph for a prepared (normalised for cosine) query.
-  func search<Filter: HNSWRowFilter>(
-    prepared queryPointer: UnsafePointer<Float>, k: Int, width: Int, filter: Filter?,
+  func search(
+    prepared queryPointer: UnsafePointer<Float>, k: Int, width: Int, filter: RowSet?,
     scratch: HNSWSearchScratch
   ) -> [Neighbor] {
       let found: [Neighbor]
@@ -202,7 +202,7 @@ public final class HNSWIndex: Sendable {
   }
 
   /// Exact distances to every allowed row of this index.
-  func scanAllowedRows<Filter: HNSWRowFilter>(query: UnsafePointer<Float>, k: Int, filter: Filter)
+  func scanAllowedRows(query: UnsafePointer<Float>, k: Int, filter: RowSet)
     -> [Neighbor]
   {
     var top = TopK(k: k)
@@ -216,8 +216,9 @@ public final class HNSWIndex: Sendable {
         : DistanceMetric.l2.distance(query, row, dimension: dimension)
       top.insert(id: rowId, distance: reported(distance))
     }
-    if filter.listsAllowedRows {
-      filter.forEachAllowedRow { rowId in
+    // Look the allowed rows up when they are fewer than the rows; else test every row.
+    if filter.count < rows.rowIds.count {
+      filter.forEach { rowId in
         if let node = rows.node(of: rowId) { offer(rowId, node) }
       }
     } else {

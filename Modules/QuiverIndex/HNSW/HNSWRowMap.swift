@@ -4,10 +4,20 @@ struct HNSWRowMap: Sendable {
   let rowIds: [UInt64]
   /// Nodes ordered by row id (empty when `rowIds` is already ascending: then node order is).
   private let nodesByRow: [UInt32]
+  /// The fragments of the row ids (their high 32 bits), ascending.
+  let fragmentIDs: [UInt32]
 
   init(rowIds: [UInt64]) {
     self.rowIds = rowIds
     var ascending = true
+    var fragments = Set<UInt32>()
+    var lastFragment: UInt32? = nil
+    for rowId in rowIds {
+      let fragment = UInt32(truncatingIfNeeded: rowId >> 32)
+      if fragment != lastFragment { fragments.insert(fragment) }
+      lastFragment = fragment
+    }
+    fragmentIDs = fragments.sorted()
     for index in rowIds.indices.dropFirst() where rowIds[index - 1] >= rowIds[index] {
       ascending = false
       break

@@ -72,7 +72,7 @@ extension IVFHNSWIndex {
     }
 
     // The quantizer, trained on residuals.
-    let quantizer: IVFHNSWQuantizer
+    let quantizer: ResidualQuantizer
     if parameters.type == .ivfHNSWSQ {
       quantizer = .scalar(
         ScalarQuantizer.train(vectors: residuals, count: count, dimension: dimension, seed: ivf.seed))
@@ -135,6 +135,7 @@ extension IVFHNSWIndex {
     }
     return IVFHNSWIndex(
       parameters: parameters, dimension: dimension, rowCount: count, centroids: centroids,
-      quantizer: quantizer, partitions: HNSWPartitionCache(partitions: partitions))
+      quantizer: quantizer, partitions: PartitionCache(partitions: partitions),
+      partitionFragments: PartitionFragmentRecord(partitions: partitions))
   }
 }

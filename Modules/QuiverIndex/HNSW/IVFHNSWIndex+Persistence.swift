@@ -20,13 +20,8 @@ extension IVFHNSWIndex {
     // The resolved shapes are stored, so that a reader needs no defaults.
     var resolved = parameters.ivf
     resolved.numPartitions = partitionCount
-    var floats = centroids
-    switch quantizer {
-    case .scalar(let sq): floats += sq.offsets + sq.scales
-    case .product(let pq):
-      floats += pq.codebooks
-      resolved.numSubVectors = pq.subVectorCount
-    }
+    let floats = centroids + quantizer.modelFloats
+    if let pq = quantizer.product { resolved.numSubVectors = pq.subVectorCount }
     let metadata = HNSWIndexMetadata(
       type: type.rawValue, metric: metric, dimension: dimension, rowCount: rowCount,
       hnsw: parameters.hnsw, ivf: resolved, partitionSizes: sizes)
@@ -39,17 +34,28 @@ extension IVFHNSWIndex {
     }
   }
 
+  /// The most bytes of partitions (codes, graphs, row ids) an opened index keeps in memory by
+  /// default. Larger than IVF's: a partition holds a graph and IVF_HNSW partitions are large
+  /// (about 100,000 rows, ~50 MB at 384 dimensions), so a smaller cache would reload one per probe.
+  public static let defaultCacheCapacityBytes = 1 << 30
+
   /// Opens an index written by `write(to:)`: reads and verifies `hnsw.meta` only; each
-  /// partition is read and checksum-verified the first time a search probes it.
+  /// partition is read and checksum-verified the first time a search probes it, and kept in a
+  /// cache of at most `cacheCapacityBytes` (least recently used out).
   ///
   /// - Throws: `IndexError` `.inputOutput`, `.corruptFile`, `.unsupportedVersion`,
   ///   `.unsupportedIndexType` (the folder holds a plain HNSW index).
-  public static func open(at directory: URL) throws(IndexError) -> IVFHNSWIndex {
-    try open(at: IndexFolder(local: directory))
+  public static func open(
+    at directory: URL, cacheCapacityBytes: Int = defaultCacheCapacityBytes
+  ) throws(IndexError) -> IVFHNSWIndex {
+    try open(at: IndexFolder(local: directory), cacheCapacityBytes: cacheCapacityBytes)
   }
 
-  /// Opens the index files in `folder` of a storage; see `open(at:)` with a URL.
-  public static func open(at folder: IndexFolder) throws(IndexError) -> IVFHNSWIndex {
+  /// Opens the index files in `folder` of a storage; see `open(at:cacheCapacityBytes:)` with a
+  /// URL.
+  public static func open(
+    at folder: IndexFolder, cacheCapacityBytes: Int = defaultCacheCapacityBytes
+  ) throws(IndexError) -> IVFHNSWIndex {
     let opened = try HNSWIndexFileIO.open(at: folder) { metadata throws(IndexError) in
       guard let ivf = metadata.ivf, ivf.type == .ivfHNSWSQ || ivf.type == .ivfHNSWPQ,
         metadata.type == ivf.type.rawValue
@@ -83,7 +89,7 @@ extension IVFHNSWIndex {
     let floats = opened.modelFloats
     let centroids = Array(floats[0..<(partitionCount * dimension)])
     let rest = Array(floats[(partitionCount * dimension)...])
-    let quantizer: IVFHNSWQuantizer
+    let quantizer: ResidualQuantizer
     if ivf.type == .ivfHNSWSQ {
       guard rest[dimension...].allSatisfy({ $0 > 0 }) else {
         throw IndexError(.corruptFile, "\(opened.path): SQ scales must be positive")
@@ -100,18 +106,23 @@ extension IVFHNSWIndex {
     }
     let codeSize = quantizer.codeSize
     let path = opened.partitionsPath
-    let cache = HNSWPartitionCache(count: partitionCount) { index throws(IndexError) in
+    let partitionFragments = PartitionFragmentRecord(count: partitionCount)
+    let cache = PartitionCache<IVFHNSWPartition>(
+      count: partitionCount, capacityBytes: cacheCapacityBytes, byteCount: { $0.byteCount }
+    ) { index throws(IndexError) in
       let rows = opened.directory[index].rowCount
       let block = try opened.readBlock(index)
       let parts = try HNSWIndexFileIO.readPartitionBlock(
         block, rows: rows, payloadLength: rows * codeSize, path: path, index: index)
-      return IVFHNSWPartition(
-        graph: parts.graph, rows: HNSWRowMap(rowIds: parts.rowIds), codes: parts.payload)
+      let rowMap = HNSWRowMap(rowIds: parts.rowIds)
+      partitionFragments.record(partition: index, fragmentIDs: rowMap.fragmentIDs)
+      return IVFHNSWPartition(graph: parts.graph, rows: rowMap, codes: parts.payload)
     }
     var parameters = IVFHNSWParameters(type: ivf.type, hnsw: metadata.hnsw)
     parameters.ivf = ivf
     return IVFHNSWIndex(
       parameters: parameters, dimension: dimension, rowCount: metadata.rowCount,
-      centroids: centroids, quantizer: quantizer, partitions: cache)
+      centroids: centroids, quantizer: quantizer, partitions: cache,
+      partitionFragments: partitionFragments)
   }
 }

@@ -1,19 +1,6 @@
 import CQuiverKernels
 import QuiverKernels
 
-/// The quantizer whose codes an IVF_HNSW index walks: 8-bit scalar or product.
-enum IVFHNSWQuantizer: Sendable {
-  case scalar(ScalarQuantizer)
-  case product(ProductQuantizer)
-
-  var codeSize: Int {
-    switch self {
-    case .scalar(let quantizer): quantizer.dimension
-    case .product(let quantizer): quantizer.codeSize
-    }
-  }
-}
-
 /// `IVF_HNSW_SQ` and `IVF_HNSW_PQ`: k-means partitions, each with an HNSW graph over the
 /// quantized residuals (row − partition centroid) of its rows. A search ranks the centroids,
 /// walks the graphs of the `nprobes` nearest partitions with `ef`, and merges the results.
@@ -29,13 +16,16 @@ public final class IVFHNSWIndex: Sendable {
   public let rowCount: Int
   /// `partitionCount × dimension` centroids (of the normalised vectors for cosine).
   let centroids: [Float]
-  let quantizer: IVFHNSWQuantizer
-  let partitions: HNSWPartitionCache
+  let quantizer: ResidualQuantizer
+  let partitions: PartitionCache<IVFHNSWPartition>
+  /// The fragments of the partitions loaded so far.
+  let partitionFragments: PartitionFragmentRecord
   let scratchPool = HNSWScratchPool(nodeCount: 0)
 
   init(
     parameters: IVFHNSWParameters, dimension: Int, rowCount: Int, centroids: [Float],
-    quantizer: IVFHNSWQuantizer, partitions: HNSWPartitionCache
+    quantizer: ResidualQuantizer, partitions: PartitionCache<IVFHNSWPartition>,
+    partitionFragments: PartitionFragmentRecord
   ) {
     self.parameters = parameters
     self.dimension = dimension
@@ -43,6 +33,7 @@ public final class IVFHNSWIndex: Sendable {
     self.centroids = centroids
     self.quantizer = quantizer
     self.partitions = partitions
+    self.partitionFragments = partitionFragments
   }
 
   /// The index type (`.ivfHNSWSQ` or `.ivfHNSWPQ`).
@@ -51,8 +42,8 @@ public final class IVFHNSWIndex: Sendable {
   public var metric: DistanceMetric { parameters.metric }
   /// The number of partitions.
   public var partitionCount: Int { partitions.count }
-  /// How many partitions are loaded (all, for an index built in memory).
-  public var loadedPartitionCount: Int { partitions.loadedCount }
+  /// How many partitions are in memory (all, for an index built in memory).
+  public var loadedPartitionCount: Int { partitions.cachedPartitionCount }
 
   /// The partitions a search probes when it gives no `nprobes`: all of them up to 4, then a
   /// quarter (Docs/Benchmarks.md).
@@ -60,11 +51,7 @@ public final class IVFHNSWIndex: Sendable {
 
   /// Bytes of centroids, quantizer and the loaded partitions.
   public var byteCount: Int {
-    var total = centroids.count * 4
-    switch quantizer {
-    case .scalar(let sq): total += sq.dimension * 8
-    case .product(let pq): total += pq.codebooks.count * 4
-    }
+    var total = (centroids.count + quantizer.modelFloats.count) * 4
     for index in 0..<partitionCount {
       if let partition = try? partitions.partition(index) { total += partition.byteCount }
     }
@@ -86,7 +73,7 @@ public final class IVFHNSWIndex: Sendable {
     scratch: HNSWSearchScratch? = nil
   ) throws(IndexError) -> [Neighbor] {
     try search(
-      query, k: k, nprobes: nprobes, ef: ef, filter: Optional<HNSWAllowedRowIds>.none,
+      query, k: k, nprobes: nprobes, ef: ef, filter: nil,
       scratch: scratch)
   }
 
@@ -94,8 +81,8 @@ public final class IVFHNSWIndex: Sendable {
   /// pass through rejected rows; when the filter allows at most
   /// few rows (`HNSWIndex.prefersExactScan(allowed:rows:)`), the allowed rows of the probed partitions are
   /// scanned instead. `exactScan` forces one way (true: scan, false: walk).
-  public func search<Filter: HNSWRowFilter>(
-    _ query: [Float], k: Int, nprobes: Int? = nil, ef: Int? = nil, filter: Filter?,
+  public func search(
+    _ query: [Float], k: Int, nprobes: Int? = nil, ef: Int? = nil, filter: RowSet?,
     scratch: HNSWSearchScratch? = nil, exactScan: Bool? = nil
   ) throws(IndexError) -> [Neighbor] {
     guard query.count == dimension else {
@@ -113,7 +100,7 @@ public final class IVFHNSWIndex: Sendable {
     let width = ef ?? HNSWIndex.defaultEf(k: k)
     let scan =
       filter.map {
-        exactScan ?? HNSWIndex.prefersExactScan(allowed: $0.allowedCount, rows: rowCount)
+        exactScan ?? HNSWIndex.prefersExactScan(allowed: $0.count, rows: rowCount)
       } ?? false
     guard let scratch else {
       return try scratchPool.withScratch { (pooled) throws(IndexError) in
@@ -174,11 +161,11 @@ public final class IVFHNSWIndex: Sendable {
   }
 
   /// Prepares the query for one partition and walks (or scans) it.
-  private func probe<Filter: HNSWRowFilter>(
+  private func probe(
     _ partition: IVFHNSWPartition, centroid: UnsafePointer<Float>, centroidTerm: Float,
     query: UnsafePointer<Float>, work: UnsafeMutablePointer<Float>,
     table: UnsafeMutablePointer<Float>?, codes: UnsafePointer<UInt8>, k: Int, ef: Int,
-    filter: Filter?, scan: Bool, scratch: HNSWSearchScratch, into top: inout TopK
+    filter: RowSet?, scan: Bool, scratch: HNSWSearchScratch, into top: inout TopK
   ) {
     let innerProduct = metric == .dot
     let multiplier: Float = metric == .cosine ? 0.5 : 1
@@ -238,8 +225,8 @@ public final class IVFHNSWIndex: Sendable {
   }
 
   /// Walks one partition's graph (or scans its allowed rows) and offers the results to `top`.
-  private func walk<Distance: HNSWQueryDistance, Filter: HNSWRowFilter>(
-    _ partition: IVFHNSWPartition, distance: Distance, k: Int, ef: Int, filter: Filter?,
+  private func walk<Distance: HNSWQueryDistance>(
+    _ partition: IVFHNSWPartition, distance: Distance, k: Int, ef: Int, filter: RowSet?,
     scan: Bool, scratch: HNSWSearchScratch, into top: inout TopK
   ) {
     let rowIds = partition.rows.rowIds
@@ -250,8 +237,9 @@ public final class IVFHNSWIndex: Sendable {
       return
     }
     if scan {
-      if filter.listsAllowedRows {
-        filter.forEachAllowedRow { rowId in
+      // Look the allowed rows up when they are fewer than the partition's; else test each row.
+      if filter.count < rowIds.count {
+        filter.forEach { rowId in
           if let node = partition.rows.node(of: rowId) {
             top.insert(id: rowId, distance: distance.distance(to: node))
           }

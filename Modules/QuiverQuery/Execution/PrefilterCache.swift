@@ -1,4 +1,5 @@
 import Dispatch
+import QuiverIndex
 
 /// The query-independent work of a vector search — allowed rows of the indexed fragments (live
 /// rows, and for a prefilter those passing it), the vectors of a very selective prefilter's rows,
@@ -13,12 +14,15 @@ package final class PrefilterCache: @unchecked Sendable {
     var index: String?
     var column: String
     var fastSearch: Bool
+    /// Whether the index knew which fragments it holds rows of (an IVF_HNSW index learns it as
+    /// partitions load; once it knows, coverage may need no filter).
+    var indexFragmentsKnown: Bool
   }
 
   struct Entry: Sendable {
-    var indexAllowed: AllowedRowIds?
+    var indexAllowed: RowSet?
     var selectiveRows: (rowIds: [UInt64], vectors: [Float])?
-    var scanAllowed: [UInt32: RowBitmap]
+    var scanAllowed: RowSet
   }
 
   private let lock = DispatchSemaphore(value: 1)

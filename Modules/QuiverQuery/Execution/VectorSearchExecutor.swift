@@ -11,11 +11,11 @@ package struct VectorSearchExecutor: Sendable {
   package let source: any QueryDataSource
 
   /// Rows the index may return: nil when every indexed row is allowed.
-  let indexAllowed: AllowedRowIds?
+  let indexAllowed: RowSet?
   /// When the prefilter leaves few indexed rows: their ids and vectors, scanned exactly.
   let selectiveRows: (rowIds: [UInt64], vectors: [Float])?
   /// Allowed rows of the exactly scanned fragments (absent: every row).
-  let scanAllowed: [UInt32: RowBitmap]
+  let scanAllowed: RowSet
 
   /// Prefilters with at most this many passing rows (or 2% of the indexed rows, whichever is
   /// more) are answered by an exact scan of those rows: exact, and cheaper than probing.
@@ -30,7 +30,8 @@ package struct VectorSearchExecutor: Sendable {
     self.source = source
     let key = PrefilterCache.Key(
       filter: plan.filter?.text, prefilter: plan.query.prefilter, index: plan.index?.name,
-      column: plan.column, fastSearch: plan.query.fastSearch)
+      column: plan.column, fastSearch: plan.query.fastSearch,
+      indexFragmentsKnown: plan.index?.indexedFragmentIds != nil)
     let entry =
       try cache?.entry(for: key) { try Self.prepare(plan, source) } ?? Self.prepare(plan, source)
     indexAllowed = entry.indexAllowed
@@ -43,13 +44,18 @@ package struct VectorSearchExecutor: Sendable {
   {
     let filter = plan.filter
     // Indexed fragments: deletions always, the filter only as a prefilter.
-    var indexAllowed: AllowedRowIds? = nil
+    var indexAllowed: RowSet? = nil
     var selectiveRows: (rowIds: [UInt64], vectors: [Float])? = nil
-    if plan.index != nil && !plan.indexedFragments.isEmpty {
+    if let index = plan.index, !plan.indexedFragments.isEmpty {
       let prefilter = plan.query.prefilter ? filter : nil
-      if prefilter != nil || plan.indexedFragments.contains(where: { $0.deletedRows != nil }) {
-        let allowedSet = RowIdSet(
-          fragments: try allowedRows(plan.indexedFragments, filter: prefilter, source: source))
+      // Coverage: when the index may hold rows of fragments this version does not give it
+      // (compacted away), the allowed rows say which it may return, inside the scan.
+      let covered = Set(plan.indexedFragments.map(\.id))
+      let holdsUncovered = index.indexedFragmentIds.map { !$0.isSubset(of: covered) } ?? true
+      if prefilter != nil || holdsUncovered
+        || plan.indexedFragments.contains(where: { $0.deletedRows != nil })
+      {
+        let allowedSet = try allowedRows(plan.indexedFragments, filter: prefilter, source: source)
         let indexedRows = plan.indexedFragments.reduce(0) { $0 + $1.liveRowCount }
         if prefilter != nil && allowedSet.count <= max(selectiveRowMinimum, indexedRows / 50) {
           let rowIds = allowedSet.rowIds
@@ -60,12 +66,12 @@ package struct VectorSearchExecutor: Sendable {
           }
           selectiveRows = (rowIds, vectors)
         } else {
-          indexAllowed = AllowedRowIds(sortedRowIds: allowedSet.rowIds)
+          indexAllowed = allowedSet
         }
       }
     }
     // Scanned fragments: filter (pre or post, the same for an exact scan) and deletions.
-    var scanAllowed: [UInt32: RowBitmap] = [:]
+    var scanAllowed = RowSet(fragments: [:])
     let needsMask = plan.scannedFragments.filter { filter != nil || $0.deletedRows != nil }
     if !needsMask.isEmpty {
       scanAllowed = try allowedRows(needsMask, filter: filter, source: source)
@@ -77,7 +83,7 @@ package struct VectorSearchExecutor: Sendable {
   /// Per fragment, the rows that are not deleted and pass `filter` (all live rows when nil).
   package static func allowedRows(
     _ fragments: [QueryFragment], filter: Filter?, source: any QueryDataSource
-  ) throws -> [UInt32: RowBitmap] {
+  ) throws -> RowSet {
     var result: [UInt32: RowBitmap] = [:]
     for fragment in fragments {
       var bitmap: RowBitmap
@@ -103,7 +109,7 @@ package struct VectorSearchExecutor: Sendable {
       if let deleted = fragment.deletedRows { bitmap.subtract(deleted) }
       result[fragment.id] = bitmap
     }
-    return result
+    return RowSet(fragments: result)
   }
 
   // MARK: Search
@@ -135,7 +141,7 @@ package struct VectorSearchExecutor: Sendable {
     let k = plan.candidateCount
     let prefiltered = plan.filter != nil && plan.query.prefilter
     if prefiltered {
-      statistics.prefilterAllowedRows = selectiveRows?.rowIds.count ?? indexAllowed?.allowedCount
+      statistics.prefilterAllowedRows = selectiveRows?.rowIds.count ?? indexAllowed?.count
     }
     if let selectiveRows {
       // Exact distances to the few allowed rows: nothing to refine.
@@ -156,7 +162,7 @@ package struct VectorSearchExecutor: Sendable {
     statistics.indexSearches = 1
     if let allowed = indexAllowed {
       // Widen while the allowed rows could give more than the search found.
-      let reachable = min(k, allowed.allowedCount)
+      let reachable = min(k, allowed.count)
       while found.count < reachable {
         var widened = false
         if nprobes < index.partitionCount {
@@ -165,8 +171,8 @@ package struct VectorSearchExecutor: Sendable {
         }
         if index.usesGraph {
           let current = ef ?? HNSWIndex.defaultEf(k: k)
-          if current < allowed.allowedCount {
-            ef = min(allowed.allowedCount, current * 2)
+          if current < allowed.count {
+            ef = min(allowed.count, current * 2)
             widened = true
           }
         }
@@ -212,7 +218,7 @@ package struct VectorSearchExecutor: Sendable {
     var top = TopK(k: plan.wanted)
     var scannedRows = 0
     for fragment in plan.scannedFragments {
-      let allowed = scanAllowed[fragment.id]
+      let allowed = scanAllowed.bitmap(ofFragment: fragment.id)
       if let allowed, allowed.count == 0 { continue }
       try source.scan(fragment, columns: [plan.column]) { first, batch in
         let column = batch.columns[0]

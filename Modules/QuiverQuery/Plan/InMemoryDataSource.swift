@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverIndex
 import QuiverStorage
 
 /// A data source over record batches held in memory, one batch per fragment (fragment ids

@@ -70,8 +70,13 @@ package protocol QueryVectorIndex: Sendable {
   var column: String { get }
   /// The metric it was trained for; it is never used for another.
   var metric: DistanceMetric { get }
-  /// The fragments whose rows it holds.
+  /// The fragments it covers in this table version: its rows of other fragments (compacted
+  /// away since it was built) must not be returned.
   var fragmentIds: Set<UInt32> { get }
+  /// The fragments it holds rows of, when known (nil: unknown). When these are not all
+  /// covered, the executor passes the covered rows as a filter, so coverage is applied inside
+  /// the scan.
+  var indexedFragmentIds: Set<UInt32>? { get }
   /// IVF partitions (1 for a single graph).
   var partitionCount: Int { get }
   /// Whether it walks HNSW graphs (and so takes `ef`).
@@ -81,6 +86,6 @@ package protocol QueryVectorIndex: Sendable {
   var returnsExactDistances: Bool { get }
   /// The `k` nearest rows among `allowed` (all when nil), nearest first, probing `nprobes`
   /// partitions and walking graphs with `ef`; the filter applies inside the scan.
-  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: AllowedRowIds?) throws
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, allowed: RowSet?) throws
     -> [Neighbor]
 }

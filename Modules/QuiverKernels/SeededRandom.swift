@@ -1,12 +1,14 @@
-/// SplitMix64: the seeded generator behind every random choice of index training, so that a
-/// build is reproducible from its `seed`.
-package struct SeededRandom: RandomNumberGenerator, Sendable {
+/// SplitMix64: the one seeded generator of the package — every random choice of index training
+/// (so a build is reproducible from its `seed`), HNSW levels, benchmark and demo data, and the
+/// tests' random inputs.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
   private var state: UInt64
 
   /// Creates a generator; equal seeds give equal sequences.
-  package init(seed: UInt64) { state = seed }
+  public init(seed: UInt64) { state = seed }
 
-  package mutating func next() -> UInt64 {
+  /// The next 64 random bits.
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -1,0 +1,93 @@
+import Foundation
+
+/// The partitions of an opened index, read on first use and kept in a cache bounded in bytes
+/// (least recently used first out; the partition just read is always kept, whatever its size),
+/// or all held in memory after a build. One cache for every partitioned index type: IVF
+/// partitions (`PartitionStore`) and IVF_HNSW partitions with their graphs.
+///
+/// `@unchecked Sendable`: the mutable cache state is touched only while holding `lock`;
+/// partitions are immutable values or immutable objects.
+package final class PartitionCache<Partition: Sendable>: @unchecked Sendable {
+  private let inMemory: [Partition]?
+  private let load: @Sendable (Int) throws(IndexError) -> Partition
+  private let byteCount: @Sendable (Partition) -> Int
+  private let lock = NSLock()
+  private var cache: [Int: (partition: Partition, lastUse: UInt64)] = [:]
+  private var cachedBytes = 0
+  private var clock: UInt64 = 0
+  private var reads = 0
+  /// The number of partitions.
+  package let count: Int
+  /// The most bytes of partitions the cache keeps (0 for partitions held in memory).
+  package let capacityBytes: Int
+
+  /// Partitions held in memory (an index just built).
+  package init(partitions: [Partition]) {
+    inMemory = partitions
+    count = partitions.count
+    capacityBytes = 0
+    load = { index throws(IndexError) in partitions[index] }
+    byteCount = { _ in 0 }
+  }
+
+  /// `count` partitions read by `load` on first use, kept up to `capacityBytes` as measured by
+  /// `byteCount`.
+  package init(
+    count: Int, capacityBytes: Int, byteCount: @escaping @Sendable (Partition) -> Int,
+    load: @escaping @Sendable (Int) throws(IndexError) -> Partition
+  ) {
+    inMemory = nil
+    self.count = count
+    self.capacityBytes = capacityBytes
+    self.byteCount = byteCount
+    self.load = load
+  }
+
+  /// Partition `index`, from memory, the cache or `load` (two threads may both load it; one
+  /// copy is kept).
+  /// - Throws: the error of `load`.
+  package func partition(_ index: Int) throws(IndexError) -> Partition {
+    if let inMemory { return inMemory[index] }
+    let hit: Partition? = lock.withLock {
+      clock += 1
+      guard var entry = cache[index] else { return nil }
+      entry.lastUse = clock
+      cache[index] = entry
+      return entry.partition
+    }
+    if let hit { return hit }
+    let loaded = try load(index)
+    return lock.withLock {
+      reads += 1
+      clock += 1
+      if let raced = cache[index] { return raced.partition }
+      cache[index] = (loaded, clock)
+      cachedBytes += byteCount(loaded)
+      while cachedBytes > capacityBytes && cache.count > 1 {
+        var victim = -1
+        var oldest = UInt64.max
+        for (key, value) in cache where key != index && value.lastUse < oldest {
+          victim = key
+          oldest = value.lastUse
+        }
+        guard victim >= 0, let removed = cache.removeValue(forKey: victim) else { break }
+        cachedBytes -= byteCount(removed.partition)
+      }
+      return loaded
+    }
+  }
+
+  /// How many partitions were read by `load` so far (cache misses).
+  package var diskReads: Int { lock.withLock { reads } }
+
+  /// Partitions in memory: cached ones, or all of them when held in memory.
+  package var cachedPartitionCount: Int {
+    inMemory != nil ? count : lock.withLock { cache.count }
+  }
+
+  /// Bytes of partitions in the cache (0 when held in memory).
+  package var cachedByteCount: Int { lock.withLock { cachedBytes } }
+
+  /// Every partition held in memory, or nil when they are read on demand.
+  package var heldPartitions: [Partition]? { inMemory }
+}

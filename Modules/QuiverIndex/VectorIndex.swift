@@ -1,0 +1,51 @@
+import Foundation
+import QuiverKernels
+
+/// A trained vector index of any type, as the layers above use it: search, what it holds, and
+/// persistence. `IVFIndex` (IVF_FLAT, IVF_PQ, IVF_SQ), `IVFHNSWIndex` (IVF_HNSW_SQ, IVF_HNSW_PQ)
+/// and `HNSWIndex` conform; `VectorIndexFactory` opens and builds them by `IndexType`, so no
+/// caller dispatches on the type.
+///
+/// An index knows rows only by their ids (`RowID`: fragment id in the high 32 bits). Which of
+/// its rows a table version may return — live rows, rows passing a prefilter, rows of the
+/// fragments the version says it covers — arrives as one `RowSet` and is applied inside the
+/// partition scan or graph walk, so `k` allowed rows come back whenever the index holds them.
+public protocol VectorIndex: Sendable {
+  /// The index type.
+  var type: IndexType { get }
+  /// The metric it was trained for; searches use it and no other.
+  var metric: DistanceMetric { get }
+  /// Floats per vector.
+  var dimension: Int { get }
+  /// Rows indexed.
+  var rowCount: Int { get }
+  /// IVF partitions (1 for a single graph): the upper bound of `nprobes`.
+  var partitionCount: Int { get }
+  /// The fragments whose rows the index holds, ascending, when known; nil while only reading
+  /// more partitions would tell (IVF_HNSW_* learn them as partitions load). A caller that may
+  /// return rows of fewer fragments (after a compaction) must then pass a `RowSet` that says
+  /// which.
+  var indexedFragmentIDs: [UInt32]? { get }
+  /// Whether it walks HNSW graphs (and so takes `ef`).
+  var usesGraph: Bool { get }
+  /// Whether the distances it returns are exact (from full-precision vectors) rather than
+  /// approximations from quantized codes.
+  var returnsExactDistances: Bool { get }
+
+  /// The `k` nearest rows to `query` among `filter` (every indexed row when nil), nearest first,
+  /// with distances in `metric`.
+  ///
+  /// - Parameters:
+  ///   - nprobes: partitions to scan or walk (capped at `partitionCount`; ignored by HNSW).
+  ///   - ef: each graph walk's candidate list width (nil: the type's default; ignored by IVF).
+  ///   - filter: the rows that may be returned, applied inside the scan or walk.
+  /// - Throws: `IndexError` `.dimensionMismatch`, `.invalidArgument` (k, nprobes or ef out of
+  ///   range), `.corruptFile` / `.inputOutput` when a partition cannot be read.
+  func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, filter: RowSet?)
+    throws(IndexError) -> [Neighbor]
+
+  /// Writes the index's files into `folder` of a storage (the table's `_indices/<uuid>/`), each
+  /// durable before this returns; the files are those Docs/Format.md describes for the type.
+  /// - Throws: `IndexError.inputOutput` when a file cannot be written.
+  func write(to folder: IndexFolder) throws(IndexError)
+}
