@@ -137,9 +137,9 @@ struct IVFInvariantTests {
       let vector = Self.indexedVector(
         row, metric: testCase.metric, vectors: vectors, dimension: dimension)
       let residual = zip(vector, centroid).map { $0 - $1 }
-      let codeSize = partitions[partition].codes.count / partitions[partition].rowCount
-      let code = Array(
-        partitions[partition].codes[(position * codeSize)..<((position + 1) * codeSize)])
+      let code = Self.rowCode(
+        partitions[partition], position: position,
+        fastScanSubVectors: index.partitionLayout.fastScanSubVectorCount)
       var decoded = [Float](repeating: 0, count: dimension)
       code.withUnsafeBufferPointer { c in
         decoded.withUnsafeMutableBufferPointer {
@@ -181,6 +181,9 @@ struct IVFInvariantTests {
       let query = testCase.metric == .cosine ? QuantizerReference.unit(raw) : raw
       let found = try index.search(raw, k: rows, nprobes: index.partitionCount)
       if found.count != rows { wrong.append("query \(queryIndex): \(found.count) rows found") }
+      // Fast scan sums a lookup table quantised to bytes: each of the m sub-tables rounds by at
+      // most half a step of range / 255, doubled for l2 (the kernel's documented bound).
+      let fastScanBound = Self.fastScanErrorBound(index, query: query)
       for neighbor in found {
         let stored = reconstructions[Int(neighbor.id)]
         let squared = query.withUnsafeBufferPointer { q in
@@ -194,11 +197,50 @@ struct IVFInvariantTests {
           case .cosine: squared / 2
           case .dot: 1 - QuantizerReference.innerProduct(query, stored)
           }
-        if abs(Double(neighbor.distance) - exact) > 2e-4 * max(1, abs(exact)) {
+        if abs(Double(neighbor.distance) - exact) > fastScanBound + 2e-4 * max(1, abs(exact)) {
           wrong.append("query \(queryIndex) row \(neighbor.id): \(neighbor.distance) vs \(exact)")
         }
       }
     }
     #expect(wrong.isEmpty, "\(testCase): \(wrong.count) failures, e.g. \(wrong.prefix(4))")
+  }
+
+  /// The row-major code of the row at `position` of a partition: a slice of the codes, or for
+  /// 4-bit fast-scan partitions the row unpacked from its block of 32.
+  static func rowCode(_ partition: IVFPartition, position: Int, fastScanSubVectors: Int)
+    -> [UInt8]
+  {
+    guard fastScanSubVectors > 0 else {
+      let codeSize = partition.codes.count / partition.rowCount
+      return Array(partition.codes[(position * codeSize)..<((position + 1) * codeSize)])
+    }
+    var code = [UInt8](repeating: 0, count: (fastScanSubVectors + 1) / 2)
+    partition.codes.withUnsafeBufferPointer { blocks in
+      code.withUnsafeMutableBufferPointer {
+        PQ4FastScan.unpackRow(
+          blocks: blocks.baseAddress!, row: position, subVectorCount: fastScanSubVectors,
+          into: $0.baseAddress!)
+      }
+    }
+    return code
+  }
+
+  /// The largest error fast-scan distances may carry for `query` (0 for other layouts): m
+  /// sub-tables, each rounded to half a step of (largest sub-table range) / 255, times 2 (l2).
+  static func fastScanErrorBound(_ index: IVFIndex, query: [Float]) -> Double {
+    let subVectors = index.partitionLayout.fastScanSubVectorCount
+    guard subVectors > 0, let quantizer = index.productQuantizer else { return 0 }
+    var table = [Float](repeating: 0, count: subVectors * 16)
+    query.withUnsafeBufferPointer { q in
+      table.withUnsafeMutableBufferPointer {
+        quantizer.lookupTable(query: q.baseAddress!, innerProduct: true, into: $0.baseAddress!)
+      }
+    }
+    var range: Float = 0
+    for sub in 0..<subVectors {
+      let row = table[(sub * 16)..<((sub + 1) * 16)]
+      range = max(range, row.max()! - row.min()!)
+    }
+    return 2 * Double(subVectors) * Double(range) / 255 * 0.5
   }
 }

@@ -24,7 +24,7 @@ struct VectorIndexFactoryTests {
       graph: graph)
     #expect(built.type == type && built.rowCount == 600 && built.dimension == 384)
     #expect(built.indexedFragmentIDs == [3, 5])
-    try built.write(to: folder)
+    try built.write(to: IndexFolder(local: folder))
     let opened = try VectorIndexFactory.open(type, at: folder)
     #expect(opened.type == type && opened.metric == .l2)
     let query = HNSWTestData.queries.row(0)
@@ -45,7 +45,7 @@ struct VectorIndexFactoryTests {
     try VectorIndexFactory.build(
       vectors: Self.vectors, rowIds: Self.rowIds, dimension: 384,
       parameters: IVFIndexParameters(type: .ivfFlat, numPartitions: 3), graph: HNSWParameters()
-    ).write(to: folder)
+    ).write(to: IndexFolder(local: folder))
     #expect { _ = try VectorIndexFactory.open(.ivfPQ, at: folder) } throws: {
       ($0 as? IndexError)?.code == .unsupportedIndexType
     }
@@ -58,7 +58,7 @@ struct VectorIndexFactoryTests {
       vectors: Self.vectors, rowIds: Self.rowIds, dimension: 384,
       parameters: IVFIndexParameters(type: .ivfHNSWSQ, numPartitions: 3),
       graph: HNSWParameters(m: 8, efConstruction: 32, seed: 9)
-    ).write(to: folder)
+    ).write(to: IndexFolder(local: folder))
     let opened = try VectorIndexFactory.open(.ivfHNSWSQ, at: folder)
     #expect(opened.indexedFragmentIDs == nil)
     _ = try opened.search(HNSWTestData.queries.row(0), k: 10, nprobes: 1, ef: 32, filter: nil)
