@@ -25,7 +25,9 @@ let package = Package(
       pkgConfig: "libzstd",
       providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
     ),
-    .target(name: "CQuiverKernels", path: "Modules/CQuiverKernels"),
+    .target(
+      name: "CQuiverKernels", path: "Modules/CQuiverKernels",
+      linkerSettings: [.linkedLibrary("m")]),
     .target(name: "QuiverKernels", dependencies: ["CQuiverKernels"], path: "Modules/QuiverKernels"),
     .target(
       name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels"], path: "Modules/QuiverFormat"),
