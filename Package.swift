@@ -31,13 +31,15 @@ let package = Package(
     .target(name: "QuiverKernels", dependencies: ["CQuiverKernels"], path: "Modules/QuiverKernels"),
     .target(
       name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels"], path: "Modules/QuiverFormat"),
-    .target(name: "QuiverTable", dependencies: ["QuiverFormat"], path: "Modules/QuiverTable"),
+    .target(
+      name: "QuiverTable", dependencies: ["QuiverFormat", "QuiverKernels"],
+      path: "Modules/QuiverTable"),
     .target(name: "CQuiverHNSW", path: "Modules/CQuiverHNSW"),
     .target(
-      name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat", "CQuiverHNSW"],
+      name: "QuiverIndex", dependencies: ["QuiverKernels", "CQuiverKernels", "CQuiverHNSW"],
       path: "Modules/QuiverIndex"),
     .target(
-      name: "QuiverQuery", dependencies: ["QuiverTable", "QuiverIndex"],
+      name: "QuiverQuery", dependencies: ["QuiverFormat", "QuiverIndex", "QuiverKernels"],
       path: "Modules/QuiverQuery"),
     .target(
       name: "Quiver",
@@ -47,22 +49,39 @@ let package = Package(
       name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
     .executableTarget(
       name: "QuiverCLI",
-      dependencies: ["Quiver", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: [
+        "Quiver", "QuiverFormat", "QuiverIndex", "QuiverKernels", "QuiverQuery", "QuiverTable",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Modules/QuiverCLI"),
 
     .target(name: "QuiverTestSupport", dependencies: ["QuiverFormat"], path: "Tests/QuiverTestSupport"),
     .testTarget(
       name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),
-    .testTarget(name: "QuiverFormatTests", dependencies: ["QuiverFormat", "QuiverTestSupport"]),
-    .testTarget(name: "QuiverTableTests", dependencies: ["QuiverTable", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverFormatTests", dependencies: ["QuiverFormat", "QuiverKernels", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverTableTests",
+      dependencies: ["QuiverTable", "QuiverFormat", "QuiverKernels", "QuiverTestSupport"]),
     // Child process of QuiverTableTests' multi-process commit tests.
     .executableTarget(
-      name: "QuiverTableWriterTool", dependencies: ["QuiverTable"],
+      name: "QuiverTableWriterTool", dependencies: ["QuiverTable", "QuiverFormat"],
       path: "Tests/QuiverTableWriterTool"),
-    .testTarget(name: "QuiverIndexTests", dependencies: ["QuiverIndex", "QuiverTestSupport"]),
-    .testTarget(name: "QuiverQueryTests", dependencies: ["QuiverQuery", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverIndexTests", dependencies: ["QuiverIndex", "QuiverKernels", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverQueryTests",
+      dependencies: ["QuiverQuery", "QuiverFormat", "QuiverIndex", "QuiverKernels", "QuiverTestSupport"]),
     .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),
     .testTarget(name: "QuiverCLITests", dependencies: ["QuiverCLI", "QuiverTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
+
+// Every Swift target sees a member only through an import of the module that declares it
+// (SE-0444), so each target's imports, and the dependencies above, stay honest.
+for target in package.targets where target.type != .system {
+  target.swiftSettings = (target.swiftSettings ?? []) + [
+    .enableUpcomingFeature("MemberImportVisibility")
+  ]
+}

@@ -9,8 +9,8 @@ import QuiverTable
 /// let table = try db.createTable("my_vectors", data: batch)
 /// ```
 public struct Database: Sendable {
-  /// The folder.
-  public let folder: DatabaseFolder
+  /// The folder of tables.
+  let folder: DatabaseFolder
 
   /// Opens the database in `path`, creating the folder if it is missing.
   /// - Throws: `TableError` if `path` is a file or cannot be created.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverKernels
 
 /// `quiver demo`: the README's main job, end to end through the public API: a database, a table
 /// of real (or generated) embeddings with scalar columns, an IVF_PQ and an IVF_HNSW_SQ index,

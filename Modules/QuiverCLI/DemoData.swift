@@ -1,5 +1,6 @@
 import Foundation
 import Quiver
+import QuiverKernels
 
 /// The demo's data: base vectors, queries and exact ground truth, from a folder of `.fvecs` /
 /// `.ivecs` files (Fixtures/minilm-2k by default) or generated when none is found.

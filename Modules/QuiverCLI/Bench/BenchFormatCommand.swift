@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverFormat
 
 /// `quiver bench format`: writes the columns of a text-and-embedding dataset to data files and
 /// measures bytes on disk, write and scan throughput and random `take` (Docs/Benchmarks.md

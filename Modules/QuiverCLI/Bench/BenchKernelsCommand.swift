@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverKernels
 
 #if canImport(Glibc)
   import Glibc

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Quiver
+import QuiverTable
 
 /// `quiver bench TABLE --queries Q --ground-truth GT`: recall@k, queries per second (one thread
 /// and all cores) and p50/p99 latency of searches through the public `Table.search` API, exactly

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `--sweep nprobes=5,10,20` (or `ef=…`, `refine-factor=…`): the search parameter a benchmark
 /// varies and its values.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverTable
 
 /// `quiver index TABLE --type … --metric …`: builds a vector index with every parameter of the
 /// index types, through the public `Table.createIndex` API.

@@ -1,5 +1,6 @@
 import Foundation
 import Quiver
+import QuiverTable
 
 /// Opening a table named on the command line through the public `Database`/`Table` API, exactly
 /// as a user's program would.
