@@ -18,17 +18,17 @@ package final class IndexFileReader: Sendable {
 
   /// Opens `url` for reading.
   ///
-  /// - Throws: `IndexError.inputOutput` if it cannot be opened.
+  /// - Throws: `IndexError.ioFailure` if it cannot be opened.
   package init(_ url: URL) throws(IndexError) {
     path = url.path
     let fd = open(url.path, O_RDONLY)
     guard fd >= 0 else {
-      throw IndexError(.inputOutput, "\(url.path): cannot open (errno \(errno))")
+      throw IndexError(.ioFailure, "\(url.path): cannot open (errno \(errno))")
     }
     var info = stat()
     guard fstat(fd, &info) == 0 else {
       close(fd)
-      throw IndexError(.inputOutput, "\(url.path): cannot stat (errno \(errno))")
+      throw IndexError(.ioFailure, "\(url.path): cannot stat (errno \(errno))")
     }
     descriptor = fd
     size = Int(info.st_size)
@@ -38,7 +38,7 @@ package final class IndexFileReader: Sendable {
 
   /// Reads `length` bytes at `offset` (the C call `pread`).
   ///
-  /// - Throws: `IndexError.corruptFile` if the range is outside the file, `.inputOutput` if the
+  /// - Throws: `IndexError.corruptFile` if the range is outside the file, `.ioFailure` if the
   ///   read fails.
   package func read(at offset: Int, length: Int) throws(IndexError) -> [UInt8] {
     guard offset >= 0, length >= 0, offset <= size, length <= size - offset else {
@@ -53,7 +53,7 @@ package final class IndexFileReader: Sendable {
       }
       if got < 0 && errno == EINTR { continue }
       guard got > 0 else {
-        throw IndexError(.inputOutput, "\(path): read failed at \(offset + done) (errno \(errno))")
+        throw IndexError(.ioFailure, "\(path): read failed at \(offset + done) (errno \(errno))")
       }
       done += got
     }

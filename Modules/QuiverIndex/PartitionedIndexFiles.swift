@@ -70,7 +70,7 @@ struct PartitionedIndexFiles: Sendable {
   /// Writes the partitions file, then the model file, into `directory` (created if missing),
   /// each fsynced. `block(i)` gives partition `i`'s bytes; `partitionSizes[i]` its rows.
   ///
-  /// - Throws: `IndexError.inputOutput` if the folder or a file cannot be written, or what
+  /// - Throws: `IndexError.ioFailure` if the folder or a file cannot be written, or what
   ///   `block` throws.
   func write(
     to directory: URL, metadata: some Encodable, modelFloats: [Float], partitionSizes: [Int],
@@ -79,7 +79,8 @@ struct PartitionedIndexFiles: Sendable {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     } catch {
-      throw IndexError(.inputOutput, "\(directory.path): cannot create the folder (\(error))")
+      throw IndexError(.ioFailure, "\(directory.path): cannot create the folder (\(error))",
+        underlying: error)
     }
     var partitionsFile = ByteWriter()
     partitionsFile.append(bytes: partitionsMagic)
@@ -110,7 +111,7 @@ struct PartitionedIndexFiles: Sendable {
       encoder.outputFormatting = [.sortedKeys]
       json = Array(try encoder.encode(metadata))
     } catch {
-      throw IndexError(.inputOutput, "cannot encode the index metadata (\(error))")
+      throw IndexError(.ioFailure, "cannot encode the index metadata (\(error))", underlying: error)
     }
     model.append(UInt64(json.count))
     model.append(bytes: json)
@@ -137,7 +138,7 @@ struct PartitionedIndexFiles: Sendable {
   /// `shape(metadata, modelPath, modelByteCount)` validates the decoded JSON and says what
   /// follows it; it may throw its own errors.
   ///
-  /// - Throws: `IndexError` `.inputOutput` (missing files), `.corruptFile` (bad magic,
+  /// - Throws: `IndexError` `.ioFailure` (missing files), `.corruptFile` (bad magic,
   ///   checksum, JSON, lengths or offsets), `.unsupportedVersion` (a newer format version).
   func open<Metadata: Decodable & Sendable>(
     at directory: URL, as _: Metadata.Type,
@@ -179,7 +180,7 @@ struct PartitionedIndexFiles: Sendable {
     do {
       metadata = try JSONDecoder().decode(Metadata.self, from: Data(json))
     } catch {
-      throw IndexError(.corruptFile, "\(path): metadata is not valid (\(error))")
+      throw IndexError(.corruptFile, "\(path): metadata is not valid (\(error))", underlying: error)
     }
     header.skip(to: 8)
     let described = try shape(metadata, path, bytes.count)
@@ -238,7 +239,7 @@ struct PartitionedIndexFiles: Sendable {
   /// Reads the block `entry` points at (partition `index`) and verifies its checksum.
   ///
   /// - Throws: `IndexError.corruptFile` when the range is outside the file or the checksum
-  ///   differs, `.inputOutput` when the read fails.
+  ///   differs, `.ioFailure` when the read fails.
   static func readBlock(
     from reader: IndexFileReader, entry: PartitionDirectoryEntry, index: Int
   ) throws(IndexError) -> [UInt8] {
@@ -254,17 +255,17 @@ struct PartitionedIndexFiles: Sendable {
 
   /// Writes `bytes` to `url` (replacing it) and fsyncs it.
   ///
-  /// - Throws: `IndexError.inputOutput` naming the file.
+  /// - Throws: `IndexError.ioFailure` naming the file.
   static func writeSynced(_ bytes: [UInt8], to url: URL) throws(IndexError) {
     guard FileManager.default.createFile(atPath: url.path, contents: nil),
       let handle = FileHandle(forWritingAtPath: url.path)
-    else { throw IndexError(.inputOutput, "\(url.path): cannot create") }
+    else { throw IndexError(.ioFailure, "\(url.path): cannot create") }
     defer { try? handle.close() }
     do {
       try handle.write(contentsOf: bytes)
       try handle.synchronize()
     } catch {
-      throw IndexError(.inputOutput, "\(url.path): cannot write (\(error))")
+      throw IndexError(.ioFailure, "\(url.path): cannot write (\(error))", underlying: error)
     }
   }
 }

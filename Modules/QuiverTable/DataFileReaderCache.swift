@@ -33,7 +33,8 @@ package final class DataFileReaderCache: @unchecked Sendable {
       reader = try DataFileReader(url: url)
     } catch let error as FormatError {
       throw TableError(
-        .corruptDataFile, "fragment \(fragmentID): data file '\(url.path)': \(error.description)")
+        .corruptDataFile, "fragment \(fragmentID): data file '\(url.path)': \(error.description)",
+        underlying: error)
     }
     guard reader.fileSize == record.sizeBytes else {
       throw TableError(

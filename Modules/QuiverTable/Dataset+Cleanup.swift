@@ -1,4 +1,5 @@
 import Foundation
+import QuiverFormat
 
 /// What `Dataset.cleanup` removed.
 public struct CleanupReport: Sendable, Hashable {
@@ -113,7 +114,10 @@ extension Dataset {
       do {
         try FileManager.default.removeItem(at: folder)
       } catch {
-        throw TableError(.ioFailure, "cannot remove index folder '\(folder.path)': \(error)")
+        throw TableError(
+          .ioFailure,
+          "cannot remove index folder '\(folder.path)': \(systemErrorReason(error))",
+          underlying: error)
       }
       report.removedFiles += 1
     }

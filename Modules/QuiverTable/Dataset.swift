@@ -231,7 +231,8 @@ extension TableLayout {
       bytes = try DurableFile.read(url)
     } catch let error as TableError where error.code == .notFound {
       throw TableError(
-        .corruptDeletionFile, "deletion file '\(url.path)' of fragment \(fragment.id) is missing")
+        .corruptDeletionFile, "deletion file '\(url.path)' of fragment \(fragment.id) is missing",
+        underlying: error)
     }
     let vector = try DeletionFileCodec.decode(bytes, fragmentID: fragment.id, source: url)
     guard vector.count == record.deletedRowCount else {

@@ -6,6 +6,7 @@
   import Darwin
 #endif
 import Foundation
+import QuiverFormat
 
 /// The few system calls the commit protocol needs, named for what they guarantee.
 ///
@@ -126,7 +127,9 @@ enum DurableFile {
     do {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     } catch {
-      throw TableError(.ioFailure, "cannot create folder '\(url.path)': \(error)")
+      throw TableError(
+        .ioFailure, "cannot create folder '\(url.path)': \(systemErrorReason(error))",
+        underlying: error)
     }
   }
 

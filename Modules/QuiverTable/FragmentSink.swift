@@ -78,7 +78,8 @@ struct FragmentSink {
     } catch let error as FormatError {
       throw TableError(
         .ioFailure,
-        "writing data file '\(layout.url(relative: path).path)': \(error.description)")
+        "writing data file '\(layout.url(relative: path).path)': \(error.description)",
+        underlying: error)
     }
   }
 }

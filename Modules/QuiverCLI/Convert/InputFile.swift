@@ -130,7 +130,7 @@ final class InputFile {
       if count < 0 {
         if errno == EINTR { continue }
         throw CLIError(
-          .inputOutput, "\(path): byte \(offset): read failed: \(String(cString: strerror(errno)))")
+          .ioFailure, "\(path): byte \(offset): read failed: \(String(cString: strerror(errno)))")
       }
       end = count
       return

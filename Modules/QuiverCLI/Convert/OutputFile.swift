@@ -113,7 +113,7 @@ final class OutputFile {
   }
 
   private func failure(_ action: String) -> CLIError {
-    CLIError(.inputOutput, "\(path): \(action) failed: \(String(cString: strerror(errno)))")
+    CLIError(.ioFailure, "\(path): \(action) failed: \(String(cString: strerror(errno)))")
   }
 }
 

@@ -28,7 +28,7 @@ public final class DataFileWriter {
   private var closed = false
 
   /// Creates the file and writes its header.
-  /// - Throws: `FormatError.ioError` when the file cannot be created (or exists and
+  /// - Throws: `FormatError.ioFailure` when the file cannot be created (or exists and
   ///   `options.overwrite` is false); `.invalidArgument` for a page size below 1.
   public init(url: URL, schema: Schema, options: DataFileWriterOptions = DataFileWriterOptions()) throws {
     guard options.pageSize >= 1 else {
@@ -55,7 +55,7 @@ public final class DataFileWriter {
   /// Appends the rows of `batch`.
   /// - Throws: `FormatError.schemaMismatch` when the batch's column names or types differ from
   ///   the file's, `.invalidColumn` for nulls in a non-nullable column, `.writerClosed` after
-  ///   `finish()` or an earlier failure, `.ioError`.
+  ///   `finish()` or an earlier failure, `.ioFailure`.
   public func write(_ batch: RecordBatch) throws {
     guard !closed else { throw FormatError(.writerClosed, "data file '\(file.path)' is already finished") }
     guard batch.schema.count == schema.count else {
@@ -97,7 +97,7 @@ public final class DataFileWriter {
   /// Writes the remaining pages, the footer and the trailer, syncs the file and closes the
   /// writer.
   /// - Returns: sizes and encodings per column.
-  /// - Throws: `.writerClosed` when called twice, `.ioError`.
+  /// - Throws: `.writerClosed` when called twice, `.ioFailure`.
   public func finish() throws -> DataFileStatistics {
     guard !closed else { throw FormatError(.writerClosed, "data file '\(file.path)' is already finished") }
     closed = true

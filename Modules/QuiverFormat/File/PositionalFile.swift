@@ -17,7 +17,7 @@ package final class PositionalFile: @unchecked Sendable {
   private let descriptor: Int32
 
   /// Opens `path` for reading.
-  /// - Throws: `FormatError.ioError` naming the path and the system's reason.
+  /// - Throws: `FormatError.ioFailure` naming the path and the system's reason.
   package init(readingAt path: String) throws {
     self.path = path
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -37,7 +37,7 @@ package final class PositionalFile: @unchecked Sendable {
   deinit { close(descriptor) }
 
   static func error(_ what: String, _ path: String) -> FormatError {
-    FormatError(.ioError, "\(what) '\(path)': \(String(cString: strerror(errno)))")
+    FormatError(.ioFailure, "\(what) '\(path)': \(String(cString: strerror(errno)))")
   }
 
   /// The file's current size in bytes (`fstat`).
@@ -48,7 +48,7 @@ package final class PositionalFile: @unchecked Sendable {
   }
 
   /// Reads exactly `buffer.count` bytes at `offset` (`pread`), retrying short reads.
-  /// - Throws: `FormatError.truncatedFile` when the file ends first; `.ioError` on failure.
+  /// - Throws: `FormatError.truncatedFile` when the file ends first; `.ioFailure` on failure.
   package func read(fromAbsoluteOffset offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
     var done = 0
     while done < buffer.count {

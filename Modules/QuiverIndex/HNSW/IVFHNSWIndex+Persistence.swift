@@ -6,7 +6,7 @@ extension IVFHNSWIndex {
   /// centroids, quantizer, directory) and `hnsw.partitions` (per partition: row ids, codes,
   /// graph), each fsynced.
   ///
-  /// - Throws: `IndexError.inputOutput` if a file cannot be written, or the error of loading
+  /// - Throws: `IndexError.ioFailure` if a file cannot be written, or the error of loading
   ///   a partition of an opened index.
   public func write(to directory: URL) throws(IndexError) {
     var sizes: [Int] = []
@@ -36,7 +36,7 @@ extension IVFHNSWIndex {
   /// Opens an index written by `write(to:)`: reads and verifies `hnsw.meta` only; each
   /// partition is read and checksum-verified the first time a search probes it.
   ///
-  /// - Throws: `IndexError` `.inputOutput`, `.corruptFile`, `.unsupportedVersion`,
+  /// - Throws: `IndexError` `.ioFailure`, `.corruptFile`, `.unsupportedVersion`,
   ///   `.unsupportedIndexType` (the folder holds a plain HNSW index).
   public static func open(at directory: URL) throws(IndexError) -> IVFHNSWIndex {
     let opened = try HNSWIndexFileIO.open(at: directory) { metadata throws(IndexError) in
