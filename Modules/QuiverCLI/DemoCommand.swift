@@ -82,7 +82,7 @@ struct DemoCommand: ParsableCommand {
       do {
         try table.createIndex(
           on: "vector",
-          .ivfHnswSQ(
+          .ivfHNSWSQ(
             metric: .cosine, numPartitions: max(1, partitions / 4), m: 20, efConstruction: 300),
           name: "vector_ivf_hnsw_sq")
         print(
