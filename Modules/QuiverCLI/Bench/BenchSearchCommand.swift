@@ -29,7 +29,7 @@ struct BenchSearchCommand: ParsableCommand {
         quiver bench db/base.quiver --queries query.fvecs --ground-truth gt.ivecs --sweep ef=16,32,64 --json
       """)
 
-  @Argument(help: "The table folder (NAME.quiver).")
+  @Argument(help: "The table: \(TablePath.help).")
   var table: String
 
   @Option(help: "The query vectors (.fvecs, .npy, …).")

@@ -19,7 +19,7 @@ struct IndexCommand: ParsableCommand {
         quiver index db/items.quiver --type IVF_HNSW_SQ --metric cosine --m 20 --ef-construction 300
       """)
 
-  @Argument(help: "The table folder (NAME.quiver).")
+  @Argument(help: "The table: \(TablePath.help).")
   var table: String
 
   @Option(
