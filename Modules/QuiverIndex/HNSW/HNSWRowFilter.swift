@@ -22,8 +22,13 @@ extension HNSWRowFilter {
 /// QuiverIndex's row filter (a bitmap per fragment) as an HNSW filter. It does not list its rows,
 /// so the exact scan tests each row of a partition.
 extension RowIDFilter: HNSWRowFilter {
+  /// How many rows the filter allows.
+  /// How many rows the filter allows.
+  /// How many rows the filter allows.
   public var allowedCount: Int { count }
+  /// False: a bitmap filter does not list its rows.
   public var listsAllowedRows: Bool { false }
+  /// Lists nothing (see `listsAllowedRows`).
   public func forEachAllowedRow(_ body: (UInt64) -> Void) {}
 }
 
@@ -48,8 +53,10 @@ public struct HNSWAllowedRowIds: HNSWRowFilter {
     return low < rowIds.count && rowIds[low] == rowId
   }
 
+  /// How many rows the filter allows.
   public var allowedCount: Int { rowIds.count }
 
+  /// Calls `body` with each allowed row id, ascending.
   public func forEachAllowedRow(_ body: (UInt64) -> Void) { rowIds.forEach(body) }
 }
 
