@@ -91,6 +91,8 @@ extension Table {
   /// Rows added later are searched exactly until the index is rebuilt.
   ///
   /// - Parameters:
+  ///   - column: The vector column to index.
+  ///   - config: The index type and its parameters, e.g. `.ivfPQ(metric: .cosine)`.
   ///   - name: The index's name (default `<column>_idx`); an index of the same name is
   ///     replaced.
   /// - Throws: `IndexError`: `.unknownColumn`, `.unsupportedColumnType` (not a vector column),
