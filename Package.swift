@@ -24,6 +24,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    // `swift package generate-documentation` for the DocC catalogs (Modules/*/*.docc).
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     .systemLibrary(
@@ -36,18 +38,25 @@ let package = Package(
       name: "CSnappy", path: "Modules/CSnappy", providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]),
     .systemLibrary(
       name: "CZlib", path: "Modules/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "CQuiverKernels", path: "Modules/CQuiverKernels"),
+    .target(
+      name: "CQuiverKernels", path: "Modules/CQuiverKernels",
+      linkerSettings: [.linkedLibrary("m")]),
     .target(name: "QuiverKernels", dependencies: ["CQuiverKernels"], path: "Modules/QuiverKernels"),
     .target(name: "QuiverStorage", dependencies: ["QuiverKernels"], path: "Modules/QuiverStorage"),
     .target(
-      name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels", "QuiverStorage"], path: "Modules/QuiverFormat"),
-    .target(name: "QuiverTable", dependencies: ["QuiverFormat", "QuiverStorage"], path: "Modules/QuiverTable"),
+      name: "QuiverFormat", dependencies: ["CZstd", "QuiverKernels", "QuiverStorage"],
+      path: "Modules/QuiverFormat"),
+    .target(
+      name: "QuiverTable", dependencies: ["QuiverFormat", "QuiverKernels", "QuiverStorage"],
+      path: "Modules/QuiverTable"),
     .target(name: "CQuiverHNSW", path: "Modules/CQuiverHNSW"),
     .target(
-      name: "QuiverIndex", dependencies: ["QuiverKernels", "QuiverFormat", "QuiverStorage", "CQuiverHNSW"],
+      name: "QuiverIndex",
+      dependencies: ["QuiverKernels", "CQuiverKernels", "QuiverStorage", "CQuiverHNSW"],
       path: "Modules/QuiverIndex"),
     .target(
-      name: "QuiverQuery", dependencies: ["QuiverStorage", "QuiverTable", "QuiverIndex"],
+      name: "QuiverQuery",
+      dependencies: ["QuiverFormat", "QuiverIndex", "QuiverKernels", "QuiverStorage"],
       path: "Modules/QuiverQuery"),
     .target(
       name: "Quiver",
@@ -57,7 +66,8 @@ let package = Package(
       ],
       path: "Modules/Quiver"),
     .target(
-      name: "QuiverExchange", dependencies: ["QuiverFormat", "QuiverStorage", "CZstd", "CSnappy", "CZlib"],
+      name: "QuiverExchange",
+      dependencies: ["QuiverFormat", "QuiverStorage", "CZstd", "CSnappy", "CZlib"],
       path: "Modules/QuiverExchange"),
     .target(
       name: "QuiverObjectStore",
@@ -74,26 +84,43 @@ let package = Package(
     .executableTarget(
       name: "QuiverCLI",
       dependencies: [
-        "Quiver", "QuiverStorage", "QuiverExchange",
+        "Quiver", "QuiverExchange", "QuiverFormat", "QuiverIndex", "QuiverKernels", "QuiverQuery",
+        "QuiverStorage", "QuiverTable",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Modules/QuiverCLI"),
 
-    .target(name: "QuiverTestSupport", dependencies: ["QuiverFormat"], path: "Tests/QuiverTestSupport"),
+    .target(
+      name: "QuiverTestSupport", dependencies: ["QuiverFormat", "QuiverKernels"],
+      path: "Tests/QuiverTestSupport"),
     .testTarget(
       name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),
     .testTarget(name: "QuiverStorageTests", dependencies: ["QuiverStorage", "QuiverTestSupport"]),
-    .testTarget(name: "QuiverFormatTests", dependencies: ["QuiverFormat", "QuiverTestSupport"]),
     .testTarget(
-      name: "QuiverTableTests", dependencies: ["QuiverTable", "QuiverStorage", "QuiverTestSupport"]),
+      name: "QuiverFormatTests",
+      dependencies: ["QuiverFormat", "QuiverKernels", "QuiverStorage", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverTableTests",
+      dependencies: [
+        "QuiverTable", "QuiverFormat", "QuiverKernels", "QuiverStorage", "QuiverTestSupport",
+      ]),
     // Child process of QuiverTableTests' multi-process commit tests.
     .executableTarget(
-      name: "QuiverTableWriterTool", dependencies: ["QuiverTable"],
+      name: "QuiverTableWriterTool", dependencies: ["QuiverTable", "QuiverFormat"],
       path: "Tests/QuiverTableWriterTool"),
-    .testTarget(name: "QuiverIndexTests", dependencies: ["QuiverIndex", "QuiverTestSupport"]),
-    .testTarget(name: "QuiverQueryTests", dependencies: ["QuiverQuery", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverIndexTests",
+      dependencies: ["QuiverIndex", "QuiverKernels", "QuiverStorage", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverQueryTests",
+      dependencies: [
+        "QuiverQuery", "QuiverFormat", "QuiverIndex", "QuiverKernels", "QuiverStorage",
+        "QuiverTestSupport",
+      ]),
     .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),
-    .testTarget(name: "QuiverExchangeTests", dependencies: ["QuiverExchange", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverExchangeTests",
+      dependencies: ["QuiverExchange", "QuiverFormat", "QuiverTestSupport"]),
     .testTarget(
       name: "QuiverObjectStoreTests",
       dependencies: ["QuiverObjectStore", "QuiverStorage", "QuiverTestSupport"]),
@@ -102,3 +129,11 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
+
+// Every Swift target sees a member only through an import of the module that declares it
+// (SE-0444), so each target's imports, and the dependencies above, stay honest.
+for target in package.targets where target.type != .system {
+  target.swiftSettings = (target.swiftSettings ?? []) + [
+    .enableUpcomingFeature("MemberImportVisibility")
+  ]
+}

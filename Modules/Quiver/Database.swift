@@ -9,8 +9,8 @@ import QuiverTable
 /// let table = try db.createTable("my_vectors", data: batch)
 /// ```
 public struct Database: Sendable {
-  /// The folder.
-  public let folder: DatabaseFolder
+  /// The folder of tables.
+  let folder: DatabaseFolder
 
   /// Opens the database in `path`, creating the folder if it is missing.
   /// - Throws: `TableError` if `path` is a file or cannot be created.
@@ -30,8 +30,11 @@ public struct Database: Sendable {
   public func tableNames() throws -> [String] { try folder.tableNames() }
 
   /// Creates the table `name` holding the rows of `data` (its schema becomes the table's).
-  /// - Parameter mode: `.create` fails if the table exists, `.overwrite` replaces its data
-  ///   and schema as a new version, `.existOk` opens it (the schema must match).
+  /// - Parameters:
+  ///   - name: The table's name in the database (its folder is `name.quiver`).
+  ///   - data: The first rows.
+  ///   - mode: `.create` fails if the table exists, `.overwrite` replaces its data and schema
+  ///     as a new version, `.existOk` opens it (the schema must match).
   /// - Throws: `TableError` (`.alreadyExists`, `.schemaMismatch`, `.invalidArgument` for a bad
   ///   name).
   public func createTable(_ name: String, data: RecordBatch, mode: CreateMode = .create) throws

@@ -72,7 +72,7 @@ public struct IndexConfig: Sendable, Hashable {
   }
 
   /// IVF with an HNSW graph per partition over scalar-quantized vectors.
-  public static func ivfHnswSQ(
+  public static func ivfHNSWSQ(
     metric: DistanceMetric = .l2, numPartitions: Int? = nil, m: Int = 20,
     efConstruction: Int = 300
   ) -> IndexConfig {
@@ -82,7 +82,7 @@ public struct IndexConfig: Sendable, Hashable {
   }
 
   /// IVF with an HNSW graph per partition over product-quantized vectors.
-  public static func ivfHnswPQ(
+  public static func ivfHNSWPQ(
     metric: DistanceMetric = .l2, numPartitions: Int? = nil, numSubVectors: Int? = nil,
     m: Int = 20, efConstruction: Int = 300
   ) -> IndexConfig {
@@ -96,6 +96,26 @@ public struct IndexConfig: Sendable, Hashable {
     -> IndexConfig
   {
     IndexConfig(type: .hnsw, metric: metric, m: m, efConstruction: efConstruction)
+  }
+
+  /// The former spelling of `ivfHNSWSQ(metric:numPartitions:m:efConstruction:)`.
+  @available(*, deprecated, renamed: "ivfHNSWSQ")
+  public static func ivfHnswSQ(
+    metric: DistanceMetric = .l2, numPartitions: Int? = nil, m: Int = 20,
+    efConstruction: Int = 300
+  ) -> IndexConfig {
+    ivfHNSWSQ(metric: metric, numPartitions: numPartitions, m: m, efConstruction: efConstruction)
+  }
+
+  /// The former spelling of `ivfHNSWPQ(metric:numPartitions:numSubVectors:m:efConstruction:)`.
+  @available(*, deprecated, renamed: "ivfHNSWPQ")
+  public static func ivfHnswPQ(
+    metric: DistanceMetric = .l2, numPartitions: Int? = nil, numSubVectors: Int? = nil,
+    m: Int = 20, efConstruction: Int = 300
+  ) -> IndexConfig {
+    ivfHNSWPQ(
+      metric: metric, numPartitions: numPartitions, numSubVectors: numSubVectors, m: m,
+      efConstruction: efConstruction)
   }
 
   /// The IVF parameters of this configuration.

@@ -8,11 +8,12 @@ import QuiverTable
 /// Builds, writes and opens the vector indexes of a table.
 enum IndexLoader {
   /// Opens the index recorded by `entry`.
-  /// - Throws: `IndexError` for missing or corrupt files; `QueryError.unsupported` for an index
+  /// - Throws: `IndexError` for missing or corrupt files, `.unsupportedIndexType` for an index
   ///   type this build cannot open.
   static func open(_ entry: IndexEntry, dataset: Dataset) throws -> any VectorIndex {
     guard let type = IndexType(rawValue: entry.indexType) else {
-      throw QueryError(.unsupported, "index '\(entry.name)' has unknown type \(entry.indexType)")
+      throw IndexError(
+        .unsupportedIndexType, "index '\(entry.name)' has unknown type \(entry.indexType)")
     }
     let location = try dataset.indexStorage(uuid: entry.uuid)
     return try VectorIndexFactory.open(
@@ -26,12 +27,14 @@ enum IndexLoader {
   ) throws -> IndexEntry {
     let schema = try dataset.schema()
     guard let field = schema.field(named: column) else {
-      throw QueryError(
+      throw IndexError(
         .unknownColumn,
         "createIndex: unknown column '\(column)' (columns: \(schema.names.joined(separator: ", ")))")
     }
     guard let dimension = field.type.vectorDimension else {
-      throw QueryError(.typeMismatch, "createIndex: column '\(column)' is \(field.type), not a vector column")
+      throw IndexError(
+        .unsupportedColumnType,
+        "createIndex: column '\(column)' is \(field.type), not a vector column")
     }
     var vectors: [Float] = []
     var rowIds: [UInt64] = []
@@ -81,10 +84,13 @@ extension Table {
   /// Rows added later are searched exactly until the index is rebuilt.
   ///
   /// - Parameters:
+  ///   - column: The vector column to index.
+  ///   - config: The index type and its parameters, e.g. `.ivfPQ(metric: .cosine)`.
   ///   - name: The index's name (default `<column>_idx`); an index of the same name is
   ///     replaced.
-  /// - Throws: `QueryError` (`.unknownColumn`, `.typeMismatch`, `.unsupported`), `IndexError`
-  ///   for parameters that do not fit the data (checked before training), `TableError`.
+  /// - Throws: `IndexError`: `.unknownColumn`, `.unsupportedColumnType` (not a vector column),
+  ///   parameters that do not fit the data (checked before training), files that cannot be
+  ///   written; `TableError` when the table cannot be read or the commit fails.
   public func createIndex(on column: String, _ config: IndexConfig, name: String? = nil) throws {
     // Build on a copy of the current version so that searches are not blocked meanwhile.
     let base = withDataset { $0 }

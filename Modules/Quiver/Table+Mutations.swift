@@ -19,7 +19,9 @@ extension Table {
   /// The changed rows are written as new rows (new row ids) and the old ones deleted in one
   /// commit (`Dataset.replaceRows`): one new version, and a crash leaves either the old rows or
   /// the new ones, never both.
-  /// - Parameter values: New values by column name (`.null` for null).
+  /// - Parameters:
+  ///   - filter: A SQL `WHERE` filter choosing the rows; nil changes every row.
+  ///   - values: New values by column name (`.null` for null).
   /// - Returns: How many rows changed.
   /// - Throws: `QueryError` (`.unknownColumn`, `.typeMismatch` when a value does not fit its
   ///   column, filter errors); `TableError`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverKernels
 import QuiverStorage
 
 /// `quiver demo`: the README's main job, end to end through the public API: a database, a table
@@ -82,7 +83,7 @@ struct DemoCommand: ParsableCommand {
       do {
         try table.createIndex(
           on: "vector",
-          .ivfHnswSQ(
+          .ivfHNSWSQ(
             metric: .cosine, numPartitions: max(1, partitions / 4), m: 20, efConstruction: 300),
           name: "vector_ivf_hnsw_sq")
         print(

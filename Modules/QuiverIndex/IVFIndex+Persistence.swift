@@ -37,7 +37,7 @@ extension IVFIndex {
   /// Writes the index into `directory` (created if missing) as `ivf.meta` and
   /// `ivf.partitions`, each fsynced. The table stores it at `_indices/<uuid>/`.
   ///
-  /// - Throws: `IndexError.inputOutput` if the folder or a file cannot be written, or
+  /// - Throws: `IndexError.ioFailure` if the folder or a file cannot be written, or
   ///   `.corruptFile` if a partition of an opened index cannot be read back.
   public func write(to directory: URL) throws(IndexError) {
     try write(to: IndexFolder(local: directory))
@@ -66,7 +66,7 @@ extension IVFIndex {
   /// codebooks, directory) and checks `ivf.partitions`' ends, reading no partition. Partitions
   /// are read on first use, checksum-verified, and cached up to `cacheCapacityBytes`.
   ///
-  /// - Throws: `IndexError` `.inputOutput` (missing files), `.corruptFile` (bad magic,
+  /// - Throws: `IndexError` `.ioFailure` (missing files), `.corruptFile` (bad magic,
   ///   checksum, lengths or offsets), `.unsupportedVersion` (written by a newer version).
   public static func open(
     at directory: URL, cacheCapacityBytes: Int = defaultCacheCapacityBytes

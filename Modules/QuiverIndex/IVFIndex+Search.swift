@@ -14,7 +14,7 @@ extension IVFIndex {
   ///     `k` allowed rows come back whenever the probed partitions hold them.
   ///   - metric: the metric the caller wants; a different one than the index's throws.
   /// - Throws: `IndexError` `.dimensionMismatch`, `.metricMismatch`, `.invalidArgument` (k < 0
-  ///   or nprobes < 1), or `.corruptFile` / `.inputOutput` when a partition cannot be read.
+  ///   or nprobes < 1), or `.corruptFile` / `.ioFailure` when a partition cannot be read.
   /// - Complexity: O(partitions × dimension + rows probed × bytes per row).
   public func search(
     _ query: [Float], k: Int, nprobes: Int, filter: RowSet? = nil,
@@ -57,7 +57,8 @@ extension IVFIndex {
                   query: q.baseAddress! + index * dimension, k: k, nprobes: nprobes,
                   filter: filter, metric: metric)
               } catch {
-                failed[index] = (error as? IndexError) ?? IndexError(.inputOutput, "\(error)")
+                failed[index] = (error as? IndexError) ?? IndexError(.ioFailure, "\(error)",
+                  underlying: error)
               }
               index += workers
             }

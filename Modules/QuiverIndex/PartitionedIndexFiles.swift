@@ -75,7 +75,7 @@ struct PartitionedIndexFiles: Sendable {
   /// there is replaced). `block(i)` gives partition `i`'s bytes; `partitionSizes[i]` its rows.
   /// If anything fails, no partial file is left.
   ///
-  /// - Throws: `IndexError.inputOutput` if a file cannot be written, or what `block` throws.
+  /// - Throws: `IndexError.ioFailure` if a file cannot be written, or what `block` throws.
   func write(
     to folder: IndexFolder, metadata: some Encodable, modelFloats: [Float], partitionSizes: [Int],
     block: (Int) throws(IndexError) -> [UInt8]
@@ -86,7 +86,7 @@ struct PartitionedIndexFiles: Sendable {
       encoder.outputFormatting = [.sortedKeys]
       json = Array(try encoder.encode(metadata))
     } catch {
-      throw IndexError(.inputOutput, "cannot encode the index metadata (\(error))")
+      throw IndexError(.ioFailure, "cannot encode the index metadata (\(error))", underlying: error)
     }
     try IndexError.translatingStorageErrors {
       let partitions = try folder.newFile(partitionsName)
@@ -152,7 +152,7 @@ struct PartitionedIndexFiles: Sendable {
   /// `shape(metadata, modelPath, modelByteCount)` validates the decoded JSON and says what
   /// follows it; it may throw its own errors.
   ///
-  /// - Throws: `IndexError` `.inputOutput` (missing files, or not regular files),
+  /// - Throws: `IndexError` `.ioFailure` (missing files, or not regular files),
   ///   `.corruptFile` (bad magic, checksum, JSON, lengths or offsets), `.unsupportedVersion`
   ///   (a newer format version).
   func open<Metadata: Decodable & Sendable>(
@@ -266,7 +266,7 @@ struct PartitionedIndexFiles: Sendable {
   /// Reads the block `entry` points at (partition `index`) and verifies its checksum.
   ///
   /// - Throws: `IndexError.corruptFile` when the range is outside the file or the checksum
-  ///   differs, `.inputOutput` when the read fails.
+  ///   differs, `.ioFailure` when the read fails.
   static func readBlock(
     from reader: any StorageReader, path: String, entry: PartitionDirectoryEntry, index: Int
   ) throws(IndexError) -> [UInt8] {

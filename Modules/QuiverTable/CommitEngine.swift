@@ -70,8 +70,8 @@ enum CommitEngine {
         } catch let error as TableError where error.code == .notFound {
           throw TableError(
             .commitConflict,
-            "\(intent.kind.rawValue) on '\(layout.root.path)': concurrent version \(version) was removed before it could be checked"
-          )
+            "\(intent.kind.rawValue) on '\(layout.root.path)': concurrent version \(version) was removed before it could be checked",
+            underlying: error)
         }
         guard ConflictRules.isCompatible(ours: intent, theirs: theirs.operation) else {
           throw TableError(

@@ -39,10 +39,10 @@ package final class DataFileReaderCache: @unchecked Sendable {
       reader = try DataFileReader(file: storage.openReader(path), location: location)
     } catch let error as FormatError {
       throw TableError(
-        .corruptDataFile, "fragment \(fragmentID): data file '\(location)': \(error.description)")
+        .corruptDataFile, "fragment \(fragmentID): data file '\(location)': \(error.description)", underlying: error)
     } catch let error as StorageError {
       throw TableError(
-        .corruptDataFile, "fragment \(fragmentID): data file '\(location)': \(error.description)")
+        .corruptDataFile, "fragment \(fragmentID): data file '\(location)': \(error.description)", underlying: error)
     }
     guard reader.fileSize == record.sizeBytes else {
       throw TableError(

@@ -128,7 +128,10 @@ public struct DatabaseFolder: Sendable, Hashable {
     do {
       try FileManager.default.removeItem(at: hidden)
     } catch {
-      throw TableError(.ioFailure, "cannot remove dropped table folder '\(hidden.path)': \(error)")
+      throw TableError(
+        .ioFailure,
+        "cannot remove dropped table folder '\(hidden.path)': \(systemErrorReason(error))",
+        underlying: error)
     }
   }
 

@@ -80,7 +80,8 @@ extension Dataset {
     do {
       return try RecordBatch(schema: schema, columns: columns)
     } catch let error as FormatError {
-      throw TableError(.schemaMismatch, "batch for '\(url.path)': \(error.message)")
+      throw TableError(.schemaMismatch, "batch for '\(url.path)': \(error.message)",
+        underlying: error)
     }
   }
 }

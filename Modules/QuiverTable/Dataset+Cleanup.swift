@@ -1,4 +1,5 @@
 import Foundation
+import QuiverFormat
 import QuiverStorage
 
 /// What `Dataset.cleanup` removed.

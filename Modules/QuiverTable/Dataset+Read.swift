@@ -155,7 +155,8 @@ extension Dataset {
     do {
       return try schema.selecting(columns)
     } catch let error as FormatError {
-      throw TableError(.notFound, "table '\(url.path)' version \(version): \(error.message)")
+      throw TableError(.notFound, "table '\(url.path)' version \(version): \(error.message)",
+        underlying: error)
     }
   }
 
@@ -215,8 +216,8 @@ extension Dataset {
     } catch let error as FormatError {
       throw TableError(
         .corruptDataFile,
-        "fragment \(fragment.id): data file '\(layout.url(relative: file.path).path)': \(error.description)"
-      )
+        "fragment \(fragment.id): data file '\(layout.url(relative: file.path).path)': \(error.description)",
+        underlying: error)
     }
   }
 
@@ -224,7 +225,8 @@ extension Dataset {
     do {
       return try body()
     } catch let error as FormatError {
-      throw TableError(.corruptDataFile, "table '\(url.path)' version \(version): \(error.message)")
+      throw TableError(.corruptDataFile, "table '\(url.path)' version \(version): \(error.message)",
+        underlying: error)
     }
   }
 }

@@ -259,9 +259,10 @@ extension TableLayout {
       bytes = try storage().read(path)
     } catch let error as StorageError where error.code == .notFound {
       throw TableError(
-        .corruptDeletionFile, "deletion file '\(location)' of fragment \(fragment.id) is missing")
+        .corruptDeletionFile, "deletion file '\(location)' of fragment \(fragment.id) is missing",
+        underlying: error)
     } catch let error as StorageError {
-      throw TableError(.corruptDeletionFile, error.message)
+      throw TableError(.corruptDeletionFile, error.message, underlying: error)
     }
     let vector = try DeletionFileCodec.decode(
       bytes, fragmentID: fragment.id, source: URL(fileURLWithPath: location))

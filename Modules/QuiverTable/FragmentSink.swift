@@ -82,11 +82,11 @@ struct FragmentSink {
     } catch let error as FormatError {
       throw TableError(
         .ioFailure,
-        "writing data file '\(layout.url(relative: path).path)': \(error.description)")
+        "writing data file '\(layout.url(relative: path).path)': \(error.description)", underlying: error)
     } catch let error as StorageError {
       throw TableError(
         .ioFailure,
-        "writing data file '\(layout.url(relative: path).path)': \(error.description)")
+        "writing data file '\(layout.url(relative: path).path)': \(error.description)", underlying: error)
     }
   }
 }

@@ -43,7 +43,8 @@ extension Manifest {
     do {
       return try Schema(fields.map { try $0.makeField() }, metadata: schemaMetadata)
     } catch let error as FormatError {
-      throw TableError(.corruptManifest, "manifest of version \(version): \(error.message)")
+      throw TableError(.corruptManifest, "manifest of version \(version): \(error.message)",
+        underlying: error)
     }
   }
 }

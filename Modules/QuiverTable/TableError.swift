@@ -1,5 +1,11 @@
 import QuiverStorage
 
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
 /// An error from QuiverTable: tables, versions, manifests and commits.
 ///
 /// The message names the table folder, the version, the file or the column involved.
@@ -34,21 +40,53 @@ public struct TableError: Error, Sendable, Hashable, CustomStringConvertible {
   public var code: Code
   /// A sentence that names what is wrong and where.
   public var message: String
+  /// The error that caused this one — a system call's, Foundation's or a lower layer's — when
+  /// there was one. Not part of equality.
+  public var underlying: (any Error)?
+  /// The source file (`#fileID`) of the `throw`, for bug reports. Not part of equality.
+  public var sourceFile: String
+  /// The line of the `throw` in `sourceFile`. Not part of equality.
+  public var sourceLine: Int
 
-  /// Creates an error with a code and a message.
-  public init(_ code: Code, _ message: String) {
+  /// Creates an error with a code, a message, and the error that caused it if any; the source
+  /// location defaults to the caller's.
+  public init(
+    _ code: Code, _ message: String, underlying: (any Error)? = nil,
+    sourceFile: String = #fileID, sourceLine: Int = #line
+  ) {
     self.code = code
     self.message = message
+    self.underlying = underlying
+    self.sourceFile = sourceFile
+    self.sourceLine = sourceLine
   }
 
+  /// `code: message`, for logs and test failures.
   public var description: String { "\(code.rawValue): \(message)" }
+
+  /// Errors are equal when their codes and messages are (not where they were thrown, nor what
+  /// caused them).
+  public static func == (lhs: Self, rhs: Self) -> Bool {
+    lhs.code == rhs.code && lhs.message == rhs.message
+  }
+
+  /// Hashes what equality compares.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(code)
+    hasher.combine(message)
+  }
+}
+
+extension TableError: LocalizedError {
+  /// The same text as `description`, so `localizedDescription` names the problem.
+  public var errorDescription: String? { description }
 }
 
 extension TableError {
   /// The table error for a storage error: a missing object is `.notFound`, anything else
   /// `.ioFailure` (decoders turn `.corruptData` into their own code).
   package init(_ error: StorageError) {
-    self.init(error.code == .notFound ? .notFound : .ioFailure, error.message)
+    self.init(error.code == .notFound ? .notFound : .ioFailure, error.message, underlying: error)
   }
 
   /// Runs `body`, turning a `StorageError` it throws into a `TableError`.

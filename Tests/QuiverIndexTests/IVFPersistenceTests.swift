@@ -118,6 +118,6 @@ struct PersistenceCase: Sendable, CustomStringConvertible {
     expectCode(.corruptFile) { _ = try IVFIndex.open(at: folder) }
 
     try FileManager.default.removeItem(at: partitions)
-    expectCode(.inputOutput) { _ = try IVFIndex.open(at: folder) }
+    expectCode(.ioFailure) { _ = try IVFIndex.open(at: folder) }
   }
 }

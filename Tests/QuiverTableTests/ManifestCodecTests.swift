@@ -1,4 +1,5 @@
 import Foundation
+import QuiverFormat
 import QuiverKernels
 import QuiverStorage
 import Testing

@@ -238,8 +238,8 @@ func itemsBatch(_ range: Range<Int>, seed: UInt64 = 3) throws -> RecordBatch {
       } catch let error as QueryError {
         #expect(error.message.hasPrefix("at column 15: unknown column 'categroy'"))
       }
-      #expect(throws: QueryError.self) { try table.createIndex(on: "price", .ivfFlat()) }
-      #expect(throws: QueryError.self) { try table.createIndex(on: "nope", .ivfFlat()) }
+      #expect(throws: IndexError.self) { try table.createIndex(on: "price", .ivfFlat()) }
+      #expect(throws: IndexError.self) { try table.createIndex(on: "nope", .ivfFlat()) }
       #expect(throws: (any Error).self) { try table.createIndex(on: "vector", .ivfFlat(numPartitions: 500)) }
       #expect(throws: QueryError.self) { try table.search(batch: []).execute() }
     }

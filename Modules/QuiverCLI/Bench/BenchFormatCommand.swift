@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverFormat
 import QuiverKernels
 
 /// `quiver bench format`: writes the columns of a text-and-embedding dataset to data files and

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Quiver
 import QuiverIndex
+import QuiverKernels
 
 extension BenchIndexCommand {
   /// Builds an HNSW, IVF_HNSW_SQ or IVF_HNSW_PQ index for the benchmark (issue 6).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Quiver
 import QuiverIndex
+import QuiverKernels
 
 #if canImport(Glibc)
   import Glibc

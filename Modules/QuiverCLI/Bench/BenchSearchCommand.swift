@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Quiver
+import QuiverTable
 
 /// `quiver bench TABLE --queries Q --ground-truth GT`: recall@k, queries per second (one thread
 /// and all cores) and p50/p99 latency of searches through the public `Table.search` API, exactly
@@ -28,7 +29,7 @@ struct BenchSearchCommand: ParsableCommand {
         quiver bench db/base.quiver --queries query.fvecs --ground-truth gt.ivecs --sweep ef=16,32,64 --json
       """)
 
-  @Argument(help: "The table folder (NAME.quiver).")
+  @Argument(help: "The table: \(TablePath.help).")
   var table: String
 
   @Option(help: "The query vectors (.fvecs, .npy, …).")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverTable
 
 /// `quiver bench table`: commit throughput and open latency of a versioned table.
 ///

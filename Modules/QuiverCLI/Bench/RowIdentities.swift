@@ -1,6 +1,7 @@
 import Foundation
 import Quiver
 import QuiverStorage
+import QuiverTable
 
 /// Turns the `_rowid`s of search results into the ids ground truth uses: the row's position in
 /// insertion order (fragments in id order, rows in offset order), or the value of an id column.

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import Foundation
 
 /// `--sweep nprobes=5,10,20` (or `ef=…`, `refine-factor=…`): the search parameter a benchmark
 /// varies and its values; the one parser of `quiver bench search` and `quiver bench index`.

@@ -1,3 +1,4 @@
+import Foundation
 /// Writes batches as CSV with a header line, quoting fields as Python's `csv` module does
 /// (minimal quoting; `""` for a quote). A null is an empty field; an empty string is `""`.
 struct CSVWriter: ExchangeWriter {

@@ -11,13 +11,16 @@ struct ConvertCommand: ParsableCommand {
     abstract: "Convert between vector/CSV/JSON Lines files and Quiver tables.",
     discussion: """
       IN and OUT are files whose extension names the format (.fvecs, .bvecs, .ivecs, .npy, .csv, \
-      .jsonl), or table folders named NAME.quiver (a database folder holds its tables so). \
+      .jsonl), or table folders named NAME.quiver (a database folder holds its tables so); \
+      a path without an extension names a table (db/items is db/items.quiver), and the missing \
+      parent folders of a new table are created. \
       Conversion streams: memory stays bounded whatever the size. \
       Vectors round-trip byte for byte. A failed conversion leaves no output behind, and a \
       failed conversion into an existing table commits nothing.
 
       Examples:
         quiver convert base.fvecs db/items.quiver           # a new table with a 'vector' column
+        quiver convert base.fvecs db/items                  # the same table: db/items.quiver
         quiver convert more.npy db/items.quiver --mode append   # append rows to it
         quiver convert items.csv db/items.quiver --vector-column embedding --dim 384
         quiver convert db/items.quiver items.jsonl          # a table back out to JSON Lines
@@ -28,10 +31,11 @@ struct ConvertCommand: ParsableCommand {
       input, 73 when the output cannot be created, 74 for an I/O failure.
       """)
 
-  @Argument(help: "The input: a file (.fvecs .bvecs .ivecs .npy .csv .jsonl) or a table folder.")
+  @Argument(
+    help: "The input: a file (.fvecs .bvecs .ivecs .npy .csv .jsonl) or \(TablePath.help).")
   var input: String
 
-  @Argument(help: "The output: a file whose extension names the format, or a table folder.")
+  @Argument(help: "The output: a file whose extension names the format, or \(TablePath.help).")
   var output: String
 
   @Option(help: "What to do when OUT exists: create (fail), append (tables), overwrite.")

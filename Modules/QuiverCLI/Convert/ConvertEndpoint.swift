@@ -7,9 +7,11 @@ enum ConvertEndpoint: Sendable, Equatable {
   case file(String, ExchangeFormat)
   case table(String)
 
-  /// The input `path`: an existing folder is a table, a file is named by its extension.
+  /// The input `typedPath`: an existing folder is a table, a file is named by its extension, a
+  /// path without an extension names a table (`db/NAME` → `db/NAME.quiver`).
   /// - Throws: `CLIError.noInput` when it does not exist, `.usage` for an unknown extension.
-  static func input(_ path: String) throws -> ConvertEndpoint {
+  static func input(_ typedPath: String) throws -> ConvertEndpoint {
+    let path = TablePath.resolve(typedPath)
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
       throw CLIError(.noInput, "\(path): no such file or table")
@@ -22,15 +24,17 @@ enum ConvertEndpoint: Sendable, Equatable {
   }
 
   /// The output `path`: a known extension names a file format; a name ending in `.quiver` (how
-  /// a database names its table folders) or an existing table folder is a table.
+  /// a database names its table folders), a name without an extension (`db/NAME` →
+  /// `db/NAME.quiver`) or an existing table folder is a table.
   /// - Throws: `CLIError.usage` for an unknown or missing extension.
   static func output(_ path: String) throws -> ConvertEndpoint {
     if let format = ExchangeFormat(path: path) { return .file(path, format) }
-    let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+    let table = TablePath.resolve(path)
+    let trimmed = table.hasSuffix("/") ? String(table.dropLast()) : table
     if trimmed.hasSuffix(DatabaseFolder.tableSuffix)
-      || Dataset.exists(at: URL(fileURLWithPath: path))
+      || Dataset.exists(at: URL(fileURLWithPath: table))
     {
-      return .table(path)
+      return .table(table)
     }
     throw unknownFormat(path)
   }

@@ -121,7 +121,7 @@ final class InputFile {
       try file.read(at: fileOffset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]))
     } catch let error as StorageError {
       end = 0
-      throw CLIError(.inputOutput, "\(path): byte \(offset): read failed: \(error.message)")
+      throw CLIError(.ioFailure, "\(path): byte \(offset): read failed: \(error.message)")
     }
     fileOffset += count
     end = count

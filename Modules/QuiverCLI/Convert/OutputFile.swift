@@ -69,7 +69,7 @@ final class OutputFile {
     do {
       try body()
     } catch let error as StorageError {
-      throw CLIError(.inputOutput, "\(path): \(action) failed: \(error.message)")
+      throw CLIError(.ioFailure, "\(path): \(action) failed: \(error.message)")
     }
   }
 }

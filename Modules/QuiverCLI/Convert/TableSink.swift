@@ -59,14 +59,6 @@ struct TableSink {
     if folderExisted, !isFolder.boolValue {
       throw CLIError(.cannotCreate, "\(path): exists and is not a folder")
     }
-    if !folderExisted, mode == .create || mode == .overwrite,
-      !FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path)
-    {
-      throw CLIError(
-        .cannotCreate,
-        "\(path): cannot create the table: folder \(url.deletingLastPathComponent().path) does not exist"
-      )
-    }
     createdFolder = !folderExisted
     do {
       try layout.storage().createFolder(TableLayout.dataPath)

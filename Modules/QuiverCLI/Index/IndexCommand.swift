@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverTable
 
 /// `quiver index TABLE --type … --metric …`: builds a vector index with every parameter of the
 /// index types, through the public `Table.createIndex` API.
@@ -20,7 +21,7 @@ struct IndexCommand: ParsableCommand {
         quiver index db/items.quiver --drop vector_idx
       """)
 
-  @Argument(help: "The table folder (NAME.quiver).")
+  @Argument(help: "The table: \(TablePath.help).")
   var table: String
 
   @Option(

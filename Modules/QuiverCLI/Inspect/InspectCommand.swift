@@ -24,7 +24,7 @@ struct InspectCommand: ParsableCommand {
         quiver inspect db/items.quiver/data/5167777c-1151-4179-9618-5d9fa2f881a6.qvf
       """)
 
-  @Argument(help: "A table folder or a data file.")
+  @Argument(help: "A data file or \(TablePath.help).")
   var path: String
 
   @Option(help: "The table version to inspect (default: the latest).")
@@ -37,6 +37,7 @@ struct InspectCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(of: "inspect") {
+      let path = TablePath.resolve(self.path)
       var isFolder: ObjCBool = false
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
         throw CLIError(.noInput, "\(path): no such table or file")

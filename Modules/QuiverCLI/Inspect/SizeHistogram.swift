@@ -1,3 +1,4 @@
+import Foundation
 /// A summary of many sizes (rows per IVF partition, neighbours per HNSW node): minimum, median,
 /// mean, maximum and counts in equal-width buckets.
 struct SizeHistogram: Sendable, Equatable {

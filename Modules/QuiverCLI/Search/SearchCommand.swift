@@ -23,7 +23,7 @@ struct SearchCommand: ParsableCommand {
         quiver search db/items.quiver --vector ... --explain
       """)
 
-  @Argument(help: "The table folder (NAME.quiver).")
+  @Argument(help: "The table: \(TablePath.help).")
   var table: String
 
   @Option(

@@ -17,7 +17,11 @@ struct CLIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The output cannot be created: the folder is not writable, or the target exists.
     case cannotCreate = 73
     /// Reading or writing failed part way.
-    case inputOutput = 74
+    case ioFailure = 74
+
+    /// The former name of `.ioFailure`.
+    @available(*, deprecated, renamed: "ioFailure")
+    static let inputOutput = Code.ioFailure
   }
 
   /// The kind of failure.

@@ -1,14 +1,16 @@
 import Foundation
 import Quiver
+import QuiverTable
 
 /// Opening a table named on the command line through the public `Database`/`Table` API, exactly
 /// as a user's program would.
 enum QuiverTables {
-  /// The table in the folder `path`, which must be named `NAME.quiver` inside its database
-  /// folder (that is how a `Database` names its tables).
+  /// The table in the folder `typedPath`, which must be named `NAME.quiver` inside its database
+  /// folder (that is how a `Database` names its tables); `db/NAME` names `db/NAME.quiver`.
   /// - Throws: `CLIError.noInput` when there is no table there, `.usage` for a folder not named
   ///   so.
-  static func open(_ path: String) throws -> Table {
+  static func open(_ typedPath: String) throws -> Table {
+    let path = TablePath.resolve(typedPath)
     let url = URL(fileURLWithPath: path).standardizedFileURL
     guard Dataset.exists(at: url) else {
       throw CLIError(.noInput, "\(path): no table here (no manifest in _versions/)")

@@ -3,9 +3,11 @@ import QuiverTable
 
 /// Opening tables named on the command line, with errors that name the path.
 enum TableAccess {
-  /// The table at `path`, at `version` when given (read-only), else its latest version.
+  /// The table at `typedPath` (`db/NAME` names `db/NAME.quiver`), at `version` when given
+  /// (read-only), else its latest version.
   /// - Throws: `CLIError.noInput` when there is no table there; table errors otherwise.
-  static func open(_ path: String, version: UInt64? = nil) throws -> Dataset {
+  static func open(_ typedPath: String, version: UInt64? = nil) throws -> Dataset {
+    let path = TablePath.resolve(typedPath)
     let url = URL(fileURLWithPath: path)
     guard Dataset.exists(at: url) else {
       throw CLIError(.noInput, "\(path): no table here (no manifest in _versions/)")

@@ -27,6 +27,7 @@ public enum PageEncoding: UInt8, Sendable, Hashable, CaseIterable, CustomStringC
   /// Integers as bit-packed differences from the page minimum.
   case frameOfReference = 2
 
+  /// A short readable form, for messages and logs.
   public var description: String {
     switch self {
     case .plain: "plain"
@@ -43,6 +44,7 @@ public enum PageCompression: UInt8, Sendable, Hashable, CaseIterable, CustomStri
   /// One zstd frame.
   case zstd = 1
 
+  /// A short readable form, for messages and logs.
   public var description: String {
     switch self {
     case .none: "none"

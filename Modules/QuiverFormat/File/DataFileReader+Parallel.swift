@@ -59,7 +59,8 @@ enum PageOutcome: Sendable {
     } catch let error as FormatError {
       self = .failed(error)
     } catch {
-      self = .failed(FormatError(.ioError, "data file '\(reader.path)': \(error)"))
+      self = .failed(
+        FormatError(.ioFailure, "data file '\(reader.path)': \(error)", underlying: error))
     }
   }
 

@@ -28,7 +28,7 @@ public final class DataFileReader: Sendable {
 
   /// Opens a data file by reading its header, trailer and footer.
   /// - Throws: `FormatError` — `.truncatedFile`, `.badMagic`, `.unsupportedVersion`,
-  ///   `.checksumMismatch`, `.corruptFile` (each naming the file), `.ioError`.
+  ///   `.checksumMismatch`, `.corruptFile` (each naming the file), `.ioFailure`.
   public convenience init(url: URL) throws { try self.init(path: url.path) }
 
   /// Opens the local data file at `path`; see `init(url:)`.
@@ -139,7 +139,7 @@ public final class DataFileReader: Sendable {
   }
 
   /// Reads, verifies and decodes one page.
-  /// - Throws: `.checksumMismatch`, `.corruptFile`, `.truncatedFile`, `.ioError`.
+  /// - Throws: `.checksumMismatch`, `.corruptFile`, `.truncatedFile`, `.ioFailure`.
   public func readPage(column: Int, page pageIndex: Int) throws -> Column {
     precondition(column >= 0 && column < pages.count && pageIndex >= 0 && pageIndex < pages[column].count,
       "DataFileReader.readPage: no page \(pageIndex) of column \(column)")

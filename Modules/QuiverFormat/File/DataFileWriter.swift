@@ -31,7 +31,7 @@ public final class DataFileWriter {
   private var closed = false
 
   /// Creates the local file at `url` and writes its header.
-  /// - Throws: `FormatError.ioError` when the file cannot be created (or exists and
+  /// - Throws: `FormatError.ioFailure` when the file cannot be created (or exists and
   ///   `options.overwrite` is false); `.invalidArgument` for a page size below 1.
   public convenience init(url: URL, schema: Schema, options: DataFileWriterOptions = DataFileWriterOptions()) throws {
     let output = try FormatError.translatingStorageErrors {
@@ -74,7 +74,7 @@ public final class DataFileWriter {
   /// Appends the rows of `batch`.
   /// - Throws: `FormatError.schemaMismatch` when the batch's column names or types differ from
   ///   the file's, `.invalidColumn` for nulls in a non-nullable column, `.writerClosed` after
-  ///   `finish()` or an earlier failure, `.ioError`.
+  ///   `finish()` or an earlier failure, `.ioFailure`.
   public func write(_ batch: RecordBatch) throws {
     guard !closed else { throw FormatError(.writerClosed, "data file '\(location)' is already finished") }
     guard batch.schema.count == schema.count else {
@@ -117,7 +117,7 @@ public final class DataFileWriter {
   /// Writes the remaining pages, the footer and the trailer, syncs the file and closes the
   /// writer.
   /// - Returns: sizes and encodings per column.
-  /// - Throws: `.writerClosed` when called twice, `.ioError`.
+  /// - Throws: `.writerClosed` when called twice, `.ioFailure`.
   public func finish() throws -> DataFileStatistics {
     guard !closed else { throw FormatError(.writerClosed, "data file '\(location)' is already finished") }
     closed = true

@@ -16,24 +16,30 @@ public protocol ColumnArrayElement: Sendable {
 }
 
 extension Column: ColumnConvertible {
+  /// The column itself.
   public func makeColumn() throws -> Column { self }
 }
 
 extension Array: ColumnConvertible where Element: ColumnArrayElement {
+  /// A column of the array's values.
   public func makeColumn() throws -> Column { try Element.makeColumn(self) }
 }
 
 extension Optional: ColumnArrayElement where Wrapped: ColumnArrayElement {
+  /// A nullable column of the wrapped values (`nil` is null).
   public static func makeColumn(_ values: [Wrapped?]) throws -> Column {
     try Wrapped.makeColumn(optionals: values)
   }
+  /// A nullable column of doubly optional values (either `nil` is null).
   public static func makeColumn(optionals values: [Wrapped??]) throws -> Column {
     try Wrapped.makeColumn(optionals: values.map { $0 ?? nil })
   }
 }
 
 extension ColumnArrayElement where Self: FixedWidthColumnElement {
+  /// A column of these values.
   public static func makeColumn(_ values: [Self]) throws -> Column { Column(values) }
+  /// A nullable column of these values (`nil` is null).
   public static func makeColumn(optionals values: [Self?]) throws -> Column { Column(values) }
 }
 
@@ -54,7 +60,9 @@ extension Double: ColumnArrayElement {}
 #endif
 
 extension String: ColumnArrayElement {
+  /// A `utf8` column of these strings.
   public static func makeColumn(_ values: [String]) throws -> Column { Column(values) }
+  /// A nullable `utf8` column of these strings (`nil` is null).
   public static func makeColumn(optionals values: [String?]) throws -> Column { Column(values) }
 }
 
@@ -64,16 +72,20 @@ public protocol VectorRowElement: Sendable, BitwiseCopyable {
   static var vectorElementType: VectorElementType { get }
 }
 extension Float: VectorRowElement {
+  /// Vectors of `Float` are stored as float32.
   public static var vectorElementType: VectorElementType { .float32 }
 }
 extension UInt8: VectorRowElement {
+  /// Vectors of `UInt8` are stored as uint8.
   public static var vectorElementType: VectorElementType { .uint8 }
 }
 
 extension Array: ColumnArrayElement where Element: VectorRowElement {
+  /// A vector column of these rows (every row of one dimension).
   public static func makeColumn(_ values: [[Element]]) throws -> Column {
     try makeColumn(optionals: values.map { Optional($0) })
   }
+  /// A nullable vector column of these rows (`nil` is null).
   public static func makeColumn(optionals values: [[Element]?]) throws -> Column {
     switch Element.vectorElementType {
     case .float32: try Column(vectors: values.map { $0.map { $0 as! [Float] } })

@@ -128,5 +128,6 @@ public enum DataType: Hashable, Sendable {
 }
 
 extension DataType: CustomStringConvertible {
+  /// A short readable form, for messages and logs.
   public var description: String { name }
 }

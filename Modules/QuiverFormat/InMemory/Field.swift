@@ -26,6 +26,7 @@ public struct Field: Hashable, Sendable {
 }
 
 extension Field: CustomStringConvertible {
+  /// A short readable form, for messages and logs.
   public var description: String {
     "\(name): \(type)\(nullable ? "" : " not null")"
   }

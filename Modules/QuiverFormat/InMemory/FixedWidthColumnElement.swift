@@ -19,6 +19,7 @@ extension Double: FixedWidthColumnElement { public static var columnDataType: Da
 #if arch(x86_64) || arch(arm64)
   extension Int: FixedWidthColumnElement { public static var columnDataType: DataType { .int64 } }
   extension UInt: FixedWidthColumnElement {
+    /// `UInt` values are stored as uint64.
     public static var columnDataType: DataType { .uint64 }
   }
 #endif

@@ -59,7 +59,7 @@ public struct RecordBatch: Sendable, Equatable {
       do {
         column = try convertible.makeColumn()
       } catch let error as FormatError {
-        throw FormatError(error.code, "column '\(name)': \(error.message)")
+        throw FormatError(error.code, "column '\(name)': \(error.message)", underlying: error)
       }
       fields.append(Field(name, column.dataType))
       columns.append(column)

@@ -54,5 +54,6 @@ public struct Schema: Hashable, Sendable {
 }
 
 extension Schema: CustomStringConvertible {
+  /// A short readable form, for messages and logs.
   public var description: String { fields.map(\.description).joined(separator: ", ") }
 }

@@ -5,7 +5,7 @@ extension HNSWIndex {
   /// Writes the index into `directory` (created if missing) as `hnsw.meta` and
   /// `hnsw.partitions` (one partition: row ids, float vectors, graph), each fsynced.
   ///
-  /// - Throws: `IndexError.inputOutput` if the folder or a file cannot be written.
+  /// - Throws: `IndexError.ioFailure` if the folder or a file cannot be written.
   public func write(to directory: URL) throws(IndexError) {
     try write(to: IndexFolder(local: directory))
   }
@@ -27,7 +27,7 @@ extension HNSWIndex {
 
   /// Opens an index written by `write(to:)`, verifying every checksum.
   ///
-  /// - Throws: `IndexError` `.inputOutput` (missing files), `.corruptFile` (bad magic,
+  /// - Throws: `IndexError` `.ioFailure` (missing files), `.corruptFile` (bad magic,
   ///   checksum, length, graph), `.unsupportedVersion`, `.unsupportedIndexType` (the folder
   ///   holds an IVF_HNSW index).
   public static func open(at directory: URL) throws(IndexError) -> HNSWIndex {

@@ -6,7 +6,7 @@ extension IVFHNSWIndex {
   /// centroids, quantizer, directory) and `hnsw.partitions` (per partition: row ids, codes,
   /// graph), each fsynced.
   ///
-  /// - Throws: `IndexError.inputOutput` if a file cannot be written, or the error of loading
+  /// - Throws: `IndexError.ioFailure` if a file cannot be written, or the error of loading
   ///   a partition of an opened index.
   public func write(to directory: URL) throws(IndexError) {
     try write(to: IndexFolder(local: directory))
@@ -43,7 +43,7 @@ extension IVFHNSWIndex {
   /// partition is read and checksum-verified the first time a search probes it, and kept in a
   /// cache of at most `cacheCapacityBytes` (least recently used out).
   ///
-  /// - Throws: `IndexError` `.inputOutput`, `.corruptFile`, `.unsupportedVersion`,
+  /// - Throws: `IndexError` `.ioFailure`, `.corruptFile`, `.unsupportedVersion`,
   ///   `.unsupportedIndexType` (the folder holds a plain HNSW index).
   public static func open(
     at directory: URL, cacheCapacityBytes: Int = defaultCacheCapacityBytes

@@ -67,7 +67,7 @@ public final class IVFHNSWIndex: Sendable {
   ///   - nprobes: partitions to walk (default `defaultProbes()`), clamped to the count.
   ///   - ef: each graph walk's candidate list width (default `HNSWIndex.defaultEf(k:)`).
   /// - Throws: `IndexError.dimensionMismatch`, `.invalidArgument` (k, ef or nprobes < 1),
-  ///   `.corruptFile` / `.inputOutput` when a partition cannot be loaded.
+  ///   `.corruptFile` / `.ioFailure` when a partition cannot be loaded.
   public func search(
     _ query: [Float], k: Int, nprobes: Int? = nil, ef: Int? = nil,
     scratch: HNSWSearchScratch? = nil

@@ -20,5 +20,6 @@ public struct SearchStatistics: Sendable, Hashable {
   /// Rows compared exactly in fragments the index does not cover (or all, without an index).
   public var exactlyScannedRows: Int = 0
 
+  /// The statistics of a search that has not run yet (all zero).
   public init() {}
 }

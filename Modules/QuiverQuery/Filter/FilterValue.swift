@@ -15,6 +15,7 @@ public enum FilterValue: Sendable, Hashable, CustomStringConvertible {
   /// `DATE '…'`: days since 1970-01-01.
   case date(Int32)
 
+  /// A short readable form, for messages and logs.
   public var description: String {
     switch self {
     case .null: "NULL"

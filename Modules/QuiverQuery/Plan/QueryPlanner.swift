@@ -26,32 +26,45 @@ package enum QueryPlanner {
     let projection = try projectionColumns(query.columns, schema: schema)
     let filter = try query.filter.map { text throws(QueryError) in try Filter(text, schema: schema) }
 
-    // Index choice: never use an index with a metric other than the one asked for.
+    // Metric: the one asked for; otherwise the metric of the column's index when there is
+    // exactly one (so adding a second index never changes what an unqualified search means);
+    // otherwise l2. Index choice: never an index with a metric other than the search's.
     let candidates = indexes.filter { $0.column == column }
+    let metric: DistanceMetric
+    let metricDecision: String
+    if let requested = query.metric {
+      metric = requested
+      metricDecision = "\(requested.rawValue) (requested)"
+    } else if candidates.count == 1 {
+      metric = candidates[0].metric
+      metricDecision =
+        "\(metric.rawValue) (of the only index on '\(column)', '\(candidates[0].name)')"
+    } else if candidates.isEmpty {
+      metric = .l2
+      metricDecision = "l2 (the default; no index on '\(column)')"
+    } else {
+      metric = .l2
+      metricDecision =
+        "l2 (the default: \(candidates.count) indexes on '\(column)'; choose one with metric())"
+    }
     var index: (any QueryVectorIndex)? = nil
     var decision: String
-    let metric: DistanceMetric
     if query.bypassVectorIndex {
-      metric = query.metric ?? candidates.first?.metric ?? .l2
       decision = candidates.isEmpty
         ? "none on '\(column)'; exact scan"
         : "bypassed (bypassVectorIndex); exact scan"
     } else if candidates.isEmpty {
-      metric = query.metric ?? .l2
       decision = "none on '\(column)'; exact scan"
-    } else if let requested = query.metric {
-      metric = requested
-      if let match = candidates.first(where: { $0.metric == requested }) {
-        index = match
-        decision = "'\(match.name)' (\(match.typeName), \(match.metric.rawValue))"
-      } else {
-        let trained = candidates.map { "'\($0.name)' is \($0.metric.rawValue)" }.joined(separator: ", ")
-        decision = "not used: metric \(requested.rawValue) was requested but \(trained); exact scan"
-      }
+    } else if let match = candidates.first(where: { $0.metric == metric }) {
+      index = match
+      decision = "'\(match.name)' (\(match.typeName), \(match.metric.rawValue))"
     } else {
-      index = candidates[0]
-      metric = candidates[0].metric
-      decision = "'\(candidates[0].name)' (\(candidates[0].typeName), \(candidates[0].metric.rawValue))"
+      let trained = candidates.map { "'\($0.name)' is \($0.metric.rawValue)" }
+        .joined(separator: ", ")
+      let search =
+        query.metric == nil
+        ? "the default metric l2 is used" : "metric \(metric.rawValue) was requested"
+      decision = "not used: \(search) but \(trained); exact scan"
     }
 
     var indexed: [QueryFragment] = []
@@ -72,7 +85,8 @@ package enum QueryPlanner {
     let refines = index != nil && query.refineFactor != nil
     let product = wanted * (query.refineFactor ?? 1)
     return VectorSearchPlan(
-      column: column, dimension: dimension, metric: metric, query: query, filter: filter,
+      column: column, dimension: dimension, metric: metric, metricDecision: metricDecision,
+      query: query, filter: filter,
       index: index, indexDecision: decision, indexedFragments: indexed, scannedFragments: scanned,
       skippedFragments: skipped, candidateCount: refines ? product : wanted, refines: refines,
       projection: projection, filterColumns: filter?.columnNames ?? [])

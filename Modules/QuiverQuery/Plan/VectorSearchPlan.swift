@@ -16,6 +16,8 @@ public struct VectorSearchPlan: Sendable, CustomStringConvertible {
   public let dimension: Int
   /// The metric distances are computed in.
   public let metric: DistanceMetric
+  /// The metric and why it was chosen (for `explain`).
+  public let metricDecision: String
   /// The query as given.
   public let query: VectorQuery
   /// The checked filter, if any.
@@ -107,6 +109,7 @@ public struct VectorSearchPlan: Sendable, CustomStringConvertible {
       lines.append(
         "\(inner)Skipped fragments \(fragmentList(skippedFragments)) (fastSearch: not covered by the index)")
     }
+    lines.append("Metric: \(metricDecision)")
     lines.append("Index: \(indexDecision)")
     lines += warnings.map { "Warning: \($0)" }
     return lines.joined(separator: "\n")

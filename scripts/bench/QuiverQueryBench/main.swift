@@ -164,7 +164,7 @@ for type in types {
   case "IVF_PQ":
     try table.createIndex(on: "vector", .ivfPQ(metric: .l2, numPartitions: 256, numSubVectors: 96), name: indexName)
   case "IVF_HNSW_SQ":
-    try table.createIndex(on: "vector", .ivfHnswSQ(metric: .l2, m: 20, efConstruction: 300), name: indexName)
+    try table.createIndex(on: "vector", .ivfHNSWSQ(metric: .l2, m: 20, efConstruction: 300), name: indexName)
   case "IVF_FLAT":
     try table.createIndex(on: "vector", .ivfFlat(metric: .l2, numPartitions: 256), name: indexName)
   default:
