@@ -117,15 +117,20 @@ let package = Package(
         "QuiverQuery", "QuiverFormat", "QuiverIndex", "QuiverKernels", "QuiverStorage",
         "QuiverTestSupport",
       ]),
-    .testTarget(name: "QuiverTests", dependencies: ["Quiver", "QuiverTestSupport"]),
+    .testTarget(
+      name: "QuiverTests", dependencies: ["Quiver", "QuiverKernels", "QuiverTestSupport"]),
     .testTarget(
       name: "QuiverExchangeTests",
       dependencies: ["QuiverExchange", "QuiverFormat", "QuiverTestSupport"]),
     .testTarget(
       name: "QuiverObjectStoreTests",
-      dependencies: ["QuiverObjectStore", "QuiverStorage", "QuiverTestSupport"]),
+      dependencies: [
+        "QuiverObjectStore", "QuiverStorage", "QuiverTestSupport",
+        .product(name: "NIOCore", package: "swift-nio"),
+      ]),
     .testTarget(
-      name: "QuiverCLITests", dependencies: ["QuiverCLI", "QuiverTable", "QuiverTestSupport"]),
+      name: "QuiverCLITests",
+      dependencies: ["QuiverCLI", "QuiverKernels", "QuiverTable", "QuiverTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

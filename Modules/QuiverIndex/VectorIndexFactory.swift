@@ -1,4 +1,5 @@
 import Foundation
+import QuiverStorage
 
 /// Opens and builds indexes by `IndexType`: the one place that maps a type to its
 /// implementation.

@@ -1,3 +1,5 @@
+import NIOCore
+
 extension S3Client {
   /// Reads the whole object.
   /// - Throws: `ObjectStoreError` (`.notFound` when it does not exist).

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverKernels
 import QuiverTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import CZstd
+import QuiverKernels
 import QuiverTestSupport
 import Testing
 

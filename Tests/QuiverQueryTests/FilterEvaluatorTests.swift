@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverKernels
 import QuiverQuery
 import QuiverTestSupport
 import Testing

@@ -1,3 +1,4 @@
+import QuiverKernels
 import QuiverQuery
 import QuiverTestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverKernels
 import QuiverStorage
 import QuiverTestSupport
 import Testing

@@ -5,6 +5,7 @@
 #endif
 import Foundation
 import QuiverFormat
+import QuiverKernels
 import QuiverTestSupport
 import Testing
 

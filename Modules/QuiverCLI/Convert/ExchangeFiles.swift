@@ -1,3 +1,5 @@
+import QuiverExchange
+
 /// Opening readers and writers of exchange files by format.
 enum ExchangeFiles {
   /// Options that shape how a text or vector file is read.

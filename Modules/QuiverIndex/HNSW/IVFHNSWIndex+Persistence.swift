@@ -1,5 +1,6 @@
 import Foundation
 import QuiverKernels
+import QuiverStorage
 
 extension IVFHNSWIndex {
   /// Writes the index into `directory` (created if missing) as `hnsw.meta` (parameters,

@@ -1,4 +1,5 @@
 import QuiverFormat
+import QuiverIndex
 import QuiverKernels
 
 /// The plan of a vector search, decided before any vector is read.
