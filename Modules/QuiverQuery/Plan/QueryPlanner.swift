@@ -67,7 +67,11 @@ package enum QueryPlanner {
     }
     if index != nil && indexed.isEmpty { decision += "; it covers none of the current fragments" }
     let wanted = query.limit + query.offset
-    let refines = index != nil && query.refineFactor != nil
+    // Approximate index distances merged with an exact scan of uncovered fragments would not
+    // compare like with like: such candidates are re-ranked exactly (refine factor 1 at least).
+    let mergesWithExactScan =
+      index.map { !$0.returnsExactDistances } == true && !indexed.isEmpty && !scanned.isEmpty
+    let refines = index != nil && (query.refineFactor != nil || mergesWithExactScan)
     let (product, overflow) = wanted.multipliedReportingOverflow(by: query.refineFactor ?? 1)
     guard !overflow else {
       throw QueryError(.invalidArgument, "limit × refineFactor overflows: \(wanted) × \(query.refineFactor!)")
