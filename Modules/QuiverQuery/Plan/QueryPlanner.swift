@@ -82,7 +82,11 @@ package enum QueryPlanner {
     if index != nil && indexed.isEmpty { decision += "; it covers none of the current fragments" }
     // validateNumbers bounded limit + offset and its product with refineFactor.
     let wanted = query.limit + query.offset
-    let refines = index != nil && query.refineFactor != nil
+    // Approximate index distances merged with an exact scan of uncovered fragments would not
+    // compare like with like: such candidates are re-ranked exactly (refine factor 1 at least).
+    let mergesWithExactScan =
+      index.map { !$0.returnsExactDistances } == true && !indexed.isEmpty && !scanned.isEmpty
+    let refines = index != nil && (query.refineFactor != nil || mergesWithExactScan)
     let product = wanted * (query.refineFactor ?? 1)
     return VectorSearchPlan(
       column: column, dimension: dimension, metric: metric, metricDecision: metricDecision,

@@ -16,7 +16,9 @@ public struct VectorQuery: Sendable, Hashable {
   public var nprobes: Int = 20
   /// HNSW search width; nil lets the index choose.
   public var ef: Int?
-  /// When set, `limit × refineFactor` candidates are re-ranked by exact distance.
+  /// When set, `limit × refineFactor` candidates are re-ranked by exact distance. When unset,
+  /// an index over quantized codes whose candidates are merged with an exact scan of fragments
+  /// it does not cover refines with factor 1, so that every `_distance` is exact.
   public var refineFactor: Int?
   /// A SQL `WHERE` filter.
   public var filter: String?

@@ -35,7 +35,8 @@ public struct VectorSearchPlan: Sendable, CustomStringConvertible {
   package let skippedFragments: [QueryFragment]
   /// Candidates asked of the index: `(limit + offset) × refineFactor` when refining.
   public let candidateCount: Int
-  /// Whether candidates are re-ranked by exact distance.
+  /// Whether candidates are re-ranked by exact distance: with a refine factor, or when
+  /// approximate index candidates are merged with an exact scan.
   public let refines: Bool
   /// The output columns, before `_distance` / `_rowid`.
   public let projection: [String]
