@@ -75,17 +75,28 @@ struct TableDataSource: QueryDataSource {
     else { return nil }
     return try vectorCache.block(for: "\(file.path)#\(column)") {
       () throws -> FloatVectorBlock? in
-      var values: [Float] = []
-      values.reserveCapacity(fragment.physicalRowCount * dimension)
-      var hasNulls = false
-      try scan(fragment, columns: [column]) { _, batch in
-        let vectors = batch.columns[0]
-        if vectors.hasNulls { hasNulls = true }
-        guard !hasNulls else { return }
-        vectors.withUnsafeValues(as: Float.self) { values.append(contentsOf: $0) }
+      try FloatVectorBlock(rowCount: fragment.physicalRowCount, dimension: dimension) {
+        target in
+        var written = 0
+        var complete = true
+        try scan(fragment, columns: [column]) { first, batch in
+          let vectors = batch.columns[0]
+          guard complete, !vectors.hasNulls, first * dimension == written else {
+            complete = false
+            return
+          }
+          vectors.withUnsafeValues(as: Float.self) { source in
+            guard source.count > 0 else { return }
+            guard written + source.count <= target.count else {
+              complete = false
+              return
+            }
+            (target.baseAddress! + written).update(from: source.baseAddress!, count: source.count)
+            written += source.count
+          }
+        }
+        return complete && written == target.count
       }
-      guard !hasNulls, values.count == fragment.physicalRowCount * dimension else { return nil }
-      return FloatVectorBlock(values: values, dimension: dimension)
     }
   }
 

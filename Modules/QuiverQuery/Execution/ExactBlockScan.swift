@@ -56,7 +56,7 @@ struct ExactBlockScan {
           while index < chunks.count {
             let chunk = chunks[index]
             let part = parts[chunk.part]
-            part.block.values.withUnsafeBufferPointer { values in
+            part.block.withUnsafeBufferPointer { values in
               metric.distances(
                 from: query.baseAddress!, to: values.baseAddress! + chunk.first * dimension,
                 count: chunk.count, dimension: dimension, into: distances)
