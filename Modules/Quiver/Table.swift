@@ -36,6 +36,8 @@ public final class Table: @unchecked Sendable {
 
   /// Opened indexes by uuid (index files never change, so they are shared across versions).
   private var openedIndexes: [String: any VectorIndex] = [:]
+  /// Vector columns read for exact scans, kept across versions (data files never change).
+  private let vectorCache = VectorColumnCache()
 
   func withDataset<Result>(_ body: (inout Dataset) throws -> Result) rethrows -> Result {
     lock.lock()
@@ -48,7 +50,7 @@ public final class Table: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     if let cachedSnapshot, cachedSnapshot.version == dataset.version { return cachedSnapshot }
-    let source = try TableDataSource(dataset: dataset)
+    let source = try TableDataSource(dataset: dataset, vectorCache: vectorCache)
     var indexes: [any QueryVectorIndex] = []
     var damaged: [DamagedIndex] = []
     for entry in dataset.indices {

@@ -15,9 +15,12 @@ struct TableDataSource: QueryDataSource {
   let fragments: [QueryFragment]
   /// Readers for page statistics (footers only; data is read through `dataset`).
   let readers = DataFileReaderCache()
+  /// Float32 vector columns kept in memory for exact scans (shared with the table).
+  let vectorCache: VectorColumnCache
 
-  init(dataset: Dataset) throws {
+  init(dataset: Dataset, vectorCache: VectorColumnCache = VectorColumnCache()) throws {
     self.dataset = dataset
+    self.vectorCache = vectorCache
     schema = try dataset.schema()
     fragments = try dataset.fragments.map { fragment in
       var deleted: RowBitmap? = nil
@@ -61,6 +64,41 @@ struct TableDataSource: QueryDataSource {
         statistics: RangeStatistics(
           minimum: page.statistics?.minimum, maximum: page.statistics?.maximum,
           nullCount: page.nullCount, rowCount: page.rowCount))
+    }
+  }
+
+  /// The whole float32 vector column of `fragment`, read through the checksum-verifying scan
+  /// once and then served from `vectorCache` (keyed by the immutable data file's path).
+  func cachedVectors(_ fragment: QueryFragment, column: String) throws -> FloatVectorBlock? {
+    guard let field = schema.fields.first(where: { $0.name == column }),
+      case .fixedSizeList(.float32, let dimension) = field.type,
+      let metadata = dataset.manifest.fragment(fragment.id),
+      let file = metadata.dataFiles.first(where: { $0.columns.contains(column) })
+    else { return nil }
+    return try vectorCache.block(for: "\(file.path)#\(column)") {
+      () throws -> FloatVectorBlock? in
+      try FloatVectorBlock(rowCount: fragment.physicalRowCount, dimension: dimension) {
+        target in
+        var written = 0
+        var complete = true
+        try scan(fragment, columns: [column]) { first, batch in
+          let vectors = batch.columns[0]
+          guard complete, !vectors.hasNulls, first * dimension == written else {
+            complete = false
+            return
+          }
+          vectors.withUnsafeValues(as: Float.self) { source in
+            guard source.count > 0 else { return }
+            guard written + source.count <= target.count else {
+              complete = false
+              return
+            }
+            (target.baseAddress! + written).update(from: source.baseAddress!, count: source.count)
+            written += source.count
+          }
+        }
+        return complete && written == target.count
+      }
     }
   }
 

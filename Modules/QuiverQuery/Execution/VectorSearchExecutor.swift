@@ -16,6 +16,9 @@ package struct VectorSearchExecutor: Sendable {
   let selectiveRows: (rowIds: [UInt64], vectors: [Float])?
   /// Allowed rows of the exactly scanned fragments (absent: every row).
   let scanAllowed: RowSet
+  /// Threads one query's exact scan may use when the scanned vectors are large (batches run
+  /// their queries one per thread and set this to 1).
+  package var exactScanThreads = ProcessorCount.active
 
   /// Prefilters with at most this many passing rows (or 2% of the indexed rows, whichever is
   /// more) are answered by an exact scan of those rows: exact, and cheaper than probing.
@@ -213,13 +216,23 @@ package struct VectorSearchExecutor: Sendable {
     return true
   }
 
-  /// Exact top `wanted` over the scanned fragments (within the distance range).
+  /// Exact top `wanted` over the scanned fragments (within the distance range): fragments whose
+  /// vectors the source keeps in memory are scanned in place (`ExactBlockScan`), the others batch
+  /// by batch.
   func exactScan(_ vector: [Float], statistics: inout SearchStatistics) throws -> [Neighbor] {
     var top = TopK(k: plan.wanted)
     var scannedRows = 0
+    var blocks: [ExactBlockScan.Part] = []
     for fragment in plan.scannedFragments {
       let allowed = scanAllowed.bitmap(ofFragment: fragment.id)
       if let allowed, allowed.count == 0 { continue }
+      if let block = try source.cachedVectors(fragment, column: plan.column),
+        block.dimension == plan.dimension, block.rowCount == fragment.physicalRowCount
+      {
+        blocks.append(ExactBlockScan.Part(fragment: fragment, block: block, allowed: allowed))
+        scannedRows += block.rowCount
+        continue
+      }
       try source.scan(fragment, columns: [plan.column]) { first, batch in
         let column = batch.columns[0]
         let count = batch.rowCount
@@ -236,6 +249,12 @@ package struct VectorSearchExecutor: Sendable {
         }
         scannedRows += count
       }
+    }
+    if !blocks.isEmpty {
+      let scan = ExactBlockScan(parts: blocks, metric: plan.metric, dimension: plan.dimension)
+      let found = scan.nearest(
+        to: vector, k: plan.wanted, threads: exactScanThreads, inRange: { inRange($0) })
+      for neighbor in found { top.insert(neighbor) }
     }
     statistics.exactlyScannedRows += scannedRows
     return top.sorted()
@@ -288,10 +307,14 @@ package struct VectorSearchExecutor: Sendable {
     }
     let results = ResultSlots<RecordBatch>(count: vectors.count)
     let workers = min(vectors.count, ProcessorCount.active)
+    var oneThreadEach = self
+    if workers > 1 { oneThreadEach.exactScanThreads = 1 }
+    let executor = oneThreadEach
     DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { worker in
       var index = worker
       while index < vectors.count {
-        results.set(index, Result { try project(try nearest(to: vectors[index]).neighbors) })
+        results.set(
+          index, Result { try executor.project(try executor.nearest(to: vectors[index]).neighbors) })
         index += workers
       }
     }

@@ -50,12 +50,21 @@ package protocol QueryDataSource: Sendable {
   /// Min/max/null statistics of the pages of `column` in `fragment`, when the storage keeps
   /// them; filters use them to skip fragments and batches that cannot match.
   func pageStatistics(_ fragment: QueryFragment, column: String) -> [PageRangeStatistics]?
+  /// The float32 vectors of `column` in `fragment` (every physical row, deleted ones too), read
+  /// once and shared by later searches; nil when the source keeps no such copy or the column is
+  /// not float32 vectors without nulls (exact scans then read batches with `scan`).
+  func cachedVectors(_ fragment: QueryFragment, column: String) throws -> FloatVectorBlock?
 }
 
 extension QueryDataSource {
   /// No statistics by default.
   package func pageStatistics(_ fragment: QueryFragment, column: String)
     -> [PageRangeStatistics]?
+  { nil }
+
+  /// No cached vectors by default.
+  package func cachedVectors(_ fragment: QueryFragment, column: String) throws
+    -> FloatVectorBlock?
   { nil }
 }
 

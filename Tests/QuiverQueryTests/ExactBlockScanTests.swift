@@ -1,0 +1,103 @@
+import QuiverFormat
+import QuiverKernels
+import QuiverQuery
+import QuiverTestSupport
+import Testing
+
+/// An in-memory source that also serves whole vector columns, as the table's cache does, so
+/// exact scans take the in-place block path.
+private struct CachingSource: QueryDataSource {
+  var base: InMemoryDataSource
+  var schema: Schema { base.schema }
+  var fragments: [QueryFragment] { base.fragments }
+  func scan(
+    _ fragment: QueryFragment, columns: [String],
+    _ body: (_ firstOffset: Int, _ batch: RecordBatch) throws -> Void
+  ) throws { try base.scan(fragment, columns: columns, body) }
+  func take(rowIds: [UInt64], columns: [String]) throws -> RecordBatch {
+    try base.take(rowIds: rowIds, columns: columns)
+  }
+  func cachedVectors(_ fragment: QueryFragment, column: String) throws -> FloatVectorBlock? {
+    let vectors = base.batches[Int(fragment.id)][column]!
+    guard case .fixedSizeList(_, let dimension) = vectors.dataType else { return nil }
+    return FloatVectorBlock(
+      values: vectors.withUnsafeValues(as: Float.self) { Array($0) }, dimension: dimension)
+  }
+}
+
+/// Exact search over vectors held in memory: the same ids and distances whatever the thread
+/// count, the ids of a Double-precision brute force, and the same answer as the batch-by-batch
+/// scan.
+@Suite struct ExactBlockScanTests {
+  /// 3 × 22,000 rows of 64 floats: above the 4 M-float mark where one query's scan is split
+  /// across threads, and more than one 4,096-row chunk per fragment.
+  static let source: InMemoryDataSource = {
+    var source = try! makeQueryTestSource(fragments: 3, rows: 22_000, dimension: 64, seed: 9)
+    source.delete(rowIds: [3, 4_100, 1 << 32 | 21_999, 2 << 32 | 0])
+    return source
+  }()
+
+  static func doubleDistance(_ metric: DistanceMetric, _ a: [Float], _ b: [Float]) -> Double {
+    var dot = 0.0
+    var squared = 0.0
+    var normA = 0.0
+    var normB = 0.0
+    for i in a.indices {
+      let x = Double(a[i])
+      let y = Double(b[i])
+      dot += x * y
+      squared += (x - y) * (x - y)
+      normA += x * x
+      normB += y * y
+    }
+    switch metric {
+    case .l2: return squared
+    case .dot: return 1 - dot
+    case .cosine: return 1 - dot / (normA.squareRoot() * normB.squareRoot())
+    }
+  }
+
+  @Test(arguments: DistanceMetric.allCases)
+  func resultsDoNotDependOnThreadsAndMatchDoubleBruteForce(metric: DistanceMetric) throws {
+    let plain = Self.source
+    let caching = CachingSource(base: plain)
+    var generator = SeededGenerator(seed: 77)
+    for filter in [nil, "price < 500"] as [String?] {
+      var query = VectorQuery(vector: generator.floats(64))
+      query.limit = 10
+      query.metric = metric
+      query.filter = filter
+      let plan = try QueryPlanner.plan(query, source: caching, indexes: [])
+      var executor = try VectorSearchExecutor(plan: plan, source: caching)
+      var answers: [[Neighbor]] = []
+      for threads in [1, 2, 3] {
+        executor.exactScanThreads = threads
+        answers.append(try executor.nearest(to: query.vector).neighbors)
+      }
+      #expect(answers[1] == answers[0], "\(metric) \(filter ?? "-"): 2 threads differ from 1")
+      #expect(answers[2] == answers[0], "\(metric) \(filter ?? "-"): 3 threads differ from 1")
+
+      // The batch-by-batch path over the same rows.
+      let plainPlan = try QueryPlanner.plan(query, source: plain, indexes: [])
+      let batched = try VectorSearchExecutor(plan: plainPlan, source: plain)
+        .nearest(to: query.vector).neighbors
+      #expect(batched.map(\.id) == answers[0].map(\.id))
+
+      // A Double-precision brute force over every live row that passes the filter.
+      let reference = try bruteForce(plain, query: query.vector, metric: metric, filter: filter)
+      var candidates: [(id: UInt64, distance: Double)] = []
+      for neighbor in reference.prefix(200) {
+        let batch = plain.batches[Int(neighbor.id >> 32)]
+        let vector = batch["vector"]!.vector(at: Int(UInt32(truncatingIfNeeded: neighbor.id)))!
+        candidates.append((neighbor.id, Self.doubleDistance(metric, query.vector, vector)))
+      }
+      candidates.sort { (a, b) in
+        a.distance < b.distance || (a.distance == b.distance && a.id < b.id)
+      }
+      #expect(answers[0].map(\.id) == candidates.prefix(10).map { $0.id })
+      for (found, expected) in zip(answers[0], candidates) {
+        #expect(abs(Double(found.distance) - expected.distance) <= 1e-5 * max(1, abs(expected.distance)))
+      }
+    }
+  }
+}
