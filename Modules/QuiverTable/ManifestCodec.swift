@@ -79,16 +79,16 @@ enum ManifestCodec {
   static func checkPaths(_ manifest: Manifest, name: String) throws {
     for fragment in manifest.fragments {
       for (position, file) in fragment.dataFiles.enumerated() {
-        _ = try TableLayout.path(
+        try TableLayout.checkPath(
           file.path, field: "\(name) fragment \(fragment.id) data file \(position) path")
       }
       if let deletion = fragment.deletionFile {
-        _ = try TableLayout.path(
+        try TableLayout.checkPath(
           deletion.path, field: "\(name) fragment \(fragment.id) deletion file path")
       }
     }
     if let map = manifest.operation.rowIDMapPath {
-      _ = try TableLayout.path(map, field: "\(name) operation row-id map path")
+      try TableLayout.checkPath(map, field: "\(name) operation row-id map path")
     }
     for entry in manifest.indices {
       do {
