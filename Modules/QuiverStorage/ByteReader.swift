@@ -79,7 +79,10 @@ package struct ByteReader {
 
   /// A `UInt32` length and that many bytes.
   package mutating func readLengthPrefixed(_ what: String = "") throws(StorageError) -> [UInt8] {
-    let count = try readCount(what.isEmpty ? "length" : "\(what) length", limit: remaining)
+    let count = Int(try read(UInt32.self, what))
+    guard count <= remaining else {
+      throw corrupt("\(what.isEmpty ? "length" : "\(what) length") \(count) exceeds \(remaining)")
+    }
     return try readArray(count, what)
   }
 

@@ -232,8 +232,8 @@ extension ByteReader {
     fragments.reserveCapacity(fragmentCount)
     for _ in 0..<fragmentCount {
       let id = try read(UInt32.self, "fragment id")
-      let rows = try readUInt64AsInt("fragment \(id) row count")
-      let fileCount = try readCount("fragment \(id) data file count", minimumElementSize: 16)
+      let rows = try readUInt64AsInt("fragment row count")
+      let fileCount = try readCount("data file count", minimumElementSize: 16)
       var files: [DataFileRecord] = []
       for _ in 0..<fileCount {
         let path = try readString("data file path")
