@@ -105,7 +105,9 @@ package struct ByteReader {
 
   /// `count` floats in the host's (little-endian) layout.
   package mutating func readFloats(_ count: Int, _ what: String) throws(StorageError) -> [Float] {
-    guard count >= 0, count <= Int.max / 4 else { throw corrupt("\(what) count \(count) is invalid") }
+    guard count >= 0, count <= Int.max / 4 else {
+      throw corrupt("\(what) count \(count) is invalid")
+    }
     let raw = try readBytes(count * 4, what)
     return [Float](unsafeUninitializedCapacity: count) { out, initialized in
       UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)
@@ -115,7 +117,9 @@ package struct ByteReader {
 
   /// `count` 64-bit words in the host's (little-endian) layout.
   package mutating func readWords(_ count: Int, _ what: String) throws(StorageError) -> [UInt64] {
-    guard count >= 0, count <= Int.max / 8 else { throw corrupt("\(what) count \(count) is invalid") }
+    guard count >= 0, count <= Int.max / 8 else {
+      throw corrupt("\(what) count \(count) is invalid")
+    }
     let raw = try readBytes(count * 8, what)
     return [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
       UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)
