@@ -79,7 +79,10 @@ package struct ByteReader {
 
   /// A `UInt32` length and that many bytes.
   package mutating func readLengthPrefixed(_ what: String = "") throws(StorageError) -> [UInt8] {
-    let count = try readCount(what.isEmpty ? "length" : "\(what) length", limit: remaining)
+    let count = Int(try read(UInt32.self, what))
+    guard count <= remaining else {
+      throw corrupt("\(what.isEmpty ? "length" : "\(what) length") \(count) exceeds \(remaining)")
+    }
     return try readArray(count, what)
   }
 
@@ -102,7 +105,9 @@ package struct ByteReader {
 
   /// `count` floats in the host's (little-endian) layout.
   package mutating func readFloats(_ count: Int, _ what: String) throws(StorageError) -> [Float] {
-    guard count >= 0, count <= Int.max / 4 else { throw corrupt("\(what) count \(count) is invalid") }
+    guard count >= 0, count <= Int.max / 4 else {
+      throw corrupt("\(what) count \(count) is invalid")
+    }
     let raw = try readBytes(count * 4, what)
     return [Float](unsafeUninitializedCapacity: count) { out, initialized in
       UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)
@@ -112,7 +117,9 @@ package struct ByteReader {
 
   /// `count` 64-bit words in the host's (little-endian) layout.
   package mutating func readWords(_ count: Int, _ what: String) throws(StorageError) -> [UInt64] {
-    guard count >= 0, count <= Int.max / 8 else { throw corrupt("\(what) count \(count) is invalid") }
+    guard count >= 0, count <= Int.max / 8 else {
+      throw corrupt("\(what) count \(count) is invalid")
+    }
     let raw = try readBytes(count * 8, what)
     return [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
       UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)

@@ -39,7 +39,8 @@ package enum ChecksummedFrame {
     let checksumOffset = bytes.count - 8
     let found = bytes.withUnsafeBytes { raw in
       (
-        stored: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: checksumOffset, as: UInt32.self)),
+        stored: UInt32(
+          littleEndian: raw.loadUnaligned(fromByteOffset: checksumOffset, as: UInt32.self)),
         computed: CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<checksumOffset])),
         version: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
       )

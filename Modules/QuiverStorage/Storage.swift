@@ -43,9 +43,22 @@ public protocol Storage: Sendable {
 
   /// Removes an object; an object that is already gone is not an error.
   func delete(_ path: StoragePath) throws
+
+  /// The names of the objects directly in the folder `folder` (one level, no sizes or times),
+  /// unsorted; empty if there are none. The cheap listing behind opening a table (the local
+  /// implementation reads only the folder, not every file's metadata). A default
+  /// implementation derives it from `list`.
+  func names(in folder: StoragePath) throws -> [String]
 }
 
 extension Storage {
+  /// The names from `list(folder)` of the objects directly in `folder`.
+  public func names(in folder: StoragePath) throws -> [String] {
+    try list(folder).compactMap { entry in
+      entry.path.components.count == folder.components.count + 1 ? entry.path.lastComponent : nil
+    }
+  }
+
   /// The object's full name for messages: the location, then the path.
   public func describe(_ path: StoragePath) -> String {
     path.components.isEmpty ? location : "\(location)/\(path)"

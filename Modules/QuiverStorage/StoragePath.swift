@@ -18,11 +18,34 @@ public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertib
   /// - Throws: `StorageError` `.invalidPath` if the text is empty, absolute, or has an empty,
   ///   `.`, `..` or NUL-containing component.
   public init(_ text: String) throws {
-    guard !text.isEmpty else { throw Self.invalid(text, "is empty") }
-    guard !text.hasPrefix("/") else { throw Self.invalid(text, "is absolute") }
-    let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-    for part in parts { try Self.check(part, in: text) }
-    components = parts
+    try Self.validate(text)
+    components = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+  }
+
+  /// Checks that `text` would make a valid path, without building one (one pass over its
+  /// bytes, no allocation: manifests check every path they name).
+  /// - Throws: `StorageError` `.invalidPath` as `init(_:)` does.
+  public static func validate(_ text: String) throws {
+    var text = text
+    let problem = text.withUTF8 { bytes -> String? in
+      guard !bytes.isEmpty else { return "is empty" }
+      guard bytes[0] != UInt8(ascii: "/") else { return "is absolute" }
+      var start = 0
+      for index in 0...bytes.count {
+        let byte = index < bytes.count ? bytes[index] : UInt8(ascii: "/")
+        if byte == 0 { return "contains a NUL byte" }
+        guard byte == UInt8(ascii: "/") else { continue }
+        let length = index - start
+        if length == 0 { return "has an empty component" }
+        let dot = UInt8(ascii: ".")
+        if bytes[start] == dot, length == 1 || (length == 2 && bytes[start + 1] == dot) {
+          return "has a '\(length == 1 ? "." : "..")' component"
+        }
+        start = index + 1
+      }
+      return nil
+    }
+    if let problem { throw invalid(text, problem) }
   }
 
   /// A path of exactly one component, for a name that must not contain a separator (a uuid,
@@ -72,6 +95,12 @@ public struct StoragePath: Hashable, Sendable, Comparable, CustomStringConvertib
   }
 
   private init(trustedComponents: [String]) { components = trustedComponents }
+
+  /// This path with `name` appended, for names that cannot be invalid (read from a folder
+  /// listing, which never holds `/` or NUL; the caller skips `.` and `..`).
+  package func appending(trustedName name: String) -> StoragePath {
+    StoragePath(trustedComponents: components + [name])
+  }
 
   private static func check(_ component: String, in text: String) throws {
     if component.isEmpty { throw invalid(text, "has an empty component") }

@@ -79,16 +79,16 @@ enum ManifestCodec {
   static func checkPaths(_ manifest: Manifest, name: String) throws {
     for fragment in manifest.fragments {
       for (position, file) in fragment.dataFiles.enumerated() {
-        _ = try TableLayout.path(
+        try TableLayout.checkPath(
           file.path, field: "\(name) fragment \(fragment.id) data file \(position) path")
       }
       if let deletion = fragment.deletionFile {
-        _ = try TableLayout.path(
+        try TableLayout.checkPath(
           deletion.path, field: "\(name) fragment \(fragment.id) deletion file path")
       }
     }
     if let map = manifest.operation.rowIDMapPath {
-      _ = try TableLayout.path(map, field: "\(name) operation row-id map path")
+      try TableLayout.checkPath(map, field: "\(name) operation row-id map path")
     }
     for entry in manifest.indices {
       do {
@@ -232,8 +232,8 @@ extension ByteReader {
     fragments.reserveCapacity(fragmentCount)
     for _ in 0..<fragmentCount {
       let id = try read(UInt32.self, "fragment id")
-      let rows = try readUInt64AsInt("fragment \(id) row count")
-      let fileCount = try readCount("fragment \(id) data file count", minimumElementSize: 16)
+      let rows = try readUInt64AsInt("fragment row count")
+      let fileCount = try readCount("data file count", minimumElementSize: 16)
       var files: [DataFileRecord] = []
       for _ in 0..<fileCount {
         let path = try readString("data file path")

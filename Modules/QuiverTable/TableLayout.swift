@@ -77,6 +77,16 @@ package struct TableLayout: Sendable, Hashable {
     }
   }
 
+  /// Checks that `text` is a path inside the table without building it.
+  /// - Throws: `TableError.corruptManifest` naming `field`.
+  static func checkPath(_ text: String, field: @autoclosure () -> String) throws {
+    do {
+      try StoragePath.validate(text)
+    } catch let error as StorageError {
+      throw TableError(.corruptManifest, "\(field()): \(error.message)")
+    }
+  }
+
   /// An absolute URL for a path relative to the table folder, as stored in manifests (for
   /// messages and for callers outside the storage layer).
   package func url(relative path: String) -> URL { root.appendingPathComponent(path) }
@@ -102,10 +112,7 @@ package struct TableLayout: Sendable, Hashable {
 
   private func versionNames() throws -> [UInt64] {
     try TableError.translatingStorageErrors {
-      try storage().list(Self.versionsPath).compactMap { entry in
-        entry.path.components.count == 2
-          ? Self.version(fromManifestName: entry.path.lastComponent) : nil
-      }
+      try storage().names(in: Self.versionsPath).compactMap(Self.version(fromManifestName:))
     }
   }
 

@@ -107,3 +107,19 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.bin"])
   }
 }
+
+@Suite struct LocalStorageNamesTests {
+  @Test func namesListsRegularFilesOfOneFolderOnly() throws {
+    let folder = try TestPaths.temporaryDirectory("storage")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let storage = LocalStorage(root: folder.path)
+    for path in ["v/1.manifest", "v/2.manifest", "v/nested/3.manifest"] {
+      #expect(try storage.putIfAbsent(try StoragePath(path), [1]))
+    }
+    #expect(mkfifo(storage.localPath(try StoragePath("v/pipe")), 0o644) == 0)
+    try FileManager.default.createSymbolicLink(
+      atPath: storage.localPath(try StoragePath("v/link")), withDestinationPath: "1.manifest")
+    #expect(try storage.names(in: try StoragePath("v")).sorted() == ["1.manifest", "2.manifest"])
+    #expect(try storage.names(in: try StoragePath("missing")).isEmpty)
+  }
+}

@@ -94,6 +94,42 @@ public struct LocalStorage: Storage {
     return entries
   }
 
+  /// The names of the regular files directly in `folder` (`readdir`; a file is `fstatat`ed only
+  /// when the folder does not report its type); links and other kinds are skipped.
+  public func names(in folder: StoragePath) throws -> [String] {
+    let descriptor: Int32
+    do {
+      descriptor = try openFolder(folder, create: false)
+    } catch let error as StorageError where error.code == .notFound {
+      return []
+    }
+    guard let stream = fdopendir(descriptor) else {
+      let code = errno
+      close(descriptor)
+      throw SystemCall.error("opendir", localPath(folder), code)
+    }
+    defer { closedir(stream) }
+    var names: [String] = []
+    while let entry = readdir(stream) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      guard !name.isEmpty, name != ".", name != ".." else { continue }
+      switch Int32(entry.pointee.d_type) {
+      case Int32(DT_REG): names.append(name)
+      case Int32(DT_UNKNOWN):
+        var info = stat()
+        if fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0,
+          SystemCall.isRegularFile(info)
+        {
+          names.append(name)
+        }
+      default: continue
+      }
+    }
+    return names
+  }
+
   /// Removes a file; a missing file (or folder) is not an error.
   public func delete(_ path: StoragePath) throws {
     try requireName(path)
@@ -206,9 +242,8 @@ public struct LocalStorage: Storage {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
         String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
       }
-      guard name != "." && name != "..", let child = try? prefix.appending(name: name) else {
-        continue
-      }
+      guard !name.isEmpty, name != ".", name != ".." else { continue }
+      let child = prefix.appending(trustedName: name)
       var info = stat()
       guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
       if SystemCall.isRegularFile(info) {
