@@ -33,8 +33,15 @@ final class S3ObjectReader: StorageReader {
     let fetched = try fetch(spans)
     return ranges.map { range in
       guard !range.isEmpty else { return [] }
-      // The span that holds the range starts at or before it; spans are sorted and disjoint.
-      let index = spans.lastIndex { $0.lowerBound <= range.lowerBound } ?? 0
+      // The span that holds the range is the last one starting at or before it (spans are
+      // sorted and disjoint): a binary search.
+      var low = 0
+      var high = spans.count - 1
+      while low < high {
+        let middle = (low + high + 1) / 2
+        if spans[middle].lowerBound <= range.lowerBound { low = middle } else { high = middle - 1 }
+      }
+      let index = low
       let start = range.lowerBound - spans[index].lowerBound
       return Array(fetched[index][start..<(start + range.count)])
     }

@@ -86,10 +86,15 @@ public final class S3Storage: Storage {
     !path.components.contains("_versions") && !path.lastComponent.hasSuffix(".manifest")
   }
 
+  /// Opens an object for range reads: its size from the cache, else one HEAD.
+  /// - Throws: `StorageError` `.notFound`, or the request's error (see `storageError`).
   public func openReader(_ path: StoragePath) throws -> any StorageReader {
     S3ObjectReader(storage: self, path: path, size: try size(of: path))
   }
 
+  /// Reads a whole object: from cached chunks when its size is cached, else one GET (which
+  /// fills the cache for immutable objects).
+  /// - Throws: `StorageError` `.notFound`, or the request's error.
   public func read(_ path: StoragePath) throws -> [UInt8] {
     let key = key(path)
     if let cache, isImmutable(path), let size = cache.size(bucket: client.bucket, key: key) {
@@ -109,6 +114,8 @@ public final class S3Storage: Storage {
     return bytes
   }
 
+  /// The object's size: from the cache, else one HEAD.
+  /// - Throws: `StorageError` `.notFound`, or the request's error.
   public func size(of path: StoragePath) throws -> Int {
     let key = key(path)
     if let cache, isImmutable(path), let size = cache.size(bucket: client.bucket, key: key) {
@@ -119,10 +126,14 @@ public final class S3Storage: Storage {
     return size
   }
 
+  /// Starts a new object: one PUT at `finish()`, or a multipart upload once it outgrows a part.
+  /// An existing object of that key is replaced (callers give new objects unique names).
   public func createObject(_ path: StoragePath) throws -> any StorageWriter {
     S3ObjectWriter(storage: self, path: path)
   }
 
+  /// Writes the object with `If-None-Match: *`.
+  /// - Returns: false when an object already exists (412).
   public func putIfAbsent(_ path: StoragePath, _ bytes: [UInt8]) throws -> Bool {
     do {
       try wait(client.startPut(key(path), bytes, ifAbsent: true), path)
@@ -148,6 +159,7 @@ public final class S3Storage: Storage {
     }
   }
 
+  /// Removes the object and its cached bytes; a missing object is not an error.
   public func delete(_ path: StoragePath) throws {
     let key = key(path)
     cache?.remove(bucket: client.bucket, key: key)
