@@ -147,6 +147,15 @@ enum ParquetColumnAssembler {
     guard values.bytes.count == values.valueCount * inputWidth else {
       throw ExchangeError(.corruptFile, "\(context): the values do not fill their width")
     }
+    if inputWidth == outputWidth, values.valueCount == rowCount * dimension,
+      values.slotCount == values.valueCount,
+      isDenseVectorLayout(values, dimension: dimension, maximum: UInt8(column.maxDefinitionLevel))
+    {
+      // No nulls and every row exactly `dimension` elements: the values are the column.
+      return Column(
+        dataType: .fixedSizeList(element, dimension: dimension), count: rowCount,
+        values: values.bytes, validity: nil)
+    }
     let rowBytes = dimension * outputWidth
     var output = [UInt8](repeating: 0, count: rowCount * rowBytes)
     var validity = ValidityBitmap(count: rowCount)
@@ -209,6 +218,29 @@ enum ParquetColumnAssembler {
     return Column(
       dataType: .fixedSizeList(element, dimension: dimension), count: rowCount, values: output,
       validity: validity)
+  }
+
+  /// Whether every slot holds a value and a new row starts exactly every `dimension` slots.
+  private static func isDenseVectorLayout(
+    _ values: ParquetLeafValues, dimension: Int, maximum: UInt8
+  ) -> Bool {
+    values.definitionLevels.withUnsafeBufferPointer { definition in
+      values.repetitionLevels.withUnsafeBufferPointer { repetition in
+        guard definition.count == values.slotCount, repetition.count == values.slotCount else {
+          return false
+        }
+        var slot = 0
+        while slot < values.slotCount {
+          if repetition[slot] != 0 || definition[slot] != maximum { return false }
+          for next in (slot + 1)..<(slot + dimension)
+          where repetition[next] != 1 || definition[next] != maximum {
+            return false
+          }
+          slot += dimension
+        }
+        return true
+      }
+    }
   }
 
   private static func vectorElement(_ type: DataType) -> VectorElementType? {
