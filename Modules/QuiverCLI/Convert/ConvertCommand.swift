@@ -8,10 +8,10 @@ import QuiverTable
 struct ConvertCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "convert",
-    abstract: "Convert between vector/CSV/JSON Lines files and Quiver tables.",
+    abstract: "Convert between vector/CSV/JSON Lines/Parquet/Arrow files and Quiver tables.",
     discussion: """
       IN and OUT are files whose extension names the format (.fvecs, .bvecs, .ivecs, .npy, .csv, \
-      .jsonl), or table folders named NAME.quiver (a database folder holds its tables so). \
+      .jsonl, .parquet, .arrow or .feather, .arrows), or table folders named NAME.quiver (a database folder holds its tables so). \
       Conversion streams: memory stays bounded whatever the size. \
       Vectors round-trip byte for byte. A failed conversion leaves no output behind, and a \
       failed conversion into an existing table commits nothing.
@@ -28,7 +28,8 @@ struct ConvertCommand: ParsableCommand {
       input, 73 when the output cannot be created, 74 for an I/O failure.
       """)
 
-  @Argument(help: "The input: a file (.fvecs .bvecs .ivecs .npy .csv .jsonl) or a table folder.")
+  @Argument(
+    help: "The input: a file (.fvecs .bvecs .ivecs .npy .csv .jsonl .parquet .arrow .arrows) or a table folder.")
   var input: String
 
   @Argument(help: "The output: a file whose extension names the format, or a table folder.")

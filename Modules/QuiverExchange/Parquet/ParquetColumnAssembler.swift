@@ -60,6 +60,10 @@ enum ParquetColumnAssembler {
       for row in 0..<rowCount where values.definitionLevels[row] == maximum { bitmap[row] = true }
       validity = bitmap
     }
+    guard (validity.map { rowCount - $0.nullCount } ?? rowCount) == values.valueCount else {
+      throw ExchangeError(
+        .corruptFile, "\(context): \(values.valueCount) values for \(rowCount - (validity?.nullCount ?? 0)) non-null rows")
+    }
     let type = column.valueType
     guard let outputWidth = type.byteWidth, column.physicalType != .fixedLengthByteArray || type == .float16
     else {
