@@ -11,7 +11,7 @@ import QuiverFormat
 /// var reader = try ArrowReader(path: "embeddings.arrow")
 /// while let batch = try reader.nextBatch() { … }
 /// ```
-public struct ArrowReader {
+public struct ArrowReader: Sendable {
   /// The file's path, named in errors.
   public let path: String
   /// The Quiver schema of every batch.

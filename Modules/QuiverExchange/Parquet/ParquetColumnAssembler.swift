@@ -15,7 +15,7 @@ enum ParquetColumnAssembler {
     switch column.shape {
     case .scalar:
       return try scalar(values, of: column, rowCount: rowCount, context: context)
-    case .list(let listDefinition, _):
+    case .list(let listDefinition):
       guard let dimension else {
         throw ExchangeError(.unsupportedFeature, "\(context): the vector dimension is unknown")
       }
@@ -29,7 +29,7 @@ enum ParquetColumnAssembler {
   static func firstListLength(
     _ values: ParquetLeafValues, of column: ParquetLeafColumn
   ) -> Int? {
-    guard case .list(let listDefinition, _) = column.shape else { return nil }
+    guard case .list(let listDefinition) = column.shape else { return nil }
     var length: Int?
     for index in 0..<values.slotCount {
       if values.repetitionLevels[index] == 0 {
