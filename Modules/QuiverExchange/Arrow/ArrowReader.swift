@@ -84,7 +84,11 @@ public struct ArrowReader: Sendable {
       }
       dimensions[index] = length
     }
-    schema = try Self.schema(fields, dimensions: dimensions, path: path)
+    do {
+      schema = try Self.schema(fields, dimensions: dimensions, path: path)
+    } catch let error as FormatError {
+      throw ExchangeError(.unsupportedFeature, "\(path): \(error.message)")
+    }
   }
 
   private static func read(_ file: PositionalFile, path: String, at offset: Int, count: Int) throws -> [UInt8] {

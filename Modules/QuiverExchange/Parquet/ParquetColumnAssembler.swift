@@ -161,7 +161,13 @@ enum ParquetColumnAssembler {
         values: values.bytes, validity: nil)
     }
     let rowBytes = dimension * outputWidth
-    var output = [UInt8](repeating: 0, count: rowCount * rowBytes)
+    // Every row takes at least one slot, so the output is bounded by what was decoded.
+    let (outputBytes, overflow) = rowCount.multipliedReportingOverflow(by: rowBytes)
+    guard rowCount <= values.slotCount, !overflow else {
+      throw ExchangeError(
+        .corruptFile, "\(context): \(values.slotCount) list slots for \(rowCount) rows of dimension \(dimension)")
+    }
+    var output = [UInt8](repeating: 0, count: outputBytes)
     var validity = ValidityBitmap(count: rowCount)
     let maximum = UInt8(column.maxDefinitionLevel)
     let elementLevel = UInt8(listDefinition + 1)
