@@ -19,10 +19,10 @@ import Testing
 
   @Test func unknownInputFormat() throws {
     let scratch = try ScratchFolder()
-    let input = try scratch.write("data.xlsx", [1, 2, 3])
+    let input = try scratch.write("data.orc", [1, 2, 3])
     try expectFailure(
       input: input, in: scratch, status: 64,
-      mentions: ["data.xlsx", "unknown format '.xlsx'"])
+      mentions: ["data.orc", "unknown format '.orc'"])
   }
 
   @Test func unknownOutputFormat() throws {

@@ -8,10 +8,10 @@ import QuiverTable
 struct ConvertCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "convert",
-    abstract: "Convert between vector/CSV/JSON Lines files and Quiver tables.",
+    abstract: "Convert between vector/CSV/JSON Lines/Parquet/Arrow files and Quiver tables.",
     discussion: """
       IN and OUT are files whose extension names the format (.fvecs, .bvecs, .ivecs, .npy, .csv, \
-      .jsonl), or table folders named NAME.quiver (a database folder holds its tables so); \
+      .jsonl, .parquet, .arrow or .feather, .arrows), or table folders named NAME.quiver (a database folder holds its tables so); \
       a path without an extension names a table (db/items is db/items.quiver), and the missing \
       parent folders of a new table are created. \
       Conversion streams: memory stays bounded whatever the size. \
@@ -32,7 +32,7 @@ struct ConvertCommand: ParsableCommand {
       """)
 
   @Argument(
-    help: "The input: a file (.fvecs .bvecs .ivecs .npy .csv .jsonl) or \(TablePath.help).")
+    help: "The input: a file (.fvecs .bvecs .ivecs .npy .csv .jsonl .parquet .arrow .arrows) or \(TablePath.help).")
   var input: String
 
   @Argument(help: "The output: a file whose extension names the format, or \(TablePath.help).")

@@ -32,8 +32,15 @@ struct ArrowField: Sendable, Hashable {
 
   // MARK: - Reading
 
-  /// Reads a `Field` table.
+  /// Reads a `Field` table (children at most 16 levels deep).
   static func read(_ table: FlatbufferTable) throws -> ArrowField {
+    try read(table, depth: 0)
+  }
+
+  private static func read(_ table: FlatbufferTable, depth: Int) throws -> ArrowField {
+    guard depth < 16 else {
+      throw ExchangeError(.unsupportedFeature, "\(table.context): fields nested more than 16 deep")
+    }
     let name = try table.string(0) ?? ""
     let nullable = try table.bool(1)
     let typeID = try table.integer(2, UInt8.self)
@@ -42,7 +49,7 @@ struct ArrowField: Sendable, Hashable {
       throw ExchangeError(
         .unsupportedFeature, "\(table.context): column '\(name)' is dictionary-encoded, which is not supported")
     }
-    let children = try table.tables(5).map(read)
+    let children = try table.tables(5).map { try read($0, depth: depth + 1) }
     func integer<T: FixedWidthInteger>(_ slot: Int, _ type: T.Type, default value: T = 0) throws -> T {
       try typeTable?.integer(slot, T.self, default: value) ?? value
     }

@@ -12,7 +12,7 @@ import QuiverStorage
 /// var reader = try ArrowReader(path: "embeddings.arrow")
 /// while let batch = try reader.nextBatch() { … }
 /// ```
-public struct ArrowReader {
+public struct ArrowReader: Sendable {
   /// The file's path, named in errors.
   public let path: String
   /// The Quiver schema of every batch.
@@ -85,7 +85,11 @@ public struct ArrowReader {
       }
       dimensions[index] = length
     }
-    schema = try Self.schema(fields, dimensions: dimensions, path: path)
+    do {
+      schema = try Self.schema(fields, dimensions: dimensions, path: path)
+    } catch let error as FormatError {
+      throw ExchangeError(.unsupportedFeature, "\(path): \(error.message)")
+    }
   }
 
   private static func read(_ file: LocalFileReader, path: String, at offset: Int, count: Int) throws -> [UInt8] {

@@ -156,6 +156,9 @@ struct ArrowRecordBatchDecoder {
       }
       var values = Array(data[0..<(length * width)])
       try rescale(field, &values, width: width)
+      guard values.count == length * (type.byteWidth ?? 0) else {
+        throw corrupt("column '\(field.name)': its Arrow type does not match its width")
+      }
       return Column(dataType: type, count: length, values: values, validity: validity)
     }
   }
@@ -164,7 +167,7 @@ struct ArrowRecordBatchDecoder {
     switch field.type {
     case .integer(let bitWidth, _): return Int(bitWidth) / 8
     case .floatingPoint(let precision): return precision == 0 ? 2 : precision == 1 ? 4 : 8
-    case .date(let unit): return unit == 0 ? 4 : 8
+    case .date(let unit) where unit == 0 || unit == 1: return unit == 0 ? 4 : 8
     case .timestamp: return 8
     default:
       throw ExchangeError(.unsupportedFeature, "\(context): column '\(field.name)' has an unsupported type")
@@ -231,6 +234,11 @@ struct ArrowRecordBatchDecoder {
     let width = element.byteWidth
     guard values.count >= childLength * width else {
       throw corrupt("column '\(field.name)': \(values.count) bytes for \(childLength) elements")
+    }
+    // Every vector's elements must be there before room for them is made.
+    let (elements, overflow) = length.multipliedReportingOverflow(by: dimension)
+    guard !overflow, offsets != nil || elements <= childLength, elements <= Int(Int32.max) * 16 else {
+      throw corrupt("column '\(field.name)': \(childLength) elements for \(length) vectors of \(dimension)")
     }
     var output = [UInt8](repeating: 0, count: length * dimension * width)
     for row in 0..<length where validity?[row] ?? true {

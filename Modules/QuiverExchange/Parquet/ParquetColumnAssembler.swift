@@ -15,7 +15,7 @@ enum ParquetColumnAssembler {
     switch column.shape {
     case .scalar:
       return try scalar(values, of: column, rowCount: rowCount, context: context)
-    case .list(let listDefinition, _):
+    case .list(let listDefinition):
       guard let dimension else {
         throw ExchangeError(.unsupportedFeature, "\(context): the vector dimension is unknown")
       }
@@ -29,7 +29,7 @@ enum ParquetColumnAssembler {
   static func firstListLength(
     _ values: ParquetLeafValues, of column: ParquetLeafColumn
   ) -> Int? {
-    guard case .list(let listDefinition, _) = column.shape else { return nil }
+    guard case .list(let listDefinition) = column.shape else { return nil }
     var length: Int?
     for index in 0..<values.slotCount {
       if values.repetitionLevels[index] == 0 {
@@ -59,6 +59,10 @@ enum ParquetColumnAssembler {
       var bitmap = ValidityBitmap(count: rowCount, allValid: false)
       for row in 0..<rowCount where values.definitionLevels[row] == maximum { bitmap[row] = true }
       validity = bitmap
+    }
+    guard (validity.map { rowCount - $0.nullCount } ?? rowCount) == values.valueCount else {
+      throw ExchangeError(
+        .corruptFile, "\(context): \(values.valueCount) values for \(rowCount - (validity?.nullCount ?? 0)) non-null rows")
     }
     let type = column.valueType
     guard let outputWidth = type.byteWidth, column.physicalType != .fixedLengthByteArray || type == .float16
@@ -147,8 +151,23 @@ enum ParquetColumnAssembler {
     guard values.bytes.count == values.valueCount * inputWidth else {
       throw ExchangeError(.corruptFile, "\(context): the values do not fill their width")
     }
+    if inputWidth == outputWidth, values.valueCount == rowCount * dimension,
+      values.slotCount == values.valueCount,
+      isDenseVectorLayout(values, dimension: dimension, maximum: UInt8(column.maxDefinitionLevel))
+    {
+      // No nulls and every row exactly `dimension` elements: the values are the column.
+      return Column(
+        dataType: .fixedSizeList(element, dimension: dimension), count: rowCount,
+        values: values.bytes, validity: nil)
+    }
     let rowBytes = dimension * outputWidth
-    var output = [UInt8](repeating: 0, count: rowCount * rowBytes)
+    // Every row takes at least one slot, so the output is bounded by what was decoded.
+    let (outputBytes, overflow) = rowCount.multipliedReportingOverflow(by: rowBytes)
+    guard rowCount <= values.slotCount, !overflow else {
+      throw ExchangeError(
+        .corruptFile, "\(context): \(values.slotCount) list slots for \(rowCount) rows of dimension \(dimension)")
+    }
+    var output = [UInt8](repeating: 0, count: outputBytes)
     var validity = ValidityBitmap(count: rowCount)
     let maximum = UInt8(column.maxDefinitionLevel)
     let elementLevel = UInt8(listDefinition + 1)
@@ -209,6 +228,29 @@ enum ParquetColumnAssembler {
     return Column(
       dataType: .fixedSizeList(element, dimension: dimension), count: rowCount, values: output,
       validity: validity)
+  }
+
+  /// Whether every slot holds a value and a new row starts exactly every `dimension` slots.
+  private static func isDenseVectorLayout(
+    _ values: ParquetLeafValues, dimension: Int, maximum: UInt8
+  ) -> Bool {
+    values.definitionLevels.withUnsafeBufferPointer { definition in
+      values.repetitionLevels.withUnsafeBufferPointer { repetition in
+        guard definition.count == values.slotCount, repetition.count == values.slotCount else {
+          return false
+        }
+        var slot = 0
+        while slot < values.slotCount {
+          if repetition[slot] != 0 || definition[slot] != maximum { return false }
+          for next in (slot + 1)..<(slot + dimension)
+          where repetition[next] != 1 || definition[next] != maximum {
+            return false
+          }
+          slot += dimension
+        }
+        return true
+      }
+    }
   }
 
   private static func vectorElement(_ type: DataType) -> VectorElementType? {

@@ -37,6 +37,15 @@ struct ParquetColumnChunkReader {
       throw ExchangeError(.ioError, "\(context): \(error.message)")
     }
     var values = ParquetLeafValues()
+    // Reserve what the footer announces (bounded by what the stored bytes can expand to), so
+    // the arrays do not grow by doubling.
+    let expectedBytes = min(chunk.totalUncompressedSize, 16 * length)
+    if expectedBytes > 0 { values.bytes.reserveCapacity(Int(expectedBytes)) }
+    let expectedLevels = min(chunk.valueCount, 8 * max(expectedBytes, 0))
+    if expectedLevels > 0 {
+      if column.maxDefinitionLevel > 0 { values.definitionLevels.reserveCapacity(Int(expectedLevels)) }
+      if column.maxRepetitionLevel > 0 { values.repetitionLevels.reserveCapacity(Int(expectedLevels)) }
+    }
     var dictionary: ParquetLeafValues?
     var position = 0
     var pageIndex = 0

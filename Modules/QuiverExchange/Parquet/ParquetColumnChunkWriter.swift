@@ -251,7 +251,7 @@ struct ParquetColumnChunkWriter {
         }
       }
       return ([], definition, valueCount)
-    case .list(let listDefinition, _):
+    case .list(let listDefinition):
       let dimension = column.dataType.vectorDimension ?? 1
       let maximum = UInt8(leaf.maxDefinitionLevel)
       if !column.hasNulls {

@@ -7,10 +7,9 @@ struct ParquetLeafColumn: Sendable {
   enum Shape: Sendable, Hashable {
     /// A top-level primitive: one value (or null) per row.
     case scalar
-    /// The elements of a top-level list: one vector (or null) per row.
-    /// - `listDefinition`: the definition level at which the list exists (is not null);
-    /// - `nullableList`: whether a null list is possible.
-    case list(listDefinition: Int, nullableList: Bool)
+    /// The elements of a top-level list: one vector (or null) per row; `listDefinition` is the
+    /// definition level at which the list exists (is not null).
+    case list(listDefinition: Int)
   }
 
   /// The Quiver column's name (the top-level field name).
@@ -109,7 +108,7 @@ struct ParquetLeafColumn: Sendable {
           name: top.name, path: path, physicalType: physical,
           typeLength: Int(element.typeLength ?? 0), logicalType: element.logicalType,
           maxDefinitionLevel: maxDefinition, maxRepetitionLevel: 1,
-          shape: .list(listDefinition: listDefinition, nullableList: topOptional),
+          shape: .list(listDefinition: listDefinition),
           valueType: elementType, nullable: topOptional))
     }
     guard position == schema.count else {

@@ -24,6 +24,9 @@ public struct ParquetReader: Sendable {
   public let keyValueMetadata: [String: String]
   /// The number of row groups; `nextBatch()` returns one batch per row group.
   public var rowGroupCount: Int { metadata.rowGroups.count }
+  /// The largest vector dimension read (as for .fvecs files).
+  static let maximumDimension: Int64 = 1 << 20
+
   /// The index of the row group `nextBatch()` reads next.
   public private(set) var nextRowGroup = 0
 
@@ -82,6 +85,17 @@ public struct ParquetReader: Sendable {
       guard group.rowCount >= 0, group.rowCount <= Int64(fileSize) * 8 else {
         throw ExchangeError(.corruptFile, "\(path): row group \(index) claims \(group.rowCount) rows")
       }
+      for (leaf, chunk) in zip(leaves, group.columns) {
+        // A scalar column has one slot per row; a vector at most `maximumDimension` per row.
+        let maximum = leaf.maxRepetitionLevel == 0 ? group.rowCount : group.rowCount * Self.maximumDimension
+        guard chunk.valueCount >= 0, chunk.valueCount <= maximum,
+          leaf.maxRepetitionLevel > 0 || chunk.valueCount == group.rowCount
+        else {
+          throw ExchangeError(
+            .corruptFile,
+            "\(path): row group \(index), column '\(leaf.name)': \(chunk.valueCount) values for \(group.rowCount) rows")
+        }
+      }
       total += group.rowCount
     }
     guard total == metadata.rowCount else {
@@ -95,15 +109,19 @@ public struct ParquetReader: Sendable {
     dimensions = try Self.vectorDimensions(
       leaves: leaves, metadata: metadata, arrowSchema: keyValues["ARROW:schema"], file: file,
       dataEnd: dataEnd, path: path)
-    schema = try Schema(
-      zip(leaves, dimensions).map { leaf, dimension in
-        if let dimension, case .list = leaf.shape {
-          let element: VectorElementType =
-            leaf.valueType == .float16 ? .float16 : leaf.valueType == .uint8 ? .uint8 : .float32
-          return Field(leaf.name, .fixedSizeList(element, dimension: dimension), nullable: leaf.nullable)
-        }
-        return Field(leaf.name, leaf.valueType, nullable: leaf.nullable)
-      })
+    let fields = zip(leaves, dimensions).map { leaf, dimension -> Field in
+      if let dimension, case .list = leaf.shape {
+        let element: VectorElementType =
+          leaf.valueType == .float16 ? .float16 : leaf.valueType == .uint8 ? .uint8 : .float32
+        return Field(leaf.name, .fixedSizeList(element, dimension: dimension), nullable: leaf.nullable)
+      }
+      return Field(leaf.name, leaf.valueType, nullable: leaf.nullable)
+    }
+    do {
+      schema = try Schema(fields)
+    } catch let error as FormatError {
+      throw ExchangeError(.unsupportedFeature, "\(path): \(error.message)")
+    }
   }
 
   private static func read(_ file: LocalFileReader, path: String, at offset: Int, count: Int) throws
@@ -127,7 +145,9 @@ public struct ParquetReader: Sendable {
       let fields = ArrowMetadata.fields(ofSchemaMessage: [UInt8](bytes), context: "\(path): ARROW:schema")
     {
       for field in fields {
-        if case .fixedSizeList(let size) = field.type, size > 0 { fixedSizes[field.name] = Int(size) }
+        if case .fixedSizeList(let size) = field.type, size > 0, Int64(size) <= maximumDimension {
+          fixedSizes[field.name] = Int(size)
+        }
       }
     }
     return try leaves.enumerated().map { index, leaf in
@@ -139,7 +159,7 @@ public struct ParquetReader: Sendable {
           context: "\(path): row group \(groupIndex), column '\(leaf.name)'")
         let values = try reader.read(from: file, dataEnd: dataEnd)
         if let length = ParquetColumnAssembler.firstListLength(values, of: leaf) {
-          guard length > 0 else {
+          guard length > 0, Int64(length) <= maximumDimension else {
             throw ExchangeError(
               .unsupportedFeature,
               "\(path): column '\(leaf.name)' holds an empty list; vectors need at least one element")

@@ -32,7 +32,7 @@ enum ParquetSchemaBuilder {
             name: field.name, path: [field.name, "list", "element"], physicalType: physical,
             typeLength: Int(length ?? 0), logicalType: logical,
             maxDefinitionLevel: listDefinition + 2, maxRepetitionLevel: 1,
-            shape: .list(listDefinition: listDefinition, nullableList: field.nullable),
+            shape: .list(listDefinition: listDefinition),
             valueType: valueType, nullable: field.nullable))
       } else {
         let (physical, length, logical) = primitive(field.type)

@@ -1,23 +1,12 @@
 /// The footer of a Parquet file (parquet.thrift `FileMetaData`): the schema, the row groups
 /// and key/value metadata.
-struct ParquetFileMetadata: Sendable, Hashable {
+struct ParquetFileMetadata: Sendable {
   var version: Int32
   var schema: [ParquetSchemaElement]
   var rowCount: Int64
   var rowGroups: [ParquetRowGroup]
   var keyValues: [(key: String, value: String?)]
   var createdBy: String?
-
-  static func == (lhs: Self, rhs: Self) -> Bool {
-    lhs.version == rhs.version && lhs.schema == rhs.schema && lhs.rowCount == rhs.rowCount
-      && lhs.rowGroups == rhs.rowGroups && lhs.createdBy == rhs.createdBy
-      && lhs.keyValues.elementsEqual(rhs.keyValues) { $0.key == $1.key && $0.value == $1.value }
-  }
-
-  func hash(into hasher: inout Hasher) {
-    hasher.combine(schema)
-    hasher.combine(rowGroups)
-  }
 
   /// Reads a `FileMetaData`.
   static func read(_ reader: inout ThriftCompactReader) throws -> ParquetFileMetadata {
