@@ -224,7 +224,11 @@ public struct IVFIndexBuilder: Sendable {
     let statistics = IVFIndexStatistics(
       rowCount: count, dimension: dimension, partitionSizes: sizes, fragmentIds: fragments,
       ivfTrainingRows: trainingCount, ivfIterations: kmeans.iterations,
-      ivfMeanDistance: kmeans.meanDistance, repairedEmptyClusters: kmeans.repairedEmptyClusters,
+      // Vectors near Float.greatestFiniteMagnitude make squared distances overflow; the
+      // statistic saturates so the metadata stays encodable JSON.
+      ivfMeanDistance: kmeans.meanDistance.isFinite
+        ? kmeans.meanDistance : Double.greatestFiniteMagnitude,
+      repairedEmptyClusters: kmeans.repairedEmptyClusters,
       quantizerTrainingRows: quantizerRows,
       bytesPerRow: parameters.type == .ivfFlat
         ? dimension * 4 : codeSize + (rowTerms.isEmpty ? 0 : 4))

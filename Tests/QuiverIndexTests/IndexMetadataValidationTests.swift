@@ -55,6 +55,19 @@ import Testing
     }
   }
 
+  @Test func floatBytesWithANaNOrInfinityAreRefusedAtTheFirstBadValue() throws {
+    for bad in [Float.nan, .infinity, -.infinity] {
+      var values: [Float] = [1, -2, 3.5, Float.greatestFiniteMagnitude, 0, 7]
+      values[4] = bad
+      let bytes = values.withUnsafeBytes { Array($0) }
+      expectCorrupt(
+        { try IndexMetadataValidation.requireFinite(floatBytes: bytes, "vector", path: "p") },
+        mentions: "vector value 4 is")
+    }
+    let fine = [Float](repeating: -Float.greatestFiniteMagnitude, count: 9).withUnsafeBytes { Array($0) }
+    try IndexMetadataValidation.requireFinite(floatBytes: fine, "vector", path: "p")
+  }
+
   @Test func rewritingAModelUnchangedStillOpens() throws {
     let folder = try TestPaths.temporaryDirectory("index-forge")
     defer { try? FileManager.default.removeItem(at: folder) }
