@@ -121,7 +121,7 @@ let package = Package(
       name: "QuiverTests", dependencies: ["Quiver", "QuiverKernels", "QuiverTestSupport"]),
     .testTarget(
       name: "QuiverExchangeTests",
-      dependencies: ["QuiverExchange", "QuiverFormat", "QuiverTestSupport"]),
+      dependencies: ["QuiverExchange", "QuiverFormat", "QuiverKernels", "QuiverTestSupport"]),
     .testTarget(
       name: "QuiverObjectStoreTests",
       dependencies: [

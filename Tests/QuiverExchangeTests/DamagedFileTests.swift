@@ -1,4 +1,5 @@
 import Foundation
+import QuiverKernels
 import QuiverTestSupport
 import Testing
 

@@ -1,3 +1,4 @@
+import QuiverKernels
 import QuiverTestSupport
 import Testing
 

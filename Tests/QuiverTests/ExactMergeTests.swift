@@ -1,5 +1,6 @@
 import Foundation
 import Quiver
+import QuiverKernels
 import QuiverTestSupport
 import Testing
 
