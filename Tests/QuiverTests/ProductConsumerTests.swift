@@ -20,6 +20,39 @@ import Testing
       """,
       "0.0"
     ),
+    "QuiverStorage": (
+      """
+      import QuiverStorage
+      print(try StoragePath("data/x.qvf").appending(name: "y").description)
+      """,
+      "data/x.qvf/y"
+    ),
+    "QuiverExchange": (
+      """
+      import Foundation
+      import QuiverExchange
+      import QuiverFormat
+      let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("quiver-consumer-\\(UUID().uuidString).parquet").path
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      let batch = try RecordBatch(columns: ["vector": [[3, 4], [5, 12]] as [[Float]]])
+      var writer = try ParquetWriter(path: path, schema: batch.schema)
+      try writer.write(batch)
+      try writer.finish()
+      print(try ParquetReader(path: path).rowCount)
+      """,
+      "2"
+    ),
+    "QuiverObjectStore": (
+      """
+      import QuiverObjectStore
+      let configuration = try S3Configuration(
+        endpoint: "http://127.0.0.1:8333",
+        credentials: S3Credentials(accessKeyID: "a", secretAccessKey: "b"))
+      print(configuration.host)
+      """,
+      "127.0.0.1"
+    ),
     "QuiverFormat": (
       """
       import QuiverFormat
