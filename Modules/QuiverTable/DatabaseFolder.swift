@@ -30,7 +30,9 @@ public struct DatabaseFolder: Sendable, Hashable {
       do {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
       } catch {
-        throw TableError(.ioFailure, "cannot create folder '\(url.path)': \(error)")
+        throw TableError(
+          .ioFailure, "cannot create folder '\(url.path)': \(systemErrorReason(error))",
+          underlying: error)
       }
     } else if !isFolder.boolValue {
       throw TableError(.invalidArgument, "'\(url.path)' is a file, not a database folder")
