@@ -1,7 +1,7 @@
 #!/bin/bash
 # The Parquet and Arrow benchmark of Docs/Benchmarks.md: 3 runs of each step, wall seconds and
 # peak RSS (/usr/bin/time). Run from the package root after
-#   /work/slot swift build -c release --product quiver
+#   swift build -c release --product quiver
 # with QUIVER_PYTHON naming a Python that has pyarrow and numpy.
 Q=${QUIVER:-.build/release/quiver}
 P=${QUIVER_PYTHON:-python3}
