@@ -1,4 +1,5 @@
 import QuiverKernels
+import QuiverStorage
 
 extension IVFIndex {
   /// Scans the probed partitions of a 4-bit IVF_PQ index with the fast-scan kernel and offers
@@ -13,7 +14,7 @@ extension IVFIndex {
   ///   - query: the prepared query, `dimension` floats.
   ///   - lookupTable: scratch for `subVectorCount × 16` floats.
   ///   - distances: scratch for as many floats as the largest probed partition has rows.
-  /// - Throws: `IndexError.corruptFile` / `.inputOutput` when a partition cannot be read.
+  /// - Throws: `IndexError.corruptFile` / `.ioFailure` when a partition cannot be read.
   func fastScanProbes(
     query: UnsafePointer<Float>, probes: [(partition: Int, distance: Float)],
     filter: RowIDFilter?, lookupTable: UnsafeMutablePointer<Float>,

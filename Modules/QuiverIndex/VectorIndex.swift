@@ -1,5 +1,6 @@
 import Foundation
 import QuiverKernels
+import QuiverStorage
 
 /// A trained vector index of any type, as the layers above use it: search, what it holds, and
 /// persistence. `IVFIndex` (IVF_FLAT, IVF_PQ, IVF_SQ), `IVFHNSWIndex` (IVF_HNSW_SQ, IVF_HNSW_PQ)
@@ -40,12 +41,12 @@ public protocol VectorIndex: Sendable {
   ///   - ef: each graph walk's candidate list width (nil: the type's default; ignored by IVF).
   ///   - filter: the rows that may be returned, applied inside the scan or walk.
   /// - Throws: `IndexError` `.dimensionMismatch`, `.invalidArgument` (k, nprobes or ef out of
-  ///   range), `.corruptFile` / `.inputOutput` when a partition cannot be read.
+  ///   range), `.corruptFile` / `.ioFailure` when a partition cannot be read.
   func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, filter: RowSet?)
     throws(IndexError) -> [Neighbor]
 
   /// Writes the index's files into `folder` of a storage (the table's `_indices/<uuid>/`), each
   /// durable before this returns; the files are those Docs/Format.md describes for the type.
-  /// - Throws: `IndexError.inputOutput` when a file cannot be written.
+  /// - Throws: `IndexError.ioFailure` when a file cannot be written.
   func write(to folder: IndexFolder) throws(IndexError)
 }

@@ -1,5 +1,6 @@
 import QuiverIndex
 import QuiverKernels
+import QuiverStorage
 import QuiverTestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import QuiverFormat
 import QuiverIndex
 import QuiverKernels
 import QuiverQuery
+import QuiverStorage
 import QuiverTestSupport
 
 /// A small table: `fragments` fragments of `rows` rows, 16-d vectors and scalar columns.

@@ -1,4 +1,5 @@
 import QuiverKernels
+import QuiverStorage
 
 extension HNSWIndex: VectorIndex {
   public var type: IndexType { .hnsw }

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverKernels
+import QuiverStorage
 
 /// The `HNSW` index: one graph over all rows, walked over the float vectors it holds.
 ///

@@ -1,3 +1,5 @@
+import QuiverStorage
+
 /// Allows graph node `i` when the row set contains `rowIds[i]`: a row filter applied inside a
 /// graph walk.
 struct HNSWRowFilterNodeFilter: HNSWNodeFilter {

@@ -1,4 +1,5 @@
 import QuiverKernels
+import QuiverStorage
 
 extension IVFHNSWIndex: VectorIndex {
   /// Known once every partition has been loaded (the files list no fragments); nil before.

@@ -1,5 +1,6 @@
 import CQuiverKernels
 import QuiverKernels
+import QuiverStorage
 
 /// `IVF_HNSW_SQ` and `IVF_HNSW_PQ`: k-means partitions, each with an HNSW graph over the
 /// quantized residuals (row − partition centroid) of its rows. A search ranks the centroids,

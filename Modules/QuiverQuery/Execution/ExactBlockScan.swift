@@ -1,5 +1,6 @@
 import QuiverIndex
 import QuiverKernels
+import QuiverStorage
 
 /// The exact top-k of one query over cached vector blocks, read in place with the one-to-many
 /// kernel and split across cores when the blocks are large.

@@ -1,5 +1,6 @@
 import Dispatch
 import QuiverIndex
+import QuiverStorage
 
 /// The query-independent work of a vector search — allowed rows of the indexed fragments (live
 /// rows, and for a prefilter those passing it), the vectors of a very selective prefilter's rows,

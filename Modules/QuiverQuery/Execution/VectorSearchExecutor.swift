@@ -2,6 +2,7 @@ import Dispatch
 import QuiverFormat
 import QuiverIndex
 import QuiverKernels
+import QuiverStorage
 
 /// Runs a `VectorSearchPlan`. Work that does not depend on the query vector (the prefilter's
 /// allowed rows, deletions, the vectors of a very selective prefilter's rows) is done once when

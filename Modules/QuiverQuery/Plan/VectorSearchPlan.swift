@@ -1,6 +1,7 @@
 import QuiverFormat
 import QuiverIndex
 import QuiverKernels
+import QuiverStorage
 
 /// The plan of a vector search, decided before any vector is read.
 ///

@@ -6,8 +6,8 @@
 /// It holds one `RowBitmap` of row offsets per fragment (the fragment id is the row id's high
 /// 32 bits), so `contains` is a binary search over the fragments and one bit test.
 ///
-/// It lives in QuiverIndex, the lowest module the index and query layers share; it belongs
-/// beside `RowID` in the storage module once that exists, so that QuiverTable can use it too.
+/// It lives beside `RowID` in QuiverStorage, the lowest module that tables, indexes and queries
+/// share.
 public struct RowSet: Sendable, Hashable {
   /// Fragment ids, ascending.
   private var fragmentIDList: [UInt32]
@@ -31,15 +31,13 @@ public struct RowSet: Sendable, Hashable {
     let ids = Array(rowIds)
     var capacities: [UInt32: Int] = [:]
     for id in ids {
-      let capacity = Int(UInt32(truncatingIfNeeded: id)) + 1
-      capacities[UInt32(truncatingIfNeeded: id >> 32)] = max(
-        capacities[UInt32(truncatingIfNeeded: id >> 32)] ?? 0, capacity)
+      let fragment = RowID.fragmentID(id)
+      capacities[fragment] = max(capacities[fragment] ?? 0, Int(RowID.offset(id)) + 1)
     }
     var byFragment = capacities.mapValues { RowBitmap(capacity: $0) }
     for id in ids {
       // Mutating through the subscript keeps the bitmap uniquely referenced: no copy per id.
-      byFragment[UInt32(truncatingIfNeeded: id >> 32)]?.insert(
-        Int(UInt32(truncatingIfNeeded: id)))
+      byFragment[RowID.fragmentID(id)]?.insert(Int(RowID.offset(id)))
     }
     self.init(fragments: byFragment)
   }
@@ -47,8 +45,8 @@ public struct RowSet: Sendable, Hashable {
   /// True when `rowId` is in the set.
   @inline(__always)
   public func contains(_ rowId: UInt64) -> Bool {
-    guard let slot = slot(of: UInt32(truncatingIfNeeded: rowId >> 32)) else { return false }
-    return bitmaps[slot].contains(Int(UInt32(truncatingIfNeeded: rowId)))
+    guard let slot = slot(of: RowID.fragmentID(rowId)) else { return false }
+    return bitmaps[slot].contains(Int(RowID.offset(rowId)))
   }
 
   /// The fragments with a bitmap in the set (possibly empty ones), ascending.
@@ -62,7 +60,9 @@ public struct RowSet: Sendable, Hashable {
   /// Calls `body` with each row id, ascending.
   public func forEach(_ body: (UInt64) throws -> Void) rethrows {
     for (fragment, bitmap) in zip(fragmentIDList, bitmaps) {
-      try bitmap.forEach { offset in try body(UInt64(fragment) << 32 | UInt64(offset)) }
+      try bitmap.forEach { offset in
+        try body(RowID.make(fragmentID: fragment, offset: UInt32(truncatingIfNeeded: offset)))
+      }
     }
   }
 
