@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "Quiver", targets: ["Quiver"]),
     .library(name: "QuiverExchange", targets: ["QuiverExchange"]),
     .library(name: "QuiverObjectStore", targets: ["QuiverObjectStore"]),
+    .library(name: "QuiverS3", targets: ["QuiverS3"]),
     .executable(name: "quiver", targets: ["QuiverCLI"]),
   ],
   dependencies: [
@@ -79,13 +80,19 @@ let package = Package(
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
       ],
       path: "Modules/QuiverObjectStore"),
+    // `Database(uri: "s3://…")`: Quiver on QuiverObjectStore, a product of its own so that
+    // `Quiver` alone never pulls the HTTP stack (Docs/Architecture.md, "QuiverS3").
+    .target(
+      name: "QuiverS3",
+      dependencies: ["Quiver", "QuiverObjectStore", "QuiverStorage", "QuiverTable"],
+      path: "Modules/QuiverS3"),
     .executableTarget(
       name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
     .executableTarget(
       name: "QuiverCLI",
       dependencies: [
         "Quiver", "QuiverExchange", "QuiverFormat", "QuiverIndex", "QuiverKernels", "QuiverQuery",
-        "QuiverStorage", "QuiverTable",
+        "QuiverStorage", "QuiverTable", "QuiverObjectStore", "QuiverS3",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Modules/QuiverCLI"),
@@ -106,7 +113,8 @@ let package = Package(
       ]),
     // Child process of QuiverTableTests' multi-process commit tests.
     .executableTarget(
-      name: "QuiverTableWriterTool", dependencies: ["QuiverTable", "QuiverFormat"],
+      name: "QuiverTableWriterTool",
+      dependencies: ["QuiverTable", "QuiverFormat", "QuiverObjectStore"],
       path: "Tests/QuiverTableWriterTool"),
     .testTarget(
       name: "QuiverIndexTests",
@@ -127,6 +135,12 @@ let package = Package(
       dependencies: [
         "QuiverObjectStore", "QuiverStorage", "QuiverTestSupport",
         .product(name: "NIOCore", package: "swift-nio"),
+      ]),
+    .testTarget(
+      name: "QuiverS3Tests",
+      dependencies: [
+        "QuiverS3", "Quiver", "QuiverObjectStore", "QuiverStorage", "QuiverTable", "QuiverFormat",
+        "QuiverKernels", "QuiverTestSupport",
       ]),
     .testTarget(
       name: "QuiverCLITests",

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 import QuiverTable
 
 /// A database: a folder of tables. The entry point of Quiver.
@@ -23,7 +24,21 @@ public struct Database: Sendable {
     folder = try DatabaseFolder.open(at: url)
   }
 
-  /// The database folder's URL.
+  /// Opens the database whose root is `storage`: a local folder, or an object-store prefix
+  /// (QuiverObjectStore's `S3Storage`; module QuiverS3's `Database(uri:)` builds one from an
+  /// `s3://bucket/prefix` URI). Nothing is read until a table is.
+  public init(storage: any Storage) {
+    folder = DatabaseFolder.open(in: storage)
+  }
+
+  /// How stale the tables opened from here may read: nil (the default) reads the version a
+  /// table last committed or checked out until `checkoutLatest()`; an interval makes a read
+  /// first look for a newer version (one listing of the table's versions) when the last look
+  /// is older than it, so `.zero` sees every commit of other writers at the cost of one listing
+  /// per read. LanceDB's `read_consistency_interval`.
+  public var readConsistencyInterval: Duration?
+
+  /// The database folder's URL (`s3://bucket/prefix` for one in an object store).
   public var url: URL { folder.url }
 
   /// The names of the tables, sorted.
@@ -51,21 +66,25 @@ public struct Database: Sendable {
       throw TableError(.invalidArgument, "createTable '\(name)': no data and no schema")
     }
     let dataset = try Dataset.create(
-      at: try folder.tableURL(name), schema: schema, batches: data, mode: mode)
-    return Table(name: name, dataset: dataset)
+      in: try folder.tableStorage(name), schema: schema, batches: data, mode: mode)
+    return Table(name: name, dataset: dataset, readConsistencyInterval: readConsistencyInterval)
   }
 
   /// Creates an empty table `name` with `schema`.
   public func createTable(_ name: String, schema: Schema, mode: CreateMode = .create) throws
     -> Table
   {
-    Table(name: name, dataset: try folder.createTable(name, schema: schema, mode: mode))
+    Table(
+      name: name, dataset: try folder.createTable(name, schema: schema, mode: mode),
+      readConsistencyInterval: readConsistencyInterval)
   }
 
   /// Opens the latest version of the table `name`.
   /// - Throws: `TableError.notFound` naming the table.
   public func openTable(_ name: String) throws -> Table {
-    Table(name: name, dataset: try folder.openTable(name))
+    Table(
+      name: name, dataset: try folder.openTable(name),
+      readConsistencyInterval: readConsistencyInterval)
   }
 
   /// Renames a table.

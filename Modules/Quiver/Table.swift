@@ -18,9 +18,16 @@ public final class Table: @unchecked Sendable {
   private var dataset: Dataset
   private var cachedSnapshot: Snapshot?
 
-  init(name: String, dataset: Dataset) {
+  /// How stale reads may be (`Database.readConsistencyInterval`); nil never looks for commits
+  /// of other writers on its own.
+  private let readConsistencyInterval: Duration?
+  /// When reads last looked for a newer version.
+  private var lastConsistencyCheck = ContinuousClock.now
+
+  init(name: String, dataset: Dataset, readConsistencyInterval: Duration? = nil) {
     self.name = name
     self.dataset = dataset
+    self.readConsistencyInterval = readConsistencyInterval
   }
 
   /// One version, ready for queries: its data source and its opened indexes.
@@ -49,6 +56,12 @@ public final class Table: @unchecked Sendable {
   func snapshot() throws -> Snapshot {
     lock.lock()
     defer { lock.unlock() }
+    if let readConsistencyInterval, !dataset.isReadOnly,
+      ContinuousClock.now - lastConsistencyCheck >= readConsistencyInterval
+    {
+      try dataset.refresh()
+      lastConsistencyCheck = .now
+    }
     if let cachedSnapshot, cachedSnapshot.version == dataset.version { return cachedSnapshot }
     let source = try TableDataSource(dataset: dataset, vectorCache: vectorCache)
     var indexes: [any QueryVectorIndex] = []
@@ -100,7 +113,9 @@ public final class Table: @unchecked Sendable {
 
   /// A read-only view of an earlier version (time travel).
   public func checkout(version: UInt64) throws -> Table {
-    Table(name: name, dataset: try withDataset { try $0.checkout(version: version) })
+    Table(
+      name: name, dataset: try withDataset { try $0.checkout(version: version) },
+      readConsistencyInterval: readConsistencyInterval)
   }
 
   // MARK: Writing

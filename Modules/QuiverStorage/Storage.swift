@@ -49,6 +49,10 @@ public protocol Storage: Sendable {
   /// implementation reads only the folder, not every file's metadata). A default
   /// implementation derives it from `list`.
   func names(in folder: StoragePath) throws -> [String]
+
+  /// The storage whose root is the folder `folder` of this one, with the same back end,
+  /// settings and cache (a table's storage inside its database's). Nothing is created.
+  func scoped(to folder: StoragePath) -> any Storage
 }
 
 extension Storage {

@@ -2,9 +2,11 @@ import Foundation
 import QuiverStorage
 
 /// Claims version numbers: writes a manifest with `Storage.putIfAbsent` (locally a durable
-/// temporary file linked to the version's name, which fails if the name exists). A writer that
-/// loses the race checks what was committed meanwhile and, if compatible, rebuilds its
-/// manifest on the new latest version and tries the next number.
+/// temporary file linked to the version's name, which fails if the name exists; on S3 a PUT
+/// with `If-None-Match: *`, which gets 412 if the key exists). A writer that loses the race
+/// reads what was committed meanwhile (each manifest by name, until the first free number) and,
+/// if compatible, rebuilds its manifest on the newest one and tries the next number; nothing of
+/// a commit that gives up is visible.
 ///
 /// See Docs/Format.md, "Tables: layout, manifests, deletions" (commit protocol).
 enum CommitEngine {
@@ -32,7 +34,7 @@ enum CommitEngine {
         guard unknownWriter == 0 else {
           throw TableError(
             .unsupportedFeature,
-            "table '\(layout.root.path)' version \(current.version) needs writer features 0x\(String(unknownWriter, radix: 16)) this build does not know"
+            "table '\(layout.location)' version \(current.version) needs writer features 0x\(String(unknownWriter, radix: 16)) this build does not know"
           )
         }
       }
@@ -49,41 +51,71 @@ enum CommitEngine {
 
       // Lost the race for this number: look at everything committed since `current`.
       guard let lost = current else {
-        throw TableError(.alreadyExists, "a table already exists in '\(layout.root.path)'")
+        throw TableError(.alreadyExists, "a table already exists in '\(layout.location)'")
       }
       attempts += 1
       guard attempts <= maxRetries else {
         throw TableError(
           .commitConflict,
-          "\(intent.kind.rawValue) on '\(layout.root.path)' lost the race for a version \(attempts) times; giving up"
+          "\(intent.kind.rawValue) on '\(layout.location)' lost the race for a version \(attempts) times; giving up"
         )
       }
-      guard let latest = try layout.latestVersion(), latest > lost.version else {
-        throw TableError(
-          .ioFailure, "version \(lost.version + 1) of '\(layout.root.path)' exists but is not listed")
-      }
+      // Read what won, version after version by name, until the first number nobody has
+      // claimed (a listing may lag behind the writes on an object store).
       var newest = lost
-      for version in (lost.version + 1)...latest {
-        let theirs: Manifest
-        do {
-          theirs = try layout.readManifest(version)
-        } catch let error as TableError where error.code == .notFound {
-          throw TableError(
-            .commitConflict,
-            "\(intent.kind.rawValue) on '\(layout.root.path)': concurrent version \(version) was removed before it could be checked",
-            underlying: error)
-        }
+      var version = lost.version + 1
+      while true {
+        // The number we lost exists; a higher one exists if the listing shows it.
+        let claimed = version == lost.version + 1
+        let mustExist = { try claimed || (layout.latestVersion() ?? 0) > version }
+        guard let theirs = try readClaimedManifest(version, layout: layout, mustExist: mustExist)
+        else { break }
         guard ConflictRules.isCompatible(ours: intent, theirs: theirs.operation) else {
           throw TableError(
             .commitConflict,
-            "\(intent.kind.rawValue) prepared on version \(base?.version ?? 0) of '\(layout.root.path)' conflicts with \(theirs.operation.kind.rawValue) committed as version \(version); nothing was committed"
+            "\(intent.kind.rawValue) prepared on version \(base?.version ?? 0) of '\(layout.location)' conflicts with \(theirs.operation.kind.rawValue) committed as version \(version); nothing was committed"
           )
         }
         newest = theirs
+        version += 1
       }
       current = newest
     }
   }
+
+  /// Reads the manifest of `version`, or nil when there is none and `mustExist` says there need
+  /// not be (the first free number).
+  /// - Throws: `TableError.commitConflict` if it must exist but stays missing.
+  ///
+  /// A version that must exist (we lost the race for it, or a higher one is listed) but reads
+  /// as missing is read again for up to `settleSeconds`: an object store may answer a GET of a
+  /// key written a moment ago with 404 (SeaweedFS's gateway remembers a 404 from just before
+  /// the write). Still missing after that, it was removed (by cleanup): nil, never a number to
+  /// fill again.
+  static func readClaimedManifest(
+    _ version: UInt64, layout: TableLayout, mustExist: () throws -> Bool
+  ) throws -> Manifest? {
+    let deadline = ContinuousClock.now + .seconds(settleSeconds)
+    var delay = Duration.milliseconds(10)
+    while true {
+      do {
+        return try layout.readManifest(version)
+      } catch let error as TableError where error.code == .notFound {
+        guard try mustExist() else { return nil }
+        guard ContinuousClock.now < deadline else {
+          throw TableError(
+            .commitConflict,
+            "concurrent version \(version) of '\(layout.location)' was removed before it could be checked",
+            underlying: error)
+        }
+        Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) / 1e18)
+        delay = min(delay * 2, .milliseconds(200))
+      }
+    }
+  }
+
+  /// How long a manifest that must exist may read as missing before it counts as removed.
+  static let settleSeconds: Int64 = 3
 
   /// Writes `manifest` under its version's name unless that name is taken.
   /// - Returns: false if the version already exists.

@@ -32,11 +32,10 @@ package final class DataFileReaderCache: @unchecked Sendable {
     if let cached { return cached }
     let path = try TableLayout.path(
       record.path, field: "fragment \(fragmentID) data file path")
-    let storage = layout.storage()
-    let location = storage.localPath(path)
+    let location = layout.describe(path)
     let reader: DataFileReader
     do {
-      reader = try DataFileReader(file: storage.openReader(path), location: location)
+      reader = try DataFileReader(file: layout.storage.openReader(path), location: location)
     } catch let error as FormatError {
       throw TableError(
         .corruptDataFile, "fragment \(fragmentID): data file '\(location)': \(error.description)", underlying: error)

@@ -9,13 +9,17 @@ import Foundation
 import QuiverFormat
 import QuiverStorage
 
-/// A database: a folder whose sub-folders `<name>.quiver` are tables.
+/// A database: a folder (or an object-store prefix) whose sub-folders `<name>.quiver` are
+/// tables.
 ///
 /// The user-facing `Database` in module Quiver wraps this. See Docs/Format.md, "Tables: layout,
 /// manifests, deletions".
-public struct DatabaseFolder: Sendable, Hashable {
-  /// The database folder.
+public struct DatabaseFolder: Sendable {
+  /// The database folder (a file URL), or for a database in an object store its URL
+  /// (`s3://bucket/prefix`).
   public let url: URL
+  /// The storage at the database's root; each table's is `storage.scoped(to: "<name>.quiver")`.
+  public let storage: any Storage
   /// The suffix of table folders.
   public static let tableSuffix = ".quiver"
 
@@ -37,13 +41,35 @@ public struct DatabaseFolder: Sendable, Hashable {
     } else if !isFolder.boolValue {
       throw TableError(.invalidArgument, "'\(url.path)' is a file, not a database folder")
     }
-    return DatabaseFolder(url: url.standardizedFileURL)
+    let folder = url.standardizedFileURL
+    return DatabaseFolder(url: folder, storage: LocalStorage(root: folder.path))
   }
 
-  private init(url: URL) { self.url = url }
+  /// The database whose root is `storage` (an object-store prefix, or a local folder that
+  /// exists). Nothing is read or created until tables are.
+  public static func open(in storage: any Storage) -> DatabaseFolder {
+    if let local = storage as? LocalStorage {
+      return DatabaseFolder(url: URL(fileURLWithPath: local.root), storage: local)
+    }
+    let location = storage.location
+    return DatabaseFolder(
+      url: URL(string: location) ?? URL(fileURLWithPath: location), storage: storage)
+  }
+
+  private init(url: URL, storage: any Storage) {
+    self.url = url
+    self.storage = storage
+  }
+
+  /// The database's root for messages: its folder's path or `s3://bucket/prefix`.
+  public var location: String { storage.location }
+
+  /// Whether the database is a local folder (renames and drops are then `rename(2)`s).
+  private var isLocal: Bool { storage is LocalStorage }
 
   /// The names of the tables, sorted.
   public func tableNames() throws -> [String] {
+    guard isLocal else { return try remoteTableNames() }
     let names: [String]
     do {
       names = try FileManager.default.contentsOfDirectory(atPath: url.path)
@@ -58,11 +84,38 @@ public struct DatabaseFolder: Sendable, Hashable {
       .sorted()
   }
 
+  /// The tables of a database in an object store: prefixes `<name>.quiver/` holding a manifest
+  /// in `_versions/` (one listing of every object under the database's prefix).
+  private func remoteTableNames() throws -> [String] {
+    let entries = try TableError.translatingStorageErrors { try storage.list(.root) }
+    var names = Set<String>()
+    for entry in entries {
+      let components = entry.path.components
+      guard components.count == 3, components[1] == TableLayout.versionsPath.lastComponent,
+        TableLayout.version(fromManifestName: components[2]) != nil,
+        components[0].hasSuffix(Self.tableSuffix), !components[0].hasPrefix(".")
+      else { continue }
+      names.insert(String(components[0].dropLast(Self.tableSuffix.count)))
+    }
+    return names.sorted()
+  }
+
+  /// The storage of the table `name` (which may not exist).
+  /// - Throws: `TableError.invalidArgument` for a bad name (see `tableURL`).
+  public func tableStorage(_ name: String) throws -> any Storage {
+    try Self.validate(name)
+    return storage.scoped(to: try StoragePath.name(name + Self.tableSuffix))
+  }
+
   /// The folder of the table `name` (which may not exist).
   /// - Throws: `TableError.invalidArgument` for a name that is empty, too long, starts with a
   ///   dot or holds characters other than letters, digits, `_`, `-` and `.`.
   public func tableURL(_ name: String) throws -> URL {
     try Self.validate(name)
+    guard isLocal else {
+      let location = "\(storage.location)/\(name)\(Self.tableSuffix)"
+      return URL(string: location) ?? URL(fileURLWithPath: location)
+    }
     return folder(of: name)
   }
 
@@ -71,7 +124,7 @@ public struct DatabaseFolder: Sendable, Hashable {
     _ name: String, schema: Schema, mode: CreateMode = .create,
     options: DatasetOptions = DatasetOptions()
   ) throws -> Dataset {
-    try Dataset.create(at: tableURL(name), schema: schema, mode: mode, options: options)
+    try Dataset.create(in: tableStorage(name), schema: schema, mode: mode, options: options)
   }
 
   /// Creates the table `name` with `schema` and the rows of `batches` (see `CreateMode`).
@@ -80,7 +133,7 @@ public struct DatabaseFolder: Sendable, Hashable {
     options: DatasetOptions = DatasetOptions()
   ) throws -> Dataset {
     try Dataset.create(
-      at: tableURL(name), schema: schema, batches: batches, mode: mode, options: options)
+      in: tableStorage(name), schema: schema, batches: batches, mode: mode, options: options)
   }
 
   /// Opens the latest version of the table `name`.
@@ -88,16 +141,30 @@ public struct DatabaseFolder: Sendable, Hashable {
   public func openTable(_ name: String, options: DatasetOptions = DatasetOptions()) throws
     -> Dataset
   {
-    let folder = try tableURL(name)
-    guard Dataset.exists(at: folder) else {
-      throw TableError(.notFound, "database '\(url.path)' has no table '\(name)'")
+    let table = try tableStorage(name)
+    guard isLocal else {
+      // One listing, whose failure (keys, bucket, network) is reported as it is.
+      do {
+        return try Dataset.open(in: table, options: options)
+      } catch let error as TableError where error.code == .notFound && error.underlying == nil {
+        throw TableError(.notFound, "database '\(location)' has no table '\(name)'")
+      }
     }
-    return try Dataset.open(at: folder, options: options)
+    guard Dataset.exists(in: table) else {
+      throw TableError(.notFound, "database '\(location)' has no table '\(name)'")
+    }
+    return try Dataset.open(in: table, options: options)
   }
 
   /// Renames a table (`rename(2)` of its folder; readers that hold it open keep reading).
-  /// - Throws: `TableError.notFound` / `.alreadyExists` naming the tables.
+  /// - Throws: `TableError.notFound` / `.alreadyExists` naming the tables,
+  ///   `.invalidArgument` in an object store, which has no atomic rename.
   public func renameTable(_ name: String, to newName: String) throws {
+    guard isLocal else {
+      throw TableError(
+        .invalidArgument,
+        "cannot rename table '\(name)' of '\(location)': an object store has no atomic rename")
+    }
     let source = try tableURL(name)
     let destination = try tableURL(newName)
     guard Dataset.exists(at: source) else {
@@ -115,8 +182,11 @@ public struct DatabaseFolder: Sendable, Hashable {
   }
 
   /// Drops a table: its folder disappears at once (renamed to a hidden name), then is removed.
+  /// In an object store its manifests are deleted first (the table is gone once they are),
+  /// then its other objects.
   /// - Throws: `TableError.notFound` naming the table.
   public func dropTable(_ name: String) throws {
+    guard isLocal else { return try dropRemoteTable(name) }
     let source = try tableURL(name)
     guard FileManager.default.fileExists(atPath: source.path) else {
       throw TableError(.notFound, "database '\(url.path)' has no table '\(name)'")
@@ -134,6 +204,19 @@ public struct DatabaseFolder: Sendable, Hashable {
         .ioFailure,
         "cannot remove dropped table folder '\(hidden.path)': \(systemErrorReason(error))",
         underlying: error)
+    }
+  }
+
+  private func dropRemoteTable(_ name: String) throws {
+    let table = try tableStorage(name)
+    try TableError.translatingStorageErrors {
+      let entries = try table.list(.root)
+      guard !entries.isEmpty else {
+        throw TableError(.notFound, "database '\(location)' has no table '\(name)'")
+      }
+      let versions = TableLayout.versionsPath
+      for entry in entries where entry.path.hasPrefix(versions) { try table.delete(entry.path) }
+      for entry in entries where !entry.path.hasPrefix(versions) { try table.delete(entry.path) }
     }
   }
 

@@ -121,7 +121,7 @@ extension Dataset {
       where files.allSatisfy({ $0.lastModified < horizon }) {
         for file in files { try storage.delete(file.path) }
         let folder = try TableLayout.indexFolder(uuid)
-        try storage.removeFolderIfEmpty(folder)
+        try layout.removeFolderIfEmpty(folder)
         report.removedFiles += 1
         report.removedBytes += files.reduce(0) { $0 + $1.size }
         report.removedPaths.append("\(folder.description)/")

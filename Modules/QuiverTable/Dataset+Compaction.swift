@@ -85,7 +85,7 @@ extension Dataset {
         for id in bin.removed {
           guard let current = base.fragment(id), current == readManifest.fragment(id) else {
             throw TableError(
-              .commitConflict, "fragment \(id) of '\(url.path)' changed during compaction")
+              .commitConflict, "fragment \(id) of '\(location)' changed during compaction")
           }
         }
         let (records, ids) = Dataset.assignIDs(bin.added, from: next)
@@ -135,18 +135,16 @@ extension Dataset {
     let manifest = try layout.readManifest(compactionVersion)
     guard let path = manifest.operation.rowIDMapPath else {
       throw TableError(
-        .notFound, "version \(compactionVersion) of '\(url.path)' is not a compaction")
+        .notFound, "version \(compactionVersion) of '\(location)' is not a compaction")
     }
     let objectPath = try TableLayout.path(path, field: "version \(compactionVersion) row-id map path")
-    let storage = layout.storage()
     let bytes: [UInt8]
     do {
-      bytes = try storage.read(objectPath)
+      bytes = try layout.storage.read(objectPath)
     } catch let error as StorageError {
       throw TableError(error)
     }
-    return try RowIDMapCodec.decode(
-      bytes, source: URL(fileURLWithPath: storage.localPath(objectPath)))
+    return try RowIDMapCodec.decode(bytes, source: layout.sourceURL(objectPath))
   }
 
   /// Runs of neighbouring fragments to rewrite together: maximal runs of fragments that are

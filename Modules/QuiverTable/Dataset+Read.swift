@@ -127,7 +127,7 @@ extension Dataset {
       guard let fragment = manifest.fragment(fragmentID) else {
         throw TableError(
           .notFound,
-          "row id \(rowIDs[positions[0]]): '\(url.path)' version \(version) has no fragment \(fragmentID)")
+          "row id \(rowIDs[positions[0]]): '\(location)' version \(version) has no fragment \(fragmentID)")
       }
       let deleted = includeDeleted ? DeletionVector() : try readers.deletionVector(of: fragment, layout: layout)
       let offsets = try positions.map { position -> Int in
@@ -135,7 +135,7 @@ extension Dataset {
         guard Int(offset) < fragment.physicalRowCount, !deleted.contains(offset) else {
           throw TableError(
             .notFound,
-            "row id \(rowIDs[position]): fragment \(fragmentID) of '\(url.path)' version \(version) has no live row \(offset)"
+            "row id \(rowIDs[position]): fragment \(fragmentID) of '\(location)' version \(version) has no live row \(offset)"
           )
         }
         return Int(offset)
@@ -155,7 +155,7 @@ extension Dataset {
     do {
       return try schema.selecting(columns)
     } catch let error as FormatError {
-      throw TableError(.notFound, "table '\(url.path)' version \(version): \(error.message)",
+      throw TableError(.notFound, "table '\(location)' version \(version): \(error.message)",
         underlying: error)
     }
   }
@@ -164,7 +164,7 @@ extension Dataset {
     guard let ids else { return manifest.fragments }
     return try ids.map { id in
       guard let fragment = manifest.fragment(id) else {
-        throw TableError(.notFound, "'\(url.path)' version \(version) has no fragment \(id)")
+        throw TableError(.notFound, "'\(location)' version \(version) has no fragment \(id)")
       }
       return fragment
     }
@@ -216,7 +216,7 @@ extension Dataset {
     } catch let error as FormatError {
       throw TableError(
         .corruptDataFile,
-        "fragment \(fragment.id): data file '\(layout.url(relative: file.path).path)': \(error.description)",
+        "fragment \(fragment.id): data file '\(layout.location)/\(file.path)': \(error.description)",
         underlying: error)
     }
   }
@@ -225,7 +225,7 @@ extension Dataset {
     do {
       return try body()
     } catch let error as FormatError {
-      throw TableError(.corruptDataFile, "table '\(url.path)' version \(version): \(error.message)",
+      throw TableError(.corruptDataFile, "table '\(location)' version \(version): \(error.message)",
         underlying: error)
     }
   }

@@ -34,8 +34,13 @@ public struct Dataset: Sendable {
     self.readers = readers
   }
 
-  /// The table folder.
+  /// The table folder (a file URL), or for a table in an object store its URL
+  /// (`s3://bucket/prefix`).
   public var url: URL { layout.root }
+  /// The table's root for messages: its folder's path or `s3://bucket/prefix`.
+  public var location: String { layout.location }
+  /// The storage holding the table's objects.
+  public var storage: any Storage { layout.storage }
   /// The version of this snapshot.
   public var version: UInt64 { manifest.version }
   /// The fragments of this snapshot, in row order.
@@ -49,7 +54,7 @@ public struct Dataset: Sendable {
   /// The index entries of this snapshot.
   public var indices: [IndexEntry] { manifest.indices }
 
-  /// Opens the latest version of the table in `url`.
+  /// Opens the latest version of the table in the local folder `url`.
   ///
   /// Only the latest manifest is read: the version is found by listing `_versions/`.
   /// - Throws: `TableError.notFound` if there is no table, `.corruptManifest` /
@@ -58,30 +63,58 @@ public struct Dataset: Sendable {
   public static func open(at url: URL, options: DatasetOptions = DatasetOptions()) throws
     -> Dataset
   {
-    let layout = TableLayout(root: url)
+    try open(layout: TableLayout(root: url), options: options)
+  }
+
+  /// Opens the latest version of the table whose root is `storage` (a local folder or an
+  /// object-store prefix such as QuiverObjectStore's `S3Storage`), as `open(at:)` does.
+  /// - Throws: `TableError.notFound` if there is no table, `.corruptManifest`,
+  ///   `.unsupportedFeature`, or the storage's failure as `.ioFailure`.
+  public static func open(in storage: any Storage, options: DatasetOptions = DatasetOptions())
+    throws -> Dataset
+  {
+    try open(layout: TableLayout(storage: storage), options: options)
+  }
+
+  static func open(layout: TableLayout, options: DatasetOptions) throws -> Dataset {
     guard let latest = try layout.latestVersion() else {
-      throw TableError(.notFound, "no table in '\(url.path)' (no manifest in _versions/)")
+      throw TableError(.notFound, "no table in '\(layout.location)' (no manifest in _versions/)")
     }
     return Dataset(
       layout: layout, manifest: try layout.readManifest(latest), isReadOnly: false,
       options: options)
   }
 
-  /// Opens `version` of the table in `url`, read-only (time travel).
+  /// Opens `version` of the table in the local folder `url`, read-only (time travel).
   /// - Throws: `TableError.notFound` if that version does not exist, `.corruptManifest` if it
   ///   cannot be read.
   public static func open(
     at url: URL, version: UInt64, options: DatasetOptions = DatasetOptions()
   ) throws -> Dataset {
-    let layout = TableLayout(root: url)
+    try open(in: TableLayout(root: url).storage, version: version, options: options)
+  }
+
+  /// Opens `version` of the table whose root is `storage`, read-only (time travel).
+  /// - Throws: `TableError.notFound` if that version does not exist, `.corruptManifest` if it
+  ///   cannot be read.
+  public static func open(
+    in storage: any Storage, version: UInt64, options: DatasetOptions = DatasetOptions()
+  ) throws -> Dataset {
+    let layout = TableLayout(storage: storage)
     return Dataset(
       layout: layout, manifest: try layout.readManifest(version), isReadOnly: true,
       options: options)
   }
 
-  /// Whether a table exists in `url` (some manifest is in `_versions/`).
+  /// Whether a table exists in the local folder `url` (some manifest is in `_versions/`).
   public static func exists(at url: URL) -> Bool {
-    ((try? TableLayout(root: url).latestVersion()) ?? nil) != nil
+    exists(in: TableLayout(root: url).storage)
+  }
+
+  /// Whether a table exists in `storage` (some manifest is in `_versions/`); false also when
+  /// the storage cannot be listed.
+  public static func exists(in storage: any Storage) -> Bool {
+    ((try? TableLayout(storage: storage).latestVersion()) ?? nil) != nil
   }
 
   /// A read-only view of `version` of this table.
@@ -96,14 +129,14 @@ public struct Dataset: Sendable {
   /// - Throws: `TableError.notFound` for an unknown tag.
   public func checkout(tag: String) throws -> Dataset {
     guard let version = manifest.tags[tag] else {
-      throw TableError(.notFound, "table '\(url.path)' has no tag '\(tag)'")
+      throw TableError(.notFound, "table '\(location)' has no tag '\(tag)'")
     }
     return try checkout(version: version)
   }
 
   /// The latest version of this table, writable.
   public func latest() throws -> Dataset {
-    try Dataset.open(at: url, options: options)
+    try Dataset.open(layout: layout, options: options)
   }
 
   /// Moves this value to the latest committed version (a no-op if it is the latest).
@@ -140,7 +173,7 @@ public struct Dataset: Sendable {
   public func deletionVector(fragmentID: UInt32) throws -> DeletionVector {
     guard let fragment = manifest.fragment(fragmentID) else {
       throw TableError(
-        .notFound, "table '\(url.path)' version \(version) has no fragment \(fragmentID)")
+        .notFound, "table '\(location)' version \(version) has no fragment \(fragmentID)")
     }
     return try readers.deletionVector(of: fragment, layout: layout)
   }
@@ -151,8 +184,8 @@ public struct Dataset: Sendable {
   ///   `..`), so nothing is created outside the table.
   public func indexFolder(uuid: String) throws -> URL {
     let path = try TableLayout.indexFolder(uuid)
-    // Created one component at a time without following links.
-    try TableError.translatingStorageErrors { try layout.storage().createFolder(path) }
+    // Created one component at a time without following links (local tables only).
+    try layout.createFolder(path)
     return layout.url(relative: path.description)
   }
 
@@ -168,10 +201,10 @@ public struct Dataset: Sendable {
   /// - Throws: `TableError.invalidArgument` if `uuid` is not one plain name, `.ioFailure`.
   package func discardIndexFiles(uuid: String) throws {
     let folder = try TableLayout.indexFolder(uuid)
-    let storage = layout.storage()
+    let storage = layout.storage
     try TableError.translatingStorageErrors {
       for entry in try storage.list(folder) { try storage.delete(entry.path) }
-      try storage.removeFolderIfEmpty(folder)
+      try layout.removeFolderIfEmpty(folder)
     }
   }
 
@@ -179,7 +212,7 @@ public struct Dataset: Sendable {
     guard !isReadOnly else {
       throw TableError(
         .readOnly,
-        "cannot \(action): '\(url.path)' is open read-only at version \(version); use restore or open the latest"
+        "cannot \(action): '\(location)' is open read-only at version \(version); use restore or open the latest"
       )
     }
   }
@@ -231,20 +264,20 @@ extension TableLayout {
   /// - Throws: `TableError.notFound`, `.corruptManifest`, `.unsupportedFeature`, `.ioFailure`.
   func readManifest(_ version: UInt64) throws -> Manifest {
     let path = Self.manifestPath(version)
-    let location = storage().localPath(path)
     let bytes: [UInt8]
     do {
-      bytes = try storage().read(path)
+      bytes = try storage.read(path)
     } catch let error as StorageError where error.code == .notFound {
-      throw TableError(.notFound, "table '\(root.path)' has no version \(version)")
+      throw TableError(.notFound, "table '\(location)' has no version \(version)")
     } catch let error as StorageError {
       throw TableError(error)
     }
-    let manifest = try ManifestCodec.decode(bytes, source: URL(fileURLWithPath: location))
-    try manifest.validate(source: URL(fileURLWithPath: location))
+    let source = sourceURL(path)
+    let manifest = try ManifestCodec.decode(bytes, source: source)
+    try manifest.validate(source: source)
     guard manifest.version == version else {
       throw TableError(
-        .corruptManifest, "manifest '\(location)' claims version \(manifest.version)")
+        .corruptManifest, "manifest '\(source.objectName)' claims version \(manifest.version)")
     }
     return manifest
   }
@@ -253,10 +286,10 @@ extension TableLayout {
   func readDeletionVector(of fragment: FragmentMetadata) throws -> DeletionVector {
     guard let record = fragment.deletionFile else { return DeletionVector() }
     let path = try Self.path(record.path, field: "fragment \(fragment.id) deletion file path")
-    let location = storage().localPath(path)
+    let location = describe(path)
     let bytes: [UInt8]
     do {
-      bytes = try storage().read(path)
+      bytes = try storage.read(path)
     } catch let error as StorageError where error.code == .notFound {
       throw TableError(
         .corruptDeletionFile, "deletion file '\(location)' of fragment \(fragment.id) is missing",
@@ -265,8 +298,8 @@ extension TableLayout {
       throw TableError(.corruptDeletionFile, error.message, underlying: error)
     }
     let vector = try DeletionFileCodec.decode(
-      bytes, fragmentID: fragment.id, source: URL(fileURLWithPath: location))
-    try vector.validate(fragment: fragment, source: URL(fileURLWithPath: location))
+      bytes, fragmentID: fragment.id, source: sourceURL(path))
+    try vector.validate(fragment: fragment, source: sourceURL(path))
     guard vector.count == record.deletedRowCount else {
       throw TableError(
         .corruptDeletionFile,

@@ -110,7 +110,7 @@ enum DeletionFileCodec {
   /// - Throws: `TableError.corruptDeletionFile` naming `source`, `.unsupportedFeature` for a
   ///   newer format version.
   static func decode(_ bytes: [UInt8], fragmentID: UInt32, source: URL) throws -> DeletionVector {
-    let name = "deletion file '\(source.path)'"
+    let name = "deletion file '\(source.objectName)'"
     do {
       let frame = try ChecksummedFrame.decode(bytes, magic: magic, context: name)
       guard frame.version <= formatVersion else {

@@ -42,7 +42,7 @@ struct FragmentSink {
         let objectPath = try TableLayout.path(path, field: "new data file")
         writer = try wrap {
           try DataFileWriter(
-            output: storage.createObject(objectPath), location: storage.localPath(objectPath),
+            output: storage.createObject(objectPath), location: layout.describe(objectPath),
             schema: schema, options: fileOptions)
         }
       }
@@ -82,11 +82,11 @@ struct FragmentSink {
     } catch let error as FormatError {
       throw TableError(
         .ioFailure,
-        "writing data file '\(layout.url(relative: path).path)': \(error.description)", underlying: error)
+        "writing data file '\(layout.location)/\(path)': \(error.description)", underlying: error)
     } catch let error as StorageError {
       throw TableError(
         .ioFailure,
-        "writing data file '\(layout.url(relative: path).path)': \(error.description)", underlying: error)
+        "writing data file '\(layout.location)/\(path)': \(error.description)", underlying: error)
     }
   }
 }

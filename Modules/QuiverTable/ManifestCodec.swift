@@ -36,7 +36,7 @@ enum ManifestCodec {
   ///   that leaves the table — naming the file and the field), `.unsupportedFeature` (newer
   ///   format version or unknown reader feature).
   static func decode(_ bytes: [UInt8], source: URL) throws -> Manifest {
-    let name = "manifest '\(source.path)'"
+    let name = "manifest '\(source.objectName)'"
     do {
       let frame = try ChecksummedFrame.decode(bytes, magic: magic, context: name)
       guard frame.version <= formatVersion else {

@@ -21,7 +21,7 @@ extension Manifest {
   ///   field.
   package func validate(source: URL) throws(TableError) {
     func corrupt(_ why: String) -> TableError {
-      TableError(.corruptManifest, "manifest '\(source.path)' \(why)")
+      TableError(.corruptManifest, "manifest '\(source.objectName)' \(why)")
     }
     guard version >= 1 else { throw corrupt("has version 0; versions start at 1") }
     var columnNames = Set<String>()
@@ -112,7 +112,7 @@ extension DeletionVector {
     guard let last = offsets.last, Int(last) >= fragment.physicalRowCount else { return }
     throw TableError(
       .corruptDeletionFile,
-      "deletion file '\(source.path)' of fragment \(fragment.id) deletes offset \(last), but the "
+      "deletion file '\(source.objectName)' of fragment \(fragment.id) deletes offset \(last), but the "
         + "fragment has \(fragment.physicalRowCount) rows")
   }
 }

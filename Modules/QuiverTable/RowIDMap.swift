@@ -59,7 +59,7 @@ enum RowIDMapCodec {
 
   /// - Throws: `TableError.corruptDeletionFile` naming `source`.
   static func decode(_ bytes: [UInt8], source: URL) throws -> RowIDMap {
-    let name = "row-id map '\(source.path)'"
+    let name = "row-id map '\(source.objectName)'"
     do {
       let frame = try ChecksummedFrame.decode(bytes, magic: magic, context: name)
       return try bytes.withUnsafeBytes { raw in

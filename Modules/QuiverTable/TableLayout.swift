@@ -3,18 +3,68 @@ import QuiverStorage
 
 /// The objects of one table in its storage, and their names.
 ///
+/// The storage is a local folder (`LocalStorage`) or any other `Storage` (an S3 prefix from
+/// QuiverObjectStore); everything above this type reaches the table's bytes through it.
 /// See Docs/Format.md, "Tables: layout, manifests, deletions".
-package struct TableLayout: Sendable, Hashable {
-  /// The table folder.
-  package let root: URL
+package struct TableLayout: Sendable {
+  /// The table's storage, writing durably (what readers and commits use).
+  package let storage: any Storage
+  /// The table's root for messages: its folder's path or `s3://bucket/prefix`.
+  package let location: String
 
-  /// Creates the layout of the table in `root`.
-  package init(root: URL) { self.root = root.standardizedFileURL }
+  /// The layout of the table in the local folder `root`.
+  package init(root: URL) {
+    self.init(storage: LocalStorage(root: root.standardizedFileURL.path))
+  }
 
-  /// The table's storage: its folder, confined (no `..`, no links, regular files only).
-  /// - Parameter synchronous: Whether new objects are made durable before writes return.
-  package func storage(synchronous: Bool = true) -> LocalStorage {
-    LocalStorage(root: root.path, synchronous: synchronous)
+  /// The layout of the table whose root is `storage`'s.
+  package init(storage: any Storage) {
+    self.storage = storage
+    location = storage.location
+  }
+
+  /// The table's root as a URL: a file URL for a local folder, else the storage's location
+  /// (`s3://bucket/prefix`).
+  package var root: URL {
+    if let local = storage as? LocalStorage { return URL(fileURLWithPath: local.root) }
+    return URL(string: location) ?? URL(fileURLWithPath: location)
+  }
+
+  /// The local folder of the table, or nil when it is not on the local file system.
+  package var localRoot: String? { (storage as? LocalStorage)?.root }
+
+  /// The table's storage, writing durably or not: `synchronous` false lets the local storage
+  /// skip its `fsync`s (other storages have no such switch and return themselves).
+  package func storage(synchronous: Bool) -> any Storage {
+    if let local = storage as? LocalStorage, local.synchronous != synchronous {
+      return LocalStorage(root: local.root, synchronous: synchronous)
+    }
+    return storage
+  }
+
+  /// Creates the folder `path` when the storage is a local folder (an object store has no
+  /// folders; objects make their own prefixes).
+  /// - Throws: `TableError.ioFailure` and the codes of `TableError.translatingStorageErrors`.
+  package func createFolder(_ path: StoragePath) throws {
+    guard let local = storage as? LocalStorage else { return }
+    try TableError.translatingStorageErrors { try local.createFolder(path) }
+  }
+
+  /// Removes the folder `path` if it is empty, when the storage is a local folder.
+  func removeFolderIfEmpty(_ path: StoragePath) throws {
+    guard let local = storage as? LocalStorage else { return }
+    try local.removeFolderIfEmpty(path)
+  }
+
+  /// The full name of an object of the table, for messages: its local path or its URL.
+  package func describe(_ path: StoragePath) -> String { storage.describe(path) }
+
+  /// The URL that names an object in decoding errors: a file URL for a local table, else the
+  /// object's URL (`s3://bucket/key`).
+  func sourceURL(_ path: StoragePath) -> URL {
+    let name = describe(path)
+    if storage is LocalStorage { return URL(fileURLWithPath: name) }
+    return URL(string: name) ?? URL(fileURLWithPath: name)
   }
 
   /// `_versions/`: one manifest per version.
@@ -112,7 +162,7 @@ package struct TableLayout: Sendable, Hashable {
 
   private func versionNames() throws -> [UInt64] {
     try TableError.translatingStorageErrors {
-      try storage().names(in: Self.versionsPath).compactMap(Self.version(fromManifestName:))
+      try storage.names(in: Self.versionsPath).compactMap(Self.version(fromManifestName:))
     }
   }
 

@@ -11,65 +11,6 @@ import Testing
 
 @testable import QuiverTable
 
-/// The `QuiverTableWriterTool` executable built next to the test bundle.
-private func writerTool() throws -> URL {
-  var directory = Bundle.main.bundleURL
-  for _ in 0..<5 {
-    let candidate = directory.appendingPathComponent("QuiverTableWriterTool")
-    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-    directory.deleteLastPathComponent()
-  }
-  let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    .appendingPathComponent("QuiverTableWriterTool")
-  guard FileManager.default.isExecutableFile(atPath: beside.path) else {
-    throw TableError(.notFound, "QuiverTableWriterTool is not built (run swift build --build-tests)")
-  }
-  return beside
-}
-
-/// A running writer process and the pipe of its acknowledgements.
-private struct Writer {
-  let process: Process
-  let output: Pipe
-  let errors: Pipe
-
-  init(table: URL, writer: Int, first: Int, count: Int) throws {
-    process = Process()
-    process.executableURL = try writerTool()
-    process.arguments = ["append", table.path, String(writer), String(first), String(count)]
-    output = Pipe()
-    errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-  }
-
-  /// Reads output until `count` acknowledgement lines arrived or the writer closed its output.
-  /// - Returns: The text read (pass it to `finish`).
-  func waitForAcknowledgements(_ count: Int) -> String {
-    var text = ""
-    while text.utf8.lazy.filter({ $0 == UInt8(ascii: "\n") }).count < count {
-      let chunk = output.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      text += String(decoding: chunk, as: UTF8.self)
-    }
-    return text
-  }
-
-  /// Waits for the exit; returns the acknowledged sequence numbers and the stderr text.
-  /// `alreadyRead` is output consumed by `waitForAcknowledgements`.
-  func finish(alreadyRead: String = "") -> (acks: [Int], status: Int32, errors: String) {
-    let text =
-      alreadyRead + String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    let acks = text.split(separator: "\n").compactMap { line in
-      line.hasPrefix("ack ") ? Int(line.dropFirst(4)) : nil
-    }
-    return (acks, process.terminationStatus, errorText)
-  }
-}
-
 private func createToolTable(_ url: URL) throws {
   _ = try Dataset.create(at: url, schema: try smallSchema())
 }
@@ -78,7 +19,9 @@ private func createToolTable(_ url: URL) throws {
 func twoProcessesAppendingConcurrentlyLoseNothing() throws {
   try withTemporaryTable { url in
     try createToolTable(url)
-    let writers = try [Writer(table: url, writer: 1, first: 0, count: 200), Writer(table: url, writer: 2, first: 0, count: 200)]
+    let writers = try (1...2).map {
+      try TableWriterProcess(table: url.path, writer: $0, first: 0, count: 200)
+    }
     for writer in writers {
       let result = writer.finish()
       #expect(result.status == 0, "writer failed: \(result.errors)")
@@ -112,7 +55,7 @@ func writerKilledAtRandomPointsNeverLeavesTheTableUnreadable() throws {
     var next = 0
     var kills = 0
     while next < 100 {
-      let writer = try Writer(table: url, writer: 7, first: next, count: 100 - next)
+      let writer = try TableWriterProcess(table: url.path, writer: 7, first: next, count: 100 - next)
       var alreadyRead = ""
       if kills < 15 {
         // Kill after a random number of commits plus a random fraction of the next one, counted
@@ -153,14 +96,14 @@ func writerKilledAtRandomPointsNeverLeavesTheTableUnreadable() throws {
 func aChildProcessGetsTypedErrorsForDamagedFilesAndEarlierVersionsStillOpen() throws {
   try withTemporaryTable { url in
     try createToolTable(url)
-    let first = try Writer(table: url, writer: 3, first: 0, count: 3).finish()
+    let first = try TableWriterProcess(table: url.path, writer: 3, first: 0, count: 3).finish()
     #expect(first.status == 0 && first.acks == [0, 1, 2])
     let layout = TableLayout(root: url)
     // A truncated latest manifest: the child cannot open the table for writing, with the type.
     let latest = layout.manifestURL(4)
     let manifestBytes = try Data(contentsOf: latest)
     try manifestBytes.prefix(manifestBytes.count / 2).write(to: latest)
-    let refused = try Writer(table: url, writer: 3, first: 3, count: 1).finish()
+    let refused = try TableWriterProcess(table: url.path, writer: 3, first: 3, count: 1).finish()
     #expect(refused.status == 1 && refused.errors.contains("corruptManifest"))
     #expect(try liveIDs(Dataset.open(at: url, version: 3)) == [3_000_000, 3_000_001])
     try manifestBytes.write(to: latest)
@@ -174,7 +117,7 @@ func aChildProcessGetsTypedErrorsForDamagedFilesAndEarlierVersionsStillOpen() th
     #expect { try liveIDs(Dataset.open(at: url)) } throws: { ($0 as? TableError)?.code == .corruptDataFile }
     #expect(try liveIDs(Dataset.open(at: url, version: 3)) == [3_000_000, 3_000_001])
     // Appending still works (the damaged file is not rewritten); the damage stays typed.
-    let later = try Writer(table: url, writer: 3, first: 3, count: 1).finish()
+    let later = try TableWriterProcess(table: url.path, writer: 3, first: 3, count: 1).finish()
     #expect(later.status == 0 && later.acks == [3])
     #expect(try Dataset.open(at: url).version == 5)
   }

@@ -2,8 +2,9 @@
 // acknowledges every committed append on stdout, so a test can run several writers at once or
 // kill one at a random moment.
 //
-//   QuiverTableWriterTool append TABLE_FOLDER WRITER FIRST COUNT
+//   QuiverTableWriterTool append TABLE WRITER FIRST COUNT
 //
+// TABLE is a folder or an `s3://bucket/prefix` (endpoint and keys from the AWS variables).
 // appends COUNT times one row whose `id` is WRITER * 1_000_000 + sequence (sequence from FIRST),
 // printing "ack SEQUENCE" after each commit returned.
 #if canImport(Glibc)
@@ -13,6 +14,7 @@
 #endif
 import Foundation
 import QuiverFormat
+import QuiverObjectStore
 import QuiverTable
 
 func fail(_ message: String) -> Never {
@@ -23,10 +25,13 @@ func fail(_ message: String) -> Never {
 let arguments = CommandLine.arguments
 guard arguments.count == 6, arguments[1] == "append", let writer = Int64(arguments[3]),
   let first = Int64(arguments[4]), let count = Int64(arguments[5])
-else { fail("usage: QuiverTableWriterTool append TABLE_FOLDER WRITER FIRST COUNT") }
+else { fail("usage: QuiverTableWriterTool append TABLE WRITER FIRST COUNT") }
 
 do {
-  var dataset = try Dataset.open(at: URL(fileURLWithPath: arguments[2]))
+  let table = arguments[2]
+  var dataset =
+    table.hasPrefix("s3://")
+    ? try Dataset.open(in: S3Storage(url: table)) : try Dataset.open(at: URL(fileURLWithPath: table))
   let schema = try dataset.schema()
   for sequence in first..<(first + count) {
     let id = writer * 1_000_000 + sequence

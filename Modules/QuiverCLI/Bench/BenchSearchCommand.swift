@@ -77,7 +77,7 @@ struct BenchSearchCommand: ParsableCommand {
       }
       let identities = try RowIdentities(table: self.table, idColumn: idColumn)
       let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
-      let dataset = try Dataset.open(at: URL(fileURLWithPath: self.table))
+      let dataset = try TableAccess.open(self.table)
       let column = try searchOptions.column ?? RowIdentities.onlyVectorColumn(dataset)
       // The index the planner can use: on this column and, when a metric is given, trained for it.
       let index = dataset.indices.last {

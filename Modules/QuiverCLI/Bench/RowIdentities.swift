@@ -11,7 +11,7 @@ struct RowIdentities {
 
   /// Reads the table's fragments (and the id column, when given).
   init(table path: String, idColumn: String?) throws {
-    let dataset = try Dataset.open(at: URL(fileURLWithPath: path))
+    let dataset = try TableAccess.open(path)
     var position: Int64 = 0
     for fragment in dataset.fragments.sorted(by: { $0.id < $1.id }) {
       firstPosition[fragment.id] = position

@@ -133,7 +133,7 @@ struct ConvertCommand: ParsableCommand {
       var reader = try ExchangeFiles.reader(
         path: inputPath, format: inputFormat, options: readOptions)
       var sink = try TableSink(
-        url: URL(fileURLWithPath: tablePath), fields: reader.fields, source: inputPath, mode: mode)
+        location: tablePath, fields: reader.fields, source: inputPath, mode: mode)
       let progress = ProgressReporter(
         "convert", total: reader.totalBytes, unit: .bytes, quiet: outputOptions.quiet)
       defer { progress.finish() }
@@ -192,7 +192,7 @@ struct ConvertCommand: ParsableCommand {
       let dataset = try TableAccess.open(inputPath, version: version)
       let fields = try RecordBatchBridge.fields(for: dataset.schema())
       var sink = try TableSink(
-        url: URL(fileURLWithPath: outputPath), fields: fields, source: inputPath, mode: mode)
+        location: outputPath, fields: fields, source: inputPath, mode: mode)
       var rows = 0
       do {
         try dataset.scan { part in

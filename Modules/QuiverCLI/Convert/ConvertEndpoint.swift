@@ -7,11 +7,12 @@ enum ConvertEndpoint: Sendable, Equatable {
   case file(String, ExchangeFormat)
   case table(String)
 
-  /// The input `typedPath`: an existing folder is a table, a file is named by its extension, a
+  /// The input `typedPath`: an `s3://` URI or an existing folder is a table, a file is named by its extension, a
   /// path without an extension names a table (`db/NAME` → `db/NAME.quiver`).
   /// - Throws: `CLIError.noInput` when it does not exist, `.usage` for an unknown extension.
   static func input(_ typedPath: String) throws -> ConvertEndpoint {
     let path = TablePath.resolve(typedPath)
+    if ObjectStoreTables.isRemote(path) { return .table(path) }
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
       throw CLIError(.noInput, "\(path): no such file or table")
@@ -31,7 +32,7 @@ enum ConvertEndpoint: Sendable, Equatable {
     if let format = ExchangeFormat(path: path) { return .file(path, format) }
     let table = TablePath.resolve(path)
     let trimmed = table.hasSuffix("/") ? String(table.dropLast()) : table
-    if trimmed.hasSuffix(DatabaseFolder.tableSuffix)
+    if trimmed.hasSuffix(DatabaseFolder.tableSuffix) || ObjectStoreTables.isRemote(table)
       || Dataset.exists(at: URL(fileURLWithPath: table))
     {
       return .table(table)

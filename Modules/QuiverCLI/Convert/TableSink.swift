@@ -5,14 +5,15 @@ import QuiverTable
 
 /// Streams rows into a table as new data files and commits them as one version at the end: a
 /// conversion that fails part way commits nothing, removes the data files it wrote, and removes
-/// the table folder when it created it.
+/// the table folder when it created it. The table may be in an object store (`s3://`).
 ///
 /// (QuiverTable's own `FragmentSink` is internal to that module, so this mirrors it on the
-/// package-level commit API: `NewFragment`, `Dataset.create(at:fields:…)`, `commitAppend`.)
+/// package-level commit API: `NewFragment`, `Dataset.create(in:fields:…)`, `commitAppend`.)
 struct TableSink {
   /// The table's schema; every batch is conformed to it.
   let schema: Schema
-  private let url: URL
+  /// The local table folder, or nil for a table in an object store.
+  private let url: URL?
   private let mode: ConvertMode
   private var existing: Dataset?
   private let createdFolder: Bool
@@ -24,7 +25,7 @@ struct TableSink {
   private var fragments: [NewFragment] = []
   private var writtenPaths: [String] = []
 
-  /// Prepares to write into the table at `url`.
+  /// Prepares to write into the table at `location`: a folder, or an `s3://` URI.
   /// - Parameters:
   ///   - fields: the input's columns (they make the schema of a new or overwritten table).
   ///   - source: the input, named in messages.
@@ -32,15 +33,21 @@ struct TableSink {
   /// - Throws: `CLIError.cannotCreate` / `.noInput` for a mode that does not fit, or a folder that
   ///   cannot be created.
   init(
-    url: URL, fields: [ExchangeField], source: String, mode: ConvertMode,
+    location: String, fields: [ExchangeField], source: String, mode: ConvertMode,
     options: DatasetOptions = DatasetOptions()
   ) throws {
-    let path = url.path
+    let remote = ObjectStoreTables.isRemote(location)
+    let url = remote ? nil : URL(fileURLWithPath: location)
+    let path = url?.path ?? location
     self.url = url
     self.mode = mode
     self.options = options
-    layout = TableLayout(root: url)
-    let exists = Dataset.exists(at: url)
+    if let url {
+      layout = TableLayout(root: url)
+    } else {
+      layout = TableLayout(storage: try ObjectStoreTables.storage(location))
+    }
+    let exists = Dataset.exists(in: layout.storage)
     switch (mode, exists) {
     case (.create, true):
       throw CLIError(
@@ -48,20 +55,21 @@ struct TableSink {
     case (.append, false):
       throw CLIError(.noInput, "\(path): no table to append to (use --mode create)")
     case (.append, true):
-      let dataset = try Dataset.open(at: url, options: options)
+      let dataset = try Dataset.open(in: layout.storage, options: options)
       existing = dataset
       schema = try dataset.schema()
     default:
       schema = try RecordBatchBridge.schema(for: fields, source: source)
     }
     var isFolder: ObjCBool = false
-    let folderExisted = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-    if folderExisted, !isFolder.boolValue {
+    let folderExisted =
+      remote || FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+    if !remote, folderExisted, !isFolder.boolValue {
       throw CLIError(.cannotCreate, "\(path): exists and is not a folder")
     }
     createdFolder = !folderExisted
     do {
-      try layout.storage().createFolder(TableLayout.dataPath)
+      try layout.createFolder(TableLayout.dataPath)
     } catch {
       throw CLIError(
         .cannotCreate, "\(path): cannot create the table folder: \(Self.reason(error))")
@@ -78,7 +86,7 @@ struct TableSink {
         let storage = layout.storage(synchronous: options.dataFileOptions.synchronizeOnFinish)
         let objectPath = try TableLayout.path(path, field: "new data file")
         writer = try DataFileWriter(
-          output: storage.createObject(objectPath), location: storage.localPath(objectPath),
+          output: storage.createObject(objectPath), location: layout.describe(objectPath),
           schema: schema, options: options.dataFileOptions)
       }
       let count = min(batch.rowCount - start, options.maxRowsPerFragment - rowsInFile)
@@ -102,7 +110,8 @@ struct TableSink {
       return dataset
     case .create, .overwrite:
       return try Dataset.create(
-        at: url, fields: schema.fields.map(ManifestField.init), schemaMetadata: schema.metadata,
+        in: layout.storage, fields: schema.fields.map(ManifestField.init),
+        schemaMetadata: schema.metadata,
         fragments: fragments, mode: mode == .create ? .create : .overwrite, options: options)
     }
   }
@@ -110,13 +119,13 @@ struct TableSink {
   /// Removes everything written; the table is left exactly as it was (or absent).
   mutating func abandon() {
     writer = nil
-    if createdFolder {
+    if createdFolder, let url {
       try? FileManager.default.removeItem(at: url)
       return
     }
     for path in writtenPaths {
       if let objectPath = try? TableLayout.path(path, field: "new data file") {
-        try? layout.storage().delete(objectPath)
+        try? layout.storage.delete(objectPath)
       }
     }
   }

@@ -138,7 +138,7 @@ struct IndexCommand: ParsableCommand {
       try table.createIndex(on: column, config, name: name)
       let seconds = MonotonicClock.seconds(since: start)
       let entry = table.indices.last { $0.column == column }
-      let dataset = try Dataset.open(at: URL(fileURLWithPath: self.table))
+      let dataset = try TableAccess.open(self.table)
       let report = entry.map { IndexReport(entry: $0, dataset: dataset) }
       if outputOptions.json {
         print(

@@ -25,7 +25,7 @@ struct VersionVerification {
       }
       let snapshot: Dataset
       do {
-        snapshot = try Dataset.open(at: dataset.url, version: info.version)
+        snapshot = try Dataset.open(in: dataset.storage, version: info.version)
       } catch let error as TableError {
         problems.append("version \(info.version): \(error.message)")
         continue

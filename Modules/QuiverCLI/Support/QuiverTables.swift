@@ -9,8 +9,17 @@ enum QuiverTables {
   /// folder (that is how a `Database` names its tables); `db/NAME` names `db/NAME.quiver`.
   /// - Throws: `CLIError.noInput` when there is no table there, `.usage` for a folder not named
   ///   so.
+  /// An `s3://bucket/db/NAME.quiver` URI opens table NAME of the database `s3://bucket/db`.
   static func open(_ typedPath: String) throws -> Table {
     let path = TablePath.resolve(typedPath)
+    if ObjectStoreTables.isRemote(path) {
+      let (database, name) = try ObjectStoreTables.database(of: path)
+      do {
+        return try database.openTable(name)
+      } catch let error as TableError where error.code == .notFound {
+        throw CLIError(.noInput, "\(path): no table here (no manifest in _versions/)")
+      }
+    }
     let url = URL(fileURLWithPath: path).standardizedFileURL
     guard Dataset.exists(at: url) else {
       throw CLIError(.noInput, "\(path): no table here (no manifest in _versions/)")

@@ -6,8 +6,11 @@ import QuiverTable
 enum TablePath {
   /// `path`, or `path` + `.quiver` when `path` does not exist and has no extension (a trailing
   /// `/` is dropped first). An existing file or folder is always taken as named.
+  /// An `s3://` URI is never looked up: one without an extension gets `.quiver`.
   static func resolve(_ path: String) -> String {
-    if FileManager.default.fileExists(atPath: path) { return path }
+    if !ObjectStoreTables.isRemote(path), FileManager.default.fileExists(atPath: path) {
+      return path
+    }
     let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     guard ExchangeFormat.pathExtension(trimmed) == nil, !trimmed.isEmpty else { return path }
     return trimmed + DatabaseFolder.tableSuffix
@@ -16,5 +19,6 @@ enum TablePath {
   /// The sentence `--help` uses for a table argument.
   static let help =
     "a table folder: db/items names db/items.quiver, and a new table's missing parent folders "
-    + "are created"
+    + "are created; or s3://bucket/db/items.quiver (endpoint and keys from AWS_ENDPOINT_URL, "
+    + "AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; cache folder QUIVER_S3_CACHE_DIR)"
 }

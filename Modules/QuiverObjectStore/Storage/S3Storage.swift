@@ -46,6 +46,20 @@ public final class S3Storage: Storage {
     }
   }
 
+  /// Storage under another prefix of the same bucket, sharing the client and the cache.
+  private init(sharing base: S3Storage, prefix: String) {
+    client = base.client
+    self.prefix = prefix
+    options = base.options
+    location = "s3://\(client.bucket)" + (prefix.isEmpty ? "" : "/\(prefix)")
+    cache = base.cache
+  }
+
+  /// The storage under the prefix of `folder` (same client, options and cache).
+  public func scoped(to folder: StoragePath) -> any Storage {
+    folder.components.isEmpty ? self : S3Storage(sharing: self, prefix: key(folder))
+  }
+
   /// Storage at an `s3://bucket/prefix` URL.
   /// - Parameters:
   ///   - configuration: endpoint, region and credentials; nil reads the standard variables

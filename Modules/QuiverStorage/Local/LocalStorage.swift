@@ -37,6 +37,11 @@ public struct LocalStorage: Storage {
     path.components.isEmpty ? root : root + "/" + path.description
   }
 
+  /// The storage in the sub-folder `folder`, with the same durability.
+  public func scoped(to folder: StoragePath) -> any Storage {
+    LocalStorage(root: localPath(folder), synchronous: synchronous)
+  }
+
   /// Opens a regular file for positional reads.
   /// - Throws: `StorageError` `.notFound`, `.symbolicLink`, `.notRegularFile`, `.ioFailure`.
   public func openReader(_ path: StoragePath) throws -> any StorageReader {
