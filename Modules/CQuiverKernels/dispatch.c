@@ -143,6 +143,10 @@ void qk_sq8_weighted_sum_batch(const float *w, const uint8_t *codes, size_t n, s
 void qk_pq8_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_count, float *out) {
   kernels()->pq8_scan(lut, codes, n, m_count, out);
 }
+void qk_rabitq_scan(const uint64_t *codes, size_t n, size_t words, size_t planes,
+                    const uint64_t *query, size_t query_bits, uint32_t *out) {
+  kernels()->rabitq_scan(codes, n, words, planes, query, query_bits, out);
+}
 void qk_pq4_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_count, float *out) {
   kernels()->pq4_scan(lut, codes, n, m_count, out);
 }

@@ -17,6 +17,8 @@ typedef struct {
   void (*sq8_l2sq_batch)(const float *, const float *, const uint8_t *, size_t, size_t, float *);
   void (*sq8_weighted_sum_batch)(const float *, const uint8_t *, size_t, size_t, float *);
   void (*pq8_scan)(const float *, const uint8_t *, size_t, size_t, float *);
+  void (*rabitq_scan)(const uint64_t *, size_t, size_t, size_t, const uint64_t *, size_t,
+                      uint32_t *);
   void (*pq4_scan)(const float *, const uint8_t *, size_t, size_t, float *);
   void (*pq4_fast_scan)(const uint8_t *, const uint8_t *, size_t, size_t, const uint32_t *,
                         uint16_t *);
@@ -67,6 +69,20 @@ void qk_avx512_pq4_fast_scan(const uint8_t *lut, const uint8_t *blocks, size_t n
 #if defined(__aarch64__)
 void qk_neon_pq4_fast_scan(const uint8_t *lut, const uint8_t *blocks, size_t n, size_t m_count,
                            const uint32_t *block_masks, uint16_t *out);
+#endif
+
+/// RaBitQ bit-plane scans (kernels_rabitq.c), one per path; all compute the same sums.
+void qk_scalar_rabitq_scan(const uint64_t *codes, size_t n, size_t words, size_t planes,
+                           const uint64_t *query, size_t query_bits, uint32_t *out);
+#if defined(__x86_64__)
+void qk_avx2_rabitq_scan(const uint64_t *codes, size_t n, size_t words, size_t planes,
+                         const uint64_t *query, size_t query_bits, uint32_t *out);
+void qk_avx512_rabitq_scan(const uint64_t *codes, size_t n, size_t words, size_t planes,
+                           const uint64_t *query, size_t query_bits, uint32_t *out);
+#endif
+#if defined(__aarch64__)
+void qk_neon_rabitq_scan(const uint64_t *codes, size_t n, size_t words, size_t planes,
+                         const uint64_t *query, size_t query_bits, uint32_t *out);
 #endif
 
 /// Cosine distance of a and b in double precision; the fallback for rows whose float sums

@@ -501,6 +501,7 @@ const qk_kernel_table qk_avx2_table = {
     .sq8_l2sq_batch = avx2_sq8_l2sq_batch,
     .sq8_weighted_sum_batch = avx2_sq8_weighted_sum_batch,
     .pq8_scan = qk_pq8_scan_unrolled,
+    .rabitq_scan = qk_avx2_rabitq_scan,
     .pq4_scan = qk_pq4_scan_unrolled,
     .pq4_fast_scan = qk_avx2_pq4_fast_scan,
     .l2sq_f16_batch = avx2_l2sq_f16_batch,

@@ -180,6 +180,7 @@ const qk_kernel_table qk_scalar_table = {
     .sq8_l2sq_batch = scalar_sq8_l2sq_batch,
     .sq8_weighted_sum_batch = scalar_sq8_weighted_sum_batch,
     .pq8_scan = scalar_pq8_scan,
+    .rabitq_scan = qk_scalar_rabitq_scan,
     .pq4_scan = scalar_pq4_scan,
     .pq4_fast_scan = qk_scalar_pq4_fast_scan,
     .l2sq_f16_batch = scalar_l2sq_f16_batch,

@@ -71,6 +71,15 @@ public struct IndexConfig: Sendable, Hashable {
     IndexConfig(type: .ivfSQ, metric: metric, numPartitions: numPartitions)
   }
 
+  /// IVF over RaBitQ codes: residuals randomly rotated and stored with `numBits` bits per
+  /// dimension (1–8), distances estimated with an error bound; search with `refineFactor`.
+  public static func ivfRQ(
+    metric: DistanceMetric = .l2, numPartitions: Int? = nil,
+    numBits: Int = IndexType.ivfRQ.defaultNumBits
+  ) -> IndexConfig {
+    IndexConfig(type: .ivfRQ, metric: metric, numPartitions: numPartitions, numBits: numBits)
+  }
+
   /// IVF with an HNSW graph per partition over scalar-quantized vectors.
   public static func ivfHNSWSQ(
     metric: DistanceMetric = .l2, numPartitions: Int? = nil, m: Int = 20,

@@ -12,12 +12,21 @@ public enum IndexType: String, Sendable, Hashable, CaseIterable, Codable {
   case ivfHNSWSQ = "IVF_HNSW_SQ"
   /// Inverted file with an HNSW graph per partition over product-quantized vectors.
   case ivfHNSWPQ = "IVF_HNSW_PQ"
+  /// Inverted file over RaBitQ codes of rotated residuals: 1–8 bits per dimension with an error
+  /// bound (`IVFRQIndex`).
+  case ivfRQ = "IVF_RQ"
 
   /// True for the types `IVFIndexBuilder` builds (IVF_FLAT, IVF_PQ, IVF_SQ).
   public var isPlainIVF: Bool { self == .ivfFlat || self == .ivfPQ || self == .ivfSQ }
 
-  /// Bits per PQ code when none is given: 4 for IVF_PQ (fast-scan blocks; measured in
+  /// Bits per code when none is given: 4 for IVF_PQ (fast-scan blocks; measured in
   /// Docs/Benchmarks.md, "Defaults"), 8 for IVF_HNSW_PQ (whose graph walk reads one code at a
-  /// time).
-  public var defaultNumBits: Int { self == .ivfPQ ? 4 : 8 }
+  /// time), `IVFRQIndex.defaultNumBits` bits per dimension for IVF_RQ.
+  public var defaultNumBits: Int {
+    switch self {
+    case .ivfPQ: 4
+    case .ivfRQ: IVFRQIndex.defaultNumBits
+    default: 8
+    }
+  }
 }

@@ -16,6 +16,7 @@ public enum VectorIndexFactory {
     case .ivfFlat, .ivfPQ, .ivfSQ: index = try IVFIndex.open(at: folder)
     case .ivfHNSWSQ, .ivfHNSWPQ: index = try IVFHNSWIndex.open(at: folder)
     case .hnsw: index = try HNSWIndex.open(at: folder)
+    case .ivfRQ: index = try IVFRQIndex.open(at: folder)
     }
     guard index.type == type else {
       throw IndexError(
@@ -59,6 +60,9 @@ public enum VectorIndexFactory {
       return try HNSWIndex.build(
         vectors: vectors, dimension: dimension, rowIds: rowIds, metric: parameters.metric,
         parameters: graph)
+    case .ivfRQ:
+      return try IVFRQIndex.build(
+        vectors: vectors, rowIds: rowIds, dimension: dimension, parameters: parameters)
     }
   }
 }

@@ -116,12 +116,15 @@ let lastRowOfPageFilter = MatrixFilter(text: "id = 499 OR id = 999 OR id = 1199"
     "IVF_HNSW_PQ l2": 0.914, "IVF_HNSW_PQ cosine": 0.914,  // 0.925, 0.925
     "IVF_HNSW_PQ dot": 0.964,  // 0.975
     "HNSW l2": 0.99, "HNSW cosine": 0.99, "HNSW dot": 0.99,  // 1, 1, 1
+    "IVF_RQ l2": 0, "IVF_RQ cosine": 0, "IVF_RQ dot": 0,
   ]
 
   /// Every combination for one index type and metric: filter modes × {no deletions, deletions}
   /// × {all rows indexed, 200 rows appended after indexing}.
   @Test(
-    arguments: ["none", "IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_HNSW_SQ", "IVF_HNSW_PQ", "HNSW"],
+    arguments: [
+      "none", "IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_HNSW_SQ", "IVF_HNSW_PQ", "HNSW", "IVF_RQ",
+    ],
     DistanceMetric.allCases)
   func resultsMatchBruteForce(indexType: String, metric: DistanceMetric) throws {
     let fixture = try #require(MatrixFixture.shared, "Fixtures/minilm-2k is missing")
@@ -183,6 +186,7 @@ let lastRowOfPageFilter = MatrixFilter(text: "id = 499 OR id = 999 OR id = 1199"
         type: .ivfHNSWPQ, metric: metric, numPartitions: 4, numSubVectors: subVectors,
         numBits: 4, m: 8, efConstruction: 40, maxIterations: 10)
     case "HNSW": .hnsw(metric: metric, m: 8, efConstruction: 40)
+    case "IVF_RQ": .ivfRQ(metric: metric, numPartitions: 8, numBits: 2)
     default: nil
     }
   }
@@ -191,7 +195,7 @@ let lastRowOfPageFilter = MatrixFilter(text: "id = 499 OR id = 999 OR id = 1199"
   /// (`selectiveRowMinimum` = 1,024), so it must run inside the index search. Applied after
   /// the index's top 50 candidates (limit 10 × refine 5) it would leave about 8 rows.
   @Test(
-    arguments: ["IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_HNSW_SQ", "IVF_HNSW_PQ", "HNSW"],
+    arguments: ["IVF_FLAT", "IVF_PQ", "IVF_SQ", "IVF_HNSW_SQ", "IVF_HNSW_PQ", "HNSW", "IVF_RQ"],
     DistanceMetric.allCases)
   func prefilterAboveTheExactScanThreshold(indexType: String, metric: DistanceMetric) throws {
     let rows = 7_200
@@ -252,6 +256,7 @@ let lastRowOfPageFilter = MatrixFilter(text: "id = 499 OR id = 999 OR id = 1199"
     "IVF_HNSW_PQ l2": 0.823, "IVF_HNSW_PQ cosine": 0.864,  // 0.833, 0.875
     "IVF_HNSW_PQ dot": 0.839,  // 0.85
     "HNSW l2": 0.99, "HNSW cosine": 0.99, "HNSW dot": 0.99,  // 1, 1, 1
+    "IVF_RQ l2": 0, "IVF_RQ cosine": 0, "IVF_RQ dot": 0,
   ]
 
   func rowCount(_ appended: Bool) -> Int {

@@ -125,6 +125,18 @@ void qk_pq4_unpack_row(const uint8_t *blocks, size_t row, size_t m_count, uint8_
 void qk_pq4_quantize_lut(const float *lut, size_t m_count, uint8_t *out, float *scale,
                          float *bias);
 
+// ---- RaBitQ bit-sliced codes ---------------------------------------------------------------
+// A row of `planes` bit planes, each `words` 64-bit words (bit b of word w is dimension 64w + b),
+// most significant plane first, so the row's code of dimension i is Σ_p 2^(planes−1−p)·bit_p(i).
+// Rows are packed (planes·words words each). The query is `query_bits` planes of `words` words in
+// the same order, standing for the unsigned query integers qᵢ.
+
+/// out[r] = Σ_i code_r(i)·q(i) for rows r < n, computed as Σ_p Σ_j 2^(planes−1−p)·2^(query_bits−1−j)
+/// ·popcount(plane_p ∧ query_j) in 32-bit arithmetic (modulo 2^32; the caller keeps the true sum
+/// below 2^32).
+void qk_rabitq_scan(const uint64_t *codes, size_t n, size_t words, size_t planes,
+                    const uint64_t *query, size_t query_bits, uint32_t *out);
+
 // ---- memory --------------------------------------------------------------------------------
 /// Asks the CPU to start loading the cache lines of `dim` floats at `vector` (no effect on
 /// results). For scans that visit rows out of order.

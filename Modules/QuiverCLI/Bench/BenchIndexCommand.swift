@@ -27,7 +27,7 @@ struct BenchIndexCommand: ParsableCommand {
   @Option(name: .customLong("ground-truth"), help: "Exact neighbours per query (.ivecs).")
   var groundTruth: String
 
-  @Option(help: "Index type: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ.")
+  @Option(help: "Index type: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ, IVF_RQ.")
   var type: String = "IVF_PQ"
 
   @Option(help: "Metric: l2, cosine or dot.")
@@ -88,7 +88,7 @@ struct BenchIndexCommand: ParsableCommand {
   func validate() throws {
     guard IndexType(rawValue: type) != nil else {
       throw ValidationError(
-        "unknown --type \(type); use IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ or IVF_HNSW_PQ")
+        "unknown --type \(type); use IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ or IVF_RQ")
     }
     guard DistanceMetric(rawValue: metric) != nil else {
       throw ValidationError("unknown --metric \(metric); use l2, cosine or dot")
@@ -181,6 +181,14 @@ struct BenchIndexCommand: ParsableCommand {
         vectors: base.values, rowIds: rowIds, dimension: base.dimension)
     case .hnsw, .ivfHNSWSQ, .ivfHNSWPQ:
       return try makeHNSWIndex(indexType, distanceMetric, base)
+    case .ivfRQ:
+      let parameters = IVFIndexParameters(
+        type: indexType, metric: distanceMetric, numPartitions: numPartitions,
+        numBits: numBits ?? indexType.defaultNumBits, sampleRate: sampleRate,
+        maxIterations: maxIterations, seed: seed)
+      return try IVFRQIndex.build(
+        vectors: base.values, rowIds: rowIds, dimension: base.dimension, parameters: parameters,
+        threads: buildThreads)
     }
   }
 

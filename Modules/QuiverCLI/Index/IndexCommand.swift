@@ -10,7 +10,7 @@ struct IndexCommand: ParsableCommand {
     commandName: "index",
     abstract: "Build a vector index on a table, or drop one.",
     discussion: """
-      Types: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ. Metrics: l2, cosine, dot. \
+      Types: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ, IVF_RQ. Metrics: l2, cosine, dot. \
       Parameters left out take the index's measured defaults (Docs/Benchmarks.md). The index \
       is committed as a new table version. --drop NAME removes an index (also a damaged one) \
       as a new version; `quiver cleanup` later deletes its files.
@@ -25,7 +25,7 @@ struct IndexCommand: ParsableCommand {
   var table: String
 
   @Option(
-    help: "The index type: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ.",
+    help: "The index type: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ, IVF_RQ.",
     transform: { text in
       guard let type = IndexType(rawValue: text.uppercased()) else {
         throw ValidationError(
@@ -61,7 +61,8 @@ struct IndexCommand: ParsableCommand {
   @Option(help: "PQ sub-vectors; must divide the dimension (default: from the dimension).")
   var numSubVectors: Int?
 
-  @Option(help: "Bits per PQ code: 4 or 8 (default: 4 for IVF_PQ, 8 for IVF_HNSW_PQ).")
+  @Option(
+    help: "Bits per PQ code: 4 or 8 (default: 4 for IVF_PQ, 8 for IVF_HNSW_PQ); bits per dimension for IVF_RQ: 1-8 (default \(IndexType.ivfRQ.defaultNumBits)).")
   var numBits: Int?
 
   @Option(name: .customLong("m"), help: "HNSW neighbours per node.")

@@ -48,6 +48,10 @@ struct IndexReport {
         let index = try IVFIndex.open(at: folder, cacheCapacityBytes: 0)
         statistics = index.statistics
         partitionSizes = SizeHistogram(index.statistics.partitionSizes)
+      case .ivfRQ?:
+        let index = try IVFRQIndex.open(at: folder, cacheCapacityBytes: 0)
+        statistics = index.statistics
+        partitionSizes = SizeHistogram(index.statistics.partitionSizes)
       case .hnsw?:
         graph = HNSWGraphSummary(try HNSWIndex.open(at: folder).graph)
       case .ivfHNSWSQ?, .ivfHNSWPQ?:
@@ -85,6 +89,16 @@ struct IndexReport {
       return problems
     }
     switch IndexType(rawValue: entry.indexType) {
+    case .ivfRQ?:
+      // A search that probes every partition loads (and checks) each one.
+      do {
+        let index = try IVFRQIndex.open(at: folder, cacheCapacityBytes: 0)
+        _ = try index.search(
+          [Float](repeating: 0, count: index.dimension), k: 1, nprobes: index.partitionCount)
+      } catch {
+        problems.append("index '\(entry.name)': \(error.message)")
+      }
+      return problems
     case .hnsw?:
       do { _ = try HNSWIndex.open(at: folder) } catch {
         problems.append("index '\(entry.name)': \(error.message)")
