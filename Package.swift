@@ -144,7 +144,10 @@ let package = Package(
       ]),
     .testTarget(
       name: "QuiverCLITests",
-      dependencies: ["QuiverCLI", "QuiverKernels", "QuiverTable", "QuiverTestSupport"]),
+      dependencies: [
+        "QuiverCLI", "QuiverExchange", "QuiverFormat", "QuiverKernels", "QuiverTable",
+        "QuiverTestSupport",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -67,16 +67,12 @@ public final class Table: @unchecked Sendable {
     var indexes: [any QueryVectorIndex] = []
     var damaged: [DamagedIndex] = []
     for entry in dataset.indices {
-      if let opened = openedIndexes[entry.uuid] {
-        indexes.append(TableIndex(entry: entry, index: opened))
-        continue
-      }
       // A damaged index must not stop searches that do not use it (another column, or
       // bypassVectorIndex); those that would use it decide in `Snapshot.plan`.
       do {
-        let opened = try IndexLoader.open(entry, dataset: dataset)
+        let opened = try openedIndexes[entry.uuid] ?? IndexLoader.open(entry, dataset: dataset)
         openedIndexes[entry.uuid] = opened
-        indexes.append(TableIndex(entry: entry, index: opened))
+        indexes.append(try TableIndex.checked(entry: entry, index: opened, dataset: dataset))
       } catch {
         damaged.append(DamagedIndex(entry: entry, error: error))
       }

@@ -90,7 +90,8 @@ extension IVFIndex {
         parameters.type.isPlainIVF,
         parameters.numPartitions == partitions,
         IndexMetadataValidation.partitionSizesSum(statistics.partitionSizes)
-          == statistics.rowCount
+          == statistics.rowCount,
+        zip(statistics.fragmentIds, statistics.fragmentIds.dropFirst()).allSatisfy({ $0 < $1 })
       else {
         throw IndexError(.corruptFile, "\(path): metadata shapes disagree")
       }
@@ -162,7 +163,7 @@ extension IVFIndex {
       productQuantizer: productQuantizer, scalarQuantizer: scalarQuantizer,
       store: PartitionStore(
         reader: opened.partitionsReader, path: opened.partitionsPath, directory: opened.directory,
-        layout: layout,
+        layout: layout, fragmentIDs: statistics.fragmentIds,
         cacheCapacityBytes: cacheCapacityBytes))
   }
 

@@ -1,3 +1,5 @@
+import QuiverStorage
+
 /// The semantic checks applied to index metadata after its checksum has been verified
 /// (Docs/Format.md, "Validation on read"): sizes that sum without overflow, products of counts
 /// that fit, and model values that are finite. A faulty writer can store numbers that pass the
@@ -63,5 +65,32 @@ package enum IndexMetadataValidation {
     }
     throw IndexError(
       .corruptFile, "\(path): \(what) value \(firstBad) is \(value); every value must be finite")
+  }
+
+  /// Throws when a row id of `rowIds` belongs to a fragment `fragmentIDs` (ascending) does not
+  /// list: the index files contradict their own metadata.
+  /// - Complexity: O(n), with a binary search only when the fragment changes from one row to
+  ///   the next.
+  package static func requireListedFragments(
+    _ rowIds: [UInt64], _ fragmentIDs: [UInt32], path: String
+  ) throws(IndexError) {
+    var lastListed: UInt32? = nil
+    for rowId in rowIds {
+      let fragment = RowID.fragmentID(rowId)
+      if fragment == lastListed { continue }
+      var low = 0
+      var high = fragmentIDs.count
+      while low < high {
+        let middle = (low + high) / 2
+        if fragmentIDs[middle] < fragment { low = middle + 1 } else { high = middle }
+      }
+      guard low < fragmentIDs.count, fragmentIDs[low] == fragment else {
+        throw IndexError(
+          .corruptFile,
+          "\(path): row id \(rowId) is of fragment \(fragment), which the index metadata does "
+            + "not list (\(fragmentIDs.count) fragments)")
+      }
+      lastListed = fragment
+    }
   }
 }

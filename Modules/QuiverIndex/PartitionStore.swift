@@ -92,9 +92,12 @@ package final class PartitionStore: Sendable {
   }
 
   /// Partitions read from `reader` (the partitions file at `path`) as needed.
+  /// - Parameter fragmentIDs: the fragments the index metadata lists (ascending); a partition
+  ///   holding a row id of another fragment fails to load, since the layers above decide from
+  ///   that list whether the index may return rows of fragments a version no longer covers.
   package init(
     reader: any StorageReader, path: String, directory: [PartitionDirectoryEntry],
-    layout: PartitionLayout, cacheCapacityBytes: Int
+    layout: PartitionLayout, fragmentIDs: [UInt32], cacheCapacityBytes: Int
   ) {
     source = .file(directory)
     cache = PartitionCache(
@@ -103,7 +106,11 @@ package final class PartitionStore: Sendable {
       let entry = directory[index]
       let bytes = try PartitionedIndexFiles.readBlock(
         from: reader, path: path, entry: entry, index: index)
-      return try layout.deserialize(bytes, rows: entry.rowCount, path: "\(path) partition \(index)")
+      let partition = try layout.deserialize(
+        bytes, rows: entry.rowCount, path: "\(path) partition \(index)")
+      try IndexMetadataValidation.requireListedFragments(
+        partition.rowIds, fragmentIDs, path: "\(path) partition \(index)")
+      return partition
     }
   }
 

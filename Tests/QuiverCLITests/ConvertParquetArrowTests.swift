@@ -1,4 +1,6 @@
 import Foundation
+import QuiverExchange
+import QuiverFormat
 import QuiverTestSupport
 import Testing
 
@@ -38,5 +40,64 @@ import Testing
     let path = try scratch.write("cut.parquet", bytes)
     let result = try runQuiver(["convert", path, scratch.path("cut.quiver")])
     expectOneLineFailure(result, status: 65, mentions: [path, "PAR1"])
+  }
+
+  /// Binary values with a null, an empty value and every byte.
+  static let blobs: [[UInt8]?] = [[0x00, 0xFF, 0x00], nil, [], Array(0...255), [0x7F]]
+
+  /// A Parquet file of `blobs` (with ids and 2-d vectors) written by QuiverExchange.
+  func binaryParquet(in scratch: ScratchFolder) throws -> String {
+    let path = scratch.path("blobs.parquet")
+    let schema = try Schema([
+      Field("id", .int64), Field("blob", .binary),
+      Field("vector", .fixedSizeList(.float32, dimension: 2), nullable: false),
+    ])
+    let rows = Self.blobs.count
+    var writer = try ParquetWriter(path: path, schema: schema)
+    try writer.write(
+      RecordBatch(
+        schema: schema,
+        columns: [
+          Column((0..<rows).map { Int64?(Int64($0)) }), Column(binary: Self.blobs),
+          try Column(vectors: (0..<(2 * rows)).map(Float.init), dimension: 2),
+        ]))
+    try writer.finish()
+    return path
+  }
+
+  /// The binary column `blob` of the Parquet or Arrow file at `path`, read by QuiverExchange.
+  func blobs(in path: String) throws -> [[UInt8]?] {
+    var reader: any RecordBatchFileReader =
+      path.hasSuffix(".parquet") ? try ParquetReader(path: path) : try ArrowReader(path: path)
+    var values: [[UInt8]?] = []
+    while let batch = try reader.nextBatch() {
+      let column = try #require(batch["blob"])
+      values += (0..<column.count).map { column.bytes(at: $0) }
+    }
+    return values
+  }
+
+  @Test(arguments: ["parquet", "arrow"])
+  func binaryColumnsRoundTripThroughATable(fileExtension: String) throws {
+    let scratch = try ScratchFolder()
+    let table = scratch.path("t.quiver")
+    let exported = scratch.path("out.\(fileExtension)")
+    let again = scratch.path("again.quiver")
+    let final = scratch.path("final.parquet")
+    let steps = [(try binaryParquet(in: scratch), table), (table, exported), (exported, again), (again, final)]
+    for (source, target) in steps {
+      let result = try runQuiver(["convert", source, target])
+      #expect(result.status == 0, "\(result.standardError)")
+    }
+    #expect(try blobs(in: exported) == Self.blobs)
+    #expect(try blobs(in: final) == Self.blobs)
+    let search = try runQuiver(["search", again, "--vector", "0,1", "--limit", "1", "--json"])
+    #expect(search.standardOutput.contains("\"0x00ff00\""), "\(search.standardOutput)")
+  }
+
+  @Test func binaryColumnsAreRefusedByTextFormats() throws {
+    let scratch = try ScratchFolder()
+    let result = try runQuiver(["convert", try binaryParquet(in: scratch), scratch.path("t.csv")])
+    expectOneLineFailure(result, status: 64, mentions: ["column 'blob' is binary", "CSV"])
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import QuiverFormat
 import QuiverTestSupport
 import Testing
 
@@ -79,6 +80,68 @@ import Testing
         let header = try? ParquetPageHeader.read(&reader)
         let bodyStart = reader.position
         for index in bodyStart..<(bodyStart + Int(header?.compressedSize ?? 8)) { bytes[index] = 0xA5 }
+      }
+    }
+  }
+
+  // MARK: Hostile footers: declared sizes bounded by what the file can hold (issue 15)
+
+  /// `bytes` with its footer decoded, changed by `change` and written back (with its length).
+  private func forgeFooter(_ bytes: inout [UInt8], _ change: (inout ParquetFileMetadata) -> Void) {
+    let length = bytes[(bytes.count - 8)..<(bytes.count - 4)].reversed()
+      .reduce(0) { $0 << 8 | Int($1) }
+    let start = bytes.count - 8 - length
+    var reader = ThriftCompactReader(Array(bytes[start..<(bytes.count - 8)]), context: "")
+    guard var metadata = try? ParquetFileMetadata.read(&reader) else {
+      Issue.record("the fixture's footer does not decode")
+      return
+    }
+    change(&metadata)
+    let footer = metadata.serialized()
+    bytes.replaceSubrange(start..<bytes.count, with: footer)
+    for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: footer.count >> shift)) }
+    bytes += Array("PAR1".utf8)
+  }
+
+  @Test func aRowCountTheFileCannotHold() {
+    expectError(.corruptFile, mentioning: ["plain.parquet: row group 0 claims", "more than a file of"]) {
+      try readDamaged("plain.parquet") { bytes in
+        forgeFooter(&bytes) { metadata in
+          metadata.rowGroups[0].rowCount = 1 << 40
+          metadata.rowCount = metadata.rowGroups.reduce(0) { $0 + $1.rowCount }
+        }
+      }
+    }
+  }
+
+  @Test func aVectorValueCountTheFileCannotHold() {
+    // Within one row group's rows × the largest dimension, but far beyond the file's bits.
+    expectError(.corruptFile, mentioning: ["uint8-vector.parquet: row group 0, column", "values for"]) {
+      try readDamaged("uint8-vector.parquet") { bytes in
+        forgeFooter(&bytes) { metadata in
+          let leaf = metadata.rowGroups[0].columns.count - 1
+          metadata.rowGroups[0].columns[leaf].valueCount = metadata.rowGroups[0].rowCount << 20
+        }
+      }
+    }
+  }
+
+  @Test func aZstdPageClaimingMoreThanItsFrameHolds() throws {
+    let frame = [UInt8]([1, 2, 3, 4, 5]).withUnsafeBytes { Zstd.compress($0, level: 1) }
+    expectError(.corruptFile, mentioning: ["page 3", "the zstd frame holds 5 bytes"]) {
+      _ = try frame.withUnsafeBytes {
+        try CompressionCodec.zstd.decompress($0, expectedLength: 1 << 30, context: "page 3")
+      }
+    }
+  }
+
+  @Test func aGzipPageClaimingMoreThanDeflateCanExpandTo() throws {
+    let stream = try [UInt8](repeating: 7, count: 100).withUnsafeBytes {
+      try Gzip.compress($0, level: 6)
+    }
+    expectError(.corruptFile, mentioning: ["page 1", "cannot expand"]) {
+      _ = try stream.withUnsafeBytes {
+        try CompressionCodec.gzip.decompress($0, expectedLength: 1 << 30, context: "page 1")
       }
     }
   }

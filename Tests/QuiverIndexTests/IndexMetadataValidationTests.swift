@@ -105,6 +105,37 @@ import Testing
     expectCorrupt({ _ = try IVFIndex.open(at: folder) }, mentions: "metadata shapes disagree")
   }
 
+  /// Rewrites the fixture index's `ivf.meta` in `folder` to list `fragmentIds`.
+  func forgeFragmentList(_ fragmentIds: [Int], in folder: URL) throws {
+    let model = folder.appendingPathComponent(IVFIndexFiles.model)
+    var file = try ModelFile(model)
+    var statistics = try #require(file.json["statistics"] as? [String: Any])
+    statistics["fragmentIds"] = fragmentIds
+    file.json["statistics"] = statistics
+    try file.write(to: model)
+  }
+
+  @Test func ivfPartitionRowsOfAFragmentTheMetadataDoesNotList() throws {
+    let folder = try TestPaths.temporaryDirectory("index-forge")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Fixture.build(.ivfFlat, .l2).write(to: folder)
+    // Every row is of fragment 0; the metadata claims fragment 7 only, so a caller would skip
+    // the coverage filter that keeps fragment 0's rows out once a version drops it.
+    try forgeFragmentList([7], in: folder)
+    let index = try IVFIndex.open(at: folder)
+    expectCorrupt(
+      { _ = try index.search(Fixture.queries.row(0), k: 5, nprobes: index.partitionCount) },
+      mentions: "is of fragment 0, which the index metadata does not list")
+  }
+
+  @Test func ivfFragmentListOutOfOrder() throws {
+    let folder = try TestPaths.temporaryDirectory("index-forge")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try Fixture.build(.ivfFlat, .l2).write(to: folder)
+    try forgeFragmentList([0, 0], in: folder)
+    expectCorrupt({ _ = try IVFIndex.open(at: folder) }, mentions: "metadata shapes disagree")
+  }
+
   @Test(arguments: [[Int.max, Int.max], [Int.max / 2, Int.max / 2 + 2], [-1, 801]])
   func hnswPartitionSizesThatOverflow(sizes: [Int]) throws {
     let folder = try TestPaths.temporaryDirectory("index-forge")

@@ -3,6 +3,7 @@
 
   python3 parquet_pyarrow.py write BASE.fvecs OUT.parquet   # fvecs -> FixedSizeList table -> zstd Parquet
   python3 parquet_pyarrow.py read FILE.parquet              # pq.read_table, vectors to a contiguous array
+  python3 parquet_pyarrow.py rewrite IN.parquet OUT.parquet  # pq.read_table, then pq.write_table zstd
 
 Prints the seconds the step took and the file size; run under /usr/bin/time -v for peak memory.
 """
@@ -24,7 +25,13 @@ def read_fvecs(path):
 def main():
     mode, path = sys.argv[1], sys.argv[2]
     start = time.perf_counter()
-    if mode == "write":
+    if mode == "rewrite":
+        table = pq.read_table(path)
+        read = time.perf_counter() - start
+        pq.write_table(table, sys.argv[3], compression="zstd")
+        size = os.path.getsize(sys.argv[3])
+        print("read %.3f s, write %.3f s" % (read, time.perf_counter() - start - read))
+    elif mode == "write":
         vectors, dimension = read_fvecs(path)
         table = pa.table({"vector": pa.FixedSizeListArray.from_arrays(
             pa.array(vectors.reshape(-1)), dimension)})

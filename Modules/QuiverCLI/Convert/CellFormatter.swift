@@ -11,11 +11,24 @@ enum CellFormatter {
     case .float32(let values): return values[row].map { "\($0)" }
     case .float64(let values): return values[row].map { "\($0)" }
     case .string(let values): return values[row]
+    case .binary(let values): return values[row].map(hexadecimal)
     case .vector(let element, let dimension, let bytes):
       return "["
         + vectorElements(element, dimension: dimension, bytes: bytes, row: row)
         .joined(separator: ", ") + "]"
     }
+  }
+
+  /// Binary bytes as `0x` and two lowercase hexadecimal digits per byte.
+  static func hexadecimal(_ bytes: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var text = Array("0x".utf8)
+    text.reserveCapacity(2 + 2 * bytes.count)
+    for byte in bytes {
+      text.append(digits[Int(byte >> 4)])
+      text.append(digits[Int(byte & 15)])
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 
   /// The element texts of vector `row`.

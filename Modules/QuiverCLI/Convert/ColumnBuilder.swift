@@ -21,6 +21,7 @@ struct ColumnBuilder {
     case .float32: column = .float32([])
     case .float64: column = .float64([])
     case .string: column = .string([])
+    case .binary: column = .binary([])
     case .vector(let element, let dimension):
       column = .vector(element, dimension: dimension, bytes: [])
     }
@@ -52,6 +53,9 @@ struct ColumnBuilder {
     case .string(var values):
       values.append(nil)
       column = .string(values)
+    case .binary(var values):
+      values.append(nil)
+      column = .binary(values)
     case .vector: throw Problem(description: "is empty or null, but a vector is required")
     }
   }
@@ -60,6 +64,8 @@ struct ColumnBuilder {
   /// as `[1.0, 2.5, …]`.
   mutating func append(text: String) throws(Problem) {
     switch field.type {
+    case .binary:
+      throw Problem(description: "is text, but binary columns are not read from text files")
     case .string:
       guard case .string(var values) = column else { fatalError("column and type disagree") }
       column = .string([])

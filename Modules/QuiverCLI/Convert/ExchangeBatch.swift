@@ -15,6 +15,9 @@ enum VectorElement: String, Sendable, Hashable, CaseIterable {
 /// The type of a column while it travels between an exchange file and a table.
 enum ExchangeType: Sendable, Hashable, CustomStringConvertible {
   case bool, int64, float32, float64, string
+  /// Bytes of any length (Parquet `BYTE_ARRAY` without a string annotation, Arrow `Binary`);
+  /// only the Parquet and Arrow formats and tables hold them.
+  case binary
   /// A fixed-size list: every row holds `dimension` elements, stored little-endian.
   case vector(VectorElement, dimension: Int)
 
@@ -25,6 +28,7 @@ enum ExchangeType: Sendable, Hashable, CustomStringConvertible {
     case .float32: return "float32"
     case .float64: return "float64"
     case .string: return "string"
+    case .binary: return "binary"
     case .vector(let element, let dimension): return "vector(\(element.rawValue), \(dimension))"
     }
   }
@@ -50,6 +54,7 @@ enum ExchangeColumn: Sendable, Equatable {
   case float32([Float?])
   case float64([Double?])
   case string([String?])
+  case binary([[UInt8]?])
   /// `rows × dimension` elements of `element`, row after row, little-endian.
   case vector(VectorElement, dimension: Int, bytes: [UInt8])
 
@@ -61,6 +66,7 @@ enum ExchangeColumn: Sendable, Equatable {
     case .float32(let values): return values.count
     case .float64(let values): return values.count
     case .string(let values): return values.count
+    case .binary(let values): return values.count
     case .vector(let element, let dimension, let bytes):
       return dimension == 0 ? 0 : bytes.count / (element.byteWidth * dimension)
     }

@@ -34,9 +34,9 @@ enum ExchangeFiles {
         expectedDimension: options.dimension, nested: options.nested,
         inferenceRows: options.inferenceRows)
     case .parquet:
-      return try ParquetExchangeReader(path: path)
+      return try RecordBatchExchangeReader(path: path, open: ParquetReader.init(path:))
     case .arrow, .arrowStream:
-      return try ArrowExchangeReader(path: path)
+      return try RecordBatchExchangeReader(path: path, open: ArrowReader.init(path:))
     }
   }
 
@@ -46,16 +46,26 @@ enum ExchangeFiles {
     path: String, format: ExchangeFormat, fields: [ExchangeField], vectorColumn: String?,
     replacing: Bool
   ) throws -> any ExchangeWriter {
+    if format == .csv || format == .jsonl, let binary = fields.first(where: { $0.type == .binary }) {
+      throw CLIError(
+        .usage,
+        "\(path): column '\(binary.name)' is binary, which \(format == .csv ? "CSV" : "JSON Lines") "
+          + "cannot hold; write .parquet or .arrow instead")
+    }
     switch format {
     case .csv:
       return try CSVWriter(path: path, fields: fields, replacing: replacing)
     case .jsonl:
       return try JSONLinesWriter(path: path, fields: fields, replacing: replacing)
     case .parquet:
-      return try ParquetExchangeWriter(path: path, fields: fields, replacing: replacing)
+      return try RecordBatchExchangeWriter(path: path, fields: fields) {
+        try ParquetWriter(path: path, schema: $0, replacing: replacing)
+      }
     case .arrow, .arrowStream:
-      return try ArrowExchangeWriter(
-        path: path, fields: fields, layout: format == .arrow ? .file : .stream, replacing: replacing)
+      return try RecordBatchExchangeWriter(path: path, fields: fields) {
+        try ArrowWriter(
+          path: path, schema: $0, layout: format == .arrow ? .file : .stream, replacing: replacing)
+      }
     case .npy:
       let column = try chooseVectorColumn(fields, requested: vectorColumn, output: path)
       return try NumpyWriter(

@@ -12,6 +12,7 @@ enum RecordBatchBridge {
     case .float32: return .float32
     case .float64: return .float64
     case .string: return .utf8
+    case .binary: return .binary
     case .vector(let element, let dimension):
       guard let tableElement = tableElement(element) else {
         throw CLIError(
@@ -95,8 +96,7 @@ enum RecordBatchBridge {
   }
 
   /// The exchange type a table column is written out as.
-  /// - Throws: `CLIError.usage` for binary columns, which no exchange format holds.
-  static func exchangeType(for field: Field) throws -> ExchangeType {
+  static func exchangeType(for field: Field) -> ExchangeType {
     switch field.type {
     case .bool: return .bool
     case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32, .uint64, .timestamp, .date:
@@ -104,18 +104,15 @@ enum RecordBatchBridge {
     case .float16, .float32: return .float32
     case .float64: return .float64
     case .utf8: return .string
-    case .binary:
-      throw CLIError(
-        .usage,
-        "column '\(field.name)' is binary, which CSV, JSON Lines and vector files cannot hold")
+    case .binary: return .binary
     case .fixedSizeList(let element, let dimension):
       return .vector(exchangeElement(element), dimension: dimension)
     }
   }
 
   /// Exchange fields for a table `schema`, in order.
-  static func fields(for schema: Schema) throws -> [ExchangeField] {
-    try schema.fields.map { ExchangeField(name: $0.name, type: try exchangeType(for: $0)) }
+  static func fields(for schema: Schema) -> [ExchangeField] {
+    schema.fields.map { ExchangeField(name: $0.name, type: exchangeType(for: $0)) }
   }
 
   /// `batch` as an exchange batch.
@@ -124,7 +121,7 @@ enum RecordBatchBridge {
   static func exchangeBatch(_ batch: RecordBatch, source: String, firstRow: Int) throws
     -> ExchangeBatch
   {
-    let fields = try fields(for: batch.schema)
+    let fields = fields(for: batch.schema)
     var columns: [ExchangeColumn] = []
     for (field, column) in zip(batch.schema.fields, batch.columns) {
       let rows = 0..<column.count
@@ -171,7 +168,7 @@ enum RecordBatchBridge {
       case .utf8:
         columns.append(.string(rows.map { column.string(at: $0) }))
       case .binary:
-        preconditionFailure("rejected by exchangeType(for:)")
+        columns.append(.binary(rows.map { column.bytes(at: $0) }))
       case .fixedSizeList(let element, let dimension):
         if column.hasNulls, let row = rows.first(where: { column.isNull($0) }) {
           throw CLIError(
@@ -250,6 +247,7 @@ enum RecordBatchBridge {
     case (.float64(let values), .float16):
       return Column(float16Bits: values.map { $0.map { HalfPrecision.bits(from: Float($0)) } })
     case (.string(let values), .utf8): return Column(values)
+    case (.binary(let values), .binary): return Column(binary: values)
     case (
       .vector(let element, let dimension, let bytes),
       .fixedSizeList(let tableElement, let tableDimension)
@@ -269,6 +267,7 @@ enum RecordBatchBridge {
     case (.int64, _): throw mismatch("integers")
     case (.float32, _), (.float64, _): throw mismatch("numbers")
     case (.string, _): throw mismatch("strings")
+    case (.binary, _): throw mismatch("binary values")
     case (.vector(let element, let dimension, _), _):
       throw mismatch("\(element.rawValue) vectors of dimension \(dimension)")
     }

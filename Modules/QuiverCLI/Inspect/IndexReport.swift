@@ -48,10 +48,6 @@ struct IndexReport {
         let index = try IVFIndex.open(at: folder, cacheCapacityBytes: 0)
         statistics = index.statistics
         partitionSizes = SizeHistogram(index.statistics.partitionSizes)
-      case .ivfRQ?:
-        let index = try IVFRQIndex.open(at: folder, cacheCapacityBytes: 0)
-        statistics = index.statistics
-        partitionSizes = SizeHistogram(index.statistics.partitionSizes)
       case .hnsw?:
         graph = HNSWGraphSummary(try HNSWIndex.open(at: folder).graph)
       case .ivfHNSWSQ?, .ivfHNSWPQ?:
@@ -64,65 +60,52 @@ struct IndexReport {
     }
   }
 
-  /// Reads every file of the index and reports what is missing or unreadable.
+  /// Reads every file of the index and reports what is missing or unreadable, and every
+  /// partition's row ids that lie outside the fragments the version gives the index. Reads
+  /// only: nothing is created, even for an index whose folder is missing.
   func verify(dataset: Dataset) -> [String] {
-    let folder = dataset.url.appendingPathComponent("_indices").appendingPathComponent(entry.uuid)
-    guard FileManager.default.fileExists(atPath: folder.path) else {
-      return ["\(folder.path): index '\(entry.name)' has no folder"]
+    let folder: IndexFolder
+    do {
+      let location = try dataset.indexStorage(uuid: entry.uuid)
+      folder = IndexFolder(storage: location.storage, path: location.folder)
+    } catch {
+      return ["index '\(entry.name)': \(error)"]
     }
-    var problems: [String] = []
-    if let type = IndexType(rawValue: entry.indexType), type.isPlainIVF {
-      // Opening checks the model file's checksum; reading each partition checks its own.
-      do {
-        let index = try IVFIndex.open(at: folder, cacheCapacityBytes: 0)
-        let coverage = IndexRowCoverage(entry: entry, dataset: dataset)
-        for partition in 0..<index.partitionCount {
-          let rowIds = try index.store.partition(partition).rowIds
-          if let problem = coverage.problem(rowIds, partition: partition) {
-            problems.append(problem)
-            break
-          }
-        }
-      } catch {
-        problems.append("index '\(entry.name)': \(error.message)")
-      }
-      return problems
+    guard let listed = try? folder.storage.list(folder.path), !listed.isEmpty else {
+      return ["\(dataset.url.path)/_indices/\(entry.uuid): index '\(entry.name)' has no folder"]
     }
-    switch IndexType(rawValue: entry.indexType) {
-    case .ivfRQ?:
-      // A search that probes every partition loads (and checks) each one.
-      do {
+    guard let type = IndexType(rawValue: entry.indexType) else {
+      return ["index '\(entry.name)': unknown type \(entry.indexType)"]
+    }
+    let coverage = IndexRowCoverage(entry: entry, dataset: dataset)
+    do {
+      // Opening checks the model file; reading each partition checks its checksum and rows.
+      let problem: String?
+      switch type {
+      case .hnsw:
+        problem = coverage.problem(try HNSWIndex.open(at: folder).rowIDs, partition: nil)
+      case .ivfRQ:
+        // A search that probes every partition loads (and checks) each one.
         let index = try IVFRQIndex.open(at: folder, cacheCapacityBytes: 0)
         _ = try index.search(
           [Float](repeating: 0, count: index.dimension), k: 1, nprobes: index.partitionCount)
-      } catch {
-        problems.append("index '\(entry.name)': \(error.message)")
-      }
-      return problems
-    case .hnsw?:
-      do { _ = try HNSWIndex.open(at: folder) } catch {
-        problems.append("index '\(entry.name)': \(error.message)")
-      }
-      return problems
-    case .ivfHNSWSQ?, .ivfHNSWPQ?:
-      // A search that probes every partition loads (and checks) each one.
-      do {
+        problem = nil
+      case .ivfHNSWSQ, .ivfHNSWPQ:
         let index = try IVFHNSWIndex.open(at: folder)
-        _ = try index.search(
-          [Float](repeating: 0, count: index.dimension), k: 1, nprobes: max(1, index.partitionCount)
-        )
-      } catch {
-        problems.append("index '\(entry.name)': \(error.message)")
+        problem = try coverage.firstProblem(partitions: index.partitionCount) {
+          (partition) throws(IndexError) in try index.rowIDs(inPartition: partition)
+        }
+      default:
+        guard type.isPlainIVF else { return [] }
+        let index = try IVFIndex.open(at: folder, cacheCapacityBytes: 0)
+        problem = try coverage.firstProblem(partitions: index.partitionCount) {
+          (partition) throws(IndexError) in try index.rowIDs(inPartition: partition)
+        }
       }
-      return problems
-    default:
-      break
+      return problem.map { [$0] } ?? []
+    } catch {
+      return ["index '\(entry.name)': \(error.message)"]
     }
-    for name in files {
-      let url = folder.appendingPathComponent(name)
-      if (try? Data(contentsOf: url)) == nil { problems.append("\(url.path): cannot be read") }
-    }
-    return problems
   }
 
   func textLines() -> [String] {

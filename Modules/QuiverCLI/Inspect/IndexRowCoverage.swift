@@ -1,12 +1,13 @@
-import QuiverFormat
+import QuiverIndex
 import QuiverStorage
 import QuiverTable
 
-/// Checks that the row ids an index holds lie inside the fragments its manifest entry says it
-/// covers (Docs/Format.md, "Validation on read"): a row id of another fragment, or past the end
-/// of its fragment, would make a search return rows the index was never built on.
+/// Checks the row ids an index holds against the fragments a table version gives it
+/// (Docs/Format.md, "Validation on read"). Fragment ids are never reused, so a row of a fragment
+/// the version has must lie in a fragment the index covers and inside its row count; rows of
+/// fragments the version no longer has (compacted away, or emptied by deletes) are expected.
 struct IndexRowCoverage {
-  /// Rows per covered fragment that still exists in the version.
+  /// Rows per fragment of the version.
   private let rowCounts: [UInt32: Int]
   private let covered: Set<UInt32>
   private let name: String
@@ -16,26 +17,36 @@ struct IndexRowCoverage {
     covered = Set(entry.fragmentIDs)
     name = entry.name
     var counts: [UInt32: Int] = [:]
-    for fragment in dataset.fragments where covered.contains(fragment.id) {
-      counts[fragment.id] = fragment.physicalRowCount
-    }
+    for fragment in dataset.fragments { counts[fragment.id] = fragment.physicalRowCount }
     rowCounts = counts
   }
 
-  /// The first row id of `rowIds` outside the covered fragments, described; nil when all fit.
-  /// - Parameter partition: names the partition in the message.
-  func problem(_ rowIds: [UInt64], partition: Int) -> String? {
+  /// The first row id of `rowIds` the index may not hold, described; nil when all fit.
+  /// - Parameter partition: names the partition in the message (nil: a single graph).
+  func problem(_ rowIds: [UInt64], partition: Int?) -> String? {
+    let place = partition.map { "partition \($0)" } ?? "the graph"
     for rowId in rowIds {
       let fragment = RowID.fragmentID(rowId)
-      let offset = Int(RowID.offset(rowId))
+      guard let rows = rowCounts[fragment] else { continue }
       guard covered.contains(fragment) else {
-        return "index '\(name)': partition \(partition) holds row id \(rowId) of fragment "
-          + "\(fragment), which the index does not cover"
+        return "index '\(name)': \(place) holds row id \(rowId) of fragment \(fragment), which "
+          + "the version has but the index does not cover"
       }
-      if let rows = rowCounts[fragment], offset >= rows {
-        return "index '\(name)': partition \(partition) holds row id \(rowId), offset \(offset) "
-          + "of fragment \(fragment), which has \(rows) rows"
+      let offset = Int(RowID.offset(rowId))
+      if offset >= rows {
+        return "index '\(name)': \(place) holds row id \(rowId), offset \(offset) of fragment "
+          + "\(fragment), which has \(rows) rows"
       }
+    }
+    return nil
+  }
+
+  /// The first problem among `partitions` partitions whose row ids `rowIDs` reads.
+  func firstProblem(partitions: Int, rowIDs: (Int) throws(IndexError) -> [UInt64])
+    throws(IndexError) -> String?
+  {
+    for partition in 0..<partitions {
+      if let problem = problem(try rowIDs(partition), partition: partition) { return problem }
     }
     return nil
   }

@@ -54,6 +54,8 @@ enum ResultPrinter {
       return values[row].map { $0.isFinite ? .literal("\($0)") : .null } ?? .null
     case .float64(let values): return values[row].map(JSONValue.number) ?? .null
     case .string(let values): return values[row].map(JSONValue.string) ?? .null
+    case .binary(let values):
+      return values[row].map { .string(CellFormatter.hexadecimal($0)) } ?? .null
     case .vector(let element, let dimension, let bytes):
       return .array(
         CellFormatter.vectorElements(element, dimension: dimension, bytes: bytes, row: row).map {

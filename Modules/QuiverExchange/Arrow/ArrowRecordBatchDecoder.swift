@@ -214,17 +214,7 @@ struct ArrowRecordBatchDecoder {
     var offsets: [Int64]?
     switch field.type {
     case .list, .largeList:
-      let large = field.type == .largeList
-      let bytes = try buffer()
-      let width = large ? 8 : 4
-      guard bytes.count >= (length + 1) * width else { throw corrupt("column '\(field.name)': too few offsets") }
-      offsets = bytes.withUnsafeBytes { raw in
-        (0...length).map {
-          large
-            ? Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))
-            : Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)))
-        }
-      }
+      offsets = try listOffsets(field, length: length)
     default:
       break
     }
@@ -236,8 +226,12 @@ struct ArrowRecordBatchDecoder {
       throw corrupt("column '\(field.name)': \(values.count) bytes for \(childLength) elements")
     }
     // Every vector's elements must be there before room for them is made.
+    // A list's null rows need no elements, but every other row needs `dimension` of them.
     let (elements, overflow) = length.multipliedReportingOverflow(by: dimension)
-    guard !overflow, offsets != nil || elements <= childLength, elements <= Int(Int32.max) * 16 else {
+    let nonNullRows = length - (validity?.nullCount ?? 0)
+    guard !overflow, offsets != nil || elements <= childLength,
+      nonNullRows * dimension <= childLength, elements <= Int(Int32.max) * 16
+    else {
       throw corrupt("column '\(field.name)': \(childLength) elements for \(length) vectors of \(dimension)")
     }
     var output = [UInt8](repeating: 0, count: length * dimension * width)
@@ -274,6 +268,23 @@ struct ArrowRecordBatchDecoder {
       validity: validity)
   }
 
+  /// The `length + 1` offsets of list column `field` (32-bit for `List`, 64-bit for
+  /// `LargeList`), from its next buffer.
+  private mutating func listOffsets(_ field: ArrowField, length: Int) throws -> [Int64] {
+    let large = field.type == .largeList
+    let bytes = try buffer()
+    guard bytes.count / (large ? 8 : 4) > length else {
+      throw corrupt("column '\(field.name)': too few offsets")
+    }
+    return bytes.withUnsafeBytes { raw in
+      (0...length).map {
+        large
+          ? Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))
+          : Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)))
+      }
+    }
+  }
+
   /// The length of the first non-null row of list column `index`, without decoding the batch.
   mutating func firstListLength(column index: Int) throws -> Int? {
     for (position, field) in fields.enumerated() {
@@ -282,17 +293,7 @@ struct ArrowRecordBatchDecoder {
       var offsets: [Int64] = []
       switch field.type {
       case .list, .largeList:
-        let large = field.type == .largeList
-        let bytes = try buffer()
-        let width = large ? 8 : 4
-        guard bytes.count >= (length + 1) * width else { throw corrupt("column '\(field.name)': too few offsets") }
-        offsets = bytes.withUnsafeBytes { raw in
-          (0...length).map {
-            large
-              ? Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))
-              : Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)))
-          }
-        }
+        offsets = try listOffsets(field, length: length)
       case .utf8, .binary, .largeUtf8, .largeBinary:
         _ = try buffer()
         _ = try buffer()

@@ -1,3 +1,5 @@
+import QuiverFormat
+
 /// A general-purpose compression codec for page or buffer bodies: the ones Parquet files use
 /// (and Arrow IPC's zstd).
 public enum CompressionCodec: Sendable, Hashable {
@@ -21,7 +23,7 @@ public enum CompressionCodec: Sendable, Hashable {
     case .uncompressed: return [UInt8](input)
     case .snappy: return Snappy.compress(input)
     case .gzip(let level): return try Gzip.compress(input, level: level)
-    case .zstd(let level): return ZstdFrames.compress(input, level: level)
+    case .zstd(let level): return Zstd.compress(input, level: level)
     }
   }
 

@@ -30,6 +30,9 @@ enum Gzip {
     return output
   }
 
+  /// The most bytes one byte of a deflate stream can expand to.
+  static let maximumExpansion = 1_032
+
   /// One gzip (or zlib) stream that must expand to exactly `expectedLength` bytes.
   /// - Throws: `ExchangeError.corruptFile` naming `context`.
   static func decompress(
@@ -42,6 +45,12 @@ enum Gzip {
       throw ExchangeError(.ioError, "\(context): zlib could not start inflating")
     }
     defer { inflateEnd(&stream) }
+    // Checked before allocating: a 258-byte match costs deflate at least 2 bits.
+    guard expectedLength / maximumExpansion <= input.count else {
+      throw ExchangeError(
+        .corruptFile,
+        "\(context): \(input.count) gzip bytes cannot expand to the \(expectedLength) the header says")
+    }
     var output = [UInt8](repeating: 0, count: expectedLength)
     let status = output.withUnsafeMutableBytes { out -> Int32 in
       stream.next_in = UnsafeMutablePointer(

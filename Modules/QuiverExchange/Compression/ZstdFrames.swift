@@ -1,38 +1,36 @@
 import CZstd
+import QuiverFormat
 
-/// zstd frames through the system's libzstd (`ZSTD_compress`, `ZSTD_decompress`).
+/// zstd frames of Parquet pages and Arrow buffers, through QuiverFormat's `Zstd` (the system's
+/// libzstd), with the sizes a file declares checked before anything is allocated.
 enum ZstdFrames {
-  /// `input` as one zstd frame at `level`.
-  static func compress(_ input: UnsafeRawBufferPointer, level: Int32) -> [UInt8] {
-    let bound = ZSTD_compressBound(input.count)
-    var output = [UInt8](repeating: 0, count: bound)
-    let written = output.withUnsafeMutableBytes { out in
-      ZSTD_compress(out.baseAddress, bound, input.baseAddress, input.count, level)
-    }
-    precondition(
-      ZSTD_isError(written) == 0,
-      "zstd compression failed: \(String(cString: ZSTD_getErrorName(written)))")
-    output.removeLast(bound - written)
-    return output
-  }
+  /// The most bytes one compressed byte of zstd can expand to: a block holds at most 128 KiB
+  /// and takes at least 4 bytes (an RLE block: 3 header bytes and the repeated byte).
+  static let maximumExpansion = 32_768
 
-  /// zstd frames that must expand to exactly `expectedLength` bytes.
+  /// zstd frames that must expand to exactly `expectedLength` bytes. The length is checked
+  /// against what the frames can hold before anything is allocated: the content size the
+  /// frame header records (a single frame), else zstd's largest expansion.
   /// - Throws: `ExchangeError.corruptFile` naming `context`.
   static func decompress(
     _ input: UnsafeRawBufferPointer, expectedLength: Int, context: String
   ) throws -> [UInt8] {
-    var output = [UInt8](repeating: 0, count: expectedLength)
-    let produced = output.withUnsafeMutableBytes { out in
-      ZSTD_decompress(out.baseAddress, expectedLength, input.baseAddress, input.count)
-    }
-    if ZSTD_isError(produced) != 0 {
+    let declared = ZSTD_getFrameContentSize(input.baseAddress, input.count)
+    let singleFrame = ZSTD_findFrameCompressedSize(input.baseAddress, input.count) == input.count
+    // ZSTD_CONTENTSIZE_UNKNOWN and ZSTD_CONTENTSIZE_ERROR, the two largest values.
+    if singleFrame, declared < UInt64.max - 1, declared != UInt64(expectedLength) {
       throw ExchangeError(
-        .corruptFile, "\(context): zstd: \(String(cString: ZSTD_getErrorName(produced)))")
+        .corruptFile,
+        "\(context): the zstd frame holds \(declared) bytes, the header says \(expectedLength)")
     }
-    guard produced == expectedLength else {
+    guard expectedLength / maximumExpansion <= input.count else {
       throw ExchangeError(
-        .corruptFile, "\(context): zstd produced \(produced) bytes, expected \(expectedLength)")
+        .corruptFile,
+        "\(context): \(input.count) zstd bytes cannot expand to the \(expectedLength) the header says")
     }
-    return output
+    switch Zstd.decompress(input, expectedLength: expectedLength) {
+    case .success(let bytes): return bytes
+    case .failure(let failure): throw ExchangeError(.corruptFile, "\(context): \(failure.message)")
+    }
   }
 }

@@ -82,13 +82,19 @@ public struct ParquetReader: Sendable {
           .corruptFile,
           "\(path): row group \(index) has \(group.columns.count) column chunks, the schema \(leaves.count) columns")
       }
-      guard group.rowCount >= 0, group.rowCount <= Int64(fileSize) * 8 else {
-        throw ExchangeError(.corruptFile, "\(path): row group \(index) claims \(group.rowCount) rows")
+      // Every row and every value slot must be backed by at least one bit of the file, so
+      // what a footer declares cannot make the reader allocate more than a multiple of the
+      // file's size (Docs/Exchange.md, "Parquet").
+      let slotLimit = Int64(fileSize) * 8
+      guard group.rowCount >= 0, group.rowCount <= slotLimit - total else {
+        throw ExchangeError(
+          .corruptFile,
+          "\(path): row group \(index) claims \(group.rowCount) rows, more than a file of \(fileSize) bytes holds")
       }
       for (leaf, chunk) in zip(leaves, group.columns) {
         // A scalar column has one slot per row; a vector at most `maximumDimension` per row.
         let maximum = leaf.maxRepetitionLevel == 0 ? group.rowCount : group.rowCount * Self.maximumDimension
-        guard chunk.valueCount >= 0, chunk.valueCount <= maximum,
+        guard chunk.valueCount >= 0, chunk.valueCount <= min(maximum, slotLimit),
           leaf.maxRepetitionLevel > 0 || chunk.valueCount == group.rowCount
         else {
           throw ExchangeError(

@@ -185,6 +185,7 @@ package struct VectorSearchExecutor: Sendable {
         statistics.indexSearches += 1
       }
     }
+    try requireCovered(found, index: index)
     statistics.partitionsProbed = nprobes
     statistics.ef = index.usesGraph ? ef : nil
     statistics.indexCandidates = found.count

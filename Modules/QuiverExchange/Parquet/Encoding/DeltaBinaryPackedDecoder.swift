@@ -12,22 +12,15 @@ enum DeltaBinaryPackedDecoder {
       ExchangeError(.corruptFile, "\(context): DELTA_BINARY_PACKED: \(problem)")
     }
     func varint() throws -> UInt64 {
-      var result: UInt64 = 0
-      var shift: UInt64 = 0
-      while true {
-        guard position < bytes.count else { throw corrupt("the data ends inside a header") }
-        let byte = bytes[position]
-        position += 1
-        result |= UInt64(byte & 0x7F) << shift
-        if byte & 0x80 == 0 { return result }
-        shift += 7
-        guard shift < 64 else { throw corrupt("a varint is longer than 10 bytes") }
+      do {
+        return try Varint.read(bytes, at: &position, end: bytes.count)
+      } catch Varint.Problem.truncated {
+        throw corrupt("the data ends inside a header")
+      } catch {
+        throw corrupt("a varint is longer than 10 bytes")
       }
     }
-    func zigzag() throws -> Int64 {
-      let raw = try varint()
-      return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
-    }
+    func zigzag() throws -> Int64 { Varint.zigzag(try varint()) }
     let blockSize = try varint()
     let miniblockCount = try varint()
     let total = try varint()

@@ -25,16 +25,12 @@ struct RLEBitPackedHybridDecoder {
   }
 
   private mutating func readVarint() throws -> UInt64 {
-    var result: UInt64 = 0
-    var shift: UInt64 = 0
-    while true {
-      guard position < bytes.count else { throw corrupt("a run header runs past the end") }
-      let byte = bytes[position]
-      position += 1
-      result |= UInt64(byte & 0x7F) << shift
-      if byte & 0x80 == 0 { return result }
-      shift += 7
-      guard shift < 64 else { throw corrupt("a run header is longer than 10 bytes") }
+    do {
+      return try Varint.read(bytes, at: &position, end: bytes.count)
+    } catch Varint.Problem.truncated {
+      throw corrupt("a run header runs past the end")
+    } catch {
+      throw corrupt("a run header is longer than 10 bytes")
     }
   }
 

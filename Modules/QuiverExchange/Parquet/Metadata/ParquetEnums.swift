@@ -2,53 +2,29 @@
 
 /// How a Parquet leaf column stores its values on disk.
 enum ParquetPhysicalType: Int32, Sendable {
-  case boolean = 0
-  case int32 = 1
-  case int64 = 2
-  case int96 = 3
-  case float = 4
-  case double = 5
-  case byteArray = 6
+  case boolean = 0, int32 = 1, int64 = 2, int96 = 3, float = 4, double = 5, byteArray = 6
   case fixedLengthByteArray = 7
 }
 
 /// Whether a schema node is required, optional or repeated.
 enum ParquetRepetition: Int32, Sendable {
-  case required = 0
-  case optional = 1
-  case repeated = 2
+  case required = 0, optional = 1, repeated = 2
 }
 
 /// How a page's values (or levels) are encoded.
 enum ParquetEncoding: Int32, Sendable {
-  case plain = 0
-  case plainDictionary = 2
-  case rle = 3
-  case bitPacked = 4
-  case deltaBinaryPacked = 5
-  case deltaLengthByteArray = 6
-  case deltaByteArray = 7
-  case rleDictionary = 8
-  case byteStreamSplit = 9
+  case plain = 0, plainDictionary = 2, rle = 3, bitPacked = 4, deltaBinaryPacked = 5
+  case deltaLengthByteArray = 6, deltaByteArray = 7, rleDictionary = 8, byteStreamSplit = 9
 }
 
 /// The kind of a page.
 enum ParquetPageType: Int32, Sendable {
-  case dataPage = 0
-  case indexPage = 1
-  case dictionaryPage = 2
-  case dataPageV2 = 3
+  case dataPage = 0, indexPage = 1, dictionaryPage = 2, dataPageV2 = 3
 }
 
 /// The codec numbers of parquet.thrift's `CompressionCodec`.
 enum ParquetCodec: Int32, Sendable {
-  case uncompressed = 0
-  case snappy = 1
-  case gzip = 2
-  case lzo = 3
-  case brotli = 4
-  case lz4 = 5
-  case zstd = 6
+  case uncompressed = 0, snappy = 1, gzip = 2, lzo = 3, brotli = 4, lz4 = 5, zstd = 6
   case lz4Raw = 7
 
   /// The codec of a column chunk, or nil for one this module does not decode.

@@ -34,22 +34,20 @@ struct ThriftCompactReader {
 
   /// An unsigned LEB128 varint of at most 10 bytes.
   mutating func readVarint() throws -> UInt64 {
-    var result: UInt64 = 0
-    var shift: UInt64 = 0
-    while true {
-      let byte = try readByte()
-      result |= UInt64(byte & 0x7F) << shift
-      if byte & 0x80 == 0 { return result }
-      shift += 7
-      guard shift < 64 else { throw corrupt("a Thrift varint is longer than 10 bytes") }
+    var cursor = position
+    defer { position = cursor }
+    let end = end
+    do {
+      return try bytes.withUnsafeBytes { raw in try Varint.read(raw, at: &cursor, end: end) }
+    } catch Varint.Problem.truncated {
+      throw corrupt("Thrift structure runs past its end")
+    } catch {
+      throw corrupt("a Thrift varint is longer than 10 bytes")
     }
   }
 
   /// A zigzag varint as `Int64`.
-  mutating func readI64() throws -> Int64 {
-    let raw = try readVarint()
-    return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
-  }
+  mutating func readI64() throws -> Int64 { Varint.zigzag(try readVarint()) }
 
   /// A zigzag varint that must fit `Int32`.
   mutating func readI32() throws -> Int32 {

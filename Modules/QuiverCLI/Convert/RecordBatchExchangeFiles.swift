@@ -1,26 +1,24 @@
 import QuiverExchange
 import QuiverFormat
 
-/// Reads a Parquet file for `quiver convert` through QuiverExchange, one row group per batch.
-struct ParquetExchangeReader: ExchangeReader {
+/// Reads a Parquet or Arrow IPC file for `quiver convert` through QuiverExchange, one
+/// `RecordBatch` (row group or record batch) per batch.
+struct RecordBatchExchangeReader<Reader: RecordBatchFileReader>: ExchangeReader {
   let path: String
   let fields: [ExchangeField]
-  private var reader: ParquetReader
+  private var reader: Reader
   private var rows = 0
 
-  /// Opens `path`.
+  /// Opens `path` with `open`.
   /// - Throws: `CLIError` naming the file and the problem.
-  init(path: String) throws {
+  init(path: String, open: (String) throws -> Reader) throws {
     self.path = path
-    reader = try ExchangeErrors.mapping { try ParquetReader(path: path) }
-    fields = try RecordBatchBridge.fields(for: reader.schema)
+    reader = try ExchangeErrors.mapping { try open(path) }
+    fields = RecordBatchBridge.fields(for: reader.schema)
   }
 
   var totalBytes: Int64 { Int64(reader.fileSize) }
-  var bytesRead: Int64 {
-    reader.rowGroupCount == 0
-      ? totalBytes : totalBytes * Int64(reader.nextRowGroup) / Int64(reader.rowGroupCount)
-  }
+  var bytesRead: Int64 { Int64(reader.bytesRead) }
 
   mutating func nextBatch() throws -> ExchangeBatch? {
     guard let batch = try ExchangeErrors.mapping({ try reader.nextBatch() }) else { return nil }
@@ -29,22 +27,22 @@ struct ParquetExchangeReader: ExchangeReader {
   }
 }
 
-/// Writes a Parquet file for `quiver convert` through QuiverExchange (zstd, pyarrow's layout).
-struct ParquetExchangeWriter: ExchangeWriter {
+/// Writes a Parquet file (zstd, pyarrow's layout) or an Arrow IPC file or stream for
+/// `quiver convert` through QuiverExchange.
+struct RecordBatchExchangeWriter<Writer: RecordBatchFileWriter>: ExchangeWriter {
   private let path: String
   private let schema: Schema
-  private var writer: ParquetWriter
+  private var writer: Writer
   private var rows = 0
 
-  /// Creates the file (visible once `finish()` succeeds).
+  /// Creates the file with `create`, given the schema of `fields` (visible once `finish()`
+  /// succeeds).
   /// - Throws: `CLIError.cannotCreate` when it cannot be created.
-  init(path: String, fields: [ExchangeField], replacing: Bool) throws {
+  init(path: String, fields: [ExchangeField], create: (Schema) throws -> Writer) throws {
     self.path = path
-    schema = try RecordBatchBridge.schema(for: fields, source: path)
-    let schema = schema
-    writer = try ExchangeErrors.mapping(creating: true) {
-      try ParquetWriter(path: path, schema: schema, replacing: replacing)
-    }
+    let schema = try RecordBatchBridge.schema(for: fields, source: path)
+    self.schema = schema
+    writer = try ExchangeErrors.mapping(creating: true) { try create(schema) }
   }
 
   mutating func write(_ batch: ExchangeBatch) throws {
