@@ -265,8 +265,7 @@ extension TableLayout {
       throw TableError(.corruptDeletionFile, error.message, underlying: error)
     }
     let vector = try DeletionFileCodec.decode(
-      bytes, fragmentID: fragment.id, source: URL(fileURLWithPath: location))
-    try vector.validate(fragment: fragment, source: URL(fileURLWithPath: location))
+      bytes, fragment: fragment, source: URL(fileURLWithPath: location))
     guard vector.count == record.deletedRowCount else {
       throw TableError(
         .corruptDeletionFile,
