@@ -80,7 +80,8 @@ let package = Package(
       ],
       path: "Modules/QuiverObjectStore"),
     .executableTarget(
-      name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
+      name: "quiver-query-bench", dependencies: ["Quiver", "QuiverExchange"],
+      path: "scripts/bench/QuiverQueryBench"),
     .executableTarget(
       name: "QuiverCLI",
       dependencies: [
@@ -91,7 +92,7 @@ let package = Package(
       path: "Modules/QuiverCLI"),
 
     .target(
-      name: "QuiverTestSupport", dependencies: ["QuiverFormat", "QuiverKernels"],
+      name: "QuiverTestSupport", dependencies: ["QuiverExchange", "QuiverFormat", "QuiverKernels"],
       path: "Tests/QuiverTestSupport"),
     .testTarget(
       name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),
