@@ -87,7 +87,8 @@ let package = Package(
       dependencies: ["Quiver", "QuiverObjectStore", "QuiverStorage", "QuiverTable"],
       path: "Modules/QuiverS3"),
     .executableTarget(
-      name: "quiver-query-bench", dependencies: ["Quiver"], path: "scripts/bench/QuiverQueryBench"),
+      name: "quiver-query-bench", dependencies: ["Quiver", "QuiverExchange"],
+      path: "scripts/bench/QuiverQueryBench"),
     .executableTarget(
       name: "QuiverCLI",
       dependencies: [
@@ -98,7 +99,7 @@ let package = Package(
       path: "Modules/QuiverCLI"),
 
     .target(
-      name: "QuiverTestSupport", dependencies: ["QuiverFormat", "QuiverKernels"],
+      name: "QuiverTestSupport", dependencies: ["QuiverExchange", "QuiverFormat", "QuiverKernels"],
       path: "Tests/QuiverTestSupport"),
     .testTarget(
       name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),

@@ -27,6 +27,21 @@ typedef struct {
   void (*cosine_f16_batch)(const float *, const uint16_t *, size_t, size_t, float *);
 } qk_kernel_table;
 
+/// The table of one path whose kernels are named `prefix`_l2sq, `prefix`_dot, …; the PQ scans are
+/// named by the caller, since several paths share the portable ones.
+#define QK_KERNEL_TABLE(prefix, pq8, pq4, pq4_fast)                                              \
+  {                                                                                              \
+    .l2sq = prefix##_l2sq, .dot = prefix##_dot, .norm_sq = prefix##_norm_sq,                     \
+    .cosine = prefix##_cosine, .l2sq_batch = prefix##_l2sq_batch,                                \
+    .dot_batch = prefix##_dot_batch, .norm_sq_batch = prefix##_norm_sq_batch,                    \
+    .cosine_batch = prefix##_cosine_batch, .l2sq_block = prefix##_l2sq_block,                    \
+    .dot_block = prefix##_dot_block, .sq8_l2sq_batch = prefix##_sq8_l2sq_batch,                  \
+    .sq8_weighted_sum_batch = prefix##_sq8_weighted_sum_batch, .pq8_scan = pq8, .pq4_scan = pq4, \
+    .pq4_fast_scan = pq4_fast, .rabitq_scan = qk_##prefix##_rabitq_scan,                         \
+    .l2sq_f16_batch = prefix##_l2sq_f16_batch,                                                   \
+    .dot_f16_batch = prefix##_dot_f16_batch, .cosine_f16_batch = prefix##_cosine_f16_batch,      \
+  }
+
 /// One-to-many scans over more than this many bytes of points read one point at a time (one
 /// linear stream the hardware prefetcher follows at full memory bandwidth); smaller, cache-resident
 /// blocks interleave four points so each query load feeds four of them. Measured on Zen 4: four

@@ -487,25 +487,6 @@ static QK_AVX2 void avx2_cosine_f16_batch(const float *q, const uint16_t *p, siz
   }
 }
 
-const qk_kernel_table qk_avx2_table = {
-    .l2sq = avx2_l2sq,
-    .dot = avx2_dot,
-    .norm_sq = avx2_norm_sq,
-    .cosine = avx2_cosine,
-    .l2sq_batch = avx2_l2sq_batch,
-    .dot_batch = avx2_dot_batch,
-    .norm_sq_batch = avx2_norm_sq_batch,
-    .cosine_batch = avx2_cosine_batch,
-    .l2sq_block = avx2_l2sq_block,
-    .dot_block = avx2_dot_block,
-    .sq8_l2sq_batch = avx2_sq8_l2sq_batch,
-    .sq8_weighted_sum_batch = avx2_sq8_weighted_sum_batch,
-    .pq8_scan = qk_pq8_scan_unrolled,
-    .rabitq_scan = qk_avx2_rabitq_scan,
-    .pq4_scan = qk_pq4_scan_unrolled,
-    .pq4_fast_scan = qk_avx2_pq4_fast_scan,
-    .l2sq_f16_batch = avx2_l2sq_f16_batch,
-    .dot_f16_batch = avx2_dot_f16_batch,
-    .cosine_f16_batch = avx2_cosine_f16_batch,
-};
+const qk_kernel_table qk_avx2_table =
+    QK_KERNEL_TABLE(avx2, qk_pq8_scan_unrolled, qk_pq4_scan_unrolled, qk_avx2_pq4_fast_scan);
 #endif

@@ -488,25 +488,6 @@ static QK_AVX512 void avx512_cosine_f16_batch(const float *q, const uint16_t *p,
   }
 }
 
-const qk_kernel_table qk_avx512_table = {
-    .l2sq = avx512_l2sq,
-    .dot = avx512_dot,
-    .norm_sq = avx512_norm_sq,
-    .cosine = avx512_cosine,
-    .l2sq_batch = avx512_l2sq_batch,
-    .dot_batch = avx512_dot_batch,
-    .norm_sq_batch = avx512_norm_sq_batch,
-    .cosine_batch = avx512_cosine_batch,
-    .l2sq_block = avx512_l2sq_block,
-    .dot_block = avx512_dot_block,
-    .sq8_l2sq_batch = avx512_sq8_l2sq_batch,
-    .sq8_weighted_sum_batch = avx512_sq8_weighted_sum_batch,
-    .pq8_scan = qk_pq8_scan_unrolled,
-    .rabitq_scan = qk_avx512_rabitq_scan,
-    .pq4_scan = qk_pq4_scan_unrolled,
-    .pq4_fast_scan = qk_avx512_pq4_fast_scan,
-    .l2sq_f16_batch = avx512_l2sq_f16_batch,
-    .dot_f16_batch = avx512_dot_f16_batch,
-    .cosine_f16_batch = avx512_cosine_f16_batch,
-};
+const qk_kernel_table qk_avx512_table =
+    QK_KERNEL_TABLE(avx512, qk_pq8_scan_unrolled, qk_pq4_scan_unrolled, qk_avx512_pq4_fast_scan);
 #endif

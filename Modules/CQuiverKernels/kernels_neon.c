@@ -247,25 +247,6 @@ static void neon_cosine_f16_batch(const float *q, const uint16_t *p, size_t n, s
   }
 }
 
-const qk_kernel_table qk_neon_table = {
-    .l2sq = neon_l2sq,
-    .dot = neon_dot,
-    .norm_sq = neon_norm_sq,
-    .cosine = neon_cosine,
-    .l2sq_batch = neon_l2sq_batch,
-    .dot_batch = neon_dot_batch,
-    .norm_sq_batch = neon_norm_sq_batch,
-    .cosine_batch = neon_cosine_batch,
-    .l2sq_block = neon_l2sq_block,
-    .dot_block = neon_dot_block,
-    .sq8_l2sq_batch = neon_sq8_l2sq_batch,
-    .sq8_weighted_sum_batch = neon_sq8_weighted_sum_batch,
-    .pq8_scan = qk_pq8_scan_unrolled,
-    .rabitq_scan = qk_neon_rabitq_scan,
-    .pq4_scan = qk_pq4_scan_unrolled,
-    .pq4_fast_scan = qk_neon_pq4_fast_scan,
-    .l2sq_f16_batch = neon_l2sq_f16_batch,
-    .dot_f16_batch = neon_dot_f16_batch,
-    .cosine_f16_batch = neon_cosine_f16_batch,
-};
+const qk_kernel_table qk_neon_table =
+    QK_KERNEL_TABLE(neon, qk_pq8_scan_unrolled, qk_pq4_scan_unrolled, qk_neon_pq4_fast_scan);
 #endif

@@ -166,24 +166,5 @@ static void scalar_cosine_f16_batch(const float *q, const uint16_t *p, size_t n,
   }
 }
 
-const qk_kernel_table qk_scalar_table = {
-    .l2sq = scalar_l2sq,
-    .dot = scalar_dot,
-    .norm_sq = scalar_norm_sq,
-    .cosine = scalar_cosine,
-    .l2sq_batch = scalar_l2sq_batch,
-    .dot_batch = scalar_dot_batch,
-    .norm_sq_batch = scalar_norm_sq_batch,
-    .cosine_batch = scalar_cosine_batch,
-    .l2sq_block = scalar_l2sq_block,
-    .dot_block = scalar_dot_block,
-    .sq8_l2sq_batch = scalar_sq8_l2sq_batch,
-    .sq8_weighted_sum_batch = scalar_sq8_weighted_sum_batch,
-    .pq8_scan = scalar_pq8_scan,
-    .rabitq_scan = qk_scalar_rabitq_scan,
-    .pq4_scan = scalar_pq4_scan,
-    .pq4_fast_scan = qk_scalar_pq4_fast_scan,
-    .l2sq_f16_batch = scalar_l2sq_f16_batch,
-    .dot_f16_batch = scalar_dot_f16_batch,
-    .cosine_f16_batch = scalar_cosine_f16_batch,
-};
+const qk_kernel_table qk_scalar_table =
+    QK_KERNEL_TABLE(scalar, scalar_pq8_scan, scalar_pq4_scan, qk_scalar_pq4_fast_scan);

@@ -4,6 +4,9 @@
 // A program that needs a layer itself imports that module (each is its own product).
 // ExportsTests pins this list.
 
+// What every module's error shares (`code`, `message`, `underlying`, source location).
+@_exported import protocol QuiverStorage.ModuleError
+
 // Metrics and kernel errors.
 @_exported import enum QuiverKernels.DistanceMetric
 @_exported import struct QuiverKernels.KernelError

@@ -23,12 +23,9 @@ struct TableDataSource: QueryDataSource {
     self.vectorCache = vectorCache
     schema = try dataset.schema()
     fragments = try dataset.fragments.map { fragment in
-      var deleted: RowBitmap? = nil
-      if fragment.deletionFile != nil {
-        let vector = try dataset.deletionVector(fragmentID: fragment.id)
-        deleted = RowBitmap(
-          capacity: fragment.physicalRowCount, offsets: vector.offsets.lazy.map { Int($0) })
-      }
+      let deleted =
+        fragment.deletionFile == nil
+        ? nil : try dataset.deletionVector(fragmentID: fragment.id).bitmap
       return QueryFragment(
         id: fragment.id, physicalRowCount: fragment.physicalRowCount, deletedRows: deleted)
     }

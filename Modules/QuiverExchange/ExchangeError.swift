@@ -1,7 +1,10 @@
+@_exported import protocol QuiverStorage.ModuleError
+import QuiverStorage
+
 /// An error from QuiverExchange: a Parquet or Arrow file that cannot be read or written. The
 /// message is one line that starts with the file and names the place inside it (row group,
 /// column and page, or record batch) where the problem is.
-public struct ExchangeError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ExchangeError: ModuleError {
   /// What kind of problem it is; stable for `switch`.
   public enum Code: String, Sendable, Hashable {
     /// The file is not a Parquet or Arrow file (wrong magic bytes).
@@ -24,15 +27,12 @@ public struct ExchangeError: Error, Sendable, Hashable, CustomStringConvertible 
 
   /// The kind of problem.
   public var code: Code
-  /// One sentence: the file, the place in it, and what is wrong.
-  public var message: String
+  /// The message, the error that caused this one and where it was thrown.
+  public var context: ErrorContext
 
-  /// Creates an error with a code and a full message.
-  public init(_ code: Code, _ message: String) {
+  /// An error of kind `code` with `context`; `ExchangeError(.code, "message")` is the usual way.
+  public init(code: Code, context: ErrorContext) {
     self.code = code
-    self.message = message
+    self.context = context
   }
-
-  /// The message.
-  public var description: String { message }
 }

@@ -1,4 +1,5 @@
 import QuiverKernels
+import QuiverStorage
 
 extension IVFRQIndex {
   /// The `k` nearest rows the index finds for `query` in its `nprobes` nearest partitions,

@@ -1,4 +1,5 @@
 import QuiverKernels
+import QuiverStorage
 
 extension IVFRQIndex: VectorIndex {
   public var indexedFragmentIDs: [UInt32]? { fragmentIds }

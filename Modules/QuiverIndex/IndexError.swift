@@ -1,13 +1,8 @@
+@_exported import protocol QuiverStorage.ModuleError
 import QuiverStorage
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
-
 /// An error from QuiverIndex: ANN indexes (training, parameters, persistence).
-public struct IndexError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct IndexError: ModuleError {
   /// What kind of problem it is; stable for `switch`.
   public enum Code: String, Sendable, Hashable {
     /// An argument does not fit the data or the other arguments.
@@ -34,56 +29,18 @@ public struct IndexError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupportedVersion
     /// Reading or writing an index file failed.
     case ioFailure
-
-    /// The former name of `.ioFailure`.
-    @available(*, deprecated, renamed: "ioFailure")
-    public static let inputOutput = Code.ioFailure
   }
 
   /// The kind of problem.
   public var code: Code
-  /// A sentence that names what is wrong and where.
-  public var message: String
-  /// The error that caused this one — a system call's, Foundation's or a lower layer's — when
-  /// there was one. Not part of equality.
-  public var underlying: (any Error)?
-  /// The source file (`#fileID`) of the `throw`, for bug reports. Not part of equality.
-  public var sourceFile: String
-  /// The line of the `throw` in `sourceFile`. Not part of equality.
-  public var sourceLine: Int
+  /// The message, the error that caused this one and where it was thrown.
+  public var context: ErrorContext
 
-  /// Creates an error with a code, a message, and the error that caused it if any; the source
-  /// location defaults to the caller's.
-  public init(
-    _ code: Code, _ message: String, underlying: (any Error)? = nil,
-    sourceFile: String = #fileID, sourceLine: Int = #line
-  ) {
+  /// An error of kind `code` with `context`; `IndexError(.code, "message")` is the usual way.
+  public init(code: Code, context: ErrorContext) {
     self.code = code
-    self.message = message
-    self.underlying = underlying
-    self.sourceFile = sourceFile
-    self.sourceLine = sourceLine
+    self.context = context
   }
-
-  /// `code: message`, for logs and test failures.
-  public var description: String { "\(code.rawValue): \(message)" }
-
-  /// Errors are equal when their codes and messages are (not where they were thrown, nor what
-  /// caused them).
-  public static func == (lhs: Self, rhs: Self) -> Bool {
-    lhs.code == rhs.code && lhs.message == rhs.message
-  }
-
-  /// Hashes what equality compares.
-  public func hash(into hasher: inout Hasher) {
-    hasher.combine(code)
-    hasher.combine(message)
-  }
-}
-
-extension IndexError: LocalizedError {
-  /// The same text as `description`, so `localizedDescription` names the problem.
-  public var errorDescription: String? { description }
 }
 
 extension IndexError {

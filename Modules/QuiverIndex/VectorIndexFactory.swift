@@ -6,7 +6,7 @@ import QuiverStorage
 public enum VectorIndexFactory {
   /// Opens the index of `type` whose files are in `folder` of a storage.
   ///
-  /// - Throws: `IndexError` `.inputOutput` (missing files), `.corruptFile`,
+  /// - Throws: `IndexError` `.ioFailure` (missing files), `.corruptFile`,
   ///   `.unsupportedVersion`, or `.unsupportedIndexType` when the files hold another type.
   public static func open(_ type: IndexType, at folder: IndexFolder) throws(IndexError)
     -> any VectorIndex

@@ -12,25 +12,8 @@ extension DistanceMetric {
   public func distances(from query: [Float], toHalfPrecision points: [UInt16]) throws(KernelError)
     -> [Float]
   {
-    let dimension = query.count
-    guard dimension > 0 else { throw KernelError(.zeroDimension, "query has zero dimensions") }
-    guard points.count % dimension == 0 else {
-      throw KernelError(
-        .invalidLength,
-        "points hold \(points.count) halves, not a multiple of the dimension \(dimension)")
-    }
-    let count = points.count / dimension
-    return query.withUnsafeBufferPointer { q in
-      points.withUnsafeBufferPointer { p in
-        [Float](unsafeUninitializedCapacity: count) { out, initialized in
-          if count > 0 {
-            distances(
-              from: q.baseAddress!, toHalfPrecision: p.baseAddress!, count: count,
-              dimension: dimension, into: out.baseAddress!)
-          }
-          initialized = count
-        }
-      }
+    try checkedDistances(from: query, to: points, valueName: "halves") {
+      distances(from: $0, toHalfPrecision: $1, count: $2, dimension: $3, into: $4)
     }
   }
 
@@ -44,16 +27,8 @@ extension DistanceMetric {
     from query: UnsafePointer<Float>, toHalfPrecision points: UnsafePointer<UInt16>, count: Int,
     dimension: Int, into out: UnsafeMutablePointer<Float>
   ) {
-    precondition(dimension > 0, "dimension must be positive")
-    precondition(count >= 0, "count must not be negative")
-    switch self {
-    case .l2:
-      qk_l2sq_f16_batch(query, points, count, dimension, out)
-    case .dot:
-      qk_dot_f16_batch(query, points, count, dimension, out)
-      for j in 0..<count { out[j] = 1 - out[j] }
-    case .cosine:
-      qk_cosine_f16_batch(query, points, count, dimension, out)
-    }
+    runBatchKernel(
+      l2: { qk_l2sq_f16_batch($0, $1, $2, $3, $4) }, dot: { qk_dot_f16_batch($0, $1, $2, $3, $4) },
+      cosine: { qk_cosine_f16_batch($0, $1, $2, $3, $4) }, query, points, count, dimension, out)
   }
 }

@@ -43,27 +43,34 @@ extension DistanceMetric {
   /// - Throws: `KernelError` if `query` is empty or `points` is not a whole number of vectors.
   /// - Complexity: O(points.count).
   public func distances(from query: [Float], to points: [Float]) throws(KernelError) -> [Float] {
+    try checkedDistances(from: query, to: points, valueName: "floats") {
+      distances(from: $0, to: $1, count: $2, dimension: $3, into: $4)
+    }
+  }
+
+  /// Checks `query` and `points` (a whole number of vectors, named `valueName` in messages),
+  /// then fills an array of distances with the unsafe one-to-many `kernel`.
+  func checkedDistances<Point>(
+    from query: [Float], to points: [Point], valueName: String, kernel: OneToManyKernel<Point>
+  ) throws(KernelError) -> [Float] {
     let dimension = query.count
     guard dimension > 0 else { throw KernelError(.zeroDimension, "query has zero dimensions") }
     guard points.count % dimension == 0 else {
       throw KernelError(
         .invalidLength,
-        "points hold \(points.count) floats, not a multiple of the dimension \(dimension)")
+        "points hold \(points.count) \(valueName), not a multiple of the dimension \(dimension)")
     }
     let count = points.count / dimension
     return query.withUnsafeBufferPointer { q in
       points.withUnsafeBufferPointer { p in
         [Float](unsafeUninitializedCapacity: count) { out, initialized in
-          if count > 0 {
-            distances(
-              from: q.baseAddress!, to: p.baseAddress!, count: count, dimension: dimension,
-              into: out.baseAddress!)
-          }
+          if count > 0 { kernel(q.baseAddress!, p.baseAddress!, count, dimension, out.baseAddress!) }
           initialized = count
         }
       }
     }
   }
+
 
   // MARK: Unsafe layer
 
@@ -93,17 +100,30 @@ extension DistanceMetric {
     from query: UnsafePointer<Float>, to points: UnsafePointer<Float>, count: Int,
     dimension: Int, into out: UnsafeMutablePointer<Float>
   ) {
+    // Cosine is fused: the dot product and the point's norm in one pass over the points.
+    runBatchKernel(
+      l2: { qk_l2sq_f32_batch($0, $1, $2, $3, $4) }, dot: { qk_dot_f32_batch($0, $1, $2, $3, $4) },
+      cosine: { qk_cosine_f32_batch($0, $1, $2, $3, $4) }, query, points, count, dimension, out)
+  }
+
+  /// Runs this metric's one-to-many kernel of a point type: l2 and cosine as they are, dot as
+  /// 1 − a·b.
+  ///
+  /// - Precondition: `dimension > 0`, `count >= 0`; pointers valid as for `distances`.
+  @inline(__always)
+  func runBatchKernel<Point>(
+    l2: OneToManyKernel<Point>, dot: OneToManyKernel<Point>, cosine: OneToManyKernel<Point>,
+    _ query: UnsafePointer<Float>, _ points: UnsafePointer<Point>, _ count: Int, _ dimension: Int,
+    _ out: UnsafeMutablePointer<Float>
+  ) {
     precondition(dimension > 0, "dimension must be positive")
     precondition(count >= 0, "count must not be negative")
     switch self {
-    case .l2:
-      qk_l2sq_f32_batch(query, points, count, dimension, out)
+    case .l2: l2(query, points, count, dimension, out)
     case .dot:
-      qk_dot_f32_batch(query, points, count, dimension, out)
+      dot(query, points, count, dimension, out)
       for j in 0..<count { out[j] = 1 - out[j] }
-    case .cosine:
-      // Fused: the dot product and the point's norm in one pass over the points.
-      qk_cosine_f32_batch(query, points, count, dimension, out)
+    case .cosine: cosine(query, points, count, dimension, out)
     }
   }
 
@@ -199,3 +219,8 @@ extension DistanceMetric {
     }
   }
 }
+
+/// A C one-to-many kernel: query, points, count, dimension, distances out.
+typealias OneToManyKernel<Point> = (
+  UnsafePointer<Float>, UnsafePointer<Point>, Int, Int, UnsafeMutablePointer<Float>
+) -> Void

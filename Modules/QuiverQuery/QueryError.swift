@@ -1,14 +1,11 @@
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
+@_exported import protocol QuiverStorage.ModuleError
+import QuiverStorage
 
 /// An error from QuiverQuery: queries, filters and plans.
 ///
 /// Filter errors carry the 1-based character position in the filter text (`position`) and start
 /// their message with "at column N: ".
-public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct QueryError: ModuleError {
   /// What kind of problem it is; stable for `switch`.
   public enum Code: String, Sendable, Hashable {
     /// An argument does not fit the data or the other arguments.
@@ -31,30 +28,16 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
 
   /// The kind of problem.
   public var code: Code
-  /// A sentence that names what is wrong and where.
-  public var message: String
+  /// The message, the error that caused this one and where it was thrown.
+  public var context: ErrorContext
   /// For filter errors: the 1-based character position in the filter text; nil otherwise.
   public var position: Int?
-  /// The error that caused this one — a system call's, Foundation's or a lower layer's — when
-  /// there was one. Not part of equality.
-  public var underlying: (any Error)?
-  /// The source file (`#fileID`) of the `throw`, for bug reports. Not part of equality.
-  public var sourceFile: String
-  /// The line of the `throw` in `sourceFile`. Not part of equality.
-  public var sourceLine: Int
 
-  /// Creates an error with a code, a message, and the error that caused it if any; the source
-  /// location defaults to the caller's.
-  public init(
-    _ code: Code, _ message: String, underlying: (any Error)? = nil,
-    sourceFile: String = #fileID, sourceLine: Int = #line
-  ) {
+  /// An error of kind `code` with `context` and no position; `QueryError(.code, "message")` is
+  /// the usual way.
+  public init(code: Code, context: ErrorContext) {
     self.code = code
-    self.message = message
-    self.position = nil
-    self.underlying = underlying
-    self.sourceFile = sourceFile
-    self.sourceLine = sourceLine
+    self.context = context
   }
 
   /// Creates an error located in a filter text: the message becomes "at column N: message".
@@ -62,19 +45,13 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
     _ code: Code, at position: Int, _ message: String, sourceFile: String = #fileID,
     sourceLine: Int = #line
   ) {
-    self.code = code
-    self.message = "at column \(position): \(message)"
+    self.init(
+      code, "at column \(position): \(message)", sourceFile: sourceFile, sourceLine: sourceLine)
     self.position = position
-    self.underlying = nil
-    self.sourceFile = sourceFile
-    self.sourceLine = sourceLine
   }
 
-  /// `code: message`, for logs and test failures.
-  public var description: String { "\(code.rawValue): \(message)" }
-
-  /// Errors are equal when their codes and messages are (not where they were thrown, nor what
-  /// caused them).
+  /// Errors are equal when their codes, messages and positions are (not where they were thrown,
+  /// nor what caused them).
   public static func == (lhs: Self, rhs: Self) -> Bool {
     lhs.code == rhs.code && lhs.message == rhs.message && lhs.position == rhs.position
   }
@@ -85,9 +62,4 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
     hasher.combine(message)
     hasher.combine(position)
   }
-}
-
-extension QueryError: LocalizedError {
-  /// The same text as `description`, so `localizedDescription` names the problem.
-  public var errorDescription: String? { description }
 }

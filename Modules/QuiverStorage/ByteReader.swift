@@ -105,23 +105,24 @@ package struct ByteReader {
 
   /// `count` floats in the host's (little-endian) layout.
   package mutating func readFloats(_ count: Int, _ what: String) throws(StorageError) -> [Float] {
-    guard count >= 0, count <= Int.max / 4 else {
-      throw corrupt("\(what) count \(count) is invalid")
-    }
-    let raw = try readBytes(count * 4, what)
-    return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-      UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)
-      initialized = count
-    }
+    try readValues(count, what)
   }
 
   /// `count` 64-bit words in the host's (little-endian) layout.
   package mutating func readWords(_ count: Int, _ what: String) throws(StorageError) -> [UInt64] {
-    guard count >= 0, count <= Int.max / 8 else {
+    try readValues(count, what)
+  }
+
+  /// `count` fixed-width values copied as they lie (the host's little-endian layout).
+  private mutating func readValues<Value: BitwiseCopyable>(_ count: Int, _ what: String)
+    throws(StorageError) -> [Value]
+  {
+    let width = MemoryLayout<Value>.size
+    guard count >= 0, count <= Int.max / width else {
       throw corrupt("\(what) count \(count) is invalid")
     }
-    let raw = try readBytes(count * 8, what)
-    return [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
+    let raw = try readBytes(count * width, what)
+    return [Value](unsafeUninitializedCapacity: count) { out, initialized in
       UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)
       initialized = count
     }

@@ -1,10 +1,11 @@
-/// A set of row offsets within one fragment, one bit per row.
+/// A set of row offsets within one fragment, one bit per row: the per-fragment part of `RowSet`,
+/// and the form of a fragment's deletion vector.
 package struct RowBitmap: Sendable, Hashable {
   private(set) var words: [UInt64]
   /// The number of set bits.
   package private(set) var count: Int
   /// The number of rows covered.
-  package let capacity: Int
+  package private(set) var capacity: Int
 
   /// An empty set (or a full one) over `capacity` rows.
   package init(capacity: Int, full: Bool = false) {
@@ -41,6 +42,17 @@ package struct RowBitmap: Sendable, Hashable {
       words[offset >> 6] &= ~mask
       count -= 1
     }
+  }
+
+  /// Adds every offset of `other` to this set, which grows to `other`'s capacity if that is
+  /// larger.
+  package mutating func formUnion(_ other: RowBitmap) {
+    if other.capacity > capacity {
+      capacity = other.capacity
+      words += repeatElement(0, count: other.words.count - words.count)
+    }
+    for index in other.words.indices { words[index] |= other.words[index] }
+    count = words.reduce(0) { $0 + $1.nonzeroBitCount }
   }
 
   /// Removes every offset of `other` from this set.

@@ -298,8 +298,7 @@ extension TableLayout {
       throw TableError(.corruptDeletionFile, error.message, underlying: error)
     }
     let vector = try DeletionFileCodec.decode(
-      bytes, fragmentID: fragment.id, source: sourceURL(path))
-    try vector.validate(fragment: fragment, source: sourceURL(path))
+      bytes, fragment: fragment, source: sourceURL(path))
     guard vector.count == record.deletedRowCount else {
       throw TableError(
         .corruptDeletionFile,

@@ -1,75 +1,60 @@
 import Foundation
 import QuiverStorage
 
-/// The set of deleted row offsets of one fragment, kept sorted.
+/// The set of deleted row offsets of one fragment.
+///
+/// It is a `RowBitmap` — the per-fragment part of `RowSet` — covering the offsets up to the
+/// largest deleted one, so a table's deletions join prefilters, index coverage and index filters
+/// as they are (`RowSet(fragments: [id: vector.bitmap])`), with no conversion.
 public struct DeletionVector: Sendable, Hashable {
-  /// The deleted offsets, ascending and unique.
-  public private(set) var offsets: [UInt32]
+  /// The deleted offsets; its capacity is the largest deleted offset + 1 (0 when empty), so equal
+  /// sets have equal bitmaps.
+  package private(set) var bitmap: RowBitmap
 
   /// An empty set.
-  public init() { offsets = [] }
+  public init() { bitmap = RowBitmap(capacity: 0) }
 
   /// The set of `offsets` (any order, duplicates allowed).
+  /// - Complexity: O(n + m / 64) for n offsets up to m; memory one bit per row up to m.
   public init<S: Sequence>(_ offsets: S) where S.Element == UInt32 {
-    self.offsets = Array(Set(offsets)).sorted()
+    let list = Array(offsets)
+    bitmap = RowBitmap(
+      capacity: list.max().map { Int($0) + 1 } ?? 0, offsets: list.lazy.map { Int($0) })
+  }
+
+  /// The deleted offsets, ascending and unique.
+  public var offsets: [UInt32] {
+    var result: [UInt32] = []
+    result.reserveCapacity(count)
+    bitmap.forEach { result.append(UInt32(truncatingIfNeeded: $0)) }
+    return result
   }
 
   /// The number of deleted rows.
-  public var count: Int { offsets.count }
+  public var count: Int { bitmap.count }
   /// Whether no row is deleted.
-  public var isEmpty: Bool { offsets.isEmpty }
+  public var isEmpty: Bool { bitmap.count == 0 }
 
   /// Whether the row at `offset` is deleted.
-  /// - Complexity: O(log count).
-  public func contains(_ offset: UInt32) -> Bool {
-    var low = 0
-    var high = offsets.count
-    while low < high {
-      let middle = (low + high) / 2
-      if offsets[middle] < offset { low = middle + 1 } else { high = middle }
-    }
-    return low < offsets.count && offsets[low] == offset
-  }
+  public func contains(_ offset: UInt32) -> Bool { bitmap.contains(Int(offset)) }
 
   /// This set with `other` added.
   public func union(_ other: DeletionVector) -> DeletionVector {
-    var merged = DeletionVector()
-    merged.offsets.reserveCapacity(offsets.count + other.offsets.count)
-    var left = 0
-    var right = 0
-    while left < offsets.count || right < other.offsets.count {
-      let next: UInt32
-      if right == other.offsets.count || (left < offsets.count && offsets[left] < other.offsets[right]) {
-        next = offsets[left]
-        left += 1
-      } else {
-        next = other.offsets[right]
-        right += 1
-      }
-      if merged.offsets.last != next { merged.offsets.append(next) }
-    }
+    var merged = self
+    merged.bitmap.formUnion(other.bitmap)
     return merged
   }
 
   /// One flag per row of a fragment with `physicalRowCount` rows: true where deleted.
   public func deletedFlags(physicalRowCount: Int) -> [Bool] {
-    var flags = [Bool](repeating: false, count: physicalRowCount)
-    for offset in offsets where Int(offset) < physicalRowCount { flags[Int(offset)] = true }
-    return flags
+    (0..<physicalRowCount).map { bitmap.contains($0) }
   }
 
   /// The offsets in `0..<physicalRowCount` that are not deleted, ascending.
   public func liveOffsets(physicalRowCount: Int) -> [UInt32] {
     var live: [UInt32] = []
-    live.reserveCapacity(max(0, physicalRowCount - offsets.count))
-    var next = 0
-    for row in 0..<UInt32(physicalRowCount) {
-      if next < offsets.count && offsets[next] == row {
-        next += 1
-      } else {
-        live.append(row)
-      }
-    }
+    live.reserveCapacity(max(0, physicalRowCount - count))
+    for row in 0..<physicalRowCount where !bitmap.contains(row) { live.append(UInt32(row)) }
     return live
   }
 }
@@ -99,7 +84,7 @@ enum DeletionFileCodec {
       writer.write(UInt32(physicalRowCount))
       if useBitmap {
         var bits = [UInt8](repeating: 0, count: (physicalRowCount + 7) / 8)
-        for offset in vector.offsets { bits[Int(offset / 8)] |= 1 << (offset % 8) }
+        vector.bitmap.forEach { offset in bits[offset / 8] |= 1 << (offset % 8) }
         writer.write(bits)
       } else {
         for offset in vector.offsets { writer.write(offset) }
@@ -107,9 +92,14 @@ enum DeletionFileCodec {
     }
   }
 
-  /// - Throws: `TableError.corruptDeletionFile` naming `source`, `.unsupportedFeature` for a
-  ///   newer format version.
-  static func decode(_ bytes: [UInt8], fragmentID: UInt32, source: URL) throws -> DeletionVector {
+  /// Decodes the deletion file of `fragment`, checking every offset against the fragment's
+  /// rows (Docs/Format.md, "Validation on read") before any memory is sized by one.
+  /// - Throws: `TableError.corruptDeletionFile` naming `source` (and, for an offset beyond the
+  ///   fragment, the fragment and the offset), `.unsupportedFeature` for a newer format version.
+  static func decode(
+    _ bytes: [UInt8], fragment: FragmentMetadata, source: URL
+  ) throws -> DeletionVector {
+    let fragmentID = fragment.id
     let name = "deletion file '\(source.objectName)'"
     do {
       let frame = try ChecksummedFrame.decode(bytes, magic: magic, context: name)
@@ -140,6 +130,12 @@ enum DeletionFileCodec {
           guard offsets.count == count else { throw reader.corrupt("has a wrong count") }
         } else {
           throw reader.corrupt("has unknown encoding \(encoding)")
+        }
+        if let largest = offsets.max(), Int(largest) >= fragment.physicalRowCount {
+          throw TableError(
+            .corruptDeletionFile,
+            "\(name) of fragment \(fragmentID) deletes offset \(largest), but the fragment has "
+              + "\(fragment.physicalRowCount) rows")
         }
         return DeletionVector(offsets)
       }

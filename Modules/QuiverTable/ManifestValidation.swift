@@ -103,16 +103,3 @@ extension Manifest {
     }
   }
 }
-
-extension DeletionVector {
-  /// Checks that every deleted offset lies inside the fragment (Docs/Format.md, "Validation on
-  /// read"); the decoder has already checked order, uniqueness and the count.
-  /// - Throws: `TableError.corruptDeletionFile` naming the file, the fragment and the offset.
-  package func validate(fragment: FragmentMetadata, source: URL) throws(TableError) {
-    guard let last = offsets.last, Int(last) >= fragment.physicalRowCount else { return }
-    throw TableError(
-      .corruptDeletionFile,
-      "deletion file '\(source.objectName)' of fragment \(fragment.id) deletes offset \(last), but the "
-        + "fragment has \(fragment.physicalRowCount) rows")
-  }
-}

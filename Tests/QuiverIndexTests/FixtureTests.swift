@@ -46,6 +46,7 @@ import Testing
     #expect(try Data(contentsOf: url).count == 3 * 4 * 6)
     let truncated = folder.appendingPathComponent("t.fvecs")
     try Data(try Data(contentsOf: url).dropLast(2)).write(to: truncated)
-    #expect(throws: VectorFileError.self) { try VectorFiles.readFloats(truncated) }
+    let error = #expect(throws: ExchangeError.self) { try VectorFiles.readFloats(truncated) }
+    #expect(error?.code == .truncatedFile)
   }
 }

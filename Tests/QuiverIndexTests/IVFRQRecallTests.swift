@@ -1,6 +1,7 @@
 import Foundation
 import QuiverIndex
 import QuiverKernels
+import QuiverStorage
 import QuiverTestSupport
 import Testing
 

@@ -1,64 +1,24 @@
+@_exported import struct QuiverExchange.ExchangeError
+@_exported import struct QuiverExchange.VectorMatrix
 import Foundation
+import QuiverExchange
 
-/// A matrix read from an `.fvecs` or `.ivecs` file: `count` rows of `dimension` values, packed
-/// row-major.
-public struct VectorMatrix<Element: Sendable>: Sendable {
-  /// Values per row.
-  public var dimension: Int
-  /// Number of rows.
-  public var count: Int
-  /// `count × dimension` values, row `i` at `values[i * dimension ..< (i + 1) * dimension]`.
-  public var values: [Element]
-
-  /// Creates a matrix from packed values.
-  ///
-  /// - Precondition: `values.count == count * dimension`.
-  public init(dimension: Int, count: Int, values: [Element]) {
-    precondition(values.count == count * dimension, "values do not fill \(count) × \(dimension)")
-    self.dimension = dimension
-    self.count = count
-    self.values = values
-  }
-
-  /// Row `index` as an array.
-  public func row(_ index: Int) -> [Element] {
-    Array(values[(index * dimension)..<((index + 1) * dimension)])
-  }
-
-  /// The first `rows` rows (all of them if `rows >= count`).
-  public func prefix(_ rows: Int) -> VectorMatrix {
-    let kept = min(rows, count)
-    return VectorMatrix(
-      dimension: dimension, count: kept, values: Array(values[0..<(kept * dimension)]))
-  }
-}
-
-/// Why a vector file could not be read.
-public struct VectorFileError: Error, CustomStringConvertible, Sendable {
-  /// What went wrong, naming the file.
-  public var description: String
-}
-
-/// Readers and writers for the `.fvecs` / `.ivecs` formats used by ANN benchmarks and
-/// `Fixtures/`: per row a little-endian int32 dimension, then that many float32 / int32 values.
+/// Reading and writing the `.fvecs` / `.ivecs` files of ANN benchmarks and `Fixtures/`: per row
+/// a little-endian int32 dimension, then that many float32 / int32 values.
 public enum VectorFiles {
-  /// Reads an `.fvecs` file; `limit` keeps only the first rows.
+  /// Reads an `.fvecs` file (QuiverExchange's reader); `limit` keeps only the first rows.
   ///
-  /// - Throws: `VectorFileError` if the file is missing, truncated or has rows of different
+  /// - Throws: `ExchangeError` if the file is missing, truncated or has rows of different
   ///   dimensions.
   public static func readFloats(_ url: URL, limit: Int? = nil) throws -> VectorMatrix<Float> {
-    let (dimension, count, words) = try readWords(url, limit: limit)
-    return VectorMatrix(
-      dimension: dimension, count: count, values: words.map { Float(bitPattern: $0) })
+    try VectorMatrix(fvecsAt: url.path, limit: limit ?? .max)
   }
 
   /// Reads an `.ivecs` file; `limit` keeps only the first rows.
   ///
-  /// - Throws: `VectorFileError` as for `readFloats`.
+  /// - Throws: `ExchangeError` as for `readFloats`.
   public static func readIntegers(_ url: URL, limit: Int? = nil) throws -> VectorMatrix<Int32> {
-    let (dimension, count, words) = try readWords(url, limit: limit)
-    return VectorMatrix(
-      dimension: dimension, count: count, values: words.map { Int32(bitPattern: $0) })
+    try VectorMatrix(ivecsAt: url.path, limit: limit ?? .max)
   }
 
   /// Writes `matrix` as an `.fvecs` file.
@@ -70,48 +30,6 @@ public enum VectorFiles {
   public static func writeIntegers(_ matrix: VectorMatrix<Int32>, to url: URL) throws {
     try writeWords(
       matrix.values.map { UInt32(bitPattern: $0) }, dimension: matrix.dimension, to: url)
-  }
-
-  private static func readWords(_ url: URL, limit: Int?) throws -> (Int, Int, [UInt32]) {
-    let data: Data
-    do {
-      data = try Data(contentsOf: url, options: .mappedIfSafe)
-    } catch {
-      throw VectorFileError(description: "\(url.path): cannot read (\(error))")
-    }
-    guard data.count >= 4 else {
-      if data.isEmpty { return (0, 0, []) }
-      throw VectorFileError(description: "\(url.path): \(data.count) bytes, too short")
-    }
-    return try data.withUnsafeBytes { raw -> (Int, Int, [UInt32]) in
-      let dimension = Int(Int32(littleEndian: raw.loadUnaligned(as: Int32.self)))
-      guard dimension > 0 else {
-        throw VectorFileError(description: "\(url.path): dimension \(dimension)")
-      }
-      let rowBytes = 4 * (dimension + 1)
-      guard raw.count % rowBytes == 0 else {
-        throw VectorFileError(
-          description:
-            "\(url.path): \(raw.count) bytes is not a whole number of \(rowBytes)-byte rows")
-      }
-      let count = min(raw.count / rowBytes, limit ?? Int.max)
-      var words = [UInt32](repeating: 0, count: count * dimension)
-      for row in 0..<count {
-        let rowStart = row * rowBytes
-        let rowDimension = Int32(
-          littleEndian: raw.loadUnaligned(fromByteOffset: rowStart, as: Int32.self))
-        guard rowDimension == dimension else {
-          throw VectorFileError(
-            description: "\(url.path): row \(row) has dimension \(rowDimension), not \(dimension)")
-        }
-        for column in 0..<dimension {
-          words[row * dimension + column] = UInt32(
-            littleEndian: raw.loadUnaligned(
-              fromByteOffset: rowStart + 4 * (column + 1), as: UInt32.self))
-        }
-      }
-      return (dimension, count, words)
-    }
   }
 
   private static func writeWords(_ words: [UInt32], dimension: Int, to url: URL) throws {

@@ -57,6 +57,10 @@ import Testing
         _ = try table.search([1, 2] as [Float]).limit(1).execute().rowCount
         _ = IndexConfig.ivfPQ(metric: .cosine, numPartitions: 4).metric
       }
+      func describe(_ error: TableError, _ cause: FormatError) -> String {
+        let located = error.sourceFile + String(error.sourceLine) + String(error.underlying == nil)
+        return error.code.rawValue + error.message + cause.description + located
+      }
       """
     let result = try typeCheck(source, strictMemberImports: true)
     #expect(result.status == 0, "\(result.output)")

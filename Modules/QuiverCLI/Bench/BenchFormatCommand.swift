@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverExchange
 import QuiverFormat
 import QuiverKernels
 
@@ -255,26 +256,16 @@ enum FormatBenchDataset {
       if let limit, records.count >= limit { break }
       records.append(try decoder.decode(TextRecord.self, from: Data(line)))
     }
-    let vectorData = try Data(contentsOf: folder.appendingPathComponent("base.fvecs"), options: .alwaysMapped)
-    let dimension = Int(vectorData.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) })
-    let recordBytes = 4 + 4 * dimension
-    let count = min(records.count, vectorData.count / recordBytes)
-    var flat = [Float](repeating: 0, count: count * dimension)
-    flat.withUnsafeMutableBytes { out in
-      vectorData.withUnsafeBytes { raw in
-        for row in 0..<count {
-          out.baseAddress!.advanced(by: row * dimension * 4).copyMemory(from: raw.baseAddress! + row * recordBytes + 4, byteCount: dimension * 4)
-        }
-      }
-    }
-    records = Array(records.prefix(count))
+    let vectors = try VectorMatrix<Float>(
+      fvecsAt: folder.appendingPathComponent("base.fvecs").path, limit: records.count)
+    records = Array(records.prefix(vectors.count))
     return try RecordBatch(columns: [
       "id": records.map(\.id),
       "source": records.map(\.source),
       "name": records.map(\.name),
       "text": records.map(\.text),
       "n_packages": records.map(\.n_packages),
-      "vector": try Column(vectors: flat, dimension: dimension),
+      "vector": try Column(vectors: vectors.values, dimension: vectors.dimension),
     ])
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverExchange
 import QuiverIndex
 import QuiverKernels
 
@@ -27,39 +28,15 @@ struct BenchIndexCommand: ParsableCommand {
   @Option(name: .customLong("ground-truth"), help: "Exact neighbours per query (.ivecs).")
   var groundTruth: String
 
-  @Option(help: "Index type: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ, IVF_RQ.")
-  var type: String = "IVF_PQ"
-
-  @Option(help: "Metric: l2, cosine or dot.")
-  var metric: String = "l2"
-
-  @Option(name: .customLong("num-partitions"), help: "IVF partitions (default: from the rows).")
-  var numPartitions: Int?
-
   @Option(
-    name: .customLong("num-sub-vectors"), help: "PQ sub-vectors (default: from the dimension).")
-  var numSubVectors: Int?
+    help: "Index type: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ, IVF_RQ.",
+    transform: OptionValue.indexType)
+  var type: IndexType = .ivfPQ
 
-  @Option(
-    name: .customLong("num-bits"),
-    help: "PQ bits per code: 4 or 8 (default: 4 for IVF_PQ, 8 for IVF_HNSW_PQ).")
-  var numBits: Int?
+  @Option(help: "Metric: l2, cosine or dot.", transform: OptionValue.metric)
+  var metric: DistanceMetric = .l2
 
-  @Option(help: "HNSW links per node (HNSW types).")
-  var m: Int?
-
-  @Option(name: .customLong("ef-construction"), help: "HNSW build beam (HNSW types).")
-  var efConstruction: Int?
-
-  @Option(
-    name: .customLong("sample-rate"), help: "k-means trains on sample-rate × partitions rows.")
-  var sampleRate: Int = 256
-
-  @Option(name: .customLong("max-iterations"), help: "Most k-means iterations.")
-  var maxIterations: Int = 50
-
-  @Option(help: "Training seed.")
-  var seed: UInt64 = 42
+  @OptionGroup var indexParameters: IndexParameterOptions
 
   @Option(help: "Partitions probed per query.")
   var nprobes: Int = 20
@@ -86,22 +63,13 @@ struct BenchIndexCommand: ParsableCommand {
   var json = false
 
   func validate() throws {
-    guard IndexType(rawValue: type) != nil else {
-      throw ValidationError(
-        "unknown --type \(type); use IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ or IVF_RQ")
-    }
-    guard DistanceMetric(rawValue: metric) != nil else {
-      throw ValidationError("unknown --metric \(metric); use l2, cosine or dot")
-    }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
   }
 
   func run() throws {
-    let indexType = IndexType(rawValue: type)!
-    let distanceMetric = DistanceMetric(rawValue: metric)!
-    let baseMatrix = try BenchVectorFile.readFloats(base)
-    var queryMatrix = try BenchVectorFile.readFloats(queries)
-    let truth = try BenchVectorFile.readIntegers(groundTruth)
+    let baseMatrix = try VectorMatrix<Float>(fvecsAt: base)
+    var queryMatrix = try VectorMatrix<Float>(fvecsAt: queries)
+    let truth = try VectorMatrix<Int32>(ivecsAt: groundTruth)
     if let limitQueries { queryMatrix = queryMatrix.prefix(limitQueries) }
     guard queryMatrix.dimension == baseMatrix.dimension else {
       throw ValidationError(
@@ -116,12 +84,12 @@ struct BenchIndexCommand: ParsableCommand {
     PeakMemory.reset()
     let buildCPUStart = PeakMemory.cpuSeconds()
     let buildStart = DispatchTime.now().uptimeNanoseconds
-    let index = try makeIndex(indexType, distanceMetric, baseMatrix)
+    let index = try makeIndex(type, metric, baseMatrix)
     let buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1e9
     let buildCPUSeconds = PeakMemory.cpuSeconds() - buildCPUStart
     let peakMemory = PeakMemory.bytes()
     diagnostics(
-      "built \(indexType.rawValue) \(distanceMetric.rawValue) over \(baseMatrix.count) × \(baseMatrix.dimension) in "
+      "built \(type.rawValue) \(metric.rawValue) over \(baseMatrix.count) × \(baseMatrix.dimension) in "
         + String(format: "%.2f s (%.2f s CPU)", buildSeconds, buildCPUSeconds)
         + "; \(index.describe)")
 
@@ -136,10 +104,10 @@ struct BenchIndexCommand: ParsableCommand {
     var reports: [BenchReport] = []
     for setting in settings {
       let measured = try measure(
-        index, baseMatrix, queryMatrix, truth, metric: distanceMetric, nprobes: setting.nprobes,
+        index, baseMatrix, queryMatrix, truth, metric: metric, nprobes: setting.nprobes,
         ef: setting.ef, refineFactor: setting.refineFactor)
       let report = BenchReport(
-        type: indexType.rawValue, metric: distanceMetric.rawValue, nprobes: setting.nprobes,
+        type: type.rawValue, metric: metric.rawValue, nprobes: setting.nprobes,
         ef: setting.ef, refine_factor: setting.refineFactor, recall_at_10: measured.recall,
         qps: measured.qps, p50_ms: measured.p50, p99_ms: measured.p99,
         median_qps: measured.p50 > 0 ? 1000 / measured.p50 : 0,
@@ -168,24 +136,27 @@ struct BenchIndexCommand: ParsableCommand {
   }
 
   private func makeIndex(
-    _ indexType: IndexType, _ distanceMetric: DistanceMetric, _ base: BenchMatrix<Float>
+    _ indexType: IndexType, _ distanceMetric: DistanceMetric, _ base: VectorMatrix<Float>
   ) throws -> any BenchableIndex {
     let rowIds = (0..<UInt64(base.count)).map { $0 }
     switch indexType {
     case .ivfFlat, .ivfPQ, .ivfSQ:
       let parameters = IVFIndexParameters(
-        type: indexType, metric: distanceMetric, numPartitions: numPartitions,
-        numSubVectors: numSubVectors, numBits: numBits ?? indexType.defaultNumBits,
-        sampleRate: sampleRate, maxIterations: maxIterations, seed: seed)
+        type: indexType, metric: distanceMetric, numPartitions: indexParameters.numPartitions,
+        numSubVectors: indexParameters.numSubVectors,
+        numBits: indexParameters.numBits ?? indexType.defaultNumBits,
+        sampleRate: indexParameters.sampleRate, maxIterations: indexParameters.maxIterations,
+        seed: indexParameters.seed)
       return try IVFIndexBuilder(parameters: parameters, threads: buildThreads).build(
         vectors: base.values, rowIds: rowIds, dimension: base.dimension)
     case .hnsw, .ivfHNSWSQ, .ivfHNSWPQ:
       return try makeHNSWIndex(indexType, distanceMetric, base)
     case .ivfRQ:
       let parameters = IVFIndexParameters(
-        type: indexType, metric: distanceMetric, numPartitions: numPartitions,
-        numBits: numBits ?? indexType.defaultNumBits, sampleRate: sampleRate,
-        maxIterations: maxIterations, seed: seed)
+        type: indexType, metric: distanceMetric, numPartitions: indexParameters.numPartitions,
+        numBits: indexParameters.numBits ?? indexType.defaultNumBits,
+        sampleRate: indexParameters.sampleRate, maxIterations: indexParameters.maxIterations,
+        seed: indexParameters.seed)
       return try IVFRQIndex.build(
         vectors: base.values, rowIds: rowIds, dimension: base.dimension, parameters: parameters,
         threads: buildThreads)
@@ -193,8 +164,8 @@ struct BenchIndexCommand: ParsableCommand {
   }
 
   private func measure(
-    _ index: any BenchableIndex, _ base: BenchMatrix<Float>, _ queries: BenchMatrix<Float>,
-    _ truth: BenchMatrix<Int32>, metric: DistanceMetric, nprobes: Int, ef: Int?,
+    _ index: any BenchableIndex, _ base: VectorMatrix<Float>, _ queries: VectorMatrix<Float>,
+    _ truth: VectorMatrix<Int32>, metric: DistanceMetric, nprobes: Int, ef: Int?,
     refineFactor: Int
   ) throws -> (recall: Double, qps: Double, p50: Double, p99: Double) {
     let k = 10
@@ -346,64 +317,6 @@ extension IVFIndex: BenchableIndex {
       + "sub-vectors \(parameters.numSubVectors.map(String.init) ?? "-"), bits \(parameters.numBits), "
       + "k-means \(statistics.ivfIterations) iterations on \(statistics.ivfTrainingRows) rows, "
       + "kernels \(KernelISA.active.rawValue)"
-  }
-}
-
-/// A matrix from an `.fvecs` / `.ivecs` file.
-struct BenchMatrix<Element: Sendable>: Sendable {
-  var dimension: Int
-  var count: Int
-  var values: [Element]
-
-  func row(_ index: Int) -> [Element] {
-    Array(values[(index * dimension)..<((index + 1) * dimension)])
-  }
-
-  func prefix(_ rows: Int) -> BenchMatrix {
-    let kept = min(rows, count)
-    return BenchMatrix(
-      dimension: dimension, count: kept, values: Array(values[0..<(kept * dimension)]))
-  }
-}
-
-/// Reads `.fvecs` / `.ivecs` (per row: int32 dimension, then the values, little-endian).
-enum BenchVectorFile {
-  static func readFloats(_ path: String) throws -> BenchMatrix<Float> {
-    let (dimension, count, words) = try readWords(path)
-    return BenchMatrix(
-      dimension: dimension, count: count, values: words.map { Float(bitPattern: $0) })
-  }
-
-  static func readIntegers(_ path: String) throws -> BenchMatrix<Int32> {
-    let (dimension, count, words) = try readWords(path)
-    return BenchMatrix(
-      dimension: dimension, count: count, values: words.map { Int32(bitPattern: $0) })
-  }
-
-  private static func readWords(_ path: String) throws -> (Int, Int, [UInt32]) {
-    let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-    return try data.withUnsafeBytes { raw -> (Int, Int, [UInt32]) in
-      guard raw.count >= 4 else { throw ValidationError("\(path): too short for a vector file") }
-      let dimension = Int(Int32(littleEndian: raw.loadUnaligned(as: Int32.self)))
-      let rowBytes = 4 * (dimension + 1)
-      guard dimension > 0, raw.count % rowBytes == 0 else {
-        throw ValidationError("\(path): not a whole number of \(dimension)-dimension rows")
-      }
-      let count = raw.count / rowBytes
-      var words = [UInt32](repeating: 0, count: count * dimension)
-      try words.withUnsafeMutableBytes { out in
-        for row in 0..<count {
-          let header = Int32(
-            littleEndian: raw.loadUnaligned(fromByteOffset: row * rowBytes, as: Int32.self))
-          guard header == dimension else {
-            throw ValidationError("\(path): row \(row) has dimension \(header), not \(dimension)")
-          }
-          out.baseAddress!.advanced(by: row * dimension * 4).copyMemory(
-            from: raw.baseAddress!.advanced(by: row * rowBytes + 4), byteCount: dimension * 4)
-        }
-      }
-      return (dimension, count, words.map { UInt32(littleEndian: $0) })
-    }
   }
 }
 

@@ -345,21 +345,7 @@ struct KernelBenchmark {
   /// The median over `repetitions` samples of the seconds one call takes; each sample repeats
   /// the call for at least 50 ms, after one warm-up call.
   private func time(_ body: () -> Void) -> Double {
-    body()
-    var samples: [Double] = []
-    for _ in 0..<repetitions {
-      var calls = 0
-      let start = clock()
-      var elapsed = 0.0
-      repeat {
-        body()
-        calls += 1
-        elapsed = clock() - start
-      } while elapsed < 0.05
-      samples.append(elapsed / Double(calls))
-    }
-    samples.sort()
-    return samples[samples.count / 2]
+    withoutActuallyEscaping(body) { timeInterleaved([$0])[0] }
   }
 
   /// Like `time`, for several bodies measured in turns: sample k of every body is taken before

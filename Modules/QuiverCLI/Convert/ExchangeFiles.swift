@@ -18,7 +18,7 @@ enum ExchangeFiles {
     let vectorName = options.vectorColumn ?? "vector"
     switch format {
     case .fvecs, .bvecs, .ivecs:
-      return try VecsReader(
+      return try VecsExchangeReader(
         path: path, format: format.vecs!, columnName: vectorName,
         expectedDimension: options.dimension)
     case .npy:

@@ -1,3 +1,5 @@
+import QuiverExchange
+
 /// The file formats `quiver convert` reads and writes, named by the file's extension.
 enum ExchangeFormat: String, Sendable, CaseIterable {
   case fvecs, bvecs, ivecs, npy, csv, jsonl, parquet, arrow, arrowStream

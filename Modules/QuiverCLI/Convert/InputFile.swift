@@ -24,18 +24,25 @@ final class InputFile {
   ///   file.
   init(path: String, bufferSize: Int = 1 << 20) throws {
     self.path = path
-    do {
-      file = try LocalFileReader(path: path)
-    } catch let error as StorageError where error.code == .notRegularFile {
-      throw CLIError(.noInput, "\(path): not a regular file")
-    } catch let error as StorageError {
-      throw CLIError(.noInput, "\(path): cannot open: \(error.message)")
-    }
+    file = try Self.open(path)
     self.size = Int64(file.size)
     self.buffer = .allocate(byteCount: bufferSize, alignment: 64)
   }
 
   deinit { buffer.deallocate() }
+
+  /// Opens `path` as a regular file (a FIFO or device is refused without blocking).
+  /// - Throws: `CLIError.noInput` when it does not exist, cannot be read or is not a regular
+  ///   file.
+  static func open(_ path: String) throws -> LocalFileReader {
+    do {
+      return try LocalFileReader(path: path)
+    } catch let error as StorageError where error.code == .notRegularFile {
+      throw CLIError(.noInput, "\(path): not a regular file")
+    } catch let error as StorageError {
+      throw CLIError(.noInput, "\(path): cannot open: \(error.message)")
+    }
+  }
 
   /// Whether every byte has been consumed.
   func atEnd() throws -> Bool {

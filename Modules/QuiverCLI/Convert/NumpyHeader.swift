@@ -1,3 +1,5 @@
+import QuiverExchange
+
 /// The header of a NumPy `.npy` file (format versions 1.0, 2.0 and 3.0): the magic
 /// `\x93NUMPY`, a version, the header length, then a Python dict literal such as
 /// `{'descr': '<f4', 'fortran_order': False, 'shape': (1000, 384), }` padded with spaces to a

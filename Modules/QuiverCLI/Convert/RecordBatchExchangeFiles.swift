@@ -65,7 +65,7 @@ enum ExchangeErrors {
       return try body()
     } catch let error as ExchangeError {
       switch error.code {
-      case .ioError: throw CLIError(creating ? .cannotCreate : .inputOutput, error.message)
+      case .ioError: throw CLIError(creating ? .cannotCreate : .ioFailure, error.message)
       case .unsupportedType: throw CLIError(.usage, error.message)
       default: throw CLIError(.badData, error.message)
       }

@@ -1,3 +1,5 @@
+import QuiverExchange
+
 /// Writes one vector column of each batch as a `.fvecs` / `.bvecs` / `.ivecs` file.
 struct VecsWriter: ExchangeWriter {
   private let output: OutputFile

@@ -26,27 +26,13 @@ struct IndexCommand: ParsableCommand {
 
   @Option(
     help: "The index type: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ, IVF_RQ.",
-    transform: { text in
-      guard let type = IndexType(rawValue: text.uppercased()) else {
-        throw ValidationError(
-          "unknown index type '\(text)'; use \(IndexType.allCases.map(\.rawValue).joined(separator: ", "))"
-        )
-      }
-      return type
-    })
+    transform: OptionValue.indexType)
   var type: IndexType?
 
   @Option(help: "Drop the index of this name instead of building one (a new table version).")
   var drop: String?
 
-  @Option(
-    help: "The distance metric: l2, cosine or dot.",
-    transform: { text in
-      guard let metric = DistanceMetric(rawValue: text.lowercased()) else {
-        throw ValidationError("unknown metric '\(text)'; use l2, cosine or dot")
-      }
-      return metric
-    })
+  @Option(help: "The distance metric: l2, cosine or dot.", transform: OptionValue.metric)
   var metric: DistanceMetric = .l2
 
   @Option(help: "The vector column (default: the only vector column).")
@@ -55,30 +41,7 @@ struct IndexCommand: ParsableCommand {
   @Option(help: "The index's name (default: COLUMN_idx).")
   var name: String?
 
-  @Option(help: "IVF partitions (default: from the row count).")
-  var numPartitions: Int?
-
-  @Option(help: "PQ sub-vectors; must divide the dimension (default: from the dimension).")
-  var numSubVectors: Int?
-
-  @Option(
-    help: "Bits per PQ code: 4 or 8 (default: 4 for IVF_PQ, 8 for IVF_HNSW_PQ); bits per dimension for IVF_RQ: 1-8 (default \(IndexType.ivfRQ.defaultNumBits)).")
-  var numBits: Int?
-
-  @Option(name: .customLong("m"), help: "HNSW neighbours per node.")
-  var neighbors: Int?
-
-  @Option(help: "HNSW candidate list size while building.")
-  var efConstruction: Int?
-
-  @Option(help: "k-means trains on sample-rate × partitions rows.")
-  var sampleRate = 256
-
-  @Option(help: "The most k-means iterations.")
-  var maxIterations = 50
-
-  @Option(help: "Seed of every random choice.")
-  var seed: UInt64 = 42
+  @OptionGroup var indexParameters: IndexParameterOptions
 
   @OptionGroup var outputOptions: OutputOptions
 
@@ -128,9 +91,11 @@ struct IndexCommand: ParsableCommand {
         column = vectorColumns[0]
       }
       let config = IndexConfig(
-        type: type, metric: metric, numPartitions: numPartitions, numSubVectors: numSubVectors,
-        numBits: numBits ?? type.defaultNumBits, m: neighbors, efConstruction: efConstruction,
-        sampleRate: sampleRate, maxIterations: maxIterations, seed: seed)
+        type: type, metric: metric, numPartitions: indexParameters.numPartitions,
+        numSubVectors: indexParameters.numSubVectors,
+        numBits: indexParameters.numBits ?? type.defaultNumBits, m: indexParameters.neighbors,
+        efConstruction: indexParameters.efConstruction, sampleRate: indexParameters.sampleRate,
+        maxIterations: indexParameters.maxIterations, seed: indexParameters.seed)
       if !outputOptions.quiet {
         StandardError.line(
           "quiver index: building \(type.rawValue) (\(metric.rawValue)) on '\(column)'…")
@@ -139,7 +104,7 @@ struct IndexCommand: ParsableCommand {
       try table.createIndex(on: column, config, name: name)
       let seconds = MonotonicClock.seconds(since: start)
       let entry = table.indices.last { $0.column == column }
-      let dataset = try TableAccess.open(self.table)
+      let dataset = try Dataset.open(at: URL(fileURLWithPath: self.table))
       let report = entry.map { IndexReport(entry: $0, dataset: dataset) }
       if outputOptions.json {
         print(

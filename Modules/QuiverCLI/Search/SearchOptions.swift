@@ -28,12 +28,7 @@ struct SearchOptions: ParsableArguments {
 
   @Option(
     help: "The distance metric (l2, cosine, dot); an index trained for another one is not used.",
-    transform: { text in
-      guard let metric = DistanceMetric(rawValue: text.lowercased()) else {
-        throw ValidationError("unknown metric '\(text)'; use l2, cosine or dot")
-      }
-      return metric
-    })
+    transform: OptionValue.metric)
   var metric: DistanceMetric?
 
   @Flag(help: "Ignore vector indexes: an exact scan.")

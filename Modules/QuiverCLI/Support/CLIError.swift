@@ -18,10 +18,6 @@ struct CLIError: Error, Sendable, Hashable, CustomStringConvertible {
     case cannotCreate = 73
     /// Reading or writing failed part way.
     case ioFailure = 74
-
-    /// The former name of `.ioFailure`.
-    @available(*, deprecated, renamed: "ioFailure")
-    static let inputOutput = Code.ioFailure
   }
 
   /// The kind of failure.

@@ -111,13 +111,13 @@ public final class DataFileReader: Sendable {
   }
 
   /// `count` bytes at `offset` of the file.
-  /// - Throws: `.truncatedFile` if the file is shorter, `.ioError`.
+  /// - Throws: `.truncatedFile` if the file is shorter, `.ioFailure`.
   func readBytes(at offset: Int, count: Int) throws -> [UInt8] {
     try FormatError.translatingStorageErrors { try file.read(at: offset, count: count) }
   }
 
   /// Fills `buffer` with the bytes at `offset` of the file.
-  /// - Throws: `.truncatedFile` if the file is shorter, `.ioError`.
+  /// - Throws: `.truncatedFile` if the file is shorter, `.ioFailure`.
   func readBytes(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
     try FormatError.translatingStorageErrors { try file.read(at: offset, into: buffer) }
   }

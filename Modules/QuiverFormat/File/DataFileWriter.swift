@@ -44,7 +44,7 @@ public final class DataFileWriter {
   /// Writes the data file into `output` (a new object of a `Storage`, whose durability the
   /// storage decides; `options.overwrite` and `synchronizeOnFinish` do not apply); `location`
   /// names it in messages. The header is written at once.
-  /// - Throws: `.invalidArgument` for a page size below 1, `.ioError`.
+  /// - Throws: `.invalidArgument` for a page size below 1, `.ioFailure`.
   package init(
     output: any StorageWriter, location: String, schema: Schema,
     options: DataFileWriterOptions = DataFileWriterOptions()

@@ -88,26 +88,25 @@ public struct LocalStorage: Storage {
   /// Every regular file under the folder `prefix`, recursively; symbolic links and other kinds
   /// of files are skipped, never followed. Empty if the folder does not exist.
   public func list(_ prefix: StoragePath) throws -> [StorageEntry] {
-    let folder: Int32
-    do {
-      folder = try openFolder(prefix, create: false)
-    } catch let error as StorageError where error.code == .notFound {
-      return []
-    }
+    guard let folder = try openFolderIfPresent(prefix) else { return [] }
     var entries: [StorageEntry] = []
     try collect(folder, prefix, into: &entries)
     return entries
   }
 
+  /// The descriptor of the existing folder `path`, or nil when it does not exist.
+  private func openFolderIfPresent(_ path: StoragePath) throws -> Int32? {
+    do {
+      return try openFolder(path, create: false)
+    } catch let error as StorageError where error.code == .notFound {
+      return nil
+    }
+  }
+
   /// The names of the regular files directly in `folder` (`readdir`; a file is `fstatat`ed only
   /// when the folder does not report its type); links and other kinds are skipped.
   public func names(in folder: StoragePath) throws -> [String] {
-    let descriptor: Int32
-    do {
-      descriptor = try openFolder(folder, create: false)
-    } catch let error as StorageError where error.code == .notFound {
-      return []
-    }
+    guard let descriptor = try openFolderIfPresent(folder) else { return [] }
     guard let stream = fdopendir(descriptor) else {
       let code = errno
       close(descriptor)
@@ -138,12 +137,7 @@ public struct LocalStorage: Storage {
   /// Removes a file; a missing file (or folder) is not an error.
   public func delete(_ path: StoragePath) throws {
     try requireName(path)
-    let folder: Int32
-    do {
-      folder = try openFolder(path.parent, create: false)
-    } catch let error as StorageError where error.code == .notFound {
-      return
-    }
+    guard let folder = try openFolderIfPresent(path.parent) else { return }
     defer { close(folder) }
     guard unlinkat(folder, path.lastComponent, 0) == 0 || errno == ENOENT else {
       throw SystemCall.error("unlink", localPath(path), errno)
@@ -154,12 +148,7 @@ public struct LocalStorage: Storage {
   /// object store has none). A missing or non-empty folder is left alone.
   public func removeFolderIfEmpty(_ path: StoragePath) throws {
     try requireName(path)
-    let folder: Int32
-    do {
-      folder = try openFolder(path.parent, create: false)
-    } catch let error as StorageError where error.code == .notFound {
-      return
-    }
+    guard let folder = try openFolderIfPresent(path.parent) else { return }
     defer { close(folder) }
     if unlinkat(folder, path.lastComponent, AT_REMOVEDIR) != 0 {
       let code = errno

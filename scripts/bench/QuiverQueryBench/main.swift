@@ -7,24 +7,7 @@
 import Dispatch
 import Foundation
 import Quiver
-
-func readVectors(_ url: URL, limit: Int? = nil) throws -> (dimension: Int, values: [UInt32]) {
-  let data = try Data(contentsOf: url, options: .mappedIfSafe)
-  return data.withUnsafeBytes { raw in
-    let dimension = Int(raw.loadUnaligned(as: Int32.self))
-    var count = data.count / (4 * (dimension + 1))
-    if let limit { count = min(count, limit) }
-    var values: [UInt32] = []
-    values.reserveCapacity(count * dimension)
-    for row in 0..<count {
-      let base = row * 4 * (dimension + 1) + 4
-      for column in 0..<dimension {
-        values.append(raw.loadUnaligned(fromByteOffset: base + 4 * column, as: UInt32.self))
-      }
-    }
-    return (dimension, values)
-  }
-}
+import QuiverExchange
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -42,18 +25,16 @@ let types = (option("--types") ?? "IVF_PQ,IVF_HNSW_SQ").split(separator: ",").ma
 let json = arguments.contains("--json")
 let dataset = URL(fileURLWithPath: datasetPath)
 
-let base = try readVectors(dataset.appendingPathComponent("base.fvecs"))
+let base = try VectorMatrix<Float>(fvecsAt: dataset.appendingPathComponent("base.fvecs").path)
 let dimension = base.dimension
-let rowCount = base.values.count / dimension
-let baseFloats = base.values.map { Float(bitPattern: $0) }
-let queryWords = try readVectors(dataset.appendingPathComponent("query.fvecs"), limit: queryLimit)
-let queries = stride(from: 0, to: queryWords.values.count, by: dimension).map {
-  queryWords.values[$0..<($0 + dimension)].map { Float(bitPattern: $0) }
-}
-let truthWords = try readVectors(dataset.appendingPathComponent("groundtruth_l2.ivecs"), limit: queryLimit)
-let truth = stride(from: 0, to: truthWords.values.count, by: truthWords.dimension).map {
-  Set(truthWords.values[$0..<($0 + 10)].map { Int64(Int32(bitPattern: $0)) })
-}
+let rowCount = base.count
+let baseFloats = base.values
+let queryMatrix = try VectorMatrix<Float>(
+  fvecsAt: dataset.appendingPathComponent("query.fvecs").path, limit: queryLimit)
+let queries = (0..<queryMatrix.count).map { queryMatrix.row($0) }
+let truthMatrix = try VectorMatrix<Int32>(
+  ivecsAt: dataset.appendingPathComponent("groundtruth_l2.ivecs").path, limit: queryLimit)
+let truth = (0..<truthMatrix.count).map { Set(truthMatrix.row($0).prefix(10).map { Int64($0) }) }
 
 func log(_ text: String) { FileHandle.standardError.write((text + "\n").data(using: .utf8)!) }
 
