@@ -63,9 +63,8 @@ extension DistanceMetric {
     let count = points.count / dimension
     return query.withUnsafeBufferPointer { q in
       points.withUnsafeBufferPointer { p in
-        [Float](unsafeUninitializedCapacity: count) { out, initialized in
-          if count > 0 { kernel(q.baseAddress!, p.baseAddress!, count, dimension, out.baseAddress!) }
-          initialized = count
+        [Float](count: count) { out in
+          kernel(q.baseAddress!, p.baseAddress!, count, dimension, out)
         }
       }
     }
@@ -207,13 +206,10 @@ extension DistanceMetric {
     let total = queryCount * pointCount
     return queries.withUnsafeBufferPointer { q in
       points.withUnsafeBufferPointer { p in
-        [Float](unsafeUninitializedCapacity: total) { out, initialized in
-          if total > 0 {
-            distanceBlock(
-              queries: q.baseAddress!, queryCount: queryCount, points: p.baseAddress!,
-              pointCount: pointCount, dimension: dimension, into: out.baseAddress!)
-          }
-          initialized = total
+        [Float](count: total) { out in
+          distanceBlock(
+            queries: q.baseAddress!, queryCount: queryCount, points: p.baseAddress!,
+            pointCount: pointCount, dimension: dimension, into: out)
         }
       }
     }

@@ -100,13 +100,10 @@ extension QuantizedKernels {
       throw KernelError(
         .dimensionMismatch, "scale has \(scale.count) entries for dimension \(dimension)")
     }
-    return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-      if count > 0 {
-        sq8SquaredL2(
-          queryMinusOffset: queryMinusOffset, scale: scale, codes: codes, count: count,
-          dimension: dimension, into: out.baseAddress!)
-      }
-      initialized = count
+    return [Float](count: count) { out in
+      sq8SquaredL2(
+        queryMinusOffset: queryMinusOffset, scale: scale, codes: codes, count: count,
+        dimension: dimension, into: out)
     }
   }
 
@@ -118,13 +115,8 @@ extension QuantizedKernels {
   {
     let dimension = weight.count
     let count = try rows(of: codes, width: dimension, name: "codes", dimension: dimension)
-    return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-      if count > 0 {
-        sq8WeightedSum(
-          weight: weight, codes: codes, count: count, dimension: dimension,
-          into: out.baseAddress!)
-      }
-      initialized = count
+    return [Float](count: count) { out in
+      sq8WeightedSum(weight: weight, codes: codes, count: count, dimension: dimension, into: out)
     }
   }
 
@@ -158,12 +150,11 @@ extension QuantizedKernels {
           + "\(centroidCount) × \(subDimension)")
     }
     let total = subVectorCount * centroidCount
-    return [Float](unsafeUninitializedCapacity: total) { out, initialized in
+    return [Float](count: total) { out in
       pqLookupTable(
         query: query, codebooks: codebooks, subVectorCount: subVectorCount,
         centroidCount: centroidCount, subDimension: subDimension, innerProduct: innerProduct,
-        into: out.baseAddress!)
-      initialized = total
+        into: out)
     }
   }
 
@@ -183,13 +174,8 @@ extension QuantizedKernels {
     }
     let count = try rows(
       of: codes, width: subVectorCount, name: "codes", dimension: subVectorCount)
-    return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-      if count > 0 {
-        pq8Scan(
-          lut: lut, codes: codes, count: count, subVectorCount: subVectorCount,
-          into: out.baseAddress!)
-      }
-      initialized = count
+    return [Float](count: count) { out in
+      pq8Scan(lut: lut, codes: codes, count: count, subVectorCount: subVectorCount, into: out)
     }
   }
 
@@ -209,13 +195,8 @@ extension QuantizedKernels {
     }
     let count = try rows(
       of: codes, width: (subVectorCount + 1) / 2, name: "codes", dimension: subVectorCount)
-    return [Float](unsafeUninitializedCapacity: count) { out, initialized in
-      if count > 0 {
-        pq4Scan(
-          lut: lut, codes: codes, count: count, subVectorCount: subVectorCount,
-          into: out.baseAddress!)
-      }
-      initialized = count
+    return [Float](count: count) { out in
+      pq4Scan(lut: lut, codes: codes, count: count, subVectorCount: subVectorCount, into: out)
     }
   }
 

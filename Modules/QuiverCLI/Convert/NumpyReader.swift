@@ -33,14 +33,6 @@ struct NumpyReader: ExchangeReader {
           + "but the file has \(input.size) bytes")
     }
     let expectedSize = input.offset + dataSize
-    if input.size < expectedSize {
-      let completeRows = (input.size - input.offset) / Int64(rowBytes)
-      throw CLIError.badData(
-        file: path,
-        at: "row \(completeRows) (byte \(input.offset + completeRows * Int64(rowBytes)))",
-        "truncated: the header announces \(header.rows) rows of \(rowBytes) bytes "
-          + "(\(expectedSize) bytes in all) but the file has \(input.size)")
-    }
     if input.size > expectedSize {
       throw CLIError.badData(
         file: path, at: "byte \(expectedSize)",
