@@ -16,18 +16,9 @@ enum Gzip {
     }
     defer { deflateEnd(&stream) }
     let bound = Int(deflateBound(&stream, uLong(input.count)))
-    var output = [UInt8](repeating: 0, count: bound)
-    let status = output.withUnsafeMutableBytes { out -> Int32 in
-      stream.next_in = UnsafeMutablePointer(
-        mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-      stream.avail_in = uInt(input.count)
-      stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
-      stream.avail_out = uInt(bound)
-      return deflate(&stream, Z_FINISH)
-    }
-    precondition(status == Z_STREAM_END, "zlib deflate did not finish within its bound")
-    output.removeLast(bound - Int(stream.total_out))
-    return output
+    let deflated = finish(&stream, input, capacity: bound, deflate)
+    precondition(deflated.status == Z_STREAM_END, "zlib deflate did not finish within its bound")
+    return Array(deflated.output.prefix(Int(stream.total_out)))
   }
 
   /// The most bytes one byte of a deflate stream can expand to.
@@ -51,19 +42,29 @@ enum Gzip {
         .corruptFile,
         "\(context): \(input.count) gzip bytes cannot expand to the \(expectedLength) the header says")
     }
-    var output = [UInt8](repeating: 0, count: expectedLength)
-    let status = output.withUnsafeMutableBytes { out -> Int32 in
-      stream.next_in = UnsafeMutablePointer(
-        mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
-      stream.avail_in = uInt(input.count)
-      stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
-      stream.avail_out = uInt(expectedLength)
-      return inflate(&stream, Z_FINISH)
-    }
+    let (output, status) = finish(&stream, input, capacity: expectedLength, inflate)
     guard status == Z_STREAM_END, Int(stream.total_out) == expectedLength else {
       throw ExchangeError(
         .corruptFile, "\(context): the gzip stream does not expand to \(expectedLength) bytes")
     }
     return output
+  }
+
+  /// Runs `step` (`deflate` or `inflate`) once with `Z_FINISH`, from all of `input` into a new
+  /// buffer of `capacity` bytes; returns the buffer and zlib's status.
+  private static func finish(
+    _ stream: inout z_stream, _ input: UnsafeRawBufferPointer, capacity: Int,
+    _ step: (UnsafeMutablePointer<z_stream>?, Int32) -> Int32
+  ) -> (output: [UInt8], status: Int32) {
+    var output = [UInt8](repeating: 0, count: capacity)
+    let status = output.withUnsafeMutableBytes { out -> Int32 in
+      stream.next_in = UnsafeMutablePointer(
+        mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+      stream.avail_in = uInt(input.count)
+      stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
+      stream.avail_out = uInt(capacity)
+      return step(&stream, Z_FINISH)
+    }
+    return (output, status)
   }
 }

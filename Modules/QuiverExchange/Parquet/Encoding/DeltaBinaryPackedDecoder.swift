@@ -12,12 +12,8 @@ enum DeltaBinaryPackedDecoder {
       ExchangeError(.corruptFile, "\(context): DELTA_BINARY_PACKED: \(problem)")
     }
     func varint() throws -> UInt64 {
-      do {
-        return try Varint.read(bytes, at: &position, end: bytes.count)
-      } catch Varint.Problem.truncated {
-        throw corrupt("the data ends inside a header")
-      } catch {
-        throw corrupt("a varint is longer than 10 bytes")
+      do { return try Varint.read(bytes, at: &position, end: bytes.count) } catch {
+        throw corrupt("a header varint \(error)")
       }
     }
     func zigzag() throws -> Int64 { Varint.zigzag(try varint()) }

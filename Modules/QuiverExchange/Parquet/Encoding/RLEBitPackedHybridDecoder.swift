@@ -25,12 +25,8 @@ struct RLEBitPackedHybridDecoder {
   }
 
   private mutating func readVarint() throws -> UInt64 {
-    do {
-      return try Varint.read(bytes, at: &position, end: bytes.count)
-    } catch Varint.Problem.truncated {
-      throw corrupt("a run header runs past the end")
-    } catch {
-      throw corrupt("a run header is longer than 10 bytes")
+    do { return try Varint.read(bytes, at: &position, end: bytes.count) } catch {
+      throw corrupt("a run header \(error)")
     }
   }
 

@@ -1,12 +1,19 @@
 /// Unsigned LEB128 varints (at most 10 bytes for 64 bits) and their zigzag form, as Thrift's
 /// compact protocol, the RLE / bit-packed hybrid's run headers and DELTA_BINARY_PACKED use them.
 enum Varint {
-  /// Why a varint could not be read.
-  enum Problem: Error {
+  /// Why a varint could not be read; its description completes "a varint …" in messages.
+  enum Problem: Error, CustomStringConvertible {
     /// The bytes end before the varint does.
     case truncated
     /// More than 10 bytes: not a 64-bit value.
     case tooLong
+
+    var description: String {
+      switch self {
+      case .truncated: "runs past the end"
+      case .tooLong: "is longer than 10 bytes"
+      }
+    }
   }
 
   /// The varint at `position` in `bytes` (stopping at `end`), advancing `position` past it.

@@ -38,12 +38,10 @@ struct ThriftCompactReader {
     defer { position = cursor }
     let end = end
     do {
-      return try bytes.withUnsafeBytes { raw in try Varint.read(raw, at: &cursor, end: end) }
-    } catch Varint.Problem.truncated {
-      throw corrupt("Thrift structure runs past its end")
-    } catch {
-      throw corrupt("a Thrift varint is longer than 10 bytes")
-    }
+      return try bytes.withUnsafeBytes { raw throws(Varint.Problem) in
+        try Varint.read(raw, at: &cursor, end: end)
+      }
+    } catch { throw corrupt("a Thrift varint \(error)") }
   }
 
   /// A zigzag varint as `Int64`.
