@@ -31,6 +31,9 @@
 @_exported import struct QuiverTable.VersionInfo
 @_exported import struct QuiverTable.IndexEntry
 @_exported import struct QuiverTable.TableError
+@_exported import struct QuiverTable.CompactionOptions
+@_exported import struct QuiverTable.CompactionResult
+@_exported import struct QuiverTable.CleanupReport
 
 // Index types and errors.
 @_exported import enum QuiverIndex.IndexType

@@ -9,7 +9,7 @@ struct QuiverCommand: ParsableCommand {
     abstract: "Quiver: an embedded vector database on a compressed columnar format.",
     subcommands: [
       InspectCommand.self, ConvertCommand.self, IndexCommand.self, SearchCommand.self,
-      BenchCommand.self, DemoCommand.self, CleanupCommand.self,
+      BenchCommand.self, DemoCommand.self, CleanupCommand.self, OptimizeCommand.self,
     ]
   )
 }

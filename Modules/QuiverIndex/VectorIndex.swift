@@ -29,6 +29,10 @@ public protocol VectorIndex: Sendable {
   var indexedFragmentIDs: [UInt32]? { get }
   /// Whether it walks HNSW graphs (and so takes `ef`).
   var usesGraph: Bool { get }
+  /// The parameters it was built with, every default resolved (`num_partitions`,
+  /// `num_sub_vectors`, `num_bits`, `m`, `ef_construction`, …), named as `IndexConfig` and
+  /// LanceDB name them: what `Table.indexStatistics()` lists.
+  var resolvedParameters: [String: String] { get }
   /// Whether the distances it returns are exact (from full-precision vectors) rather than
   /// approximations from quantized codes.
   var returnsExactDistances: Bool { get }
@@ -49,4 +53,51 @@ public protocol VectorIndex: Sendable {
   /// durable before this returns; the files are those Docs/Format.md describes for the type.
   /// - Throws: `IndexError.ioFailure` when a file cannot be written.
   func write(to folder: IndexFolder) throws(IndexError)
+
+  /// A new index that holds this index's rows and also `rowIds` (their vectors are
+  /// `rowIds.count × dimension` floats, row-major), placed without retraining: assigned with
+  /// the existing centroids, encoded with the existing codebooks or ranges, inserted into the
+  /// existing graphs. This index is not changed; the result is held in memory, for `write(to:)`
+  /// into a new folder. What `Table.optimize()` does with rows an index does not cover yet.
+  ///
+  /// - Throws: `IndexError.dimensionMismatch`, `.nonFiniteValue`, `.corruptFile` /
+  ///   `.ioFailure` when a partition cannot be read, `.unsupportedIndexType` for a type that
+  ///   cannot add rows without retraining.
+  /// - Complexity: reads every partition; O(new rows × partitions × dimension) to assign, plus
+  ///   the encoding or graph insertion of the new rows.
+  func appending(vectors: [Float], rowIds: [UInt64]) throws(IndexError) -> any VectorIndex
+
+  /// A new index whose row ids are this index's passed through `newRowID`; rows it maps to nil
+  /// are left out (graph indexes relink the neighbours of the nodes removed). What
+  /// `Table.optimize()` does after a compaction moved rows (QuiverTable's `RowIDMap`).
+  ///
+  /// - Throws: `.corruptFile` / `.ioFailure` when a partition cannot be read,
+  ///   `.unsupportedIndexType` for a type that cannot remap.
+  /// - Complexity: reads every partition; O(rows) plus, for graphs, the relinking.
+  func remappingRowIDs(_ newRowID: (UInt64) -> UInt64?) throws(IndexError) -> any VectorIndex
+}
+
+extension VectorIndex {
+  /// The partition count, for index types that say nothing more.
+  public var resolvedParameters: [String: String] {
+    ["num_partitions": String(partitionCount)]
+  }
+
+  /// Index types that cannot add rows without retraining throw; retrain with a new build.
+  public func appending(vectors: [Float], rowIds: [UInt64]) throws(IndexError)
+    -> any VectorIndex
+  {
+    throw IndexError(
+      .unsupportedIndexType,
+      "a \(type.rawValue) index cannot add rows without retraining; rebuild it instead")
+  }
+
+  /// Index types that cannot remap row ids throw; retrain with a new build.
+  public func remappingRowIDs(_ newRowID: (UInt64) -> UInt64?) throws(IndexError)
+    -> any VectorIndex
+  {
+    throw IndexError(
+      .unsupportedIndexType,
+      "a \(type.rawValue) index cannot remap its row ids; rebuild it instead")
+  }
 }

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     abstract: "Run benchmarks (build with -c release).",
     subcommands: [
       BenchSearchCommand.self, BenchKernelsCommand.self, BenchFormatCommand.self,
-      BenchTableCommand.self, BenchIndexCommand.self,
+      BenchTableCommand.self, BenchIndexCommand.self, BenchOptimizeCommand.self,
     ],
     defaultSubcommand: BenchSearchCommand.self
   )

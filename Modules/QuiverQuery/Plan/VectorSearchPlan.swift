@@ -76,7 +76,7 @@ public struct VectorSearchPlan: Sendable, CustomStringConvertible {
       if refines {
         lines.append(
           "\(top)Refine exact \(metric.rawValue) distances of \(candidateCount) candidates "
-            + "(refine_factor \(query.refineFactor!)) read by row id")
+            + "(refine_factor \(query.refineFactor ?? 1)) read by row id")
         top += "  "
       }
       if let filter, !query.prefilter {
