@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverExchange
 
 /// `quiver bench optimize`: the cost of keeping an index up to date. A table holds the first
 /// `--indexed-fraction` of a dataset's rows and an index on them; the remaining rows are
@@ -72,8 +73,8 @@ struct BenchOptimizeCommand: ParsableCommand {
   func run() throws {
     try reportingErrors(of: "bench optimize") {
       let folder = URL(fileURLWithPath: dataset)
-      let base = try BenchVectorFile.readFloats(folder.appendingPathComponent("base.fvecs").path)
-      let queries = try BenchVectorFile.readFloats(
+      let base = try VectorMatrix<Float>(fvecsAt: folder.appendingPathComponent("base.fvecs").path)
+      let queries = try VectorMatrix<Float>(fvecsAt: 
         folder.appendingPathComponent("query.fvecs").path)
       let truth = try GroundTruth.read(
         folder.appendingPathComponent("groundtruth_l2.ivecs").path, count: queries.count)
@@ -129,7 +130,7 @@ struct BenchOptimizeCommand: ParsableCommand {
 
   /// The table of the first `indexedFraction` rows (with `--compact-half`, half of them as
   /// fragments of 1,000 rows, the rest as five fragments).
-  private func load(_ base: BenchMatrix<Float>, into database: Database) throws -> Table {
+  private func load(_ base: VectorMatrix<Float>, into database: Database) throws -> Table {
     let indexed = Int(Double(base.count) * indexedFraction)
     guard compactHalf else {
       return try database.createTable("bench", data: try batch(base, rows: 0..<indexed))
@@ -147,7 +148,7 @@ struct BenchOptimizeCommand: ParsableCommand {
   }
 
   /// Rows `rows` of `base` with their position as `id`.
-  private func batch(_ base: BenchMatrix<Float>, rows: Range<Int>) throws -> RecordBatch {
+  private func batch(_ base: VectorMatrix<Float>, rows: Range<Int>) throws -> RecordBatch {
     let flat = Array(
       base.values[(rows.lowerBound * base.dimension)..<(rows.upperBound * base.dimension)])
     return try RecordBatch([
@@ -157,7 +158,7 @@ struct BenchOptimizeCommand: ParsableCommand {
   }
 
   /// Recall@10 of the table's searches with this command's settings.
-  private func recall(_ table: Table, queries: BenchMatrix<Float>, truth: [[Int64]]) throws
+  private func recall(_ table: Table, queries: VectorMatrix<Float>, truth: [[Int64]]) throws
     -> Double
   {
     var found: [[Int64]] = []
