@@ -28,7 +28,8 @@ extension Manifest {
     for field in fields where !columnNames.insert(field.name).inserted {
       throw corrupt("names column '\(field.name)' twice")
     }
-    var fragmentIDs = Set<UInt32>()
+    let fieldNames = fields.map(\.name)
+    var fragmentIDs = Set<UInt32>(minimumCapacity: fragments.count)
     var totalRows = 0
     var totalBytes = 0
     for fragment in fragments {
@@ -57,13 +58,17 @@ extension Manifest {
         }
       }
       guard !fragment.dataFiles.isEmpty else { throw corrupt("fragment \(id) has no data file") }
+      // The common case, one data file holding the schema's columns in order, needs no sets
+      // (the names are already known to be unique): opening a table validates every fragment.
+      let holdsTheSchema =
+        fragment.dataFiles.count == 1 && fragment.dataFiles[0].columns == fieldNames
       var fragmentColumns = Set<String>()
       for file in fragment.dataFiles {
         guard !file.path.isEmpty else { throw corrupt("fragment \(id): a data file's path is empty") }
         guard !file.columns.isEmpty else {
           throw corrupt("fragment \(id): data file '\(file.path)' holds no column")
         }
-        for column in file.columns {
+        for column in file.columns where !holdsTheSchema {
           guard columnNames.contains(column) else {
             throw corrupt(
               "fragment \(id): data file '\(file.path)' holds column '\(column)', which is not in "

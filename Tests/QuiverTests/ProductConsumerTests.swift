@@ -53,6 +53,18 @@ import Testing
       """,
       "127.0.0.1"
     ),
+    "QuiverS3": (
+      """
+      import Foundation
+      import Quiver
+      import QuiverS3
+      let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("quiver-consumer-\\(UUID().uuidString)").path
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      print(try Database(uri: path).tableNames().count)
+      """,
+      "0"
+    ),
     "QuiverFormat": (
       """
       import QuiverFormat

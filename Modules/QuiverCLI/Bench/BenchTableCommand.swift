@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quiver
+import QuiverStorage
 import QuiverTable
 
 /// `quiver bench table`: commit throughput and open latency of a versioned table.
@@ -9,7 +10,9 @@ import QuiverTable
 /// creates it), timed as a whole; then the latest version is opened `--open-repetitions` times
 /// and the median is reported. Opening lists `_versions/` and reads only the latest manifest.
 /// Each count runs with synchronous commits (five `fsync`s per commit, the default) and, unless
-/// `--synchronous-only`, without (`DatasetOptions.synchronousCommits = false`).
+/// `--synchronous-only`, without (`DatasetOptions.synchronousCommits = false`). `--directory`
+/// may be an `s3://bucket/prefix` (the tables go there); with `--writers N` the commits after
+/// the first are made by N writers at once, each on its own `Dataset`, racing for versions.
 struct BenchTableCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "table",
@@ -33,15 +36,19 @@ struct BenchTableCommand: ParsableCommand {
   @Flag(help: "Only measure synchronous (fsync) commits.")
   var synchronousOnly = false
 
-  @Option(help: "Folder for the benchmark tables (default: the system temporary folder).")
+  @Option(help: "Folder or s3://bucket/prefix for the benchmark tables (default: the system temporary folder).")
   var directory: String?
+
+  @Option(help: "Writers committing at once (each on its own Dataset).")
+  var writers = 1
 
   func validate() throws {
     guard !parsedVersions.isEmpty, parsedVersions.allSatisfy({ $0 >= 1 }) else {
       throw ValidationError("--versions must list positive integers, e.g. 1,100,1000")
     }
-    guard rowsPerBatch >= 1, dimension >= 1, openRepetitions >= 1 else {
-      throw ValidationError("--rows-per-batch, --dimension and --open-repetitions must be positive")
+    guard rowsPerBatch >= 1, dimension >= 1, openRepetitions >= 1, writers >= 1 else {
+      throw ValidationError(
+        "--rows-per-batch, --dimension, --open-repetitions and --writers must be positive")
     }
   }
 
@@ -50,45 +57,54 @@ struct BenchTableCommand: ParsableCommand {
   }
 
   func run() throws {
+    let remote = directory.map(ObjectStoreTables.isRemote) ?? false
     let base = directory.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
-    let root = base.appendingPathComponent("quiver-bench-table-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: root) }
+    let runName = "quiver-bench-table-\(UUID().uuidString)"
+    let root = base.appendingPathComponent(runName)
+    defer { if !remote { try? FileManager.default.removeItem(at: root) } }
     let schema = try Schema([
       Field("id", .int64, nullable: false), Field("vector", .fixedSizeList(.float32, dimension: dimension)),
     ])
     var results: [TableBenchResult] = []
-    for synchronous in synchronousOnly ? [true] : [true, false] {
+    for synchronous in synchronousOnly || remote ? [true] : [true, false] {
     for count in parsedVersions {
       let options = DatasetOptions(synchronousCommits: synchronous)
-      let url = root.appendingPathComponent("table-\(count)-\(synchronous)")
+      let tableName = "table-\(count)-\(synchronous)"
+      let storage: any Storage =
+        remote
+        ? try ObjectStoreTables.storage("\(directory ?? "")/\(runName)/\(tableName)")
+        : LocalStorage(root: root.appendingPathComponent(tableName).path, synchronous: synchronous)
       let batches = try (0..<count).map { try makeBatch(schema: schema, first: $0 * rowsPerBatch) }
       let clock = ContinuousClock()
       var lastHundredStart = clock.now
       let start = clock.now
       var dataset = try Dataset.create(
-        at: url, schema: schema, batches: [batches[0]], options: options)
-      for index in 1..<count {
-        if index == count - 100 { lastHundredStart = clock.now }
-        try dataset.append([batches[index]])
+        in: storage, schema: schema, batches: [batches[0]], options: options)
+      if writers == 1 {
+        for index in 1..<count {
+          if index == count - 100 { lastHundredStart = clock.now }
+          try dataset.append([batches[index]])
+        }
+      } else {
+        try appendConcurrently(Array(batches.dropFirst()), to: dataset)
       }
       let elapsed = clock.now - start
       let tailCommits = min(100, count)
-      let tailElapsed = count > 100 ? clock.now - lastHundredStart : elapsed
+      let tailElapsed = count > 100 && writers == 1 ? clock.now - lastHundredStart : elapsed
       var opens: [Double] = []
       var opened = dataset
       for _ in 0..<openRepetitions {
         let openStart = clock.now
-        opened = try Dataset.open(at: url)
+        opened = try Dataset.open(in: storage)
         opens.append(milliseconds(clock.now - openStart))
       }
       precondition(opened.version == UInt64(count), "opened version \(opened.version) of \(count)")
       let manifestBytes =
-        (try? FileManager.default.attributesOfItem(
-          atPath: url.appendingPathComponent("_versions/\(String(format: "%020d", count)).manifest").path
-        )[.size] as? Int) ?? 0
+        (try? storage.size(
+          of: StoragePath("_versions/\(String(format: "%020d", count)).manifest"))) ?? 0
       let result = TableBenchResult(
         versions: count, synchronousCommits: synchronous, rowsPerBatch: rowsPerBatch,
-        commitsPerSecond: Double(count) / seconds(elapsed),
+        writers: writers, commitsPerSecond: Double(count) / seconds(elapsed),
         lastHundredCommitsPerSecond: Double(tailCommits) / seconds(tailElapsed),
         openMilliseconds: opens.sorted()[opens.count / 2],
         latestManifestBytes: manifestBytes, liveRows: opened.liveRowCount)
@@ -101,6 +117,23 @@ struct BenchTableCommand: ParsableCommand {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       print(String(decoding: try encoder.encode(results), as: UTF8.self))
     }
+  }
+
+  /// Appends `batches`, one commit each, from `writers` threads, each on its own copy of
+  /// `dataset` (so they race for version numbers and rebase as separate processes would).
+  private func appendConcurrently(_ batches: [RecordBatch], to dataset: Dataset) throws {
+    let failures = ErrorCollector()
+    DispatchQueue.concurrentPerform(iterations: writers) { writer in
+      var own = dataset
+      do {
+        for index in stride(from: writer, to: batches.count, by: writers) {
+          try own.append([batches[index]])
+        }
+      } catch {
+        failures.record(error)
+      }
+    }
+    if let first = failures.first { throw first }
   }
 
   private func makeBatch(schema: Schema, first: Int) throws -> RecordBatch {
@@ -122,6 +155,7 @@ struct TableBenchResult: Codable {
   var versions: Int
   var synchronousCommits: Bool
   var rowsPerBatch: Int
+  var writers: Int
   var commitsPerSecond: Double
   var lastHundredCommitsPerSecond: Double
   var openMilliseconds: Double
@@ -132,6 +166,7 @@ struct TableBenchResult: Codable {
     case versions
     case synchronousCommits = "synchronous_commits"
     case rowsPerBatch = "rows_per_batch"
+    case writers
     case commitsPerSecond = "commits_per_second"
     case lastHundredCommitsPerSecond = "last_100_commits_per_second"
     case openMilliseconds = "open_milliseconds"
@@ -141,8 +176,8 @@ struct TableBenchResult: Codable {
 
   var line: String {
     String(
-      format: "%@ versions %5d  commits/s %8.1f  (last 100: %8.1f)  open %7.3f ms  manifest %8d B  rows %d",
-      synchronousCommits ? "fsync   " : "no-fsync", versions, commitsPerSecond, lastHundredCommitsPerSecond, openMilliseconds,
+      format: "%@ writers %d versions %5d  commits/s %8.1f  (last 100: %8.1f)  open %7.3f ms  manifest %8d B  rows %d",
+      synchronousCommits ? "fsync   " : "no-fsync", writers, versions, commitsPerSecond, lastHundredCommitsPerSecond, openMilliseconds,
       latestManifestBytes, liveRows)
   }
 }
