@@ -178,6 +178,66 @@ static void neon_block(const uint8_t *lut, const uint8_t *block, size_t pairs, u
 FAST_SCAN_DRIVER(qk_neon_pq4_fast_scan, neon_block)
 #endif
 
+// ---- selecting rows under a distance threshold -----------------------------------------------
+
+/// The portable selection of qk_pq4_select over rows [first, n), appending after `count`.
+static size_t scalar_select(const uint16_t *sums, const float *terms, size_t first, size_t n,
+                            float base, float scale, float threshold, int skip_filtered,
+                            uint32_t *rows, float *distances, size_t count) {
+  for (size_t j = first; j < n; j++) {
+    // Separate statements: no contraction into a fused multiply-add on any compiler setting.
+    float product = scale * (float)sums[j];
+    float distance = base + product;
+    if (terms) distance = distance + terms[j];
+    if (distance <= threshold && !(skip_filtered && sums[j] == QK_PQ4_FILTERED)) {
+      rows[count] = (uint32_t)j;
+      distances[count] = distance;
+      count++;
+    }
+  }
+  return count;
+}
+
+#if defined(__x86_64__)
+/// Sixteen rows a step; a step with no row under the threshold (most steps once the top-k
+/// fills) only compares. Kept rows are compressed in registers and stored whole: the store
+/// starts at `count` ≤ the step's first row, so it stays inside the n-entry outputs.
+static QK_FS_AVX512 size_t avx512_select(const uint16_t *sums, const float *terms, size_t n,
+                                         float base, float scale, float threshold,
+                                         int skip_filtered, uint32_t *rows, float *distances) {
+  const __m512 base_v = _mm512_set1_ps(base), scale_v = _mm512_set1_ps(scale);
+  const __m512 threshold_v = _mm512_set1_ps(threshold);
+  const __m512i filtered = _mm512_set1_epi32(QK_PQ4_FILTERED), step = _mm512_set1_epi32(16);
+  __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  size_t count = 0, j = 0;
+  for (; j + 16 <= n; j += 16) {
+    __m512i wide = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)(sums + j)));
+    __m512 distance = _mm512_add_ps(base_v, _mm512_mul_ps(scale_v, _mm512_cvtepi32_ps(wide)));
+    if (terms) distance = _mm512_add_ps(distance, _mm512_loadu_ps(terms + j));
+    __mmask16 keep = _mm512_cmp_ps_mask(distance, threshold_v, _CMP_LE_OQ);
+    if (skip_filtered) keep &= _mm512_cmpneq_epi32_mask(wide, filtered);
+    if (keep) {
+      _mm512_storeu_ps(distances + count, _mm512_maskz_compress_ps(keep, distance));
+      _mm512_storeu_si512((void *)(rows + count), _mm512_maskz_compress_epi32(keep, index));
+      count += (size_t)__builtin_popcount(keep);
+    }
+    index = _mm512_add_epi32(index, step);
+  }
+  return scalar_select(sums, terms, j, n, base, scale, threshold, skip_filtered, rows, distances,
+                       count);
+}
+#endif
+
+size_t qk_pq4_select(const uint16_t *sums, const float *terms, size_t n, float base, float scale,
+                     float threshold, int skip_filtered, uint32_t *rows, float *distances) {
+#if defined(__x86_64__)
+  if (qk_active_isa() == QK_ISA_AVX512)
+    return avx512_select(sums, terms, n, base, scale, threshold, skip_filtered, rows, distances);
+#endif
+  return scalar_select(sums, terms, 0, n, base, scale, threshold, skip_filtered, rows, distances,
+                       0);
+}
+
 // ---- layout and table preparation (portable, not per ISA) ----------------------------------
 
 void qk_pq4_pack_blocks(const uint8_t *codes, size_t n, size_t m_count, uint8_t *blocks) {

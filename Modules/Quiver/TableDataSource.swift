@@ -64,6 +64,9 @@ struct TableDataSource: QueryDataSource {
     }
   }
 
+  /// The budget of `vectorCache`.
+  var cachedVectorCapacityBytes: Int { vectorCache.capacityBytes }
+
   /// The whole float32 vector column of `fragment`, read through the checksum-verifying scan
   /// once and then served from `vectorCache` (keyed by the immutable data file's path).
   func cachedVectors(_ fragment: QueryFragment, column: String) throws -> FloatVectorBlock? {

@@ -2,24 +2,24 @@ import QuiverKernels
 import QuiverStorage
 
 extension IVFIndex {
-  /// Scans the probed partitions of a 4-bit IVF_PQ index with the fast-scan kernel and offers
-  /// each row's approximate distance to `top`.
+  /// Scans the probed partitions of a 4-bit IVF_PQ index with the fast-scan kernel and returns
+  /// the `k` nearest rows by approximate distance, nearest first.
   ///
   /// The inner-product lookup table (`−q·r̂` per sub-vector entry) is quantised to bytes once per
   /// query; a row's byte sum maps back to `−q·r̂ ≈ bias + scale × sum`, and the distance is
-  /// assembled as in the 8-bit scan (`IVFIndex+Search.swift`). With a filter, rows it excludes
-  /// are masked inside the kernel, which skips blocks with no allowed row.
+  /// assembled as in the 8-bit scan (`IVFIndex+Search.swift`). Per partition, the kernel's sums
+  /// go through `PQ4FastScan.select` against the current k-th distance, so only rows that can
+  /// still enter the result reach the (reservoir) top-k. With a filter, rows it excludes are
+  /// masked inside the kernel, which skips blocks with no allowed row.
   ///
   /// - Parameters:
   ///   - query: the prepared query, `dimension` floats.
   ///   - lookupTable: scratch for `subVectorCount × 16` floats.
-  ///   - distances: scratch for as many floats as the largest probed partition has rows.
   /// - Throws: `IndexError.corruptFile` / `.ioFailure` when a partition cannot be read.
   func fastScanProbes(
-    query: UnsafePointer<Float>, probes: [(partition: Int, distance: Float)],
-    filter: RowIDFilter?, lookupTable: UnsafeMutablePointer<Float>,
-    distances: UnsafeMutablePointer<Float>, into top: inout TopK
-  ) throws(IndexError) {
+    query: UnsafePointer<Float>, probes: [(partition: Int, distance: Float)], k: Int,
+    filter: RowIDFilter?, lookupTable: UnsafeMutablePointer<Float>
+  ) throws(IndexError) -> [Neighbor] {
     let quantizer = productQuantizer!
     let subVectorCount = quantizer.subVectorCount
     quantizer.lookupTable(query: query, innerProduct: true, into: lookupTable)
@@ -29,8 +29,10 @@ extension IVFIndex {
       PQ4FastScan.quantize(
         lookupTable: lookupTable, subVectorCount: subVectorCount, into: bytes.baseAddress!)
     }
-    let largest = probes.map { statistics.partitionSizes[$0.partition] }.max() ?? 0
-    var sums = [UInt16](repeating: 0, count: max(largest, 1))
+    let largest = max(probes.map { statistics.partitionSizes[$0.partition] }.max() ?? 0, 1)
+    var sums = [UInt16](repeating: 0, count: largest)
+    var selectedRows = [UInt32](repeating: 0, count: largest)
+    var selectedDistances = [Float](repeating: 0, count: largest)
     var masks = [UInt32](repeating: 0, count: filter == nil ? 0 : PQ4FastScan.blockCount(rowCount: largest))
     let withRowTerms = metric != .dot
     // 2·(bias + scale·sum) for l2 and cosine (‖q − c − r̂‖² = ‖q − c‖² − 2 q·r̂ + rowTerm);
@@ -38,45 +40,50 @@ extension IVFIndex {
     let factor: Float = withRowTerms ? 2 : 1
     let scale = factor * mapping.scale
     let bias = factor * mapping.bias
+    var top = NeighborReservoir(k: k)
     try table.withUnsafeBufferPointer { (table) throws(IndexError) in
       try sums.withUnsafeMutableBufferPointer { (sums) throws(IndexError) in
         try masks.withUnsafeMutableBufferPointer { (masks) throws(IndexError) in
-          let sums = sums.baseAddress!
-          for probe in probes {
-            let partition = try store.partition(probe.partition)
-            let rows = partition.rowCount
-            guard rows > 0 else { continue }
-            var blockMasks: UnsafePointer<UInt32>? = nil
-            if let filter {
-              guard Self.fillBlockMasks(partition.rowIds, filter: filter, into: masks.baseAddress!)
-              else { continue }
-              blockMasks = UnsafePointer(masks.baseAddress!)
-            }
-            partition.codes.withUnsafeBufferPointer { codes in
-              PQ4FastScan.scan(
-                table: table.baseAddress!, blocks: codes.baseAddress!, rowCount: rows,
-                subVectorCount: subVectorCount, blockMasks: blockMasks, into: sums)
-            }
-            let base = probe.distance + bias
-            if withRowTerms {
-              partition.rowTerms.withUnsafeBufferPointer { terms in
-                for j in 0..<rows { distances[j] = base + scale * Float(sums[j]) + terms[j] }
-              }
-            } else {
-              for j in 0..<rows { distances[j] = base + scale * Float(sums[j]) }
-            }
-            partition.rowIds.withUnsafeBufferPointer { ids in
-              var threshold = top.threshold
-              for j in 0..<rows where distances[j] <= threshold {
-                if blockMasks != nil && sums[j] == PQ4FastScan.filteredSum { continue }
-                top.insert(id: ids[j], distance: distances[j])
-                threshold = top.threshold
+          try selectedRows.withUnsafeMutableBufferPointer { (selectedRows) throws(IndexError) in
+            try selectedDistances.withUnsafeMutableBufferPointer {
+              (selectedDistances) throws(IndexError) in
+              let sums = sums.baseAddress!
+              for probe in probes {
+                let partition = try store.partition(probe.partition)
+                let rows = partition.rowCount
+                guard rows > 0 else { continue }
+                var blockMasks: UnsafePointer<UInt32>? = nil
+                if let filter {
+                  guard
+                    Self.fillBlockMasks(partition.rowIds, filter: filter, into: masks.baseAddress!)
+                  else { continue }
+                  blockMasks = UnsafePointer(masks.baseAddress!)
+                }
+                partition.codes.withUnsafeBufferPointer { codes in
+                  PQ4FastScan.scan(
+                    table: table.baseAddress!, blocks: codes.baseAddress!, rowCount: rows,
+                    subVectorCount: subVectorCount, blockMasks: blockMasks, into: sums)
+                }
+                let selected = partition.rowTerms.withUnsafeBufferPointer { terms in
+                  PQ4FastScan.select(
+                    sums: sums, terms: withRowTerms ? terms.baseAddress : nil, rowCount: rows,
+                    base: probe.distance + bias, scale: scale, threshold: top.threshold,
+                    skipFiltered: blockMasks != nil, rows: selectedRows.baseAddress!,
+                    distances: selectedDistances.baseAddress!)
+                }
+                partition.rowIds.withUnsafeBufferPointer { ids in
+                  for position in 0..<selected {
+                    top.insert(
+                      id: ids[Int(selectedRows[position])], distance: selectedDistances[position])
+                  }
+                }
               }
             }
           }
         }
       }
     }
+    return top.sorted()
   }
 
   /// One word per 32 rows, bit set when `filter` allows the row; returns false when it allows

@@ -107,8 +107,8 @@ extension IVFIndex {
         }
       }
     }
-    var top = TopK(k: min(max(count, 0), partitions))
-    for (partition, distance) in distances.enumerated() {
+    var top = NeighborReservoir(k: min(max(count, 0), partitions))
+    for (partition, distance) in distances.enumerated() where distance <= top.threshold {
       top.insert(id: UInt64(partition), distance: distance)
     }
     return top.sorted().map { (Int($0.id), $0.distance) }
@@ -134,6 +134,7 @@ extension IVFIndex {
     let probes = rankedPartitions(query, count: nprobes)
     let largest = probes.map { statistics.partitionSizes[$0.partition] }.max() ?? 0
     var top = TopK(k: k)
+    var fastScanned: [Neighbor]? = nil
     var scratch = [Float](repeating: 0, count: max(largest, 1))
     var work = [Float](repeating: 0, count: max(productQuantizer?.lookupTableCount ?? 0, dimension))
     let dimension = self.dimension
@@ -157,9 +158,8 @@ extension IVFIndex {
               collect(out, partition: partition, filter: filter, into: &top)
             }
           case .product(let quantizer)? where quantizer.bits == 4:
-            try fastScanProbes(
-              query: q, probes: probes, filter: filter, lookupTable: work, distances: out,
-              into: &top)
+            fastScanned = try fastScanProbes(
+              query: q, probes: probes, k: k, filter: filter, lookupTable: work)
           case .product(let quantizer)?:
             quantizer.lookupTable(query: q, innerProduct: true, into: work)
             let withRowTerms = metric != .dot
@@ -219,7 +219,7 @@ extension IVFIndex {
         }
       }
     }
-    var result = top.sorted()
+    var result = fastScanned ?? top.sorted()
     if metric == .cosine && type != .ivfFlat {
       // Squared L2 between unit vectors is twice the cosine distance.
       for index in result.indices { result[index].distance *= 0.5 }

@@ -94,6 +94,25 @@ public enum PQ4FastScan {
 }
 
 extension PQ4FastScan {
+  /// Selects the rows whose distance `(base + scale × sums[j]) + terms[j]` (no term when
+  /// `terms` is nil) is at most `threshold` — and, with `skipFiltered`, whose sum is not
+  /// `filteredSum` — writing their indices and distances in row order; every instruction-set
+  /// path gives the same rows and distances, bit for bit (no fused multiply-add).
+  ///
+  /// - Returns: the number of rows selected.
+  /// - Precondition: `rowCount >= 0`; `sums` (and `terms`) hold `rowCount` values, `rows` and
+  ///   `distances` have room for `rowCount`.
+  /// - Complexity: O(rowCount), sixteen rows a step on AVX-512.
+  public static func select(
+    sums: UnsafePointer<UInt16>, terms: UnsafePointer<Float>?, rowCount: Int, base: Float,
+    scale: Float, threshold: Float, skipFiltered: Bool, rows: UnsafeMutablePointer<UInt32>,
+    distances: UnsafeMutablePointer<Float>
+  ) -> Int {
+    precondition(rowCount >= 0, "rowCount must not be negative")
+    return qk_pq4_select(
+      sums, terms, rowCount, base, scale, threshold, skipFiltered ? 1 : 0, rows, distances)
+  }
+
   /// Packs row-major 4-bit codes into blocks (see the pointer variant).
   ///
   /// - Throws: `KernelError.invalidLength` when `subVectorCount` is not positive or the codes

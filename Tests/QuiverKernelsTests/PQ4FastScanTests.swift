@@ -71,6 +71,65 @@ extension KernelPathTests {
     }
   }
 
+  /// `PQ4FastScan.select` against a Swift loop with the same rounding: the same rows and the
+  /// same distances bit for bit, around the 16-row step, with and without row terms and filtered
+  /// sums.
+  @Test(arguments: KernelISA.supported)
+  func pq4SelectMatchesReferenceBitForBit(isa: KernelISA) throws {
+    try withPath(isa) {
+      var random = SeededGenerator(seed: 0xFA57_0002)
+      for rowCount in [0, 1, 15, 16, 17, 31, 32, 33, 1000] {
+        var sums = (0..<rowCount).map { _ in UInt16.random(in: 0...4000, using: &random) }
+        for row in stride(from: 3, to: rowCount, by: 7) { sums[row] = PQ4FastScan.filteredSum }
+        // One value more than the rows, so every buffer has a base address (0 rows too).
+        let terms = random.floats(rowCount + 1, in: -0.5...0.5)
+        let paddedSums = sums + [0]
+        let base: Float = 0.37
+        let scale: Float = 0.000_731
+        for threshold in [-Float.infinity, 1.2, 2.0, 60, Float.infinity] {
+          for withTerms in [false, true] {
+            for skipFiltered in [false, true] {
+              var expectedRows: [UInt32] = []
+              var expectedDistances: [Float] = []
+              for row in 0..<rowCount {
+                let product = scale * Float(sums[row])
+                var distance = base + product
+                if withTerms { distance = distance + terms[row] }
+                if distance <= threshold
+                  && !(skipFiltered && sums[row] == PQ4FastScan.filteredSum)
+                {
+                  expectedRows.append(UInt32(row))
+                  expectedDistances.append(distance)
+                }
+              }
+              var rows = [UInt32](repeating: 0, count: rowCount + 1)
+              var distances = [Float](repeating: 0, count: rowCount + 1)
+              let count = paddedSums.withUnsafeBufferPointer { sums in
+                terms.withUnsafeBufferPointer { terms in
+                  rows.withUnsafeMutableBufferPointer { rows in
+                    distances.withUnsafeMutableBufferPointer { distances in
+                      PQ4FastScan.select(
+                        sums: sums.baseAddress!,
+                        terms: withTerms ? terms.baseAddress : nil, rowCount: rowCount,
+                        base: base, scale: scale, threshold: threshold,
+                        skipFiltered: skipFiltered,
+                        rows: rows.baseAddress!, distances: distances.baseAddress!)
+                    }
+                  }
+                }
+              }
+              let context = "\(isa) \(rowCount) rows, threshold \(threshold), terms \(withTerms)"
+              #expect(Array(rows.prefix(count)) == expectedRows, "\(context)")
+              #expect(
+                Array(distances.prefix(count)).map(\.bitPattern)
+                  == expectedDistances.map(\.bitPattern), "\(context)")
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test(arguments: KernelISA.supported)
   func pq4FastScanAllowsQuantisedSumsUpToTheLimit(isa: KernelISA) throws {
     // The largest byte every entry may take: 255 up to 256 sub-vectors, then 65534 / m.

@@ -83,21 +83,65 @@ private struct CachingSource: QueryDataSource {
         .nearest(to: query.vector).neighbors
       #expect(batched.map(\.id) == answers[0].map(\.id))
 
-      // A Double-precision brute force over every live row that passes the filter.
-      let reference = try bruteForce(plain, query: query.vector, metric: metric, filter: filter)
-      var candidates: [(id: UInt64, distance: Double)] = []
-      for neighbor in reference.prefix(200) {
-        let batch = plain.batches[Int(neighbor.id >> 32)]
-        let vector = batch["vector"]!.vector(at: Int(UInt32(truncatingIfNeeded: neighbor.id)))!
-        candidates.append((neighbor.id, Self.doubleDistance(metric, query.vector, vector)))
+      try Self.expectDoubleBruteForce(
+        answers[0], query: query.vector, metric: metric, filter: filter)
+    }
+  }
+
+  /// A batch runs as one many-to-many pass: the same answers whatever the thread count, the ids
+  /// each query finds alone, and the ids and distances of a Double-precision brute force.
+  @Test(arguments: DistanceMetric.allCases)
+  func batchMatchesSingleQueriesAndDoubleBruteForce(metric: DistanceMetric) throws {
+    let caching = CachingSource(base: Self.source)
+    var generator = SeededGenerator(seed: 78)
+    // 70 queries: more than one group of the many-to-many kernel.
+    let vectors = (0..<70).map { _ in generator.floats(64) }
+    for filter in [nil, "price < 500"] as [String?] {
+      var query = VectorQuery(vector: vectors[0])
+      query.limit = 10
+      query.metric = metric
+      query.filter = filter
+      let plan = try QueryPlanner.plan(query, source: caching, indexes: [])
+      var executor = try VectorSearchExecutor(plan: plan, source: caching)
+      var answers: [[[Neighbor]]] = []
+      for threads in [1, 2, 3] {
+        executor.exactScanThreads = threads
+        answers.append(try executor.nearestBatch(vectors))
       }
-      candidates.sort { (a, b) in
-        a.distance < b.distance || (a.distance == b.distance && a.id < b.id)
+      #expect(answers[1] == answers[0], "\(metric) \(filter ?? "-"): 2 threads differ from 1")
+      #expect(answers[2] == answers[0], "\(metric) \(filter ?? "-"): 3 threads differ from 1")
+      for (position, vector) in vectors.enumerated() {
+        let alone = try executor.nearest(to: vector).neighbors
+        #expect(answers[0][position].map(\.id) == alone.map(\.id))
       }
-      #expect(answers[0].map(\.id) == candidates.prefix(10).map { $0.id })
-      for (found, expected) in zip(answers[0], candidates) {
-        #expect(abs(Double(found.distance) - expected.distance) <= 1e-5 * max(1, abs(expected.distance)))
+      // The brute force (slow in debug builds) for queries on both sides of the group boundary.
+      for position in [0, 63, 64, 69] {
+        try Self.expectDoubleBruteForce(
+          answers[0][position], query: vectors[position], metric: metric, filter: filter)
       }
+    }
+  }
+
+  /// `found` holds the ids of a Double-precision brute force over every live row that passes
+  /// `filter`, in its order, with distances equal to within float rounding.
+  static func expectDoubleBruteForce(
+    _ found: [Neighbor], query: [Float], metric: DistanceMetric, filter: String?
+  ) throws {
+    let plain = source
+    let reference = try bruteForce(plain, query: query, metric: metric, filter: filter)
+    var candidates: [(id: UInt64, distance: Double)] = []
+    for neighbor in reference.prefix(200) {
+      let batch = plain.batches[Int(neighbor.id >> 32)]
+      let vector = batch["vector"]!.vector(at: Int(UInt32(truncatingIfNeeded: neighbor.id)))!
+      candidates.append((neighbor.id, doubleDistance(metric, query, vector)))
+    }
+    candidates.sort { (a, b) in
+      a.distance < b.distance || (a.distance == b.distance && a.id < b.id)
+    }
+    #expect(found.map(\.id) == candidates.prefix(10).map { $0.id })
+    for (neighbor, expected) in zip(found, candidates) {
+      #expect(
+        abs(Double(neighbor.distance) - expected.distance) <= 1e-5 * max(1, abs(expected.distance)))
     }
   }
 }

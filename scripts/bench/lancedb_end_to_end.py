@@ -39,6 +39,8 @@ def main():
     parser.add_argument("dataset")
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--types", default="IVF_PQ,IVF_HNSW_SQ")
+    parser.add_argument("--exact-queries", type=int, default=50,
+                        help="queries of the exact (bypass_vector_index) point and its batch")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -97,7 +99,7 @@ def main():
                       f"QPS {point['qps']:.0f} p50 {point['p50_ms']:.3f} ms p99 {point['p99_ms']:.3f} ms{b} "
                       f"build {build:.1f} s, min rows {min_rows}", flush=True)
 
-        for kind in args.types.split(","):
+        for kind in filter(None, args.types.split(",")):
             start = time.perf_counter()
             if kind == "IVF_PQ":
                 tbl.create_index("vector", config=IvfPq(distance_type="l2", num_partitions=256, num_sub_vectors=96), replace=True)
@@ -123,7 +125,8 @@ def main():
                         measure(kind, f"ef={ef} refine_factor=5", build, lambda s, e=ef: s.ef(e).refine_factor(5))
                 for f in ("bucket = 7", "bucket = {i}"):
                     measure(kind, "ef=64 refine_factor=5", build, lambda s: s.ef(64).refine_factor(5), filter_text=f)
-        measure("exact", "bypass_vector_index", 0, lambda s: s.bypass_vector_index(), count=50)
+        measure("exact", "bypass_vector_index", 0, lambda s: s.bypass_vector_index(),
+                count=args.exact_queries)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

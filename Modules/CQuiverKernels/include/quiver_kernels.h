@@ -113,6 +113,13 @@ void qk_pq4_scan(const float *lut, const uint8_t *codes, size_t n, size_t m_coun
 /// clear get QK_PQ4_FILTERED and blocks whose word is zero are not read.
 void qk_pq4_fast_scan(const uint8_t *lut, const uint8_t *blocks, size_t n, size_t m_count,
                       const uint32_t *block_masks, uint16_t *out);
+/// Selects the rows j < n whose distance d = (base + scale·sums[j]) + terms[j] (no term when
+/// `terms` is NULL; each operation rounded to float, no fused multiply-add) is ≤ threshold, and,
+/// when `skip_filtered` is non-zero, whose sum is not QK_PQ4_FILTERED: writes their indices to
+/// rows and their distances to distances, in row order, and returns how many. Both outputs need
+/// room for n entries. Every path returns the same rows and distances, bit for bit.
+size_t qk_pq4_select(const uint16_t *sums, const float *terms, size_t n, float base, float scale,
+                     float threshold, int skip_filtered, uint32_t *rows, float *distances);
 /// Rearranges n row-major 4-bit codes (⌈m_count/2⌉ bytes a row, low nibble = even m) into
 /// ⌈n/32⌉ blocks.
 void qk_pq4_pack_blocks(const uint8_t *codes, size_t n, size_t m_count, uint8_t *blocks);

@@ -21,7 +21,7 @@ struct BenchSearchCommand: ParsableCommand {
       Output: a table, --csv, or --json (an array of objects with the keys of `quiver bench \
       index`: type, metric, nprobes, ef, refine_factor, recall_at_10, qps, p50_ms, p99_ms, \
       build_seconds, index_bytes, peak_memory_bytes; plus qps_all_cores, threads, limit, k, \
-      recall_at_k, queries, filter).
+      recall_at_k, queries, filter, qps_batch: one `search(batch:)` call with every query).
 
       Examples:
         quiver bench db/base.quiver --queries query.fvecs --ground-truth groundtruth_l2.ivecs \\
@@ -108,9 +108,9 @@ struct BenchSearchCommand: ParsableCommand {
       var text = TextTable(
         headings: [
           "nprobes", "ef", "refine", "recall@\(k)", "qps 1 thread", "qps \(threadCount) threads",
-          "p50 ms", "p99 ms",
+          "qps batch", "p50 ms", "p99 ms",
         ])
-      text.rightAligned = Set(0..<8)
+      text.rightAligned = Set(0..<9)
       for options in settings {
         let progress = ProgressReporter(
           "bench", total: Int64(queryVectors.count), unit: .items("queries"),
@@ -138,11 +138,17 @@ struct BenchSearchCommand: ParsableCommand {
         ) { query in
           _ = try options.apply(table.search(query)).select(projection).withRowId().execute()
         }
+        // One batch call with every query (`table.search(batch:)`, every core).
+        let batchStart = MonotonicClock.now()
+        _ = try options.apply(table.search(batch: queryVectors)).select(projection).withRowId()
+          .execute()
+        let batchSeconds = MonotonicClock.seconds(since: batchStart)
         let latency = LatencySummary(seconds: latencies)
         let recall = RecallCounter.recall(found: found, truth: truth, k: k)
         let recallAt10 = k >= 10 ? RecallCounter.recall(found: found, truth: truth, k: 10) : nil
         let qps = Double(queryVectors.count) / singleSeconds
         let qpsAll = Double(queryVectors.count) / allCoresSeconds
+        let qpsBatch = Double(queryVectors.count) / batchSeconds
         rows.append(
           .object([
             ("type", .string(options.bypassIndex ? "none" : index?.indexType ?? "none")),
@@ -155,7 +161,7 @@ struct BenchSearchCommand: ParsableCommand {
             ("p99_ms", .number(latency.p99Milliseconds)), ("build_seconds", .null),
             ("index_bytes", indexBytes.map { .int($0) } ?? .null),
             ("peak_memory_bytes", .int(PeakMemory.bytes())),
-            ("qps_all_cores", .number(qpsAll)), ("threads", .int(threadCount)),
+            ("qps_all_cores", .number(qpsAll)), ("qps_batch", .number(qpsBatch)), ("threads", .int(threadCount)),
             ("limit", .int(k)), ("k", .int(k)), ("recall_at_k", .number(recall)),
             ("queries", .int(queryVectors.count)),
             ("filter", options.filter.map(JSONValue.string) ?? .null),
@@ -165,6 +171,7 @@ struct BenchSearchCommand: ParsableCommand {
           options.nprobes.map(String.init) ?? "-", options.ef.map(String.init) ?? "-",
           options.refineFactor.map(String.init) ?? "-", String(format: "%.4f", recall),
           String(format: "%.0f", qps), String(format: "%.0f", qpsAll),
+          String(format: "%.0f", qpsBatch),
           String(format: "%.3f", latency.p50Milliseconds),
           String(format: "%.3f", latency.p99Milliseconds),
         ])
@@ -174,7 +181,7 @@ struct BenchSearchCommand: ParsableCommand {
       } else if csv {
         let keys = [
           "type", "metric", "nprobes", "ef", "refine_factor", "recall_at_10", "recall_at_k", "k",
-          "qps", "qps_all_cores", "threads", "p50_ms", "p99_ms", "index_bytes", "peak_memory_bytes",
+          "qps", "qps_all_cores", "qps_batch", "threads", "p50_ms", "p99_ms", "index_bytes", "peak_memory_bytes",
           "queries",
         ]
         print(keys.joined(separator: ","))

@@ -123,13 +123,24 @@ package struct VectorSearchExecutor: Sendable {
   /// - Throws: `QueryError` for a vector of the wrong dimension or with NaN; errors of the data
   ///   source or the index.
   package func nearest(to vector: [Float]) throws -> (neighbors: [Neighbor], statistics: SearchStatistics) {
+    try nearest(to: vector, scanned: nil)
+  }
+
+  /// `nearest(to:)`, with the exact scan's answer for `vector` already computed (by a batch's
+  /// many-to-many scan) when `scanned` is given.
+  func nearest(to vector: [Float], scanned: (neighbors: [Neighbor], rows: Int)?) throws
+    -> (neighbors: [Neighbor], statistics: SearchStatistics)
+  {
     try QueryPlanner.validate(vector: vector, dimension: plan.dimension, column: plan.column)
     var statistics = SearchStatistics()
     var candidates: [Neighbor] = []
     if let index = plan.index, !plan.indexedFragments.isEmpty {
       candidates += try indexedCandidates(vector, index: index, statistics: &statistics)
     }
-    if !plan.scannedFragments.isEmpty {
+    if let scanned {
+      candidates += scanned.neighbors
+      statistics.exactlyScannedRows += scanned.rows
+    } else if !plan.scannedFragments.isEmpty {
       candidates += try exactScan(vector, statistics: &statistics)
     }
     candidates.sort(by: Neighbor.precedes)
@@ -195,6 +206,10 @@ package struct VectorSearchExecutor: Sendable {
       found = zip(found, truth.values).filter { $0.1 == TruthValues.trueValue }.map(\.0)
       statistics.candidatesAfterPostfilter = found.count
     }
+    if plan.refines && !found.isEmpty, let refined = try refineFromCache(vector, found) {
+      statistics.refinedRows = found.count
+      return Array(refined.prefix(plan.wanted))
+    }
     if plan.refines && !found.isEmpty {
       let batch = try source.take(rowIds: found.map(\.id), columns: [plan.column])
       let column = batch.columns[0]
@@ -209,6 +224,49 @@ package struct VectorSearchExecutor: Sendable {
       return Array(refined.prefix(plan.wanted))
     }
     return found
+  }
+
+  /// The exact distances of `found`, nearest first, from the vectors the source holds in
+  /// memory (read and verified once, not per query); nil when the source keeps no whole copy of
+  /// some fragment, or the searched fragments would not fit its cache (each query would then
+  /// reload them).
+  func refineFromCache(_ vector: [Float], _ found: [Neighbor]) throws -> [Neighbor]? {
+    let capacity = source.cachedVectorCapacityBytes
+    let fragments = plan.indexedFragments + plan.scannedFragments
+    let bytes = fragments.reduce(0) { $0 + $1.physicalRowCount } * plan.dimension * 4
+    guard capacity > 0, bytes <= capacity else { return nil }
+    let byId = Dictionary(
+      plan.indexedFragments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    var offsets: [UInt32: [Int]] = [:]
+    for neighbor in found {
+      offsets[UInt32(neighbor.id >> 32), default: []].append(
+        Int(UInt32(truncatingIfNeeded: neighbor.id)))
+    }
+    var refined: [Neighbor] = []
+    refined.reserveCapacity(found.count)
+    for (fragmentId, rows) in offsets.sorted(by: { $0.key < $1.key }) {
+      guard let fragment = byId[fragmentId], let block = try cachedBlock(fragment),
+        rows.allSatisfy({ $0 < block.rowCount })
+      else { return nil }
+      var distances = [Float](repeating: 0, count: rows.count)
+      block.withUnsafeBufferPointer { values in
+        vector.withUnsafeBufferPointer { query in
+          rows.withUnsafeBufferPointer { rowPointer in
+            distances.withUnsafeMutableBufferPointer { out in
+              plan.metric.distances(
+                from: query.baseAddress!, toRows: rowPointer.baseAddress!,
+                of: values.baseAddress!, count: rows.count, dimension: plan.dimension,
+                into: out.baseAddress!)
+            }
+          }
+        }
+      }
+      for (row, distance) in zip(rows, distances) {
+        refined.append(Neighbor(id: UInt64(fragmentId) << 32 | UInt64(row), distance: distance))
+      }
+    }
+    refined.sort(by: Neighbor.precedes)
+    return refined
   }
 
   /// Whether a distance lies in the query's distance range (lower inclusive, upper exclusive).
@@ -228,9 +286,7 @@ package struct VectorSearchExecutor: Sendable {
     for fragment in plan.scannedFragments {
       let allowed = scanAllowed.bitmap(ofFragment: fragment.id)
       if let allowed, allowed.count == 0 { continue }
-      if let block = try source.cachedVectors(fragment, column: plan.column),
-        block.dimension == plan.dimension, block.rowCount == fragment.physicalRowCount
-      {
+      if let block = try cachedBlock(fragment) {
         blocks.append(ExactBlockScan.Part(fragment: fragment, block: block, allowed: allowed))
         scannedRows += block.rowCount
         continue
@@ -260,6 +316,36 @@ package struct VectorSearchExecutor: Sendable {
     }
     statistics.exactlyScannedRows += scannedRows
     return top.sorted()
+  }
+
+  /// The fragment's vectors held in memory by the source, when it keeps them whole.
+  func cachedBlock(_ fragment: QueryFragment) throws -> FloatVectorBlock? {
+    guard let block = try source.cachedVectors(fragment, column: plan.column),
+      block.dimension == plan.dimension, block.rowCount == fragment.physicalRowCount
+    else { return nil }
+    return block
+  }
+
+  /// The exact scan's answer for every one of `vectors` from one many-to-many pass over the
+  /// scanned fragments, with the rows scanned; nil when some fragment's vectors are not held in
+  /// memory (each query then scans on its own).
+  func exactScanBatch(_ vectors: [[Float]], threads: Int) throws
+    -> (neighbors: [[Neighbor]], rows: Int)?
+  {
+    var blocks: [ExactBlockScan.Part] = []
+    var scannedRows = 0
+    for fragment in plan.scannedFragments {
+      let allowed = scanAllowed.bitmap(ofFragment: fragment.id)
+      if let allowed, allowed.count == 0 { continue }
+      guard let block = try cachedBlock(fragment) else { return nil }
+      blocks.append(ExactBlockScan.Part(fragment: fragment, block: block, allowed: allowed))
+      scannedRows += block.rowCount
+    }
+    let scan = ExactBlockScan(parts: blocks, metric: plan.metric, dimension: plan.dimension)
+    let found = scan.nearest(
+      toBatch: vectors.flatMap { $0 }, k: plan.wanted, threads: threads,
+      inRange: { inRange($0) })
+    return (found, scannedRows)
   }
 
   /// Distances from `vector` to `count` packed vectors.
@@ -302,21 +388,45 @@ package struct VectorSearchExecutor: Sendable {
   }
 
   /// Runs many query vectors with the same plan, spread over the machine's cores; results in
-  /// the order of `vectors`.
+  /// the order of `vectors`. The exactly scanned fragments are read once for the whole batch
+  /// (`ExactBlockScan.nearest(toBatch:)`) when their vectors are held in memory.
   package func executeBatch(_ vectors: [[Float]]) throws -> [RecordBatch] {
+    try runBatch(vectors) { executor, neighbors in try executor.project(neighbors) }
+  }
+
+  /// The nearest rows of each of `vectors`, as `executeBatch` finds them, in the order of
+  /// `vectors`.
+  package func nearestBatch(_ vectors: [[Float]]) throws -> [[Neighbor]] {
+    try runBatch(vectors) { _, neighbors in neighbors }
+  }
+
+  /// Index searches one query per core, exact scans one many-to-many pass for the batch, then
+  /// `finish` of each query's neighbours, one query per core.
+  private func runBatch<Value>(
+    _ vectors: [[Float]], finish: @Sendable (VectorSearchExecutor, [Neighbor]) throws -> Value
+  ) throws -> [Value] {
     for vector in vectors {
       try QueryPlanner.validate(vector: vector, dimension: plan.dimension, column: plan.column)
     }
-    let results = ResultSlots<RecordBatch>(count: vectors.count)
+    var scanned: (neighbors: [[Neighbor]], rows: Int)? = nil
+    if vectors.count > 1 && !plan.scannedFragments.isEmpty {
+      scanned = try exactScanBatch(vectors, threads: exactScanThreads)
+    }
+    let results = ResultSlots<Value>(count: vectors.count)
     let workers = min(vectors.count, ProcessorCount.active)
     var oneThreadEach = self
     if workers > 1 { oneThreadEach.exactScanThreads = 1 }
     let executor = oneThreadEach
+    let batchScanned = scanned
     DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { worker in
       var index = worker
       while index < vectors.count {
+        let given = batchScanned.map { (neighbors: $0.neighbors[index], rows: $0.rows) }
         results.set(
-          index, Result { try executor.project(try executor.nearest(to: vectors[index]).neighbors) })
+          index,
+          Result {
+            try finish(executor, try executor.nearest(to: vectors[index], scanned: given).neighbors)
+          })
         index += workers
       }
     }

@@ -54,6 +54,9 @@ package protocol QueryDataSource: Sendable {
   /// once and shared by later searches; nil when the source keeps no such copy or the column is
   /// not float32 vectors without nulls (exact scans then read batches with `scan`).
   func cachedVectors(_ fragment: QueryFragment, column: String) throws -> FloatVectorBlock?
+  /// The most bytes of vectors `cachedVectors` keeps across searches (0: none). Reads of a few
+  /// rows (the refine step) use the cache only when every fragment a search touches fits.
+  var cachedVectorCapacityBytes: Int { get }
 }
 
 extension QueryDataSource {
@@ -66,6 +69,9 @@ extension QueryDataSource {
   package func cachedVectors(_ fragment: QueryFragment, column: String) throws
     -> FloatVectorBlock?
   { nil }
+
+  /// No cache by default.
+  package var cachedVectorCapacityBytes: Int { 0 }
 }
 
 /// A vector index as the executor uses it. `QuiverIndex`'s indexes are adapted to it in module
