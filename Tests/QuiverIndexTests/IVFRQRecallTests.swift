@@ -74,9 +74,11 @@ struct RaBitQRecallCase: Sendable, CustomStringConvertible {
 
 /// Recall@10 of IVF_RQ on Fixtures/minilm-2k (2,000 × 384, 100 queries). Builds are
 /// deterministic for a seed; floors sit 0.02 under the values measured here (in the comments:
-/// unrefined, refined at 4 probes, prefiltered). An estimator with a wrong sign or scale finds
-/// almost nothing unrefined (~0.01), and refined recall then falls to that of 50 random rows of
-/// 4 partitions (~0.3).
+/// unrefined, refined at 4 probes, prefiltered). Checked against a broken estimator (the sign of
+/// the `½·Σvᵢ` term flipped in `signEstimate`): unrefined recall fell to 0.659, 0.903, 0.827,
+/// 0.922, 0.935 (below these floors) and 0.721 (dot 1-bit, still above its floor), and
+/// RaBitQEstimatorTests failed (bias −0.35, 52 % outside the bound). The refined floors are set
+/// by the 4 probed partitions, not by the codes, and do not catch such a bug on their own.
 @Suite struct IVFRQRecallTests {
   static let cases: [RaBitQRecallCase] = [
     // 0.732, 0.801, 0.763
