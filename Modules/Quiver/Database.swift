@@ -11,16 +11,23 @@ import QuiverTable
 public struct Database: Sendable {
   /// The folder of tables.
   let folder: DatabaseFolder
+  /// What index builds and the partition caches of opened indexes may use, for every table
+  /// opened through this database (default 1 GiB; see `MemoryBudget`).
+  public var memoryBudget: MemoryBudget
 
   /// Opens the database in `path`, creating the folder if it is missing.
+  /// - Parameter memoryBudget: bounds index builds and opened indexes' partition caches.
   /// - Throws: `TableError` if `path` is a file or cannot be created.
-  public init(path: String) throws {
+  public init(path: String, memoryBudget: MemoryBudget = .default) throws {
     folder = try DatabaseFolder.open(at: URL(fileURLWithPath: path))
+    self.memoryBudget = memoryBudget
   }
 
   /// Opens the database in `url`, creating the folder if it is missing.
-  public init(url: URL) throws {
+  /// - Parameter memoryBudget: bounds index builds and opened indexes' partition caches.
+  public init(url: URL, memoryBudget: MemoryBudget = .default) throws {
     folder = try DatabaseFolder.open(at: url)
+    self.memoryBudget = memoryBudget
   }
 
   /// The database folder's URL.
@@ -52,20 +59,22 @@ public struct Database: Sendable {
     }
     let dataset = try Dataset.create(
       at: try folder.tableURL(name), schema: schema, batches: data, mode: mode)
-    return Table(name: name, dataset: dataset)
+    return Table(name: name, dataset: dataset, memoryBudget: memoryBudget)
   }
 
   /// Creates an empty table `name` with `schema`.
   public func createTable(_ name: String, schema: Schema, mode: CreateMode = .create) throws
     -> Table
   {
-    Table(name: name, dataset: try folder.createTable(name, schema: schema, mode: mode))
+    Table(
+      name: name, dataset: try folder.createTable(name, schema: schema, mode: mode),
+      memoryBudget: memoryBudget)
   }
 
   /// Opens the latest version of the table `name`.
   /// - Throws: `TableError.notFound` naming the table.
   public func openTable(_ name: String) throws -> Table {
-    Table(name: name, dataset: try folder.openTable(name))
+    Table(name: name, dataset: try folder.openTable(name), memoryBudget: memoryBudget)
   }
 
   /// Renames a table.

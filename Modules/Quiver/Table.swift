@@ -14,13 +14,16 @@ import QuiverTable
 public final class Table: @unchecked Sendable {
   /// The table's name in its database.
   public let name: String
+  /// What index builds and the partition caches of opened indexes may use (the database's).
+  public let memoryBudget: MemoryBudget
   private let lock = NSLock()
   private var dataset: Dataset
   private var cachedSnapshot: Snapshot?
 
-  init(name: String, dataset: Dataset) {
+  init(name: String, dataset: Dataset, memoryBudget: MemoryBudget = .default) {
     self.name = name
     self.dataset = dataset
+    self.memoryBudget = memoryBudget
   }
 
   /// One version, ready for queries: its data source and its opened indexes.
@@ -61,7 +64,7 @@ public final class Table: @unchecked Sendable {
       // A damaged index must not stop searches that do not use it (another column, or
       // bypassVectorIndex); those that would use it decide in `Snapshot.plan`.
       do {
-        let opened = try IndexLoader.open(entry, dataset: dataset)
+        let opened = try IndexLoader.open(entry, dataset: dataset, memoryBudget: memoryBudget)
         openedIndexes[entry.uuid] = opened
         indexes.append(TableIndex(entry: entry, index: opened))
       } catch {
@@ -100,7 +103,9 @@ public final class Table: @unchecked Sendable {
 
   /// A read-only view of an earlier version (time travel).
   public func checkout(version: UInt64) throws -> Table {
-    Table(name: name, dataset: try withDataset { try $0.checkout(version: version) })
+    Table(
+      name: name, dataset: try withDataset { try $0.checkout(version: version) },
+      memoryBudget: memoryBudget)
   }
 
   // MARK: Writing

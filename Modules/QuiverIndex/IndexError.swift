@@ -34,6 +34,9 @@ public struct IndexError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupportedVersion
     /// Reading or writing an index file failed.
     case ioFailure
+    /// The build would need more memory than the memory budget allows (flat `HNSW` holds every
+    /// vector and its graph in memory).
+    case memoryBudgetExceeded
 
     /// The former name of `.ioFailure`.
     @available(*, deprecated, renamed: "ioFailure")

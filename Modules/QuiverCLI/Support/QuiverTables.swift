@@ -7,9 +7,10 @@ import QuiverTable
 enum QuiverTables {
   /// The table in the folder `typedPath`, which must be named `NAME.quiver` inside its database
   /// folder (that is how a `Database` names its tables); `db/NAME` names `db/NAME.quiver`.
+  /// `memoryBudget` bounds its index builds and opened indexes' partition caches.
   /// - Throws: `CLIError.noInput` when there is no table there, `.usage` for a folder not named
   ///   so.
-  static func open(_ typedPath: String) throws -> Table {
+  static func open(_ typedPath: String, memoryBudget: MemoryBudget = .default) throws -> Table {
     let path = TablePath.resolve(typedPath)
     let url = URL(fileURLWithPath: path).standardizedFileURL
     guard Dataset.exists(at: url) else {
@@ -23,7 +24,7 @@ enum QuiverTables {
         "\(path): a table's folder is named NAME\(suffix) inside its database folder; rename it "
           + "or convert it into one (quiver convert \(path) DB/NAME\(suffix))")
     }
-    let database = try Database(url: url.deletingLastPathComponent())
+    let database = try Database(url: url.deletingLastPathComponent(), memoryBudget: memoryBudget)
     return try database.openTable(String(folderName.dropLast(suffix.count)))
   }
 }
