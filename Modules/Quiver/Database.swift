@@ -12,23 +12,32 @@ import QuiverTable
 public struct Database: Sendable {
   /// The folder of tables.
   let folder: DatabaseFolder
+  /// What index builds and the partition caches of opened indexes may use, for every table
+  /// opened through this database (default 1 GiB; see `MemoryBudget`).
+  public var memoryBudget: MemoryBudget
 
   /// Opens the database in `path`, creating the folder if it is missing.
+  /// - Parameter memoryBudget: bounds index builds and opened indexes' partition caches.
   /// - Throws: `TableError` if `path` is a file or cannot be created.
-  public init(path: String) throws {
+  public init(path: String, memoryBudget: MemoryBudget = .default) throws {
     folder = try DatabaseFolder.open(at: URL(fileURLWithPath: path))
+    self.memoryBudget = memoryBudget
   }
 
   /// Opens the database in `url`, creating the folder if it is missing.
-  public init(url: URL) throws {
+  /// - Parameter memoryBudget: bounds index builds and opened indexes' partition caches.
+  public init(url: URL, memoryBudget: MemoryBudget = .default) throws {
     folder = try DatabaseFolder.open(at: url)
+    self.memoryBudget = memoryBudget
   }
 
   /// Opens the database whose root is `storage`: a local folder, or an object-store prefix
   /// (QuiverObjectStore's `S3Storage`; module QuiverS3's `Database(uri:)` builds one from an
   /// `s3://bucket/prefix` URI). Nothing is read until a table is.
-  public init(storage: any Storage) {
+  /// - Parameter memoryBudget: bounds index builds and opened indexes' partition caches.
+  public init(storage: any Storage, memoryBudget: MemoryBudget = .default) {
     folder = DatabaseFolder.open(in: storage)
+    self.memoryBudget = memoryBudget
   }
 
   /// How stale the tables opened from here may read: nil (the default) reads the version a
@@ -67,7 +76,9 @@ public struct Database: Sendable {
     }
     let dataset = try Dataset.create(
       in: try folder.tableStorage(name), schema: schema, batches: data, mode: mode)
-    return Table(name: name, dataset: dataset, readConsistencyInterval: readConsistencyInterval)
+    return Table(
+      name: name, dataset: dataset, readConsistencyInterval: readConsistencyInterval,
+      memoryBudget: memoryBudget)
   }
 
   /// Creates an empty table `name` with `schema`.
@@ -76,7 +87,7 @@ public struct Database: Sendable {
   {
     Table(
       name: name, dataset: try folder.createTable(name, schema: schema, mode: mode),
-      readConsistencyInterval: readConsistencyInterval)
+      readConsistencyInterval: readConsistencyInterval, memoryBudget: memoryBudget)
   }
 
   /// Opens the latest version of the table `name`.
@@ -84,7 +95,7 @@ public struct Database: Sendable {
   public func openTable(_ name: String) throws -> Table {
     Table(
       name: name, dataset: try folder.openTable(name),
-      readConsistencyInterval: readConsistencyInterval)
+      readConsistencyInterval: readConsistencyInterval, memoryBudget: memoryBudget)
   }
 
   /// Renames a table.

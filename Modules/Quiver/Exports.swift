@@ -38,6 +38,9 @@
 // Index types and errors.
 @_exported import enum QuiverIndex.IndexType
 @_exported import struct QuiverIndex.IndexError
+@_exported import struct QuiverIndex.MemoryBudget
+@_exported import struct QuiverIndex.IndexBuildProgress
+@_exported import typealias QuiverIndex.IndexBuildProgressHandler
 
 // Query statistics and errors.
 @_exported import struct QuiverQuery.SearchStatistics

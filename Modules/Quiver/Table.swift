@@ -14,6 +14,8 @@ import QuiverTable
 public final class Table: @unchecked Sendable {
   /// The table's name in its database.
   public let name: String
+  /// What index builds and the partition caches of opened indexes may use (the database's).
+  public let memoryBudget: MemoryBudget
   private let lock = NSLock()
   private var dataset: Dataset
   private var cachedSnapshot: Snapshot?
@@ -24,10 +26,14 @@ public final class Table: @unchecked Sendable {
   /// When reads last looked for a newer version.
   private var lastConsistencyCheck = ContinuousClock.now
 
-  init(name: String, dataset: Dataset, readConsistencyInterval: Duration? = nil) {
+  init(
+    name: String, dataset: Dataset, readConsistencyInterval: Duration? = nil,
+    memoryBudget: MemoryBudget = .default
+  ) {
     self.name = name
     self.dataset = dataset
     self.readConsistencyInterval = readConsistencyInterval
+    self.memoryBudget = memoryBudget
   }
 
   /// One version, ready for queries: its data source and its opened indexes.
@@ -70,7 +76,9 @@ public final class Table: @unchecked Sendable {
       // A damaged index must not stop searches that do not use it (another column, or
       // bypassVectorIndex); those that would use it decide in `Snapshot.plan`.
       do {
-        let opened = try openedIndexes[entry.uuid] ?? IndexLoader.open(entry, dataset: dataset)
+        let opened =
+          try openedIndexes[entry.uuid]
+          ?? IndexLoader.open(entry, dataset: dataset, memoryBudget: memoryBudget)
         openedIndexes[entry.uuid] = opened
         indexes.append(try TableIndex.checked(entry: entry, index: opened, dataset: dataset))
       } catch {
@@ -111,7 +119,7 @@ public final class Table: @unchecked Sendable {
   public func checkout(version: UInt64) throws -> Table {
     Table(
       name: name, dataset: try withDataset { try $0.checkout(version: version) },
-      readConsistencyInterval: readConsistencyInterval)
+      readConsistencyInterval: readConsistencyInterval, memoryBudget: memoryBudget)
   }
 
   // MARK: Writing

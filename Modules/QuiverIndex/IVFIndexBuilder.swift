@@ -3,11 +3,14 @@ import QuiverStorage
 
 /// Trains an IVF_FLAT, IVF_PQ or IVF_SQ index from `(row id, vector)` pairs.
 ///
-/// Steps: validate everything; normalise (cosine); train IVF centroids by k-means on
-/// `sampleRate × numPartitions` sampled rows; assign every row to its nearest centroid; train
-/// the quantizer (PQ codebooks per sub-space, or SQ ranges) on residuals to the centroids;
-/// encode; group rows by partition. All heavy steps use `threads` cores; the result depends
-/// only on the inputs and `parameters.seed`.
+/// Steps (Docs/Architecture.md, "Streaming builds"): validate the parameters; read
+/// `sampleRate × numPartitions` sampled rows by position and train the IVF centroids by k-means
+/// on them; read the quantizer's sample (PQ or SQ) the same way, assign it and train the
+/// quantizer on its residuals to the centroids; then stream every row in batches — normalise
+/// (cosine), assign, encode — grouping the rows by partition in a `PartitionSpill`; finally
+/// assemble each partition from its rows and write it. All heavy steps use `threads` cores; the
+/// result depends only on the inputs and `parameters.seed`, not on the thread count or the
+/// memory budget (a row's assignment and code depend on that row alone).
 public struct IVFIndexBuilder: Sendable {
   /// What to build.
   public var parameters: IVFIndexParameters
@@ -21,6 +24,8 @@ public struct IVFIndexBuilder: Sendable {
   package static let ivfTolerance = 1e-3
   /// PQ k-means (per sub-space) stops when its mean distance improves by less than this.
   package static let pqTolerance = 1e-3
+  /// The most rows a streaming batch holds, whatever the budget.
+  static let maximumBatchRows = 65_536
 
   /// Creates a builder; `threads` defaults to the active processor count.
   public init(parameters: IVFIndexParameters, threads: Int? = nil) {
@@ -28,7 +33,7 @@ public struct IVFIndexBuilder: Sendable {
     self.threads = max(1, threads ?? Parallel.defaultThreads)
   }
 
-  /// Builds the index over `rowIds.count` vectors packed row-major in `vectors`.
+  /// Builds the index over `rowIds.count` vectors packed row-major in `vectors`, in memory.
   ///
   /// - Throws: `IndexError` before any training when the parameters do not fit the data
   ///   (see `IVFIndexParameters.validate`), `vectors.count != rowIds.count × dimension`
@@ -61,246 +66,299 @@ public struct IVFIndexBuilder: Sendable {
         "\(input.count) floats do not make \(count) vectors of dimension \(dimension)")
     }
     try parameters.validate(rowCount: count, dimension: dimension)
-    for (position, value) in input.enumerated() where !value.isFinite {
-      let row = position / dimension
-      throw IndexError(
-        .nonFiniteValue,
-        "vector of row id \(rowIds[row]) (position \(row)) has \(value) at dimension \(position % dimension)"
-      )
+    let source = InMemoryBuildInput(vectors: input, dimension: dimension, rowIDs: Array(rowIds))
+    if let base = input.baseAddress { try source.requireFinite(base, count: count) }
+    let spill = PartitionSpill(
+      partitionCount: parameters.resolvedPartitionCount(rowCount: count),
+      recordBytes: recordBytes(dimension: dimension), folder: nil, limitBytes: .max)
+    let progress = IndexBuildProgressTracker.silent
+    let model = try train(source, progress: progress)
+    let fragments = try assignAndEncode(
+      source, model: model, into: spill, budget: .unlimited, progress: progress)
+    var partitions: [IVFPartition] = []
+    for index in 0..<model.partitionCount {
+      partitions.append(model.partition(from: try spill.takeRecords(of: index)))
     }
+    return model.index(
+      partitionSizes: spill.rowCounts, fragments: fragments,
+      store: PartitionStore(partitions: partitions))
+  }
 
+  /// Builds the index over `input` in bounded memory and writes its files into `folder`: the
+  /// column is streamed in batches of about `budget.batchBytes`, rows grouped by partition are
+  /// spilled to temporary run files in `folder` whenever `budget.spillBytes` are buffered, and
+  /// the partitions file is written one partition at a time from the runs. The files are
+  /// byte-identical to those of the in-memory build for any budget and thread count. Run files
+  /// are removed on success and failure; on failure no index file is left either.
+  ///
+  /// - Throws: `IndexError` for parameters that do not fit the data (before any reading),
+  ///   non-finite values, read failures of the input, and files that cannot be written.
+  func build(
+    from input: some IndexBuildInput, into folder: IndexFolder, budget: MemoryBudget,
+    progress: IndexBuildProgressTracker
+  ) throws(IndexError) {
+    try parameters.validate(rowCount: input.rowCount, dimension: input.dimension)
+    let spill = PartitionSpill(
+      partitionCount: parameters.resolvedPartitionCount(rowCount: input.rowCount),
+      recordBytes: recordBytes(dimension: input.dimension), folder: folder,
+      limitBytes: budget.spillBytes)
+    defer { spill.removeRuns() }
+    do throws(IndexError) {
+      let model = try train(input, progress: progress)
+      let fragments = try assignAndEncode(
+        input, model: model, into: spill, budget: budget, progress: progress)
+      let sizes = spill.rowCounts
+      let total = input.rowCount
+      let index = model.index(
+        partitionSizes: sizes, fragments: fragments,
+        store: PartitionStore(rowCounts: sizes) { partition throws(IndexError) in
+          let assembled = model.partition(from: try spill.takeRecords(of: partition))
+          progress.advance(.writing, by: sizes[partition], of: total)
+          return assembled
+        })
+      try index.write(to: folder)
+      progress.finish(rows: total)
+    } catch {
+      IVFIndexFiles.files.remove(from: folder)
+      throw error
+    }
+  }
+
+  /// Bytes of one spilled row: its row id and payload (vector, or codes and row term).
+  private func recordBytes(dimension: Int) -> Int {
+    switch parameters.type {
+    case .ivfPQ:
+      let codeSize = ProductQuantizer.codeSize(
+        subVectorCount: parameters.resolvedSubVectorCount(dimension: dimension),
+        bits: parameters.numBits)
+      return 8 + codeSize + (parameters.metric == .dot ? 0 : 4)
+    case .ivfSQ: return 8 + dimension
+    default: return 8 + dimension * 4
+    }
+  }
+
+  /// Samples and trains the centroids and the quantizer. The random draws happen in the same
+  /// order as they always did, so equal seeds give the models of earlier versions.
+  private func train(_ input: some IndexBuildInput, progress: IndexBuildProgressTracker)
+    throws(IndexError) -> IVFBuildModel
+  {
+    let count = input.rowCount
+    let dimension = input.dimension
     var resolved = parameters
     let partitions = parameters.resolvedPartitionCount(rowCount: count)
     resolved.numPartitions = partitions
     resolved.numSubVectors =
       parameters.type == .ivfPQ ? parameters.resolvedSubVectorCount(dimension: dimension) : nil
 
-    // Cosine indexes work on unit vectors throughout.
-    var normalizedCopy: [Float] = []
-    if parameters.metric == .cosine {
-      normalizedCopy = Array(input)
-      normalizedCopy.withUnsafeMutableBufferPointer {
-        VectorNormalization.normalizeRows($0.baseAddress!, count: count, dimension: dimension)
-      }
-    }
-    if parameters.metric == .cosine {
-      return normalizedCopy.withUnsafeBufferPointer { work in
-        train(work: work, rowIds: rowIds, dimension: dimension, resolved: resolved)
-      }
-    }
-    return train(work: input, rowIds: rowIds, dimension: dimension, resolved: resolved)
-  }
-
-  /// Trains and encodes on validated `work` vectors (unit vectors for cosine).
-  private func train(
-    work: UnsafeBufferPointer<Float>, rowIds: UnsafeBufferPointer<UInt64>, dimension: Int,
-    resolved: IVFIndexParameters
-  ) -> IVFIndex {
-    let count = rowIds.count
-    let partitions = resolved.numPartitions!
-    let vectors = work.baseAddress!
-
-    // 1. IVF centroids.
+    // 1. IVF centroids, trained on a sample read by position.
     var random = SeededRandom(seed: parameters.seed)
     let trainingCount = min(count, max(partitions, parameters.sampleRate * partitions))
-    // The sample is read in place (no copy of up to sampleRate × numPartitions rows).
     let sample = trainingCount == count ? nil : random.sample(trainingCount, from: count).sorted()
-    let kmeans = KMeans.train(
-      vectors: work, count: trainingCount, dimension: dimension, k: partitions,
-      maxIterations: parameters.maxIterations, metric: parameters.metric,
-      seed: parameters.seed &+ 1, threads: threads, tolerance: Self.ivfTolerance, rows: sample)
-    let centroids = kmeans.centroids
-
-    // 2. Assignment of every row.
-    var assignments = [Int32](repeating: 0, count: count)
-    var distances = [Float](repeating: 0, count: count)
-    centroids.withUnsafeBufferPointer { c in
-      assignments.withUnsafeMutableBufferPointer { a in
-        distances.withUnsafeMutableBufferPointer { d in
-          KMeans.assign(
-            vectors: vectors, count: count, dimension: dimension, centroids: c.baseAddress!,
-            k: partitions, metric: parameters.metric, threads: threads,
-            assignments: a.baseAddress!, distances: d.baseAddress!)
-        }
-      }
+    progress.report(.sampling, 0, of: trainingCount)
+    let sampleVectors = try input.readRows(
+      positions: sample ?? Array(0..<count), normalizing: parameters.metric == .cosine)
+    progress.report(.sampling, trainingCount, of: trainingCount)
+    progress.report(.training, 0, of: 2)
+    let kmeans = sampleVectors.withUnsafeBufferPointer { work in
+      // A sampled build lists its rows so that k-means gathers them exactly as before.
+      KMeans.train(
+        vectors: work, count: trainingCount, dimension: dimension, k: partitions,
+        maxIterations: parameters.maxIterations, metric: parameters.metric,
+        seed: parameters.seed &+ 1, threads: threads, tolerance: Self.ivfTolerance,
+        rows: sample == nil ? nil : Array(0..<trainingCount))
     }
+    progress.report(.training, 1, of: 2)
+    var model = IVFBuildModel(
+      parameters: resolved, dimension: dimension, centroids: kmeans.centroids, kmeans: kmeans,
+      trainingRows: trainingCount)
 
-    // 3. Quantizer on residuals, and per-row payloads.
-    var productQuantizer: ProductQuantizer?
-    var scalarQuantizer: ScalarQuantizer?
-    var quantizerRows = 0
-    var codes: [UInt8] = []
-    var rowTerms: [Float] = []
+    // 2. The quantizer, trained on residuals of its own sample.
     switch parameters.type {
     case .ivfPQ:
-      let subVectors = resolved.numSubVectors!
       let entries = 1 << parameters.numBits
-      quantizerRows = min(count, Self.pqTrainingRowsPerCentroid * entries)
+      let quantizerRows = min(count, Self.pqTrainingRowsPerCentroid * entries)
       let rows = quantizerRows == count ? nil : random.sample(quantizerRows, from: count).sorted()
-      let residuals = residualSample(
-        vectors, dimension: dimension, rows: rows, count: count,
-        centroids: centroids, assignments: assignments)
-      let quantizer = residuals.withUnsafeBufferPointer { buffer in
+      let residuals = try input.residuals(
+        positions: rows ?? Array(0..<count), normalizing: parameters.metric == .cosine,
+        centroids: model.centroids, metric: parameters.metric, threads: threads)
+      model.productQuantizer = residuals.withUnsafeBufferPointer { buffer in
         ProductQuantizer.train(
-          vectors: buffer, count: quantizerRows, dimension: dimension, subVectorCount: subVectors,
-          bits: parameters.numBits, maxIterations: parameters.maxIterations,
-          seed: parameters.seed &+ 2, threads: threads, tolerance: Self.pqTolerance)
+          vectors: buffer, count: quantizerRows, dimension: dimension,
+          subVectorCount: resolved.numSubVectors!, bits: parameters.numBits,
+          maxIterations: parameters.maxIterations, seed: parameters.seed &+ 2, threads: threads,
+          tolerance: Self.pqTolerance)
       }
-      productQuantizer = quantizer
-      codes = [UInt8](repeating: 0, count: count * quantizer.codeSize)
-      if parameters.metric != .dot { rowTerms = [Float](repeating: 0, count: count) }
-      encodeResiduals(
-        vectors, count: count, dimension: dimension, centroids: centroids,
-        assignments: assignments, codeSize: quantizer.codeSize, codes: &codes,
-        rowTerms: &rowTerms
-      ) { residuals, rows, out, terms in
-        quantizer.encode(vectors: residuals, count: rows, into: out)
-        guard let terms else { return }
-        // rowTerm = 2 c·r̂ + ‖r̂‖² = ‖c + r̂‖² − ‖c‖², computed from the decoded residual.
-        var decoded = [Float](repeating: 0, count: dimension)
-        decoded.withUnsafeMutableBufferPointer { r in
-          for row in 0..<rows {
-            quantizer.decode(out + row * quantizer.codeSize, into: r.baseAddress!)
-            terms(row, r.baseAddress!)
-          }
-        }
-      }
+      model.quantizerRows = quantizerRows
     case .ivfSQ:
-      quantizerRows = min(count, ScalarQuantizer.maximumTrainingRows)
+      let quantizerRows = min(count, ScalarQuantizer.maximumTrainingRows)
       let rows = quantizerRows == count ? nil : random.sample(quantizerRows, from: count).sorted()
-      let residuals = residualSample(
-        vectors, dimension: dimension, rows: rows, count: count,
-        centroids: centroids, assignments: assignments)
-      let quantizer = residuals.withUnsafeBufferPointer { buffer in
+      let residuals = try input.residuals(
+        positions: rows ?? Array(0..<count), normalizing: parameters.metric == .cosine,
+        centroids: model.centroids, metric: parameters.metric, threads: threads)
+      model.scalarQuantizer = residuals.withUnsafeBufferPointer { buffer in
         ScalarQuantizer.train(
           vectors: buffer.baseAddress!, count: quantizerRows, dimension: dimension,
           seed: parameters.seed &+ 3)
       }
-      scalarQuantizer = quantizer
-      codes = [UInt8](repeating: 0, count: count * dimension)
-      encodeResiduals(
-        vectors, count: count, dimension: dimension, centroids: centroids,
-        assignments: assignments, codeSize: dimension, codes: &codes, rowTerms: &rowTerms
-      ) { residuals, rows, out, _ in
-        quantizer.encode(vectors: residuals, count: rows, into: out)
-      }
+      model.quantizerRows = quantizerRows
     default:
       break
     }
-
-    // 4. Group rows by partition, keeping their input order.
-    var sizes = [Int](repeating: 0, count: partitions)
-    for a in assignments { sizes[Int(a)] += 1 }
-    var members = [[Int]](repeating: [], count: partitions)
-    for p in 0..<partitions { members[p].reserveCapacity(sizes[p]) }
-    for (row, a) in assignments.enumerated() { members[Int(a)].append(row) }
-    let codeSize = productQuantizer?.codeSize ?? (scalarQuantizer != nil ? dimension : 0)
-    var partitionList: [IVFPartition] = []
-    partitionList.reserveCapacity(partitions)
-    for rows in members {
-      var partition = IVFPartition(rowIds: rows.map { rowIds[$0] })
-      if parameters.type == .ivfFlat {
-        partition.vectors.reserveCapacity(rows.count * dimension)
-        for row in rows {
-          partition.vectors.append(
-            contentsOf: UnsafeBufferPointer(start: vectors + row * dimension, count: dimension))
-        }
-      } else {
-        partition.codes.reserveCapacity(rows.count * codeSize)
-        for row in rows {
-          partition.codes.append(contentsOf: codes[(row * codeSize)..<((row + 1) * codeSize)])
-        }
-        if let productQuantizer, productQuantizer.fastScanSubVectorCount > 0 {
-          partition.codes = IVFPartition.fastScanBlocks(
-            rowMajorCodes: partition.codes, rowCount: rows.count,
-            subVectorCount: productQuantizer.subVectorCount)
-        }
-        if !rowTerms.isEmpty { partition.rowTerms = rows.map { rowTerms[$0] } }
-      }
-      partitionList.append(partition)
-    }
-
-    let fragments = Set(rowIds.map(RowID.fragmentID)).sorted()
-    let statistics = IVFIndexStatistics(
-      rowCount: count, dimension: dimension, partitionSizes: sizes, fragmentIds: fragments,
-      ivfTrainingRows: trainingCount, ivfIterations: kmeans.iterations,
-      // Vectors near Float.greatestFiniteMagnitude make squared distances overflow; the
-      // statistic saturates so the metadata stays encodable JSON.
-      ivfMeanDistance: kmeans.meanDistance.isFinite
-        ? kmeans.meanDistance : Double.greatestFiniteMagnitude,
-      repairedEmptyClusters: kmeans.repairedEmptyClusters,
-      quantizerTrainingRows: quantizerRows,
-      bytesPerRow: parameters.type == .ivfFlat
-        ? dimension * 4 : codeSize + (rowTerms.isEmpty ? 0 : 4))
-    return IVFIndex(
-      parameters: resolved, statistics: statistics, centroids: centroids,
-      productQuantizer: productQuantizer, scalarQuantizer: scalarQuantizer,
-      store: PartitionStore(partitions: partitionList))
+    progress.report(.training, 2, of: 2)
+    return model
   }
 
-  /// Residuals `x − centroid(x)` of the chosen rows (all when `rows` is nil).
-  private func residualSample(
-    _ vectors: UnsafePointer<Float>, dimension: Int, rows: [Int]?, count: Int,
-    centroids: [Float], assignments: [Int32]
-  ) -> [Float] {
-    let chosen = rows ?? Array(0..<count)
-    var out = [Float](repeating: 0, count: chosen.count * dimension)
-    for (target, row) in chosen.enumerated() {
-      let centroid = Int(assignments[row]) * dimension
-      for i in 0..<dimension {
-        out[target * dimension + i] = vectors[row * dimension + i] - centroids[centroid + i]
+  /// The streaming pass: every row normalised (cosine), assigned, encoded and appended to its
+  /// partition in `spill`. Returns the fragments of the rows.
+  private func assignAndEncode(
+    _ input: some IndexBuildInput, model: IVFBuildModel, into spill: PartitionSpill,
+    budget: MemoryBudget, progress: IndexBuildProgressTracker
+  ) throws(IndexError) -> [UInt32] {
+    let dimension = input.dimension
+    let count = input.rowCount
+    let batchRows = max(
+      256, min(Self.maximumBatchRows, budget.batchBytes / (dimension * 4), count))
+    let recordBytes = spill.recordBytes
+    let payloadOffset = 8
+    var work = [Float](repeating: 0, count: batchRows * dimension)
+    var assignments = [Int32](repeating: 0, count: batchRows)
+    var distances = [Float](repeating: 0, count: batchRows)
+    var codes = [UInt8](repeating: 0, count: batchRows * model.codeSize)
+    var rowTerms = [Float](repeating: 0, count: model.hasRowTerms ? batchRows : 0)
+    var records = [UInt8](repeating: 0, count: batchRows * recordBytes)
+    var fragments = FragmentCollector()
+    let rowIDs = input.rowIDs
+    try input.forEachBatch(maxRows: batchRows) { (start, vectors) throws(IndexError) in
+      let rows = vectors.count / dimension
+      guard rows > 0, let source = vectors.baseAddress else { return }
+      try input.requireFinite(source, count: rows, start: start)
+      work.withUnsafeMutableBufferPointer { workBuffer in
+        let rowsPointer: UnsafePointer<Float>
+        if parameters.metric == .cosine {
+          workBuffer.baseAddress!.update(from: source, count: rows * dimension)
+          VectorNormalization.normalizeRows(
+            workBuffer.baseAddress!, count: rows, dimension: dimension)
+          rowsPointer = UnsafePointer(workBuffer.baseAddress!)
+        } else {
+          rowsPointer = source
+        }
+        model.centroids.withUnsafeBufferPointer { c in
+          KMeans.assign(
+            vectors: rowsPointer, count: rows, dimension: dimension, centroids: c.baseAddress!,
+            k: model.partitionCount, metric: parameters.metric, threads: threads,
+            assignments: &assignments, distances: &distances)
+        }
+        progress.report(.assigning, start + rows, of: count)
+        if model.codeSize > 0 {
+          encode(
+            rowsPointer, rows: rows, model: model, assignments: assignments, codes: &codes,
+            rowTerms: &rowTerms)
+          progress.report(.encoding, start + rows, of: count)
+        }
+        records.withUnsafeMutableBytes { out in
+          for row in 0..<rows {
+            let record = out.baseAddress! + row * recordBytes
+            let rowID = rowIDs[start + row]
+            fragments.insert(RowID.fragmentID(rowID))
+            record.storeBytes(of: rowID.littleEndian, as: UInt64.self)
+            let payload = record + payloadOffset
+            if model.codeSize == 0 {
+              payload.copyMemory(
+                from: rowsPointer + row * dimension, byteCount: dimension * 4)
+            } else {
+              codes.withUnsafeBytes { c in
+                payload.copyMemory(
+                  from: c.baseAddress! + row * model.codeSize, byteCount: model.codeSize)
+              }
+              if model.hasRowTerms {
+                (payload + model.codeSize).storeBytes(
+                  of: rowTerms[row].bitPattern.littleEndian, as: UInt32.self)
+              }
+            }
+          }
+          spill.append(
+            records: UnsafeRawBufferPointer(rebasing: out[0..<(rows * recordBytes)]),
+            partitions: assignments)
+        }
       }
+      try spill.spillIfNeeded()
     }
-    return out
+    return fragments.sorted
   }
 
-  /// Encodes the residuals of all rows in blocks on `threads` workers. `encode` gets a block's
-  /// residuals, its row count, where its codes go and, when row terms are wanted, a function
-  /// that stores the term of block row `i` from its decoded residual.
-  private func encodeResiduals(
-    _ vectors: UnsafePointer<Float>, count: Int, dimension: Int, centroids: [Float],
-    assignments: [Int32], codeSize: Int, codes: inout [UInt8], rowTerms: inout [Float],
-    encode: (
-      UnsafePointer<Float>, Int, UnsafeMutablePointer<UInt8>,
-      ((Int, UnsafePointer<Float>) -> Void)?
-    ) -> Void
+  /// Encodes the residuals of `rows` rows in blocks on `threads` workers, with the row terms of
+  /// IVF_PQ l2 / cosine (`2 c·r̂ + ‖r̂‖² = ‖c + r̂‖² − ‖c‖²`, from the decoded residual).
+  private func encode(
+    _ vectors: UnsafePointer<Float>, rows count: Int, model: IVFBuildModel, assignments: [Int32],
+    codes: inout [UInt8], rowTerms: inout [Float]
   ) {
+    let dimension = model.dimension
+    let codeSize = model.codeSize
     let block = 256
     let blocks = (count + block - 1) / block
     let workers = max(1, min(threads, blocks))
-    let wantTerms = !rowTerms.isEmpty
-    centroids.withUnsafeBufferPointer { c in
+    model.centroids.withUnsafeBufferPointer { c in
       codes.withUnsafeMutableBufferPointer { codeBuffer in
         rowTerms.withUnsafeMutableBufferPointer { termBuffer in
-          let c = c.baseAddress!
-          let codeBase = codeBuffer.baseAddress!
-          let termBase = termBuffer.baseAddress
-          Parallel.forEachWorker(workers) { worker in
-            let residuals = UnsafeMutablePointer<Float>.allocate(capacity: block * dimension)
-            defer { residuals.deallocate() }
-            var index = worker
-            while index < blocks {
-              let start = index * block
-              let rows = min(block, count - start)
-              for row in 0..<rows {
-                let centroid = c + Int(assignments[start + row]) * dimension
-                let source = vectors + (start + row) * dimension
-                for i in 0..<dimension { residuals[row * dimension + i] = source[i] - centroid[i] }
+          assignments.withUnsafeBufferPointer { assigned in
+            let c = c.baseAddress!
+            let codeBase = codeBuffer.baseAddress!
+            // An empty array may still have a base address: only IVF_PQ l2 / cosine has terms.
+            let termBase = model.hasRowTerms ? termBuffer.baseAddress : nil
+            let assigned = assigned.baseAddress!
+            Parallel.forEachWorker(workers) { worker in
+              let residuals = UnsafeMutablePointer<Float>.allocate(capacity: block * dimension)
+              defer { residuals.deallocate() }
+              let decoded = UnsafeMutablePointer<Float>.allocate(capacity: dimension)
+              defer { decoded.deallocate() }
+              var index = worker
+              while index < blocks {
+                let start = index * block
+                let rows = min(block, count - start)
+                for row in 0..<rows {
+                  let centroid = c + Int(assigned[start + row]) * dimension
+                  let source = vectors + (start + row) * dimension
+                  for i in 0..<dimension {
+                    residuals[row * dimension + i] = source[i] - centroid[i]
+                  }
+                }
+                let out = codeBase + start * codeSize
+                if let productQuantizer = model.productQuantizer {
+                  productQuantizer.encode(vectors: residuals, count: rows, into: out)
+                  if let termBase {
+                    for row in 0..<rows {
+                      productQuantizer.decode(out + row * codeSize, into: decoded)
+                      let centroid = c + Int(assigned[start + row]) * dimension
+                      var term: Float = 0
+                      for i in 0..<dimension {
+                        term += decoded[i] * (2 * centroid[i] + decoded[i])
+                      }
+                      termBase[start + row] = term
+                    }
+                  }
+                } else if let scalarQuantizer = model.scalarQuantizer {
+                  scalarQuantizer.encode(vectors: residuals, count: rows, into: out)
+                }
+                index += workers
               }
-              let termWriter: ((Int, UnsafePointer<Float>) -> Void)? =
-                wantTerms
-                ? { row, decoded in
-                  let centroid = c + Int(assignments[start + row]) * dimension
-                  var term: Float = 0
-                  for i in 0..<dimension { term += decoded[i] * (2 * centroid[i] + decoded[i]) }
-                  termBase![start + row] = term
-                } : nil
-              encode(residuals, rows, codeBase + start * codeSize, termWriter)
-              index += workers
             }
           }
         }
       }
     }
   }
+}
+
+/// The sorted distinct fragment ids of a stream of row ids (which arrive grouped by fragment).
+private struct FragmentCollector {
+  private var seen: Set<UInt32> = []
+  private var last: UInt32?
+
+  mutating func insert(_ fragment: UInt32) {
+    guard fragment != last else { return }
+    last = fragment
+    seen.insert(fragment)
+  }
+
+  var sorted: [UInt32] { seen.sorted() }
 }

@@ -29,6 +29,9 @@ public struct IndexError: ModuleError {
     case unsupportedVersion
     /// Reading or writing an index file failed.
     case ioFailure
+    /// The build would need more memory than the memory budget allows (flat `HNSW` holds every
+    /// vector and its graph in memory).
+    case memoryBudgetExceeded
   }
 
   /// The kind of problem.

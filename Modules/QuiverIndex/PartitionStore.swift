@@ -77,6 +77,8 @@ package final class PartitionStore: Sendable {
   private enum Source {
     case memory
     case file([PartitionDirectoryEntry])
+    /// Made on demand by a streaming build (rows per partition).
+    case produced([Int])
   }
 
   private let source: Source
@@ -114,6 +116,16 @@ package final class PartitionStore: Sendable {
     }
   }
 
+  /// Partitions made on demand by `load` (a streaming build assembling each from its spilled
+  /// rows while the index is written); only the partition just made is kept.
+  package init(
+    rowCounts: [Int], load: @escaping @Sendable (Int) throws(IndexError) -> IVFPartition
+  ) {
+    source = .produced(rowCounts)
+    cache = PartitionCache(
+      count: rowCounts.count, capacityBytes: 0, byteCount: { $0.byteCount }, load: load)
+  }
+
   /// The number of partitions.
   package var count: Int { cache.count }
 
@@ -122,6 +134,7 @@ package final class PartitionStore: Sendable {
     switch source {
     case .memory: cache.heldPartitions?.map(\.rowCount) ?? []
     case .file(let directory): directory.map(\.rowCount)
+    case .produced(let rowCounts): rowCounts
     }
   }
 
@@ -142,6 +155,7 @@ package final class PartitionStore: Sendable {
     switch source {
     case .memory: cache.heldPartitions?.reduce(0) { $0 + $1.byteCount } ?? 0
     case .file(let directory): directory.reduce(0) { $0 + $1.length }
+    case .produced: 0
     }
   }
 

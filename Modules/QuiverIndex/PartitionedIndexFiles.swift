@@ -147,6 +147,14 @@ struct PartitionedIndexFiles: Sendable {
     }
   }
 
+  /// Deletes both files from `folder` (best effort): what a failed build leaves.
+  func remove(from folder: IndexFolder) {
+    for name in [partitionsName, modelName] {
+      guard let path = try? folder.path.appending(name: name) else { continue }
+      try? folder.storage.delete(path)
+    }
+  }
+
   /// Reads and verifies the model file in `folder` (magics, version, checksum, directory
   /// against the partitions file's size) and both ends of the partitions file, reading no block.
   /// `shape(metadata, modelPath, modelByteCount)` validates the decoded JSON and says what

@@ -16,7 +16,8 @@ import Testing
     "Database", "Table", "IndexConfig", "VectorSearch", "BatchVectorSearch", "TableScan",
     "RecordBatch", "Schema", "Field", "DataType", "Column", "ColumnValue", "DistanceMetric",
     "IndexType", "IndexEntry", "VersionInfo", "CreateMode", "SearchStatistics",
-    "FormatError", "TableError", "IndexError", "QueryError", "KernelError",
+    "FormatError", "TableError", "IndexError", "QueryError", "KernelError", "MemoryBudget",
+    "IndexBuildProgress",
   ]
 
   /// Every public type of the library modules whose name says it is storage machinery: a

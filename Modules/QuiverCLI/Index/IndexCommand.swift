@@ -12,12 +12,17 @@ struct IndexCommand: ParsableCommand {
     discussion: """
       Types: IVF_FLAT, IVF_PQ, IVF_SQ, HNSW, IVF_HNSW_SQ, IVF_HNSW_PQ, IVF_RQ. Metrics: l2, cosine, dot. \
       Parameters left out take the index's measured defaults (Docs/Benchmarks.md). The index \
-      is committed as a new table version. --drop NAME removes an index (also a damaged one) \
+      is committed as a new table version. The build streams the column within --memory-budget \
+      (default 1G: batches, rows spilled per partition to temporary files in the index folder, \
+      IVF_HNSW partitions sized so one graph build fits); flat HNSW holds every vector and is \
+      refused above the budget. Progress is drawn on a terminal, peak memory printed at the \
+      end. --drop NAME removes an index (also a damaged one) \
       as a new version; `quiver cleanup` later deletes its files.
 
       Examples:
         quiver index db/items.quiver --type IVF_PQ --metric l2 --num-partitions 256 --num-sub-vectors 48
         quiver index db/items.quiver --type IVF_HNSW_SQ --metric cosine --m 20 --ef-construction 300
+        quiver index db/items.quiver --type IVF_PQ --memory-budget 512M
         quiver index db/items.quiver --drop vector_idx
       """)
 
@@ -43,6 +48,18 @@ struct IndexCommand: ParsableCommand {
 
   @OptionGroup var indexParameters: IndexParameterOptions
 
+  @Option(
+    help: ArgumentHelp(
+      "Memory for the build's buffers and the index caches, e.g. 512M, 2G.",
+      valueName: "size"),
+    transform: { text in
+      guard let budget = MemoryBudget(parsing: text) else {
+        throw ValidationError("memory budget '\(text)' is not a size like 512M or 2G")
+      }
+      return budget
+    })
+  var memoryBudget: MemoryBudget = .default
+
   @OptionGroup var outputOptions: OutputOptions
 
   func validate() throws {
@@ -53,7 +70,7 @@ struct IndexCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(of: "index") {
-      let table = try QuiverTables.open(self.table)
+      let table = try QuiverTables.open(self.table, memoryBudget: memoryBudget)
       guard let type else {
         let name = drop ?? ""
         try table.dropIndex(named: name)
@@ -101,8 +118,16 @@ struct IndexCommand: ParsableCommand {
           "quiver index: building \(type.rawValue) (\(metric.rawValue)) on '\(column)'…")
       }
       let start = MonotonicClock.now()
-      try table.createIndex(on: column, config, name: name)
+      let display = IndexProgressDisplay(quiet: outputOptions.quiet)
+      do {
+        try table.createIndex(on: column, config, name: name, progress: display.handler)
+      } catch {
+        display.finish()
+        throw error
+      }
+      display.finish()
       let seconds = MonotonicClock.seconds(since: start)
+      let peakBytes = PeakMemory.bytes()
       let entry = table.indices.last { $0.column == column }
       let dataset = try Dataset.open(at: URL(fileURLWithPath: self.table))
       let report = entry.map { IndexReport(entry: $0, dataset: dataset) }
@@ -110,12 +135,14 @@ struct IndexCommand: ParsableCommand {
         print(
           JSONValue.object([
             ("table", .string(self.table)), ("version", .int(table.version)),
-            ("build_seconds", .number(seconds)), ("index", report?.json() ?? .null),
+            ("build_seconds", .number(seconds)), ("peak_rss_bytes", .int(peakBytes)),
+            ("memory_budget_bytes", .int(memoryBudget.bytes)), ("index", report?.json() ?? .null),
           ]).serialized())
       } else {
         print(
           "built \(type.rawValue) (\(metric.rawValue)) on '\(column)' of \(self.table) in "
-            + String(format: "%.2f s", seconds) + "; table version \(table.version)")
+            + String(format: "%.2f s", seconds) + "; table version \(table.version)"
+            + "; peak memory \(ByteCount.format(Int64(peakBytes))) (budget \(memoryBudget))")
         if let report { print(report.textLines().joined(separator: "\n")) }
       }
     }

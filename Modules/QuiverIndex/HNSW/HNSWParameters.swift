@@ -36,6 +36,16 @@ public struct HNSWParameters: Sendable, Hashable, Codable {
   /// The level multiplier 1 / ln(m) of the geometric level distribution.
   public var levelMultiplier: Double { 1 / log(Double(m)) }
 
+  /// About how many bytes a flat `HNSW` build over `rowCount` vectors of `dimension` holds at
+  /// its peak: the vectors twice (as read, and the graph's normalised copy), the layer-0
+  /// neighbour lists and a share of the upper layers, row ids, node locks and visited marks.
+  /// Saturates at `Int.max`.
+  public func estimatedBuildBytes(rowCount: Int, dimension: Int) -> Int {
+    let perRow = 2 * dimension * 4 + (2 * m + 1) * 4 + 8 + 8 + 64
+    let (total, overflow) = rowCount.multipliedReportingOverflow(by: perRow)
+    return overflow ? Int.max : total
+  }
+
   /// Checks the parameters.
   ///
   /// - Throws: `IndexError.invalidParameter` naming the parameter: `m` < 2 or > 256,

@@ -18,20 +18,34 @@ extension IVFHNSWIndex {
   public func write(to folder: IndexFolder) throws(IndexError) {
     var sizes: [Int] = []
     for index in 0..<partitionCount { sizes.append(try partitions.partition(index).count) }
+    try Self.writeFiles(
+      to: folder, parameters: parameters, dimension: dimension, rowCount: rowCount,
+      centroids: centroids, quantizer: quantizer, partitionSizes: sizes
+    ) { index throws(IndexError) in try partitions.partition(index) }
+  }
+
+  /// Writes the files of an index of these parts into `folder`; `partition(i)` gives partition
+  /// `i` (of `partitionSizes[i]` rows) when its block is written, so partitions can be made one
+  /// at a time.
+  static func writeFiles(
+    to folder: IndexFolder, parameters: IVFHNSWParameters, dimension: Int, rowCount: Int,
+    centroids: [Float], quantizer: ResidualQuantizer, partitionSizes sizes: [Int],
+    partition: (Int) throws(IndexError) -> IVFHNSWPartition
+  ) throws(IndexError) {
     // The resolved shapes are stored, so that a reader needs no defaults.
     var resolved = parameters.ivf
-    resolved.numPartitions = partitionCount
+    resolved.numPartitions = sizes.count
     let floats = centroids + quantizer.modelFloats
     if let pq = quantizer.product { resolved.numSubVectors = pq.subVectorCount }
     let metadata = HNSWIndexMetadata(
-      type: type.rawValue, metric: metric, dimension: dimension, rowCount: rowCount,
-      hnsw: parameters.hnsw, ivf: resolved, partitionSizes: sizes)
+      type: parameters.type.rawValue, metric: parameters.metric, dimension: dimension,
+      rowCount: rowCount, hnsw: parameters.hnsw, ivf: resolved, partitionSizes: sizes)
     try HNSWIndexFiles.files.write(
       to: folder, metadata: metadata, modelFloats: floats, partitionSizes: sizes
     ) { index throws(IndexError) in
-      let partition = try partitions.partition(index)
+      let made = try partition(index)
       return HNSWIndexFileIO.partitionBlock(
-        rowIds: partition.rows.rowIds, payload: partition.codes, graph: partition.graph)
+        rowIds: made.rows.rowIds, payload: made.codes, graph: made.graph)
     }
   }
 
@@ -39,6 +53,9 @@ extension IVFHNSWIndex {
   /// default. Larger than IVF's: a partition holds a graph and IVF_HNSW partitions are large
   /// (about 100,000 rows, ~50 MB at 384 dimensions), so a smaller cache would reload one per probe.
   public static let defaultCacheCapacityBytes = 1 << 30
+
+  /// The most bytes of partitions this index's cache keeps (0 for an index built in memory).
+  package var cacheCapacityBytes: Int { partitions.capacityBytes }
 
   /// Opens an index written by `write(to:)`: reads and verifies `hnsw.meta` only; each
   /// partition is read and checksum-verified the first time a search probes it, and kept in a

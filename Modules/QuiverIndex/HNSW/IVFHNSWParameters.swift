@@ -37,6 +37,28 @@ public struct IVFHNSWParameters: Sendable, Hashable, Codable {
     return max(1, min(rowCount, derived))
   }
 
+  /// The partition count of a build within `memoryBudget`: `numPartitions`, or the larger of
+  /// ⌈rowCount / 100,000⌉ and the count that keeps an average partition's graph build
+  /// (`graphBuildBytesPerRow(dimension:)` a row) within half the budget. k-means partitions are
+  /// not all equal: the largest may be about twice the average.
+  public func resolvedPartitionCount(rowCount: Int, dimension: Int, memoryBudget: MemoryBudget)
+    -> Int
+  {
+    let byRows = resolvedPartitionCount(rowCount: rowCount)
+    guard ivf.numPartitions == nil else { return byRows }
+    let rowsFitting = max(1, memoryBudget.graphPartitionBytes / graphBuildBytesPerRow(dimension: dimension))
+    let byMemory = (rowCount + rowsFitting - 1) / rowsFitting
+    return max(byRows, min(rowCount, byMemory))
+  }
+
+  /// Bytes one row costs while its partition's graph is built: its spilled record read back
+  /// (row id and vector), its float vector and residual, its code, its row id, its layer-0
+  /// neighbour list and a share of the upper layers, its lock and visited mark.
+  public func graphBuildBytesPerRow(dimension: Int) -> Int {
+    let vectorBytes = dimension * 4
+    return (8 + vectorBytes) + 2 * vectorBytes + dimension + 8 + (2 * hnsw.m + 1) * 4 + 8 + 64
+  }
+
   /// Checks every parameter against the data's shape before any work is done.
   ///
   /// - Throws: `IndexError.unsupportedIndexType` for a type other than IVF_HNSW_SQ/PQ, and
