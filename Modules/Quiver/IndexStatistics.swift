@@ -31,7 +31,7 @@ extension Table {
   public func indexStatistics() throws -> [IndexStatistics] {
     let dataset = withDataset { $0 }
     return try dataset.indices.map { entry in
-      let index = try IndexLoader.open(entry, dataset: dataset)
+      let index = try IndexLoader.open(entry, dataset: dataset, memoryBudget: memoryBudget)
       let covered = Set(entry.fragmentIDs)
       let unindexed = dataset.fragments.filter { !covered.contains($0.id) }
         .reduce(0) { $0 + $1.liveRowCount }

@@ -57,7 +57,7 @@ extension Table {
     guard let entry = base.indices.first(where: { $0.name == name }) else {
       throw TableError(.notFound, "table '\(self.name)' has no index '\(name)'")
     }
-    let index = try IndexLoader.open(entry, dataset: base)
+    let index = try IndexLoader.open(entry, dataset: base, memoryBudget: memoryBudget)
     let maps = try base.compactionMaps(after: entry.createdInVersion)
     let present = Set(base.fragmentIDs)
     let covered = Set(entry.fragmentIDs)
