@@ -9,7 +9,7 @@ import Testing
   @Test(arguments: [0, 1, 5, 100])
   func keepsTheSameNeighborsAsTopK(k: Int) {
     var random = SeededGenerator(seed: 0x5E5E_0001)
-    for offers in [0, 1, k, 2 * k - 1, 2 * k, 2 * k + 1, 5_000] {
+    for offers in [0, 1, k, max(0, 2 * k - 1), 2 * k, 2 * k + 1, 5_000] {
       var reservoir = NeighborReservoir(k: k)
       var top = TopK(k: k)
       for id in (0..<UInt64(offers)).shuffled(using: &random) {
