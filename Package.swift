@@ -119,9 +119,7 @@ let package = Package(
       path: "Tests/QuiverTableWriterTool"),
     .testTarget(
       name: "QuiverIndexTests",
-      dependencies: [
-        "QuiverIndex", "QuiverKernels", "QuiverStorage", "QuiverTestSupport", "CQuiverHNSW",
-      ]),
+      dependencies: ["QuiverIndex", "QuiverKernels", "QuiverStorage", "QuiverTestSupport"]),
     .testTarget(
       name: "QuiverQueryTests",
       dependencies: [
