@@ -150,13 +150,7 @@ public enum VectorIndexFactory {
           + "the memory budget of \(budget); use IVF_PQ or IVF_HNSW_SQ, whose builds stream, or "
           + "raise the budget")
     }
-    var vectors: [Float] = []
-    vectors.reserveCapacity(count * dimension)
-    try input.forEachBatch(maxRows: IVFIndexBuilder.maximumBatchRows) {
-      (start, batch) throws(IndexError) in
-      vectors.append(contentsOf: batch)
-      progress.report(.reading, start + batch.count / dimension, of: count)
-    }
+    let vectors = try readAll(input, progress: progress)
     progress.report(.training, 0, of: count)
     let index = try build(
       vectors: vectors, rowIds: input.rowIDs, dimension: dimension, parameters: parameters,
@@ -164,6 +158,23 @@ public enum VectorIndexFactory {
     progress.report(.writing, 0, of: count)
     try index.write(to: folder)
     progress.finish(rows: count)
+  }
+
+  /// Every vector of `input` in one array (`rowCount × dimension` floats), reported as the
+  /// `reading` phase; the callers have checked the size against the budget.
+  private static func readAll(
+    _ input: some IndexBuildInput, progress: IndexBuildProgressTracker
+  ) throws(IndexError) -> [Float] {
+    let count = input.rowCount
+    let dimension = input.dimension
+    var vectors: [Float] = []
+    vectors.reserveCapacity(count * dimension)
+    try input.forEachBatch(maxRows: IVFIndexBuilder.maximumBatchRows) {
+      (start, batch) throws(IndexError) in
+      vectors.append(contentsOf: batch)
+      progress.report(.reading, start + batch.count / dimension, of: count)
+    }
+    return vectors
   }
 
   /// Flat HNSW: every vector read into memory (refused first when over budget), one graph.
@@ -182,13 +193,7 @@ public enum VectorIndexFactory {
           + "than the memory budget of \(budget); use IVF_HNSW_SQ, which builds one partition's "
           + "graph at a time, or raise the budget")
     }
-    var vectors: [Float] = []
-    vectors.reserveCapacity(count * dimension)
-    try input.forEachBatch(maxRows: IVFIndexBuilder.maximumBatchRows) {
-      (start, batch) throws(IndexError) in
-      vectors.append(contentsOf: batch)
-      progress.report(.reading, start + batch.count / dimension, of: count)
-    }
+    let vectors = try readAll(input, progress: progress)
     progress.report(.graphBuilding, 0, of: count)
     do throws(IndexError) {
       let index = try HNSWIndex.build(
