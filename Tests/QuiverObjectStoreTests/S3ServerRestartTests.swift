@@ -41,12 +41,21 @@ final class PrivateS3Server {
   /// Runs `scripts/s3-server VERB` for this server and waits for it (`posix_spawn` and
   /// `waitpid`: Foundation's `Process` here left the script a zombie, never reaped, once `weed`
   /// went on in the background).
+  ///
+  /// The shell closes every descriptor above 2 before it runs the script: `posix_spawn` hands
+  /// the child all of this process's open descriptors, and a `weed` left running in the
+  /// background would otherwise hold the write end of other tests' pipes open, so their readers
+  /// never see the end of file (the multi-process tests hung for 300 s that way in CI).
   private func run(_ verb: String) throws {
     let script = TestPaths.packageRoot.appendingPathComponent("scripts/s3-server").path
     let environment = ProcessInfo.processInfo.environment.merging(
       ["QUIVER_S3_DIR": folder.path, "QUIVER_S3_PORT": String(port), "SCRIPT": script, "VERB": verb]
     ) { $1 }
-    let arguments = ["/bin/bash", "-c", "exec /bin/bash \"$SCRIPT\" \"$VERB\" >/dev/null"]
+    let closeInherited =
+      "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\" 2>/dev/null; done"
+    let arguments = [
+      "/bin/bash", "-c", "\(closeInherited); exec /bin/bash \"$SCRIPT\" \"$VERB\" >/dev/null",
+    ]
     let argv = arguments.map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { for pointer in argv + envp { free(pointer) } }
