@@ -18,9 +18,9 @@ enum PythonInterop {
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice
-    try process.run()
+    let exit = try process.start()
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    exit.wait()
     return (process.terminationStatus, output)
   }
 

@@ -33,12 +33,12 @@ public func runQuiver(_ arguments: [String], input: Data? = nil) throws -> Proce
   process.standardError = error
   let inputPipe = Pipe()
   process.standardInput = inputPipe
-  try process.run()
+  let exit = try process.start()
   if let input { inputPipe.fileHandleForWriting.write(input) }
   try inputPipe.fileHandleForWriting.close()
   let outData = output.fileHandleForReading.readDataToEndOfFile()
   let errData = error.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
+  exit.wait()
   return ProcessResult(
     status: process.terminationStatus,
     standardOutput: String(decoding: outData, as: UTF8.self),

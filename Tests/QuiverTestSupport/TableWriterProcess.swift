@@ -8,6 +8,7 @@ public struct TableWriterProcess {
   public let process: Process
   private let output: Pipe
   private let errors: Pipe
+  private let exit: ProcessExit
 
   /// Starts a writer appending to `table` (a folder or an `s3://bucket/prefix`).
   /// - Parameters:
@@ -27,7 +28,7 @@ public struct TableWriterProcess {
     errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
-    try process.run()
+    exit = try process.start()
   }
 
   /// Reads output until `count` acknowledgement lines arrived or the writer closed its output.
@@ -48,7 +49,7 @@ public struct TableWriterProcess {
     let text =
       alreadyRead + String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    exit.wait()
     let acks = text.split(separator: "\n").compactMap { line in
       line.hasPrefix("ack ") ? Int(line.dropFirst(4)) : nil
     }

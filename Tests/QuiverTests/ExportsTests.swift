@@ -120,9 +120,9 @@ import Testing
     let output = Pipe()
     process.standardOutput = output
     process.standardError = output
-    try process.run()
+    let exit = try process.start()
     let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    exit.wait()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 }

@@ -203,9 +203,9 @@ import Testing
     process.standardOutput = output
     process.standardError = output
     process.standardInput = FileHandle.nullDevice
-    try process.run()
+    let exit = try process.start()
     let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    exit.wait()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 }
