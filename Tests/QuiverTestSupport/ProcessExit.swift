@@ -16,6 +16,18 @@ public struct ProcessExit: @unchecked Sendable {
     exited.signal()
   }
 
+  /// Suspends the calling task until the process has exited. The blocking wait happens on a
+  /// Dispatch thread, so a long-running child holds none of Swift concurrency's cooperative
+  /// threads (two on a 2-core machine) that the other tests need.
+  public func exited() async {
+    await withCheckedContinuation { continuation in
+      DispatchQueue.global().async {
+        wait()
+        continuation.resume()
+      }
+    }
+  }
+
   fileprivate func signal() { exited.signal() }
 }
 

@@ -136,13 +136,13 @@ import Testing
     }
   }
 
-  @Test func eachLibraryProductBuildsAndRunsAlone() throws {
+  @Test func eachLibraryProductBuildsAndRunsAlone() async throws {
     let products = try Self.libraryProducts().filter { Self.consumers[$0] != nil }
     let folder = try TestPaths.temporaryDirectory("quiver-consumers")
     defer { try? FileManager.default.removeItem(at: folder) }
     try writeConsumerPackage(products: products, in: folder)
 
-    let build = try run(
+    let build = try await run(
       "/usr/bin/env",
       ["swift", "build", "--package-path", folder.path, "--scratch-path",
        folder.appendingPathComponent(".build").path])
@@ -150,7 +150,7 @@ import Testing
 
     for product in products {
       let executable = folder.appendingPathComponent(".build/debug/\(executableName(product))")
-      let result = try run(executable.path, [])
+      let result = try await run(executable.path, [])
       #expect(result.status == 0, "\(product): \(result.output)")
       #expect(
         result.output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -194,18 +194,24 @@ import Testing
   }
 
   /// Runs a program and returns its exit status and its output (stdout and stderr together,
-  /// through one pipe so neither can fill up while the other is read).
-  func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+  /// into one file). It awaits the exit rather than blocking: the `swift build` takes minutes,
+  /// and a test blocking a cooperative thread that long starves the rest of the suite (on two
+  /// cores, tests with a time limit timed out before their bodies even ran).
+  func run(_ path: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let outputURL = try TestPaths.temporaryDirectory("quiver-consumer-output")
+      .appendingPathComponent("output.txt")
+    defer { try? FileManager.default.removeItem(at: outputURL.deletingLastPathComponent()) }
+    FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+    let output = try FileHandle(forWritingTo: outputURL)
+    defer { try? output.close() }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
-    let output = Pipe()
     process.standardOutput = output
     process.standardError = output
     process.standardInput = FileHandle.nullDevice
-    let exit = try process.start()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    exit.wait()
+    try await process.start().exited()
+    let data = try Data(contentsOf: outputURL)
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 }
