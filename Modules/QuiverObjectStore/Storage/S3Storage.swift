@@ -201,7 +201,8 @@ public final class S3Storage: Storage {
     case .invalidRange: code = .outOfRange
     case .noSuchBucket, .serverUnavailable, .requestFailed:
       code = .remote(status: error.status ?? 0)
-    case .unreachable, .invalidResponse, .invalidConfiguration: code = .ioFailure
+    case .unreachable, .invalidResponse, .invalidConfiguration, .bodyDigestMismatch:
+      code = .ioFailure
     }
     return StorageError(code, "\(location): '\(path)': \(error.message)", underlying: error)
   }
