@@ -109,17 +109,26 @@ public final class S3Client: Sendable {
   func startList(
     prefix: String, delimiter: String? = nil, pageSize: Int? = nil
   ) -> EventLoopFuture<[S3ObjectInfo]> {
-    let promise = http.eventLoopGroup.any().makePromise(of: [S3ObjectInfo].self)
+    startListing(prefix: prefix, delimiter: delimiter, pageSize: pageSize).map(\.objects)
+  }
+
+  /// The objects and common prefixes under `prefix` (ListObjectsV2 with `delimiter`, every
+  /// page, following continuation tokens). `pageSize` asks for at most that many keys and
+  /// prefixes per request (the server's default is 1,000).
+  func startListing(
+    prefix: String, delimiter: String?, pageSize: Int? = nil
+  ) -> EventLoopFuture<S3Listing> {
+    let promise = http.eventLoopGroup.any().makePromise(of: S3Listing.self)
     var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix)]
     if let delimiter { query.append(("delimiter", delimiter)) }
     if let pageSize { query.append(("max-keys", String(pageSize))) }
-    listPage(prefix: prefix, query: query, token: nil, collected: [], promise: promise)
+    listPage(prefix: prefix, query: query, token: nil, collected: S3Listing(), promise: promise)
     return promise.futureResult
   }
 
   private func listPage(
     prefix: String, query: [(name: String, value: String)], token: String?,
-    collected: [S3ObjectInfo], promise: EventLoopPromise<[S3ObjectInfo]>
+    collected: S3Listing, promise: EventLoopPromise<S3Listing>
   ) {
     var request = S3Request(method: .GET, operation: "LIST", key: "")
     request.query = query
@@ -129,35 +138,37 @@ public final class S3Client: Sendable {
       case .failure(let error):
         promise.fail(error)
       case .success(let response):
+        let invalid = { (detail: String) in
+          promise.fail(
+            ObjectStoreError(
+              .invalidResponse, operation: "LIST", bucket: self.bucket, key: prefix,
+              status: response.status, detail: detail))
+        }
         let document = S3XMLDocument(response.body)
-        var objects = collected
+        var listing = collected
         for entry in document.elements("Contents") {
           guard let key = entry.value("Key"), let size = entry.value("Size").flatMap({ Int($0) })
-          else {
-            promise.fail(
-              ObjectStoreError(
-                .invalidResponse, operation: "LIST", bucket: self.bucket, key: prefix,
-                status: response.status, detail: "a listed object has no key or size"))
-            return
-          }
-          objects.append(
+          else { return invalid("a listed object has no key or size") }
+          listing.objects.append(
             S3ObjectInfo(
               key: key, size: size,
               lastModified: entry.value("LastModified").flatMap(S3DateParsing.iso8601),
               entityTag: entry.value("ETag").map(Self.unquoted)))
         }
+        for entry in document.elements("CommonPrefixes") {
+          guard let commonPrefix = entry.value("Prefix") else {
+            return invalid("a listed common prefix has no Prefix")
+          }
+          listing.commonPrefixes.append(commonPrefix)
+        }
         if document.value("IsTruncated") == "true" {
           guard let next = document.value("NextContinuationToken"), !next.isEmpty else {
-            promise.fail(
-              ObjectStoreError(
-                .invalidResponse, operation: "LIST", bucket: self.bucket, key: prefix,
-                status: response.status, detail: "a truncated listing has no continuation token"))
-            return
+            return invalid("a truncated listing has no continuation token")
           }
           self.listPage(
-            prefix: prefix, query: query, token: next, collected: objects, promise: promise)
+            prefix: prefix, query: query, token: next, collected: listing, promise: promise)
         } else {
-          promise.succeed(objects)
+          promise.succeed(listing)
         }
       }
     }

@@ -44,6 +44,17 @@ struct S3ClientTests {
     for key in keys { try await client.put(key, [UInt8(keys.firstIndex(of: key) ?? 0)]) }
     let listed = try await client.startList(prefix: prefix, pageSize: 2).get()
     #expect(listed.map(\.key) == keys)
+    // With a delimiter, pages mix objects and common prefixes; every page is followed.
+    let folders = (0..<5).map { prefix + "folder-\($0)/" }
+    for folder in folders {
+      try await client.put(folder + "inside", [1])
+      try await client.put(folder + "nested/deeper", [2])
+    }
+    let listing = try await client.startListing(prefix: prefix, delimiter: "/", pageSize: 2).get()
+    #expect(listing.objects.map(\.key) == keys)
+    #expect(listing.commonPrefixes == folders)
+    #expect(try await client.commonPrefixes(prefix: prefix) == folders)
+    #expect(try await client.commonPrefixes(prefix: folders[0]) == [folders[0] + "nested/"])
   }
 
   @Test func conditionalPutHasExactlyOneWinner() async throws {
