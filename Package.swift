@@ -149,7 +149,7 @@ let package = Package(
       name: "QuiverCLITests",
       dependencies: [
         "QuiverCLI", "QuiverExchange", "QuiverFormat", "QuiverKernels", "QuiverTable",
-        "QuiverTestSupport",
+        "QuiverTestSupport", "QuiverObjectStore",
       ]),
   ],
   swiftLanguageModes: [.v6]
