@@ -135,7 +135,9 @@ let package = Package(
       name: "QuiverObjectStoreTests",
       dependencies: [
         "QuiverObjectStore", "QuiverStorage", "QuiverTestSupport",
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
       ]),
     .testTarget(
       name: "QuiverS3Tests",
@@ -147,7 +149,7 @@ let package = Package(
       name: "QuiverCLITests",
       dependencies: [
         "QuiverCLI", "QuiverExchange", "QuiverFormat", "QuiverKernels", "QuiverTable",
-        "QuiverTestSupport",
+        "QuiverTestSupport", "QuiverObjectStore",
       ]),
   ],
   swiftLanguageModes: [.v6]

@@ -12,6 +12,9 @@ public struct ObjectStoreError: Error, Sendable, Equatable, CustomStringConverti
     /// The server refused the credentials or the signature (403: `InvalidAccessKeyId`,
     /// `SignatureDoesNotMatch`, `AccessDenied`, …).
     case accessDenied
+    /// The server refused a body that does not match its `Content-MD5` (400 `BadDigest`): it
+    /// did not arrive whole and intact, and nothing was stored.
+    case bodyDigestMismatch
     /// A range outside the object (416).
     case invalidRange
     /// The server kept failing (5xx, throttling) until the retry policy gave up.

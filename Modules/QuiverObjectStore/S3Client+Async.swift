@@ -43,6 +43,13 @@ extension S3Client {
     try await startList(prefix: prefix, delimiter: delimiter).get()
   }
 
+  /// The common prefixes one level below `prefix` (ListObjectsV2 with `delimiter`, all
+  /// pages): for `prefix` `db/` and delimiter `/`, every `db/NAME/` that holds some object,
+  /// without listing the objects inside. In key order.
+  public func commonPrefixes(prefix: String, delimiter: String = "/") async throws -> [String] {
+    try await startListing(prefix: prefix, delimiter: delimiter).get().commonPrefixes
+  }
+
   /// Removes the object; removing one that does not exist succeeds.
   public func delete(_ key: String) async throws {
     try await startDelete(key).get()

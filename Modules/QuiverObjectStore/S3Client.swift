@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -71,19 +70,22 @@ public final class S3Client: Sendable {
   /// Writes the whole object. With `ifAbsent`, the PUT carries `If-None-Match: *` and fails with
   /// `.alreadyExists` when an object is already there.
   ///
+  /// Like every request with a body, the PUT carries `Content-MD5` and an exact
+  /// `Content-Length`, so a body cut short (a writer killed mid-PUT) is refused, not stored.
+  ///
   /// A conditional PUT that was retried may find the object its own earlier try wrote (the
   /// write landed, its answer was lost). So a 412 after a retry is checked: when the stored
   /// object's entity tag is the MD5 of `bytes`, the write is ours and succeeds.
   func startPut(_ key: String, _ bytes: [UInt8], ifAbsent: Bool = false) -> EventLoopFuture<Void> {
     var request = S3Request(method: .PUT, operation: ifAbsent ? "PUT IF ABSENT" : "PUT", key: key)
-    request.body = bytes
+    request.setBody(bytes)
     if ifAbsent { request.headers.append(("If-None-Match", "*")) }
+    let ourTag = (request.bodyMD5 ?? []).map { String(format: "%02x", $0) }.joined()
     return send(request).map { _ in }.flatMapError { error in
       let eventLoop = self.http.eventLoopGroup.any()
       guard let failure = error as? ObjectStoreError, failure.code == .alreadyExists,
         failure.attempts > 1
       else { return eventLoop.makeFailedFuture(error) }
-      let ourTag = Insecure.MD5.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
       return self.startHead(key).flatMapThrowing { stored in
         guard stored.entityTag?.lowercased() == ourTag else { throw failure }
       }.flatMapErrorThrowing { _ in throw failure }
@@ -107,17 +109,26 @@ public final class S3Client: Sendable {
   func startList(
     prefix: String, delimiter: String? = nil, pageSize: Int? = nil
   ) -> EventLoopFuture<[S3ObjectInfo]> {
-    let promise = http.eventLoopGroup.any().makePromise(of: [S3ObjectInfo].self)
+    startListing(prefix: prefix, delimiter: delimiter, pageSize: pageSize).map(\.objects)
+  }
+
+  /// The objects and common prefixes under `prefix` (ListObjectsV2 with `delimiter`, every
+  /// page, following continuation tokens). `pageSize` asks for at most that many keys and
+  /// prefixes per request (the server's default is 1,000).
+  func startListing(
+    prefix: String, delimiter: String?, pageSize: Int? = nil
+  ) -> EventLoopFuture<S3Listing> {
+    let promise = http.eventLoopGroup.any().makePromise(of: S3Listing.self)
     var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix)]
     if let delimiter { query.append(("delimiter", delimiter)) }
     if let pageSize { query.append(("max-keys", String(pageSize))) }
-    listPage(prefix: prefix, query: query, token: nil, collected: [], promise: promise)
+    listPage(prefix: prefix, query: query, token: nil, collected: S3Listing(), promise: promise)
     return promise.futureResult
   }
 
   private func listPage(
     prefix: String, query: [(name: String, value: String)], token: String?,
-    collected: [S3ObjectInfo], promise: EventLoopPromise<[S3ObjectInfo]>
+    collected: S3Listing, promise: EventLoopPromise<S3Listing>
   ) {
     var request = S3Request(method: .GET, operation: "LIST", key: "")
     request.query = query
@@ -127,35 +138,37 @@ public final class S3Client: Sendable {
       case .failure(let error):
         promise.fail(error)
       case .success(let response):
+        let invalid = { (detail: String) in
+          promise.fail(
+            ObjectStoreError(
+              .invalidResponse, operation: "LIST", bucket: self.bucket, key: prefix,
+              status: response.status, detail: detail))
+        }
         let document = S3XMLDocument(response.body)
-        var objects = collected
+        var listing = collected
         for entry in document.elements("Contents") {
           guard let key = entry.value("Key"), let size = entry.value("Size").flatMap({ Int($0) })
-          else {
-            promise.fail(
-              ObjectStoreError(
-                .invalidResponse, operation: "LIST", bucket: self.bucket, key: prefix,
-                status: response.status, detail: "a listed object has no key or size"))
-            return
-          }
-          objects.append(
+          else { return invalid("a listed object has no key or size") }
+          listing.objects.append(
             S3ObjectInfo(
               key: key, size: size,
               lastModified: entry.value("LastModified").flatMap(S3DateParsing.iso8601),
               entityTag: entry.value("ETag").map(Self.unquoted)))
         }
+        for entry in document.elements("CommonPrefixes") {
+          guard let commonPrefix = entry.value("Prefix") else {
+            return invalid("a listed common prefix has no Prefix")
+          }
+          listing.commonPrefixes.append(commonPrefix)
+        }
         if document.value("IsTruncated") == "true" {
           guard let next = document.value("NextContinuationToken"), !next.isEmpty else {
-            promise.fail(
-              ObjectStoreError(
-                .invalidResponse, operation: "LIST", bucket: self.bucket, key: prefix,
-                status: response.status, detail: "a truncated listing has no continuation token"))
-            return
+            return invalid("a truncated listing has no continuation token")
           }
           self.listPage(
-            prefix: prefix, query: query, token: next, collected: objects, promise: promise)
+            prefix: prefix, query: query, token: next, collected: listing, promise: promise)
         } else {
-          promise.succeed(objects)
+          promise.succeed(listing)
         }
       }
     }
@@ -182,7 +195,7 @@ public final class S3Client: Sendable {
   ) -> EventLoopFuture<String> {
     var request = S3Request(method: .PUT, operation: "UPLOAD PART \(partNumber)", key: key)
     request.query = [("partNumber", String(partNumber)), ("uploadId", uploadID)]
-    request.body = bytes
+    request.setBody(bytes)
     return send(request).flatMapThrowing { response in
       guard let entityTag = response.headers.first(name: "etag") else {
         throw ObjectStoreError(
@@ -206,7 +219,7 @@ public final class S3Client: Sendable {
     body += "</CompleteMultipartUpload>"
     var request = S3Request(method: .POST, operation: "COMPLETE MULTIPART UPLOAD", key: key)
     request.query = [("uploadId", uploadID)]
-    request.body = Array(body.utf8)
+    request.setBody(Array(body.utf8))
     return send(request).map { _ in }
   }
 
@@ -221,7 +234,7 @@ public final class S3Client: Sendable {
 
   /// Sends `request`, retrying as the policy allows; succeeds with a 2xx answer.
   /// `errorKey` names the object in errors when the request's key is empty (a listing's prefix).
-  private func send(_ request: S3Request, errorKey: String? = nil) -> EventLoopFuture<S3Response> {
+  func send(_ request: S3Request, errorKey: String? = nil) -> EventLoopFuture<S3Response> {
     let eventLoop = http.eventLoopGroup.any()
     let promise = eventLoop.makePromise(of: S3Response.self)
     attempt(
@@ -303,6 +316,10 @@ public final class S3Client: Sendable {
     case (_, "NoSuchBucket"): code = .noSuchBucket
     case (404, _): code = .notFound
     case (412, _): code = .alreadyExists
+    case (_, "BadDigest"), (_, "InvalidDigest"):
+      // The body that arrived is not the one sent: sending it again may get it through.
+      code = .bodyDigestMismatch
+      retryable = true
     case (416, _): code = .invalidRange
     case (401, _), (403, _): code = .accessDenied
     case (429, _), (500...599, _), (_, "SlowDown"), (_, "InternalError"):
@@ -316,6 +333,7 @@ public final class S3Client: Sendable {
     case .alreadyExists: detail = "an object already exists (If-None-Match: *)"
     case .noSuchBucket: detail = "no such bucket"
     case .accessDenied: detail = "access denied: check the credentials and region"
+    case .bodyDigestMismatch: detail = "the body the server received does not match its Content-MD5"
     default: detail = document.value("Message") ?? "the request failed"
     }
     return (
@@ -337,7 +355,8 @@ public final class S3Client: Sendable {
   }
 
   /// The request with its URL and the signed headers (`host`, `x-amz-date`,
-  /// `x-amz-content-sha256`, the session token and the request's own headers).
+  /// `x-amz-content-sha256`, the session token, for a body `content-length` and `content-md5`,
+  /// and the request's own headers).
   private func signedRequest(_ request: S3Request, errorKey: String) throws -> HTTPClient.Request {
     let (host, path) = configuration.address(bucket: bucket, key: request.key)
     let body = request.body ?? []
@@ -349,6 +368,14 @@ public final class S3Client: Sendable {
     ]
     if let token = configuration.credentials.sessionToken {
       signed.append(("x-amz-security-token", token))
+    }
+    if let body = request.body {
+      // HTTPClient sends the same Content-Length for a body of known size; signing it too means
+      // the server cannot take a different length for this request.
+      signed.append(("content-length", String(body.count)))
+      if let digest = request.bodyMD5 {
+        signed.append(("content-md5", Data(digest).base64EncodedString()))
+      }
     }
     signed += request.headers
     let signature = signer.sign(

@@ -50,6 +50,12 @@ public protocol Storage: Sendable {
   /// implementation derives it from `list`.
   func names(in folder: StoragePath) throws -> [String]
 
+  /// The names of the folders directly in the folder `folder` that hold at least one object
+  /// (one level), unsorted; empty if there are none. An object store answers it from one
+  /// listing with a delimiter, without listing the objects inside. A default implementation
+  /// derives it from `list`.
+  func folderNames(in folder: StoragePath) throws -> [String]
+
   /// The storage whose root is the folder `folder` of this one, with the same back end,
   /// settings and cache (a table's storage inside its database's). Nothing is created.
   func scoped(to folder: StoragePath) -> any Storage
@@ -61,6 +67,16 @@ extension Storage {
     try list(folder).compactMap { entry in
       entry.path.components.count == folder.components.count + 1 ? entry.path.lastComponent : nil
     }
+  }
+
+  /// The first components below `folder` of the objects from `list(folder)` that lie in
+  /// nested folders, each once.
+  public func folderNames(in folder: StoragePath) throws -> [String] {
+    let depth = folder.components.count
+    let names = try list(folder).compactMap { entry in
+      entry.path.components.count > depth + 1 ? entry.path.components[depth] : nil
+    }
+    return Array(Set(names))
   }
 
   /// The object's full name for messages: the location, then the path.

@@ -84,20 +84,19 @@ public struct DatabaseFolder: Sendable {
       .sorted()
   }
 
-  /// The tables of a database in an object store: prefixes `<name>.quiver/` holding a manifest
-  /// in `_versions/` (one listing of every object under the database's prefix).
+  /// The tables of a database in an object store: folders `<name>.quiver/` (one listing with a
+  /// delimiter, which does not list the tables' own objects) holding a manifest in
+  /// `_versions/` (one listing of that folder per table).
   private func remoteTableNames() throws -> [String] {
-    let entries = try TableError.translatingStorageErrors { try storage.list(.root) }
-    var names = Set<String>()
-    for entry in entries {
-      let components = entry.path.components
-      guard components.count == 3, components[1] == TableLayout.versionsPath.lastComponent,
-        TableLayout.version(fromManifestName: components[2]) != nil,
-        components[0].hasSuffix(Self.tableSuffix), !components[0].hasPrefix(".")
-      else { continue }
-      names.insert(String(components[0].dropLast(Self.tableSuffix.count)))
+    try TableError.translatingStorageErrors {
+      try storage.folderNames(in: .root).filter { folder in
+        guard folder.hasSuffix(Self.tableSuffix), !folder.hasPrefix(".") else { return false }
+        let table = TableLayout(storage: storage.scoped(to: try StoragePath.name(folder)))
+        return try table.latestVersion() != nil
+      }
+      .map { String($0.dropLast(Self.tableSuffix.count)) }
+      .sorted()
     }
-    return names.sorted()
   }
 
   /// The storage of the table `name` (which may not exist).

@@ -1,5 +1,7 @@
+import Crypto
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Testing
 
 @testable import QuiverObjectStore
@@ -42,6 +44,17 @@ struct S3ClientTests {
     for key in keys { try await client.put(key, [UInt8(keys.firstIndex(of: key) ?? 0)]) }
     let listed = try await client.startList(prefix: prefix, pageSize: 2).get()
     #expect(listed.map(\.key) == keys)
+    // With a delimiter, pages mix objects and common prefixes; every page is followed.
+    let folders = (0..<5).map { prefix + "folder-\($0)/" }
+    for folder in folders {
+      try await client.put(folder + "inside", [1])
+      try await client.put(folder + "nested/deeper", [2])
+    }
+    let listing = try await client.startListing(prefix: prefix, delimiter: "/", pageSize: 2).get()
+    #expect(listing.objects.map(\.key) == keys)
+    #expect(listing.commonPrefixes == folders)
+    #expect(try await client.commonPrefixes(prefix: prefix) == folders)
+    #expect(try await client.commonPrefixes(prefix: folders[0]) == [folders[0] + "nested/"])
   }
 
   @Test func conditionalPutHasExactlyOneWinner() async throws {
@@ -83,6 +96,46 @@ struct S3ClientTests {
     _ = try await client.uploadPart(prefix + "abandoned", uploadID: abandoned, partNumber: 1, [1, 2, 3])
     try await client.abortMultipartUpload(prefix + "abandoned", uploadID: abandoned)
     #expect(try await client.list(prefix: prefix).map(\.key) == [prefix + "big"])
+  }
+
+  /// SeaweedFS checks `Content-MD5`: a body that does not match it (as a body cut short by a
+  /// writer killed mid-PUT would not) is refused and nothing is stored, for plain, conditional
+  /// and multipart-part PUTs.
+  @Test func aBodyThatDoesNotMatchItsMD5IsRefusedAndNothingIsStored() async throws {
+    let client = S3Client(
+      bucket: S3TestServer.bucket,
+      configuration: try S3TestServer.configuration(
+        retryPolicy: S3RetryPolicy(maximumAttempts: 2, initialDelaySeconds: 0.01)))
+    let prefix = S3TestServer.uniquePrefix("digest")
+    let bytes = Array("the whole manifest".utf8)
+    let uploadID = try await client.createMultipartUpload(prefix + "multipart")
+    var requests: [S3Request] = []
+    for ifAbsent in [false, true] {
+      var request = S3Request(method: .PUT, operation: "PUT", key: prefix + "single-\(ifAbsent)")
+      request.setBody(bytes)
+      if ifAbsent { request.headers.append(("If-None-Match", "*")) }
+      requests.append(request)
+    }
+    var part = S3Request(method: .PUT, operation: "UPLOAD PART 1", key: prefix + "multipart")
+    part.query = [("partNumber", "1"), ("uploadId", uploadID)]
+    part.setBody(bytes)
+    requests.append(part)
+    for var request in requests {
+      request.bodyMD5 = Array(Insecure.MD5.hash(data: bytes.dropLast()))
+      let error = await #expect(throws: ObjectStoreError.self) {
+        _ = try await client.send(request).get()
+      }
+      #expect(error?.code == .bodyDigestMismatch, "\(request.key)")
+      #expect(error?.status == 400)
+      #expect(error?.serverCode == "BadDigest")
+      #expect(error?.attempts == 2)
+      // The same request with the right digest goes through.
+      request.setBody(bytes)
+      _ = try await client.send(request).get()
+    }
+    try await client.abortMultipartUpload(prefix + "multipart", uploadID: uploadID)
+    #expect(try await client.get(prefix + "single-false") == bytes)
+    #expect(try await client.get(prefix + "single-true") == bytes)
   }
 
   @Test func wrongCredentialsAreOneClearError() async throws {

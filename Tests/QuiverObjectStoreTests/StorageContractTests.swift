@@ -66,6 +66,26 @@ import Testing
   }
 
   @Test(arguments: StorageBackend.available)
+  func namesAndFolderNamesListOneLevel(_ backend: StorageBackend) throws {
+    let (storage, cleanUp) = try backend.make()
+    defer { cleanUp() }
+    for path in ["a.quiver/_versions/1.manifest", "a.quiver/data/x.qvf", "b.quiver/data/y.qvf",
+      "top.bin", "a.quiver/top.bin"]
+    {
+      #expect(try storage.putIfAbsent(try StoragePath(path), [1]))
+    }
+    #expect(try storage.folderNames(in: .root).sorted() == ["a.quiver", "b.quiver"])
+    #expect(try storage.names(in: .root) == ["top.bin"])
+    let table = try StoragePath("a.quiver")
+    #expect(try storage.folderNames(in: table).sorted() == ["_versions", "data"])
+    #expect(try storage.names(in: table) == ["top.bin"])
+    #expect(try storage.names(in: table.appending(name: "_versions")) == ["1.manifest"])
+    #expect(try storage.scoped(to: table).folderNames(in: .root).sorted() == ["_versions", "data"])
+    #expect(try storage.folderNames(in: try StoragePath("missing")).isEmpty)
+    #expect(try storage.names(in: try StoragePath("missing")).isEmpty)
+  }
+
+  @Test(arguments: StorageBackend.available)
   func eightConcurrentPutIfAbsentHaveExactlyOneWinner(_ backend: StorageBackend) throws {
     let (storage, cleanUp) = try backend.make()
     defer { cleanUp() }

@@ -22,11 +22,17 @@ public func quiverExecutable() -> URL {
     .appendingPathComponent("quiver")
 }
 
-/// Runs the built `quiver` with `arguments` and waits for it.
-public func runQuiver(_ arguments: [String], input: Data? = nil) throws -> ProcessResult {
+/// Runs the built `quiver` with `arguments` and waits for it; `environment` adds to (or
+/// replaces in) this process's variables for the child.
+public func runQuiver(
+  _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]
+) throws -> ProcessResult {
   let process = Process()
   process.executableURL = quiverExecutable()
   process.arguments = arguments
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  }
   let output = Pipe()
   let error = Pipe()
   process.standardOutput = output

@@ -72,7 +72,7 @@ struct IndexReport {
       return ["index '\(entry.name)': \(error)"]
     }
     guard let listed = try? folder.storage.list(folder.path), !listed.isEmpty else {
-      return ["\(dataset.url.path)/_indices/\(entry.uuid): index '\(entry.name)' has no folder"]
+      return ["\(dataset.location)/_indices/\(entry.uuid): index '\(entry.name)' has no folder"]
     }
     guard let type = IndexType(rawValue: entry.indexType) else {
       return ["index '\(entry.name)': unknown type \(entry.indexType)"]

@@ -21,6 +21,7 @@ struct InspectCommand: ParsableCommand {
         quiver inspect db/items.quiver
         quiver inspect db/items.quiver --version 3 --json
         quiver inspect db/items.quiver --verify
+        quiver inspect s3://bucket/db/items.quiver --verify
         quiver inspect db/items.quiver/data/5167777c-1151-4179-9618-5d9fa2f881a6.qvf
       """)
 
@@ -39,11 +40,12 @@ struct InspectCommand: ParsableCommand {
     try reportingErrors(of: "inspect") {
       let path = TablePath.resolve(self.path)
       var isFolder: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      let isRemote = ObjectStoreTables.isRemote(path)
+      guard isRemote || FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
         throw CLIError(.noInput, "\(path): no such table or file")
       }
       let damage: [String]
-      if isFolder.boolValue {
+      if isRemote || isFolder.boolValue {
         let dataset = try TableAccess.open(path, version: version)
         let dataBytes = dataset.fragments.reduce(0) {
           $0 + $1.dataFiles.reduce(0) { $0 + $1.sizeBytes }

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverStorage
 import QuiverTable
 
 /// What `quiver inspect TABLE` prints: versions, schema, fragments, rows and deleted rows, bytes
@@ -74,11 +75,17 @@ struct TableReport {
     var bytesRead: Int64 = 0
     for fragment in dataset.fragments {
       for record in fragment.dataFiles {
-        let url = dataset.url.appendingPathComponent(record.path)
         let reader: DataFileReader
         do {
-          reader = try DataFileReader(url: url)
+          // Through the table's storage, so a table in an object store is read the same way.
+          let file = try TableLayout.path(record.path, field: "fragment \(fragment.id) data file")
+          reader = try DataFileReader(
+            file: FormatError.translatingStorageErrors { try dataset.storage.openReader(file) },
+            location: dataset.storage.describe(file))
         } catch let error as FormatError {
+          damage.append(error.message)
+          continue
+        } catch let error as TableError {
           damage.append(error.message)
           continue
         }

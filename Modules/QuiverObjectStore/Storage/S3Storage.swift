@@ -160,7 +160,7 @@ public final class S3Storage: Storage {
   /// Every object under the folder `prefix`, recursively (objects in nested folders too), in
   /// key order. Keys that are not valid `StoragePath`s (written by something else) are left out.
   public func list(_ folder: StoragePath) throws -> [StorageEntry] {
-    let folderKey = folder == .root ? (prefix.isEmpty ? "" : prefix + "/") : key(folder) + "/"
+    let folderKey = self.folderKey(folder)
     let objects = try wait(client.startList(prefix: folderKey), folder)
     return objects.compactMap { object in
       let relative = String(object.key.dropFirst(prefix.isEmpty ? 0 : prefix.count + 1))
@@ -171,6 +171,38 @@ public final class S3Storage: Storage {
         path: path, size: object.size,
         lastModified: object.lastModified ?? Date(timeIntervalSince1970: 0))
     }
+  }
+
+  /// The names of the objects directly in `folder`: one listing with delimiter `/`, so objects
+  /// in nested folders are not listed (one request per 1,000 names).
+  public func names(in folder: StoragePath) throws -> [String] {
+    let folderKey = self.folderKey(folder)
+    let listing = try wait(client.startListing(prefix: folderKey, delimiter: "/"), folder)
+    return listing.objects.compactMap { Self.singleComponent(of: $0.key, after: folderKey) }
+  }
+
+  /// The names of the folders directly in `folder` (the common prefixes of one listing with
+  /// delimiter `/`): what is inside them is not listed, so a database of large tables is
+  /// listed in one request per 1,000 tables.
+  public func folderNames(in folder: StoragePath) throws -> [String] {
+    let folderKey = self.folderKey(folder)
+    let listing = try wait(client.startListing(prefix: folderKey, delimiter: "/"), folder)
+    return listing.commonPrefixes.compactMap {
+      Self.singleComponent(of: String($0.dropLast()), after: folderKey)
+    }
+  }
+
+  /// The key prefix of everything in `folder`, ending in `/` (empty for the bucket's root).
+  private func folderKey(_ folder: StoragePath) -> String {
+    folder == .root ? (prefix.isEmpty ? "" : prefix + "/") : key(folder) + "/"
+  }
+
+  /// The rest of `key` after `folderKey`, if it is one valid path component (keys written by
+  /// something else may not be).
+  private static func singleComponent(of key: String, after folderKey: String) -> String? {
+    guard key.hasPrefix(folderKey) else { return nil }
+    let name = String(key.dropFirst(folderKey.count))
+    return (try? StoragePath.name(name))?.lastComponent
   }
 
   /// Removes the object and its cached bytes; a missing object is not an error.
@@ -201,7 +233,8 @@ public final class S3Storage: Storage {
     case .invalidRange: code = .outOfRange
     case .noSuchBucket, .serverUnavailable, .requestFailed:
       code = .remote(status: error.status ?? 0)
-    case .unreachable, .invalidResponse, .invalidConfiguration: code = .ioFailure
+    case .unreachable, .invalidResponse, .invalidConfiguration, .bodyDigestMismatch:
+      code = .ioFailure
     }
     return StorageError(code, "\(location): '\(path)': \(error.message)", underlying: error)
   }
