@@ -23,6 +23,10 @@ public final class S3Client: Sendable {
   /// HTTP requests this client has sent, retries included (for measurements and tests).
   public var requestsSent: Int { counter.value }
 
+  /// `requestsSent` by kind: the HTTP method of object requests (`GET`, `HEAD`, `PUT`, `POST`,
+  /// `DELETE`) and `LIST` for listings.
+  public var requestsSentByKind: [String: Int] { counter.byKind }
+
   /// A client for `bucket`.
   public init(bucket: String, configuration: S3Configuration) {
     self.bucket = bucket
@@ -256,7 +260,7 @@ public final class S3Client: Sendable {
       return
     }
     let deadline = NIODeadline.now() + .nanoseconds(Int64(policy.requestTimeoutSeconds * 1e9))
-    counter.increment()
+    counter.increment(request.key.isEmpty ? request.operation : request.method.rawValue)
     http.execute(request: httpRequest, eventLoop: .delegate(on: eventLoop), deadline: deadline)
       .whenComplete { result in
         let failure: (error: ObjectStoreError, retryable: Bool)

@@ -1,15 +1,18 @@
 import Foundation
 
-/// A count of requests sent, shared by the event-loop callbacks that send them.
+/// A count of requests sent, by kind, shared by the event-loop callbacks that send them.
 ///
-/// `@unchecked Sendable`: `count` is only touched under `lock`.
+/// `@unchecked Sendable`: `counts` is only touched under `lock`.
 final class S3RequestCounter: @unchecked Sendable {
   private let lock = NSLock()
-  private var count = 0
+  private var counts: [String: Int] = [:]
 
-  /// Adds one.
-  func increment() { lock.withLock { count += 1 } }
+  /// Adds one request of `kind` (`GET`, `HEAD`, `PUT`, `LIST`, …).
+  func increment(_ kind: String) { lock.withLock { counts[kind, default: 0] += 1 } }
 
-  /// The count.
-  var value: Int { lock.withLock { count } }
+  /// The count of every kind.
+  var value: Int { lock.withLock { counts.values.reduce(0, +) } }
+
+  /// The count of each kind sent at least once.
+  var byKind: [String: Int] { lock.withLock { counts } }
 }

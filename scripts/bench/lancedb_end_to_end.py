@@ -6,7 +6,13 @@ and query points as scripts/bench/QuiverQueryBench (quiver-query-bench), so the 
 one after the other and compared:
 
   /work/anchors-venv/bin/python scripts/bench/lancedb_end_to_end.py ../shared/datasets/pkgdesc-minilm \
-      [--queries 1000] [--types IVF_PQ,IVF_HNSW_SQ] [--json]
+      [--queries 1000] [--types IVF_PQ,IVF_HNSW_SQ] [--json] \
+      [--uri s3://bucket/prefix] [--points 'nprobes=32 refine_factor=5;ef=32']
+
+With --uri the table goes to that database (an s3:// one reads the endpoint and keys from
+AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION) and is left there; each
+index's first query through a new connection (a new session: no cached index) is reported as
+cold_query_ms. --points measures only the listed settings (no filtered points unless listed).
 
 Single-query latency is measured one query per call through the lancedb Python API
 (tbl.search(q).limit(10).nprobes(n).refine_factor(r).select(["id"]).to_arrow()), batch
@@ -42,16 +48,27 @@ def main():
     parser.add_argument("--exact-queries", type=int, default=50,
                         help="queries of the exact (bypass_vector_index) point and its batch")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--uri", help="database URI (default: a temporary folder, removed after)")
+    parser.add_argument("--points", help="';'-separated settings to measure, e.g. 'ef=32'")
     args = parser.parse_args()
+    points = None if args.points is None else set(p.strip() for p in args.points.split(";"))
+    storage_options = None
+    if args.uri and args.uri.startswith("s3://"):
+        storage_options = {
+            "endpoint": os.environ["AWS_ENDPOINT_URL"], "allow_http": "true",
+            "aws_access_key_id": os.environ["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": os.environ["AWS_SECRET_ACCESS_KEY"],
+            "region": os.environ.get("AWS_REGION", "us-east-1"),
+        }
 
     base = read_vecs(os.path.join(args.dataset, "base.fvecs"), np.float32)
     queries = read_vecs(os.path.join(args.dataset, "query.fvecs"), np.float32, args.queries)
     truth = read_vecs(os.path.join(args.dataset, "groundtruth_l2.ivecs"), np.int32, args.queries)[:, :10]
     n, dim = base.shape
 
-    folder = tempfile.mkdtemp(prefix="lancedb-e2e-")
+    folder = None if args.uri else tempfile.mkdtemp(prefix="lancedb-e2e-")
     try:
-        db = lancedb.connect(folder)
+        db = lancedb.connect(args.uri or folder, storage_options=storage_options)
         start = time.perf_counter()
         table = pa.table({
             "id": pa.array(np.arange(n, dtype=np.int64)),
@@ -61,7 +78,25 @@ def main():
         tbl = db.create_table("bench", table)
         print(f"table write {time.perf_counter() - start:.2f} s, {n} rows", file=sys.stderr)
 
+        def report(point, text):
+            print(json.dumps(point) if args.json else text, flush=True)
+
+        def measure_cold(kind, params, configure):
+            begin = time.perf_counter()
+            fresh = lancedb.connect(args.uri or folder, storage_options=storage_options,
+                                    session=lancedb.Session())
+            cold = fresh.open_table("bench")
+            opened = time.perf_counter()
+            configure(cold.search(queries[0]).distance_type("l2").limit(10)).select(["id"]).to_arrow()
+            done = time.perf_counter()
+            report({"library": "lancedb", "type": kind, "parameters": params,
+                    "open_ms": (opened - begin) * 1000, "cold_query_ms": (done - opened) * 1000},
+                   f"lancedb {kind} {params}: new connection opened in {(opened - begin) * 1000:.1f} ms, "
+                   f"first query {(done - opened) * 1000:.1f} ms")
+
         def measure(kind, params, build, configure, filter_text=None, count=None):
+            if points is not None and (filter_text or params not in points):
+                return
             qs = queries[: (count or len(queries))]
             for q in qs[: min(20, len(qs) // 5)]:
                 configure(tbl.search(q).distance_type("l2").limit(10)).select(["id"]).to_arrow()
@@ -90,14 +125,11 @@ def main():
                 "p99_ms": latencies[min(len(latencies) - 1, len(latencies) * 99 // 100)] * 1000,
                 "batch_qps": batch_qps, "build_seconds": build, "min_rows_returned": min_rows,
             }
-            if args.json:
-                print(json.dumps(point), flush=True)
-            else:
-                r = "n/a" if point["recall_at_10"] is None else f"{point['recall_at_10']:.3f}"
-                b = "" if batch_qps is None else f" batch QPS {batch_qps:.0f}"
-                print(f"lancedb {kind} {params}{' where ' + filter_text if filter_text else ''}: recall@10 {r} "
-                      f"QPS {point['qps']:.0f} p50 {point['p50_ms']:.3f} ms p99 {point['p99_ms']:.3f} ms{b} "
-                      f"build {build:.1f} s, min rows {min_rows}", flush=True)
+            r = "n/a" if point["recall_at_10"] is None else f"{point['recall_at_10']:.3f}"
+            b = "" if batch_qps is None else f" batch QPS {batch_qps:.0f}"
+            report(point, f"lancedb {kind} {params}{' where ' + filter_text if filter_text else ''}: recall@10 {r} "
+                          f"QPS {point['qps']:.0f} p50 {point['p50_ms']:.3f} ms p99 {point['p99_ms']:.3f} ms{b} "
+                          f"build {build:.1f} s, min rows {min_rows}")
 
         for kind in filter(None, args.types.split(",")):
             start = time.perf_counter()
@@ -110,6 +142,7 @@ def main():
             build = time.perf_counter() - start
             print(f"{kind} build {build:.1f} s", file=sys.stderr)
             if kind == "IVF_PQ":
+                measure_cold(kind, "nprobes=32 refine_factor=5", lambda s: s.nprobes(32).refine_factor(5))
                 for nprobes in (16, 32, 64, 128):
                     for refine in (5, 10):
                         measure(kind, f"nprobes={nprobes} refine_factor={refine}", build,
@@ -118,6 +151,7 @@ def main():
                     measure(kind, "nprobes=64 refine_factor=5", build,
                             lambda s: s.nprobes(64).refine_factor(5), filter_text=f)
             else:
+                measure_cold(kind, "ef=32", lambda s: s.ef(32))
                 for ef in (16, 32, 64, 128):
                     # LanceDB requires ef >= k * refine_factor with a refine factor.
                     measure(kind, f"ef={ef}", build, lambda s, e=ef: s.ef(e))
@@ -128,7 +162,8 @@ def main():
         measure("exact", "bypass_vector_index", 0, lambda s: s.bypass_vector_index(),
                 count=args.exact_queries)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,10 @@ struct BenchSearchCommand: ParsableCommand {
       Output: a table, --csv, or --json (an array of objects with the keys of `quiver bench \
       index`: type, metric, nprobes, ef, refine_factor, recall_at_10, qps, p50_ms, p99_ms, \
       build_seconds, index_bytes, peak_memory_bytes; plus qps_all_cores, threads, limit, k, \
-      recall_at_k, queries, filter, qps_batch: one `search(batch:)` call with every query).
+      recall_at_k, queries, filter, qps_batch: one `search(batch:)` call with every query; \
+      open_ms, first_query_ms: opening the table and its first query, before anything else \
+      reads it (on an s3:// table with an empty QUIVER_S3_CACHE_DIR, a cold query), with \
+      open_requests, first_query_requests: the requests each sent, by kind: GET, HEAD, LIST, …).
 
       Examples:
         quiver bench db/base.quiver --queries query.fvecs --ground-truth groundtruth_l2.ivecs \\
@@ -65,7 +68,10 @@ struct BenchSearchCommand: ParsableCommand {
 
   func run() throws {
     try reportingErrors(of: "bench") {
+      let openStart = MonotonicClock.now()
       let table = try QuiverTables.open(self.table)
+      let openSeconds = MonotonicClock.seconds(since: openStart)
+      let openRequests = ObjectStoreTables.requestsSent
       let queryVectors = try QueryVectors.read(queries, column: nil, limit: maxQueries)
       guard !queryVectors.isEmpty else { throw CLIError(.badData, "\(queries): no query vectors") }
       let truth = try GroundTruth.read(groundTruth, count: queryVectors.count)
@@ -83,7 +89,6 @@ struct BenchSearchCommand: ParsableCommand {
       let index = dataset.indices.last {
         $0.column == column && (searchOptions.metric.map { $0.rawValue } ?? $0.metric) == $0.metric
       }
-      let indexBytes = index.map { IndexReport(entry: $0, dataset: dataset).bytes }
       // Project one cheap column: what a user's search that needs ids would read. (An empty
       // projection with `withRowId()` is what we want, but the library rejects it today.)
       let fields = try dataset.schema().fields
@@ -103,6 +108,17 @@ struct BenchSearchCommand: ParsableCommand {
       } else {
         settings = [searchOptions]
       }
+      // The first query after opening, before anything else reads the index or data files: on
+      // an s3:// table with an empty cache folder (QUIVER_S3_CACHE_DIR), a cold query.
+      let requestsBeforeFirst = ObjectStoreTables.requestsSent
+      let firstStart = MonotonicClock.now()
+      _ = try settings[0].apply(table.search(queryVectors[0])).select(projection).withRowId()
+        .execute()
+      let firstSeconds = MonotonicClock.seconds(since: firstStart)
+      let firstRequests = ObjectStoreTables.requestsSent.merging(
+        requestsBeforeFirst, uniquingKeysWith: -
+      ).filter { $0.value != 0 }
+      let indexBytes = index.map { IndexReport(entry: $0, dataset: dataset).bytes }
 
       var rows: [JSONValue] = []
       var text = TextTable(
@@ -166,6 +182,9 @@ struct BenchSearchCommand: ParsableCommand {
             ("queries", .int(queryVectors.count)),
             ("filter", options.filter.map(JSONValue.string) ?? .null),
             ("bypass_index", .bool(options.bypassIndex)),
+            ("open_ms", .number(openSeconds * 1000)), ("open_requests", Self.counts(openRequests)),
+            ("first_query_ms", .number(firstSeconds * 1000)),
+            ("first_query_requests", Self.counts(firstRequests)),
           ]))
         text.append([
           options.nprobes.map(String.init) ?? "-", options.ef.map(String.init) ?? "-",
@@ -195,9 +214,25 @@ struct BenchSearchCommand: ParsableCommand {
         print(
           "\(self.table): \(name), \(queryVectors.count) queries, limit \(k)"
             + (searchOptions.filter.map { ", where \($0)" } ?? ""))
+        print(
+          "opened in \(String(format: "%.1f", openSeconds * 1000)) ms\(Self.requestText(openRequests))"
+            + ", first query \(String(format: "%.1f", firstSeconds * 1000)) ms"
+            + Self.requestText(firstRequests))
         print(text.rendered())
       }
     }
+  }
+
+  /// Request counts by kind as a JSON object.
+  private static func counts(_ requests: [String: Int]) -> JSONValue {
+    .object(requests.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.int($0.value)) })
+  }
+
+  /// ` (12 requests: GET 10, HEAD 2)`, or nothing for none (a local table).
+  private static func requestText(_ requests: [String: Int]) -> String {
+    guard !requests.isEmpty else { return "" }
+    let kinds = requests.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+    return " (\(requests.values.reduce(0, +)) requests: \(kinds.joined(separator: ", ")))"
   }
 
   private static func csvCell(_ value: JSONValue) -> String {

@@ -129,7 +129,7 @@ struct IndexCommand: ParsableCommand {
       let seconds = MonotonicClock.seconds(since: start)
       let peakBytes = PeakMemory.bytes()
       let entry = table.indices.last { $0.column == column }
-      let dataset = try Dataset.open(at: URL(fileURLWithPath: self.table))
+      let dataset = try TableAccess.open(self.table)
       let report = entry.map { IndexReport(entry: $0, dataset: dataset) }
       if outputOptions.json {
         print(

@@ -30,8 +30,10 @@ enum ObjectStoreTables {
   static func storage(_ uri: String) throws -> S3Storage {
     do {
       let options = Self.options
-      return try S3Storage(
+      let storage = try S3Storage(
         url: uri, configuration: try options.configuration(), options: options.storage)
+      clients.append(storage.client)
+      return storage
     } catch let error as ObjectStoreError {
       throw CLIError(.usage, "\(uri): \(error.message)")
     } catch let error as StorageError {
@@ -53,10 +55,29 @@ enum ObjectStoreTables {
         .usage, "\(uri): a table is s3://BUCKET/DATABASE/NAME\(suffix) (or s3://BUCKET/NAME\(suffix))")
     }
     let databaseURI = String(trimmed.dropLast(folderName.count + 1))
-    do {
-      return (try Database(uri: databaseURI, options: options), String(folderName.dropLast(suffix.count)))
-    } catch let error as TableError {
-      throw CLIError(.usage, error.message)
+    var database = Database(storage: try storage(databaseURI))
+    database.readConsistencyInterval = options.readConsistencyInterval
+    return (database, String(folderName.dropLast(suffix.count)))
+  }
+
+  /// The clients of every storage this run opened.
+  private static let clients = ClientList()
+
+  /// Requests sent to object stores by this run so far, by kind (`GET`, `HEAD`, `LIST`, …;
+  /// see `S3Client.requestsSentByKind`).
+  static var requestsSent: [String: Int] {
+    clients.all.reduce(into: [:]) { total, client in
+      total.merge(client.requestsSentByKind, uniquingKeysWith: +)
     }
   }
+}
+
+/// The S3 clients a run created. `@unchecked Sendable`: `clients` is only touched under `lock`.
+private final class ClientList: @unchecked Sendable {
+  private let lock = NSLock()
+  private var clients: [S3Client] = []
+
+  func append(_ client: S3Client) { lock.withLock { clients.append(client) } }
+
+  var all: [S3Client] { lock.withLock { clients } }
 }
