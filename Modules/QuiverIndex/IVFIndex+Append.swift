@@ -8,19 +8,28 @@ extension IVFIndex {
   /// partition after the rows already there. Partitions, centroids and the quantizer are
   /// otherwise unchanged, so the result searches like an index built with this training.
   ///
-  /// - Throws: as `VectorIndex.appending(vectors:rowIds:)`.
-  public func appending(vectors: [Float], rowIds: [UInt64]) throws(IndexError) -> any VectorIndex
-  {
+  /// - Throws: as `VectorIndex.appending(vectors:rowIds:progress:)`.
+  public func appending(
+    vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?
+  ) throws(IndexError) -> any VectorIndex {
     let rows = try AppendedRows(
       vectors: vectors, rowIds: rowIds, dimension: dimension, metric: metric)
+    let tracker = IndexBuildProgressTracker(
+      progress, stages: [([.assigning], 1), ([.encoding], quantizer == nil ? 0 : 1)])
     var partitions = try store.allPartitions()
-    guard rows.count > 0 else { return rebuilt(partitions) }
+    guard rows.count > 0 else {
+      tracker.finish(rows: 0)
+      return rebuilt(partitions)
+    }
+    tracker.report(.assigning, 0, of: rows.count)
     let assignments = rows.assign(to: centroids, partitionCount: partitionCount, metric: metric)
+    tracker.report(.assigning, rows.count, of: rows.count)
     var codes: [UInt8] = []
     var rowTerms: [Float] = []
     if let quantizer {
       let residuals = rows.residuals(centroids: centroids, assignments: assignments)
       codes = rows.encode(residuals: residuals, with: quantizer)
+      tracker.report(.encoding, rows.count, of: rows.count)
       if partitionLayout.hasRowTerms, let product = productQuantizer {
         rowTerms = Self.rowTerms(
           codes: codes, count: rows.count, quantizer: product, centroids: centroids,
@@ -44,6 +53,7 @@ extension IVFIndex {
       }
       partitions[partitionIndex] = partition
     }
+    tracker.finish(rows: rows.count)
     return rebuilt(partitions)
   }
 

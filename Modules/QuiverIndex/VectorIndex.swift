@@ -63,9 +63,12 @@ public protocol VectorIndex: Sendable {
   /// - Throws: `IndexError.dimensionMismatch`, `.nonFiniteValue`, `.corruptFile` /
   ///   `.ioFailure` when a partition cannot be read, `.unsupportedIndexType` for a type that
   ///   cannot add rows without retraining.
+  /// - Parameter progress: told the phases (assigning, encoding, graph building) and the
+  ///   fraction of the append done, on the calling thread; nil reports nothing.
   /// - Complexity: reads every partition; O(new rows × partitions × dimension) to assign, plus
   ///   the encoding or graph insertion of the new rows.
-  func appending(vectors: [Float], rowIds: [UInt64]) throws(IndexError) -> any VectorIndex
+  func appending(vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?)
+    throws(IndexError) -> any VectorIndex
 
   /// A new index whose row ids are this index's passed through `newRowID`; rows it maps to nil
   /// are left out (graph indexes relink the neighbours of the nodes removed). What
@@ -83,10 +86,17 @@ extension VectorIndex {
     ["num_partitions": String(partitionCount)]
   }
 
-  /// Index types that cannot add rows without retraining throw; retrain with a new build.
+  /// `appending(vectors:rowIds:progress:)` without progress reports.
   public func appending(vectors: [Float], rowIds: [UInt64]) throws(IndexError)
     -> any VectorIndex
   {
+    try appending(vectors: vectors, rowIds: rowIds, progress: nil)
+  }
+
+  /// Index types that cannot add rows without retraining throw; retrain with a new build.
+  public func appending(
+    vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?
+  ) throws(IndexError) -> any VectorIndex {
     throw IndexError(
       .unsupportedIndexType,
       "a \(type.rawValue) index cannot add rows without retraining; rebuild it instead")

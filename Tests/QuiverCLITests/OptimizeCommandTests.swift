@@ -20,10 +20,15 @@ import Testing
     let optimized = try runQuiver(["optimize", table, "--skip-compaction", "--skip-cleanup"])
     #expect(optimized.status == 0, "\(optimized.standardError)")
     #expect(optimized.standardOutput.contains("index 'vector_idx': 2000 rows added"))
+    #expect(optimized.standardOutput.contains("; peak memory "))
+    // Not a terminal: plain progress lines naming the command and the phase.
+    #expect(optimized.standardError.contains("quiver optimize: "))
+    #expect(optimized.standardError.contains(" encoding "))
     let again = try runQuiver(["optimize", table, "--json", "--older-than", "0"])
     #expect(again.status == 0, "\(again.standardError)")
     let report = try #require(
       try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [String: Any])
+    #expect((report["peak_rss_bytes"] as? Int ?? 0) > 0)
     let indexes = try #require(report["indexes"] as? [[String: Any]])
     #expect(indexes.first?["remapped_rows"] as? Int == 4000)
     let cleanup = try #require(report["cleanup"] as? [String: Any])

@@ -159,6 +159,41 @@ import Testing
     }
   }
 
+  @Test func optimizeReportsEachPhaseWithAFractionThatEndsAtOne() throws {
+    try withDatabase { db in
+      let table = try Self.table(in: db, rows: 1_800, fragmentRows: 300)
+      try table.createIndex(
+        on: "vector", .ivfHNSWSQ(metric: .l2, numPartitions: 4, m: 12, efConstruction: 64))
+      try table.add(try Self.batch(1_800..<1_900))
+      try table.add(try Self.batch(1_900..<2_000))
+      let log = ProgressRecorder()
+      let report = try table.optimize(progress: log.handler)
+      #expect(report.compaction != nil && report.indexes.first?.addedRows == 200)
+      let reports = log.reports
+      let fractions = reports.map(\.fraction)
+      #expect(fractions.last == 1)
+      #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 })
+      // Compaction first, then the index's parts in order, then the cleanup.
+      var order: [IndexBuildProgress.Phase] = []
+      for report in reports where order.last != report.phase { order.append(report.phase) }
+      #expect(
+        order == [
+          .compacting, .remapping, .reading, .assigning, .encoding, .graphBuilding, .writing,
+          .cleaningUp,
+        ], "\(order)")
+      let graph = try #require(reports.last { $0.phase == .graphBuilding })
+      #expect(graph.completedUnits == 200 && graph.totalUnits == 200)
+      let read = try #require(reports.last { $0.phase == .reading })
+      #expect(read.completedUnits == read.totalUnits && read.totalUnits >= 200)
+
+      // An index update alone reports on its own scale, also ending at 1.
+      try table.add(try Self.batch(0..<50))
+      let alone = ProgressRecorder()
+      #expect(try table.updateIndex(named: "vector_idx", progress: alone.handler) != nil)
+      #expect(alone.reports.first?.phase == .remapping && alone.reports.last?.fraction == 1)
+    }
+  }
+
   @Test func twoIndexesOnTwoColumnsAreBothUpdated() throws {
     try withDatabase { db in
       let table = try db.createTable("t", data: try Self.batch(0..<1_800, second: true))

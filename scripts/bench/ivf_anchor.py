@@ -12,6 +12,8 @@ object per line with the keys of `quiver bench index --json`.
       --nlist 316 --m 96 --refine 10 --nprobes 20,40,48
   /work/anchors-venv/bin/python scripts/bench/ivf_anchor.py lance-build \
       --data /work/shared/datasets/pkgdesc-minilm [--nlist 316 --m 48]
+  /root/.quiver-anchors/bin/python scripts/bench/ivf_anchor.py faiss-hnswsq \
+      --data /work/data/gmm-1m --m 16 --ef-construction 200 --efs 32,64,128
 """
 import argparse
 import json
@@ -50,6 +52,26 @@ def peak_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def search_sweep(index, Q, gt, settings, apply):
+    """Single-thread recall@10 and latency for each of `settings`, set on the index by `apply`;
+    yields (setting, recall, qps, p50_ms, p99_ms)."""
+    for setting in settings:
+        apply(setting)
+        for q in Q[:50]:
+            index.search(q[None, :], K)
+        lat = np.empty(len(Q))
+        found = np.empty((len(Q), K), dtype=np.int64)
+        t0 = time.perf_counter()
+        for i, q in enumerate(Q):
+            s = time.perf_counter()
+            found[i] = index.search(q[None, :], K)[1][0]
+            lat[i] = (time.perf_counter() - s) * 1000
+        total = time.perf_counter() - t0
+        recall = np.mean([len(set(found[i]) & set(gt[i, :K])) / K for i in range(len(Q))])
+        yield setting, float(recall), len(Q) / total, float(np.percentile(lat, 50)), float(
+            np.percentile(lat, 99))
+
+
 def faiss_ivfpq(args):
     import faiss
     X, Q, gt = load(args.data, "l2")
@@ -74,29 +96,48 @@ def faiss_ivfpq(args):
         index = faiss.IndexRefineFlat(ivf, faiss.swig_ptr(X))
         index.k_factor = args.refine
     faiss.omp_set_num_threads(1)
-    for nprobe in [int(v) for v in args.nprobes.split(",")]:
+    nprobes = [int(v) for v in args.nprobes.split(",")]
+    def apply(nprobe):
         ivf.nprobe = nprobe
-        for q in Q[:50]:
-            index.search(q[None, :], K)
-        lat = np.empty(len(Q))
-        found = np.empty((len(Q), K), dtype=np.int64)
-        t0 = time.perf_counter()
-        for i, q in enumerate(Q):
-            s = time.perf_counter()
-            found[i] = index.search(q[None, :], K)[1][0]
-            lat[i] = (time.perf_counter() - s) * 1000
-        total = time.perf_counter() - t0
-        recall = np.mean([len(set(found[i]) & set(gt[i, :K])) / K for i in range(len(Q))])
+    for nprobe, recall, qps, p50, p99 in search_sweep(index, Q[:args.queries], gt, nprobes, apply):
         print(json.dumps({
             "library": f"faiss {faiss.__version__}",
             "type": ("IndexIVFPQFastScan" if args.fast_scan else "IndexIVFPQ")
             + ("+IndexRefineFlat" if args.refine else ""),
             "metric": "l2", "nprobes": nprobe, "ef": None, "refine_factor": args.refine,
             "num_partitions": args.nlist, "num_sub_vectors": args.m, "num_bits": 4 if args.fast_scan else args.bits,
-            "recall_at_10": float(recall), "qps": len(Q) / total,
-            "p50_ms": float(np.percentile(lat, 50)), "p99_ms": float(np.percentile(lat, 99)),
-            "median_qps": 1000 / float(np.percentile(lat, 50)),
+            "recall_at_10": recall, "qps": qps, "p50_ms": p50, "p99_ms": p99,
+            "median_qps": 1000 / p50,
             "build_seconds": build, "build_cpu_seconds": build_cpu, "index_bytes": size,
+            "peak_memory_bytes": peak, "threads": 1}), flush=True)
+
+
+def faiss_hnswsq(args):
+    """FAISS's IndexHNSWSQ (8-bit scalar quantizer, one graph over every row): train + add on
+    all cores, then single-thread searches at each efSearch of --efs."""
+    import faiss
+    X, Q, gt = load(args.data, "l2")
+    n, d = X.shape
+    faiss.omp_set_num_threads(os.cpu_count())
+    c = cpu_seconds()
+    t = time.perf_counter()
+    index = faiss.IndexHNSWSQ(d, faiss.ScalarQuantizer.QT_8bit, args.m)
+    index.hnsw.efConstruction = args.ef_construction
+    index.train(X)
+    index.add(X)
+    build = time.perf_counter() - t
+    build_cpu = cpu_seconds() - c
+    peak = peak_bytes()
+    faiss.omp_set_num_threads(1)
+    efs = [int(v) for v in args.efs.split(",")]
+    def apply(ef):
+        index.hnsw.efSearch = ef
+    for ef, recall, qps, p50, p99 in search_sweep(index, Q[:args.queries], gt, efs, apply):
+        print(json.dumps({
+            "library": f"faiss {faiss.__version__}", "type": "IndexHNSWSQ(QT_8bit)",
+            "metric": "l2", "nprobes": None, "ef": ef, "refine_factor": 0, "m": args.m,
+            "ef_construction": args.ef_construction, "recall_at_10": recall, "qps": qps,
+            "p50_ms": p50, "p99_ms": p99, "build_seconds": build, "build_cpu_seconds": build_cpu,
             "peak_memory_bytes": peak, "threads": 1}), flush=True)
 
 
@@ -139,7 +180,7 @@ def lance_build(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["faiss-ivfpq", "lance-build"])
+    parser.add_argument("what", choices=["faiss-ivfpq", "faiss-hnswsq", "lance-build"])
     parser.add_argument("--data", default="/work/shared/datasets/pkgdesc-minilm")
     parser.add_argument("--nlist", type=int, default=None)
     parser.add_argument("--m", type=int, default=None)
@@ -148,11 +189,17 @@ def main():
     parser.add_argument("--fast-scan", action="store_true",
                         help="IndexIVFPQFastScan (4-bit codes, ignores --bits)")
     parser.add_argument("--nprobes", default="10,20,40,80")
+    parser.add_argument("--ef-construction", type=int, default=200, help="faiss-hnswsq")
+    parser.add_argument("--efs", default="32,64,128", help="faiss-hnswsq: efSearch values")
+    parser.add_argument("--queries", type=int, default=1000, help="queries used (first N)")
     args = parser.parse_args()
     if args.what == "faiss-ivfpq":
         args.nlist = args.nlist or 316
         args.m = args.m or 48
         faiss_ivfpq(args)
+    elif args.what == "faiss-hnswsq":
+        args.m = args.m or 16
+        faiss_hnswsq(args)
     else:
         lance_build(args)
 

@@ -91,11 +91,13 @@ struct BenchOptimizeCommand: ParsableCommand {
       try table.createIndex(on: "vector", config)
       let initialBuild = MonotonicClock.seconds(since: clock)
       try table.add(try batch(base, rows: indexed..<base.count))
+      let phases = PhaseClock()
       clock = MonotonicClock.now()
       let report = try table.optimize(
         OptimizeOptions(
           compaction: compactHalf ? CompactionOptions(targetRowsPerFragment: 5_000) : nil,
-          removeVersionsOlderThan: nil))
+          removeVersionsOlderThan: nil),
+        progress: phases.handler)
       let optimizeSeconds = MonotonicClock.seconds(since: clock)
       let plan = try table.search(queries.row(0)).limit(10).explain()
       let optimizedRecall = try recall(table, queries: queries, truth: truth)
@@ -115,6 +117,7 @@ struct BenchOptimizeCommand: ParsableCommand {
         ("optimize_seconds", .number(optimizeSeconds)),
         ("rebuild_seconds", .number(rebuildSeconds)),
         ("optimize_over_rebuild", .number(optimizeSeconds / rebuildSeconds)),
+        ("optimize_phase_seconds", .object(phases.seconds.map { ($0.rawValue, .number($1)) })),
         ("exact_scan_after_optimize", .bool(plan.contains("ExactScan"))),
         ("recall_at_10_optimized", .number(optimizedRecall)),
         ("recall_at_10_rebuilt", .number(rebuiltRecall)),
@@ -168,5 +171,41 @@ struct BenchOptimizeCommand: ParsableCommand {
       found.append(hits["id"]?.values(as: Int64.self) ?? [])
     }
     return RecallCounter.recall(found: found, truth: truth, k: 10)
+  }
+}
+
+/// Seconds spent in each phase of one progress-reporting operation: a phase's time runs from
+/// its first report to the first report of the next phase (phases that come back add up).
+///
+/// `@unchecked Sendable`: the mutable state is touched only while holding `lock`.
+private final class PhaseClock: @unchecked Sendable {
+  private let lock = NSLock()
+  private let origin = MonotonicClock.now()
+  private var current: (phase: IndexBuildProgress.Phase, since: Double)?
+  private var totals: [(IndexBuildProgress.Phase, Double)] = []
+
+  /// The handler to pass to the operation.
+  var handler: IndexBuildProgressHandler { { [self] progress in self.record(progress) } }
+
+  /// Each phase seen, in order of first appearance, with its seconds (the last phase up to its
+  /// last report).
+  var seconds: [(IndexBuildProgress.Phase, Double)] { lock.withLock { totals } }
+
+  private func record(_ progress: IndexBuildProgress) {
+    let now = MonotonicClock.seconds(since: origin)
+    lock.withLock {
+      if let current {
+        add(now - current.since, to: current.phase)
+      }
+      current = (progress.phase, now)
+    }
+  }
+
+  private func add(_ seconds: Double, to phase: IndexBuildProgress.Phase) {
+    if let index = totals.firstIndex(where: { $0.0 == phase }) {
+      totals[index].1 += seconds
+    } else {
+      totals.append((phase, seconds))
+    }
   }
 }

@@ -118,7 +118,7 @@ struct IndexCommand: ParsableCommand {
           "quiver index: building \(type.rawValue) (\(metric.rawValue)) on '\(column)'…")
       }
       let start = MonotonicClock.now()
-      let display = IndexProgressDisplay(quiet: outputOptions.quiet)
+      let display = IndexProgressDisplay(command: "quiver index", quiet: outputOptions.quiet)
       do {
         try table.createIndex(on: column, config, name: name, progress: display.handler)
       } catch {

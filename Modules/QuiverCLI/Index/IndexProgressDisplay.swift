@@ -1,13 +1,15 @@
 import Foundation
 import Quiver
 
-/// Draws `IndexBuildProgress` on standard error: a redrawn bar with the phase on a terminal,
-/// otherwise a plain line when the phase changes and every ten seconds; nothing when quiet.
+/// Draws `IndexBuildProgress` (of `quiver index` or `quiver optimize`) on standard error: a
+/// redrawn bar with the phase on a terminal, otherwise a plain line naming the command when the
+/// phase changes and every ten seconds; nothing when quiet.
 ///
 /// `@unchecked Sendable`: the mutable state is touched only while holding `lock` (the handler
 /// is called on the building thread, and may be called from a partition writer).
 final class IndexProgressDisplay: @unchecked Sendable {
   private let enabled: Bool
+  private let command: String
   private let isTerminal = StandardError.isTerminal
   private let start = MonotonicClock.now()
   private let lock = NSLock()
@@ -15,10 +17,13 @@ final class IndexProgressDisplay: @unchecked Sendable {
   private var lastPhase: IndexBuildProgress.Phase?
   private var drewBar = false
 
-  /// A display that prints nothing when `quiet`.
-  init(quiet: Bool) { enabled = !quiet }
+  /// A display for `command` (`quiver index`) that prints nothing when `quiet`.
+  init(command: String, quiet: Bool) {
+    self.command = command
+    enabled = !quiet
+  }
 
-  /// The handler to pass to `createIndex`.
+  /// The handler to pass to `createIndex` or `optimize`.
   var handler: IndexBuildProgressHandler { { [self] progress in self.show(progress) } }
 
   private func show(_ progress: IndexBuildProgress) {
@@ -43,7 +48,7 @@ final class IndexProgressDisplay: @unchecked Sendable {
         guard phaseChanged || elapsed - lastDraw >= 10 else { return }
         lastDraw = elapsed
         StandardError.line(
-          "quiver index: \(percent)% \(progress.phase.rawValue) "
+          "\(command): \(percent)% \(progress.phase.rawValue) "
             + "\(progress.completedUnits)/\(progress.totalUnits) after \(Int(elapsed)) s")
       }
     }

@@ -14,7 +14,8 @@ struct OptimizeCommand: ParsableCommand {
       the rows of fragments it does not cover (assigned to its existing partitions, encoded \
       with its existing quantizer, inserted into its existing graphs) and the rows a compaction \
       moved are remapped; versions older than --older-than days are removed (tagged versions \
-      and the latest stay). Retraining an index is `quiver index` with the same name.
+      and the latest stay). Retraining an index is `quiver index` with the same name. Progress \
+      is drawn on a terminal (plain lines otherwise), peak memory printed at the end.
 
       Examples:
         quiver optimize db/items.quiver
@@ -67,16 +68,28 @@ struct OptimizeCommand: ParsableCommand {
             deletedFractionThreshold: deletedFraction),
         removeVersionsOlderThan: skipCleanup ? nil : olderThan * 86_400)
       let start = MonotonicClock.now()
-      let report = try table.optimize(options)
+      let display = IndexProgressDisplay(command: "quiver optimize", quiet: outputOptions.quiet)
+      let report: OptimizeReport
+      do {
+        report = try table.optimize(options, progress: display.handler)
+      } catch {
+        display.finish()
+        throw error
+      }
+      display.finish()
       let seconds = MonotonicClock.seconds(since: start)
+      let peakBytes = PeakMemory.bytes()
       if outputOptions.json {
-        print(json(report, version: table.version, seconds: seconds).serialized())
+        print(
+          json(report, version: table.version, seconds: seconds, peakBytes: peakBytes)
+            .serialized())
         return
       }
       for line in textLines(report) { print(line) }
       print(
         "optimized \(self.table) in " + String(format: "%.2f s", seconds)
-          + "; table version \(table.version)")
+          + "; table version \(table.version)"
+          + "; peak memory \(ByteCount.format(Int64(peakBytes)))")
     }
   }
 
@@ -105,7 +118,9 @@ struct OptimizeCommand: ParsableCommand {
     return lines
   }
 
-  private func json(_ report: OptimizeReport, version: UInt64, seconds: Double) -> JSONValue {
+  private func json(_ report: OptimizeReport, version: UInt64, seconds: Double, peakBytes: Int)
+    -> JSONValue
+  {
     let compaction: JSONValue =
       report.compaction.map { compaction in
         .object([
@@ -132,7 +147,7 @@ struct OptimizeCommand: ParsableCommand {
       } ?? .null
     return .object([
       ("table", .string(table)), ("version", .int(version)), ("seconds", .number(seconds)),
-      ("compaction", compaction), ("indexes", .array(indexes)), ("cleanup", cleanup),
+      ("peak_rss_bytes", .int(peakBytes)), ("compaction", compaction), ("indexes", .array(indexes)), ("cleanup", cleanup),
     ])
   }
 }

@@ -5,11 +5,14 @@ extension HNSWIndex {
   /// existing ones and inserted into a copy of the graph (`HNSWGraphBuilder.extending`), with
   /// this index's `m`, `efConstruction` and seed.
   ///
-  /// - Throws: as `VectorIndex.appending(vectors:rowIds:)`.
-  public func appending(vectors: [Float], rowIds: [UInt64]) throws(IndexError) -> any VectorIndex
-  {
+  /// - Throws: as `VectorIndex.appending(vectors:rowIds:progress:)`.
+  public func appending(
+    vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?
+  ) throws(IndexError) -> any VectorIndex {
     let rows = try AppendedRows(
       vectors: vectors, rowIds: rowIds, dimension: dimension, metric: metric)
+    let tracker = IndexBuildProgressTracker(progress, stages: [([.graphBuilding], 1)])
+    tracker.report(.graphBuilding, 0, of: rows.count)
     let combined =
       Array(UnsafeBufferPointer(start: self.vectors.values, count: count * dimension))
       + rows.vectors
@@ -18,6 +21,7 @@ extension HNSWIndex {
     }
     let extended = try HNSWGraphBuilder.extending(
       graph, space: stored.buildSpace, parameters: parameters)
+    tracker.finish(rows: rows.count)
     return HNSWIndex(
       metric: metric, dimension: dimension, parameters: parameters, graph: extended,
       vectors: stored, rows: HNSWRowMap(rowIds: self.rows.rowIds + rows.rowIds))

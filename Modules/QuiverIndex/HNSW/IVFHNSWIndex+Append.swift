@@ -7,15 +7,22 @@ extension IVFHNSWIndex {
   /// keep codes, not floats, so the existing nodes take part in the insertion as their decoded
   /// vectors (centroid + decoded residual); the new rows as their exact vectors.
   ///
-  /// - Throws: as `VectorIndex.appending(vectors:rowIds:)`.
-  public func appending(vectors: [Float], rowIds: [UInt64]) throws(IndexError) -> any VectorIndex
-  {
+  /// - Throws: as `VectorIndex.appending(vectors:rowIds:progress:)`.
+  public func appending(
+    vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?
+  ) throws(IndexError) -> any VectorIndex {
     let rows = try AppendedRows(
       vectors: vectors, rowIds: rowIds, dimension: dimension, metric: metric)
+    // Graph insertion is nearly all of the work.
+    let tracker = IndexBuildProgressTracker(
+      progress, stages: [([.assigning], 1), ([.encoding], 1), ([.graphBuilding], 18)])
+    tracker.report(.assigning, 0, of: rows.count)
     let assignments = rows.assign(
       to: centroids, partitionCount: partitionCount, metric: metric == .dot ? .dot : .l2)
+    tracker.report(.assigning, rows.count, of: rows.count)
     let codes = rows.encode(
       residuals: rows.residuals(centroids: centroids, assignments: assignments), with: quantizer)
+    tracker.report(.encoding, rows.count, of: rows.count)
     let codeSize = quantizer.codeSize
     let members = AppendedRows.members(of: assignments, partitionCount: partitionCount)
     var updated: [IVFHNSWPartition] = []
@@ -41,7 +48,9 @@ extension IVFHNSWIndex {
           graph: graph,
           rows: HNSWRowMap(rowIds: partition.rows.rowIds + added.map { rows.rowIds[$0] }),
           codes: newCodes))
+      tracker.advance(.graphBuilding, by: added.count, of: rows.count)
     }
+    tracker.finish(rows: rows.count)
     return replacingPartitions(updated)
   }
 
