@@ -69,10 +69,16 @@ struct AppendedRows {
   /// The residual (row − its centroid) of every row, row-major.
   func residuals(centroids: [Float], assignments: [Int32]) -> [Float] {
     var out = [Float](repeating: 0, count: vectors.count)
-    for row in 0..<count {
-      let centroid = Int(assignments[row]) * dimension
-      for i in 0..<dimension {
-        out[row * dimension + i] = vectors[row * dimension + i] - centroids[centroid + i]
+    guard count > 0 else { return out }
+    vectors.withUnsafeBufferPointer { rows in
+      assignments.withUnsafeBufferPointer { assigned in
+        centroids.withUnsafeBufferPointer { c in
+          out.withUnsafeMutableBufferPointer { target in
+            IVFResiduals.write(
+              rows.baseAddress!, rows: 0..<count, assignments: assigned.baseAddress!,
+              centroids: c.baseAddress!, dimension: dimension, into: target.baseAddress!)
+          }
+        }
       }
     }
     return out

@@ -101,16 +101,10 @@ extension IVFIndex {
   /// This index's training with `partitions`: statistics recounted (rows, partition sizes,
   /// fragments), the partitions held in memory.
   private func rebuilt(_ partitions: [IVFPartition]) -> IVFIndex {
-    var updated = statistics
-    updated.partitionSizes = partitions.map(\.rowCount)
-    updated.rowCount = updated.partitionSizes.reduce(0, +)
-    var fragments = Set<UInt32>()
-    for partition in partitions {
-      for rowId in partition.rowIds { fragments.insert(RowID.fragmentID(rowId)) }
-    }
-    updated.fragmentIds = fragments.sorted()
-    return IVFIndex(
-      parameters: parameters, statistics: updated, centroids: centroids,
+    IVFIndex(
+      parameters: parameters,
+      statistics: statistics.recounted(partitionRowIds: partitions.map(\.rowIds)),
+      centroids: centroids,
       productQuantizer: productQuantizer, scalarQuantizer: scalarQuantizer,
       store: PartitionStore(partitions: partitions))
   }

@@ -85,13 +85,9 @@ extension IVFIndex {
       let dimension = statistics.dimension
       let partitions = statistics.partitionSizes.count
       // Bound every size by the file before multiplying, so hostile metadata cannot overflow.
-      guard dimension > 0, dimension <= modelByteCount / 4, partitions > 0,
-        partitions <= modelByteCount / 32, statistics.rowCount >= 0,
-        parameters.type.isPlainIVF,
-        parameters.numPartitions == partitions,
-        IndexMetadataValidation.partitionSizesSum(statistics.partitionSizes)
-          == statistics.rowCount,
-        zip(statistics.fragmentIds, statistics.fragmentIds.dropFirst()).allSatisfy({ $0 < $1 })
+      guard parameters.type.isPlainIVF,
+        IndexMetadataValidation.ivfShapeIsConsistent(
+          parameters: parameters, statistics: statistics, modelByteCount: modelByteCount)
       else {
         throw IndexError(.corruptFile, "\(path): metadata shapes disagree")
       }

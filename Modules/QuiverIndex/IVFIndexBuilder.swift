@@ -315,13 +315,9 @@ public struct IVFIndexBuilder: Sendable {
               while index < blocks {
                 let start = index * block
                 let rows = min(block, count - start)
-                for row in 0..<rows {
-                  let centroid = c + Int(assigned[start + row]) * dimension
-                  let source = vectors + (start + row) * dimension
-                  for i in 0..<dimension {
-                    residuals[row * dimension + i] = source[i] - centroid[i]
-                  }
-                }
+                IVFResiduals.write(
+                  vectors, rows: start..<(start + rows), assignments: assigned, centroids: c,
+                  dimension: dimension, into: residuals)
                 let out = codeBase + start * codeSize
                 if let productQuantizer = model.productQuantizer {
                   productQuantizer.encode(vectors: residuals, count: rows, into: out)

@@ -1,3 +1,5 @@
+import QuiverStorage
+
 /// What `quiver inspect` shows about an IVF index: its shape and how training went.
 public struct IVFIndexStatistics: Sendable, Hashable, Codable {
   /// Rows indexed.
@@ -23,6 +25,20 @@ public struct IVFIndexStatistics: Sendable, Hashable, Codable {
 
   /// The number of partitions.
   public var partitionCount: Int { partitionSizes.count }
+
+  /// These statistics after rows were added or removed without retraining: rows, partition
+  /// sizes and fragments recounted from each partition's row ids.
+  func recounted(partitionRowIds: [[UInt64]]) -> IVFIndexStatistics {
+    var updated = self
+    updated.partitionSizes = partitionRowIds.map(\.count)
+    updated.rowCount = updated.partitionSizes.reduce(0, +)
+    var fragments = Set<UInt32>()
+    for rowIds in partitionRowIds {
+      for rowId in rowIds { fragments.insert(RowID.fragmentID(rowId)) }
+    }
+    updated.fragmentIds = fragments.sorted()
+    return updated
+  }
 }
 
 /// One partition's rank for a query, as the planner's `explain()` reports it.

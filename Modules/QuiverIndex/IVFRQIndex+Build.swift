@@ -162,7 +162,7 @@ extension IVFRQIndex {
 
   /// Encodes every row's rotated residual in blocks of `encodingBlockRows` rows on `threads`
   /// workers (each block's rows are written by one worker only).
-  private static func encode(
+  static func encode(
     _ vectors: UnsafePointer<Float>, count: Int, centroids: [Float], assignments: [Int32],
     rotation: RaBitQRotation, quantizer: RaBitQuantizer, threads: Int,
     sign: inout [UInt64], extra: inout [UInt64], factors: inout [Float]
@@ -172,43 +172,42 @@ extension IVFRQIndex {
     let blocks = (count + block - 1) / block
     let workers = max(1, min(threads, blocks))
     centroids.withUnsafeBufferPointer { c in
-      sign.withUnsafeMutableBufferPointer { signBuffer in
-        extra.withUnsafeMutableBufferPointer { extraBuffer in
-          factors.withUnsafeMutableBufferPointer { factorBuffer in
-            let c = c.baseAddress!
-            let signBase = signBuffer.baseAddress!
-            // Empty for 1-bit codes: a pointer is still needed, never written through.
-            let extraBase = extraBuffer.baseAddress ?? signBase
-            let factorBase = factorBuffer.baseAddress!
-            Parallel.forEachWorker(workers) { worker in
-              let residuals = UnsafeMutablePointer<Float>.allocate(capacity: block * dimension)
-              let rotated = UnsafeMutablePointer<Float>.allocate(capacity: block * dimension)
-              let scratch = UnsafeMutablePointer<Float>.allocate(capacity: dimension)
-              defer {
-                residuals.deallocate()
-                rotated.deallocate()
-                scratch.deallocate()
-              }
-              var index = worker
-              while index < blocks {
-                let start = index * block
-                let rows = min(block, count - start)
-                for row in 0..<rows {
-                  let centroid = c + Int(assignments[start + row]) * dimension
-                  let source = vectors + (start + row) * dimension
-                  for i in 0..<dimension {
-                    residuals[row * dimension + i] = source[i] - centroid[i]
+      assignments.withUnsafeBufferPointer { assigned in
+        sign.withUnsafeMutableBufferPointer { signBuffer in
+          extra.withUnsafeMutableBufferPointer { extraBuffer in
+            factors.withUnsafeMutableBufferPointer { factorBuffer in
+              let c = c.baseAddress!
+              let assigned = assigned.baseAddress!
+              let signBase = signBuffer.baseAddress!
+              // Empty for 1-bit codes: a pointer is still needed, never written through.
+              let extraBase = extraBuffer.baseAddress ?? signBase
+              let factorBase = factorBuffer.baseAddress!
+              Parallel.forEachWorker(workers) { worker in
+                let residuals = UnsafeMutablePointer<Float>.allocate(capacity: block * dimension)
+                let rotated = UnsafeMutablePointer<Float>.allocate(capacity: block * dimension)
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: dimension)
+                defer {
+                  residuals.deallocate()
+                  rotated.deallocate()
+                  scratch.deallocate()
+                }
+                var index = worker
+                while index < blocks {
+                  let start = index * block
+                  let rows = min(block, count - start)
+                  IVFResiduals.write(
+                    vectors, rows: start..<(start + rows), assignments: assigned, centroids: c,
+                    dimension: dimension, into: residuals)
+                  rotation.rotateRows(residuals, count: rows, into: rotated)
+                  for row in 0..<rows {
+                    let target = start + row
+                    quantizer.encode(
+                      rotated + row * dimension, sign: signBase + target * quantizer.words,
+                      extra: extraBase + target * quantizer.extraWords,
+                      factors: factorBase + target * quantizer.factorCount, scratch: scratch)
                   }
+                  index += workers
                 }
-                rotation.rotateRows(residuals, count: rows, into: rotated)
-                for row in 0..<rows {
-                  let target = start + row
-                  quantizer.encode(
-                    rotated + row * dimension, sign: signBase + target * quantizer.words,
-                    extra: extraBase + target * quantizer.extraWords,
-                    factors: factorBase + target * quantizer.factorCount, scratch: scratch)
-                }
-                index += workers
               }
             }
           }

@@ -97,11 +97,9 @@ extension IVFRQIndex {
       }
       // Bound every size by the file before multiplying, so hostile metadata cannot overflow.
       guard parameters.type == .ivfRQ, (1...8).contains(parameters.numBits),
-        dimension > 0, dimension <= maximumDimension, dimension <= modelByteCount / 4,
-        partitions > 0, partitions <= modelByteCount / 32,
-        parameters.numPartitions == partitions, statistics.rowCount >= 0,
-        IndexMetadataValidation.partitionSizesSum(statistics.partitionSizes)
-          == statistics.rowCount,
+        dimension <= maximumDimension,
+        IndexMetadataValidation.ivfShapeIsConsistent(
+          parameters: parameters, statistics: statistics, modelByteCount: modelByteCount),
         let floats = IndexMetadataValidation.product(partitions + dimension, dimension)
       else {
         throw IndexError(.corruptFile, "\(path): metadata shapes disagree")

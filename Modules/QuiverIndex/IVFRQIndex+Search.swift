@@ -65,16 +65,25 @@ extension IVFRQIndex {
 
 /// One query's walk over IVF_RQ partitions: the rotated query, the prepared integers and the
 /// top `k` so far.
+///
+/// A partition is scanned in chunks of `chunkRows` rows: the kernel selects the rows whose
+/// sign estimate (less its error bound when `numBits > 1`) is within the current `k`-th
+/// distance, the full codes of those rows are estimated (`numBits > 1`), and the survivors
+/// are offered to the top `k`, whose tighter threshold then prunes the next chunk.
 struct RaBitQPartitionScan {
+  /// Rows per kernel call: a multiple of 32, so row masks start on a word.
+  static let chunkRows = 64
+
   let index: IVFRQIndex
   let filter: RowSet?
   /// The query rotated (P·q).
   var rotatedQuery: [Float]
-  /// The query's residual to the current partition's centroid, rotated.
-  var residual: [Float]
+  /// The query's residual to the current partition's centroid, rotated and prepared.
   var prepared: RaBitQQuery
-  /// The sign-scan sums of the current partition's rows.
-  var sums: [UInt32] = []
+  /// Kernel outputs for one chunk.
+  let chunk = ChunkBuffers(rows: chunkRows)
+  /// One bit per row of the current partition allowed by `filter`.
+  var rowMasks: [UInt32] = []
   var top: TopK
 
   init(index: IVFRQIndex, query: [Float], k: Int, filter: RowSet?) {
@@ -88,18 +97,12 @@ struct RaBitQPartitionScan {
       }
     }
     rotatedQuery = rotated
-    residual = rotated
     prepared = RaBitQQuery(dimension: dimension, words: index.quantizer.words)
     top = TopK(k: k)
     if index.metric == .dot {
       // q·x = q·c + q·r: the centroid term comes from ranking, q·r from P·q in every partition.
-      prepare()
+      rotatedQuery.withUnsafeBufferPointer { prepared.prepare($0.baseAddress!, centroid: nil) }
     }
-  }
-
-  private mutating func prepare() {
-    let words = index.quantizer.words
-    residual.withUnsafeBufferPointer { prepared.prepare($0.baseAddress!, words: words) }
   }
 
   /// Scans partition `number`, whose centroid is `centroidDistance` from the query.
@@ -111,75 +114,110 @@ struct RaBitQPartitionScan {
     let dimension = index.dimension
     let dot = index.metric == .dot
     if !dot {
-      index.rotatedCentroids.withUnsafeBufferPointer { c in
-        for i in 0..<dimension { residual[i] = rotatedQuery[i] - c[number * dimension + i] }
-      }
-      prepare()
-    }
-    if sums.count < rows { sums = [UInt32](repeating: 0, count: rows) }
-    let words = quantizer.words
-    partition.signCodes.withUnsafeBufferPointer { codes in
-      prepared.signPlanes.withUnsafeBufferPointer { query in
-        sums.withUnsafeMutableBufferPointer { out in
-          RaBitQScan.scan(
-            codes: codes.baseAddress!, rowCount: rows, words: words, planes: 1,
-            query: query.baseAddress!, queryBits: RaBitQuantizer.signQueryBits,
-            into: out.baseAddress!)
+      rotatedQuery.withUnsafeBufferPointer { q in
+        index.rotatedCentroids.withUnsafeBufferPointer { c in
+          prepared.prepare(q.baseAddress!, centroid: c.baseAddress! + number * dimension)
         }
       }
     }
+    if let filter, !fillRowMasks(partition.rowIds, filter: filter) { return }
     // Distance = base − scale·⟨r′, v⟩: l2 ‖v‖² + ρ² − 2⟨r′, v⟩; dot (1 − q·c) − ⟨r′, v⟩.
-    let base = dot ? centroidDistance : prepared.normSquared
-    let scale: Float = dot ? 1 : 2
+    let estimator = quantizer.estimator(
+      for: prepared.summary, base: dot ? centroidDistance : prepared.summary.normSquared,
+      scale: dot ? 1 : 2, addsNormSquared: !dot)
+    let words = quantizer.words
+    let extraWords = quantizer.extraWords
     let factorCount = quantizer.factorCount
-    let multiBit = quantizer.bits > 1
-    partition.factors.withUnsafeBufferPointer { factors in
-      partition.rowIds.withUnsafeBufferPointer { ids in
-        for row in 0..<rows {
-          let f = factors.baseAddress! + row * factorCount
-          let estimate = quantizer.signEstimate(signSum: sums[row], factors: f, query: prepared)
-          let rowBase = dot ? base : base + f[RaBitQuantizer.Factor.normSquared]
-          var distance = rowBase - scale * estimate
-          let threshold = top.threshold
-          if multiBit {
-            let bound = scale * quantizer.signErrorBound(factors: f, query: prepared)
-            guard distance - bound <= threshold else { continue }
-          } else {
-            guard distance <= threshold else { continue }
+    let bits = quantizer.bits
+    let filtered = filter != nil
+    let chunk = chunk
+    // The top k moves out of `self` while the buffers of `self` are borrowed.
+    var top = TopK(k: 0)
+    swap(&top, &self.top)
+    defer { swap(&top, &self.top) }
+    partition.signCodes.withUnsafeBufferPointer { signCodes in
+      partition.extraCodes.withUnsafeBufferPointer { extraCodes in
+        partition.factors.withUnsafeBufferPointer { factors in
+          partition.rowIds.withUnsafeBufferPointer { ids in
+            prepared.signPlanes.withUnsafeBufferPointer { signQuery in
+              prepared.fullPlanes.withUnsafeBufferPointer { fullQuery in
+                rowMasks.withUnsafeBufferPointer { masks in
+                  var start = 0
+                  while start < rows {
+                    let count = min(Self.chunkRows, rows - start)
+                    let signBase = signCodes.baseAddress! + start * words
+                    let factorBase = factors.baseAddress! + start * factorCount
+                    let selected = RaBitQScan.select(
+                      signCodes: signBase, rowCount: count, words: words,
+                      query: signQuery.baseAddress!, queryBits: RaBitQuantizer.signQueryBits,
+                      factors: factorBase, factorCount: factorCount, estimator: estimator,
+                      threshold: top.threshold, usesBound: bits > 1,
+                      rowMasks: filtered ? masks.baseAddress! + start / 32 : nil,
+                      rows: chunk.rows, distances: chunk.signDistances)
+                    var distances = chunk.signDistances
+                    if bits > 1, selected > 0 {
+                      RaBitQScan.fullDistances(
+                        signCodes: signBase,
+                        extraCodes: extraCodes.baseAddress! + start * extraWords,
+                        words: words, bits: bits, query: fullQuery.baseAddress!,
+                        queryBits: RaBitQuantizer.fullQueryBits, factors: factorBase,
+                        factorCount: factorCount, estimator: estimator, rows: chunk.rows,
+                        count: selected, distances: chunk.fullDistances)
+                      distances = chunk.fullDistances
+                    }
+                    for position in 0..<selected where distances[position] <= top.threshold {
+                      top.insert(
+                        Neighbor(
+                          id: ids[start + Int(chunk.rows[position])],
+                          distance: distances[position]))
+                    }
+                    start += count
+                  }
+                }
+              }
+            }
           }
-          if let filter, !filter.contains(ids[row]) { continue }
-          if multiBit {
-            distance = rowBase - scale * fullEstimate(partition, row: row, factors: f)
-            guard distance <= threshold else { continue }
-          }
-          top.insert(id: ids[row], distance: distance)
         }
       }
     }
   }
 
-  /// `⟨r′, v⟩` of `row` from its full code.
-  private func fullEstimate(
-    _ partition: IVFRQPartition, row: Int, factors: UnsafePointer<Float>
-  ) -> Float {
-    let quantizer = index.quantizer
-    let words = quantizer.words
-    var signSum: UInt32 = 0
-    var extraSum: UInt32 = 0
-    prepared.fullPlanes.withUnsafeBufferPointer { query in
-      partition.signCodes.withUnsafeBufferPointer { codes in
-        RaBitQScan.scan(
-          codes: codes.baseAddress! + row * words, rowCount: 1, words: words, planes: 1,
-          query: query.baseAddress!, queryBits: RaBitQuantizer.fullQueryBits, into: &signSum)
+  /// One bit per row of `rowIds`, set when `filter` allows the row; returns false when it
+  /// allows none of them.
+  private mutating func fillRowMasks(_ rowIds: [UInt64], filter: RowSet) -> Bool {
+    let wordCount = (rowIds.count + 31) / 32
+    if rowMasks.count < wordCount { rowMasks = [UInt32](repeating: 0, count: wordCount) }
+    var any: UInt32 = 0
+    for word in 0..<wordCount {
+      var mask: UInt32 = 0
+      for row in (word * 32)..<min(word * 32 + 32, rowIds.count) where filter.contains(rowIds[row]) {
+        mask |= 1 << UInt32(row - word * 32)
       }
-      partition.extraCodes.withUnsafeBufferPointer { codes in
-        RaBitQScan.scan(
-          codes: codes.baseAddress! + row * quantizer.extraWords, rowCount: 1, words: words,
-          planes: quantizer.bits - 1, query: query.baseAddress!,
-          queryBits: RaBitQuantizer.fullQueryBits, into: &extraSum)
-      }
+      rowMasks[word] = mask
+      any |= mask
     }
-    return quantizer.fullEstimate(
-      signSum: signSum, extraSum: extraSum, factors: factors, query: prepared)
+    return any != 0
+  }
+}
+
+/// The kernel outputs of one chunk of `RaBitQPartitionScan`, allocated once per query.
+final class ChunkBuffers {
+  /// Selected rows, relative to the chunk.
+  let rows: UnsafeMutablePointer<UInt32>
+  /// Their sign-estimate distances.
+  let signDistances: UnsafeMutablePointer<Float>
+  /// Their full-code distances.
+  let fullDistances: UnsafeMutablePointer<Float>
+
+  init(rows count: Int) {
+    rows = .allocate(capacity: count)
+    signDistances = .allocate(capacity: count)
+    fullDistances = .allocate(capacity: count)
+  }
+
+  deinit {
+    rows.deallocate()
+    signDistances.deallocate()
+    fullDistances.deallocate()
   }
 }

@@ -18,6 +18,22 @@ package enum IndexMetadataValidation {
     return total
   }
 
+  /// Whether the IVF metadata of a model file of `modelByteCount` bytes agrees with itself:
+  /// a positive dimension and partition count, each bounded by the file (4 bytes a float, at
+  /// least 32 bytes a partition) before anything multiplies them, `numPartitions` equal to the
+  /// directory's length, partition sizes that sum to `rowCount`, and fragment ids ascending.
+  package static func ivfShapeIsConsistent(
+    parameters: IVFIndexParameters, statistics: IVFIndexStatistics, modelByteCount: Int
+  ) -> Bool {
+    let dimension = statistics.dimension
+    let partitions = statistics.partitionSizes.count
+    return dimension > 0 && dimension <= modelByteCount / 4 && partitions > 0
+      && partitions <= modelByteCount / 32 && statistics.rowCount >= 0
+      && parameters.numPartitions == partitions
+      && partitionSizesSum(statistics.partitionSizes) == statistics.rowCount
+      && zip(statistics.fragmentIds, statistics.fragmentIds.dropFirst()).allSatisfy { $0 < $1 }
+  }
+
   /// `left × right`, or nil when either is negative or the product overflows.
   package static func product(_ left: Int, _ right: Int) -> Int? {
     guard left >= 0, right >= 0 else { return nil }

@@ -90,4 +90,14 @@ package final class PartitionCache<Partition: Sendable>: @unchecked Sendable {
 
   /// Every partition held in memory, or nil when they are read on demand.
   package var heldPartitions: [Partition]? { inMemory }
+
+  /// Every partition, in order (reading those not held or cached).
+  /// - Throws: the error of `load`.
+  package func allPartitions() throws(IndexError) -> [Partition] {
+    if let inMemory { return inMemory }
+    var result: [Partition] = []
+    result.reserveCapacity(count)
+    for index in 0..<count { result.append(try partition(index)) }
+    return result
+  }
 }

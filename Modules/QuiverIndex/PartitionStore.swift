@@ -168,10 +168,6 @@ package final class PartitionStore: Sendable {
 
   /// Every partition (reading the missing ones).
   package func allPartitions() throws(IndexError) -> [IVFPartition] {
-    if let held = cache.heldPartitions { return held }
-    var result: [IVFPartition] = []
-    result.reserveCapacity(count)
-    for index in 0..<count { result.append(try partition(index)) }
-    return result
+    try cache.allPartitions()
   }
 }

@@ -37,12 +37,12 @@ package struct RaBitQuantizer: Sendable, Hashable {
   /// sign bits, its error factor `ρ·√(1 − α₁²)/α₁/√(D − 1)`, `ρ²`; with more than one bit, the
   /// full code's rescale `ρ/⟨y, o⟩` and `Σ cᵢ`.
   package enum Factor {
-    static let signRescale = 0
-    static let signCount = 1
-    static let signError = 2
-    static let normSquared = 3
-    static let fullRescale = 4
-    static let codeSum = 5
+    package static let signRescale = 0
+    package static let signCount = 1
+    package static let signError = 2
+    package static let normSquared = 3
+    package static let fullRescale = 4
+    package static let codeSum = 5
   }
 
   /// Creates the quantizer of `dimension`-dimensional vectors with `bits` bits per dimension.
@@ -141,36 +141,17 @@ package struct RaBitQuantizer: Sendable, Hashable {
     factors[Factor.codeSum] = codeSum(sign: sign, extra: extra)
   }
 
-  /// `⟨r′, v⟩` estimated from a row's sign code: `signSum` is the scan of its sign plane against
-  /// `query.signPlanes`, `factors` its factors.
-  @inline(__always)
-  package func signEstimate(
-    signSum: UInt32, factors: UnsafePointer<Float>, query: borrowing RaBitQQuery
-  ) -> Float {
-    factors[Factor.signRescale]
-      * (query.signStep * Float(signSum) + query.signLow * factors[Factor.signCount]
-        - 0.5 * query.sum)
-  }
-
-  /// How far `signEstimate` may be from `⟨r′, v⟩` at confidence `ε₀` (`confidence`).
-  @inline(__always)
-  package func signErrorBound(factors: UnsafePointer<Float>, query: borrowing RaBitQQuery)
-    -> Float
-  {
-    Self.confidence * query.norm * factors[Factor.signError]
-  }
-
-  /// `⟨r′, v⟩` estimated from a row's full code (`bits > 1`): `signSum` and `extraSum` are the
-  /// scans of its sign plane and of its extra planes against `query.fullPlanes`.
-  @inline(__always)
-  package func fullEstimate(
-    signSum: UInt32, extraSum: UInt32, factors: UnsafePointer<Float>,
-    query: borrowing RaBitQQuery
-  ) -> Float {
-    let integerSum = Double(signSum) * Double(1 << (bits - 1)) + Double(extraSum)
-    return factors[Factor.fullRescale]
-      * (query.fullStep * Float(integerSum) + query.fullLow * factors[Factor.codeSum]
-        - halfRange * query.sum)
+  /// The estimator constants of a prepared query (`RaBitQScan.select`, `.fullDistances`):
+  /// a row's distance is `base (+ its ‖o‖² when addsNormSquared) − scale·⟨r′, v⟩`, its sign
+  /// estimate's error bound `scale·ε₀·‖v‖` times its error factor.
+  package func estimator(
+    for query: RaBitQQuerySummary, base: Float, scale: Float, addsNormSquared: Bool
+  ) -> RaBitQEstimator {
+    RaBitQEstimator(
+      signStep: query.signStep, signLow: query.signLow, signOffset: 0.5 * query.sum,
+      fullStep: query.fullStep, fullLow: query.fullLow, fullOffset: halfRange * query.sum,
+      base: base, scale: scale, boundScale: scale * (Self.confidence * query.norm),
+      addsNormSquared: addsNormSquared)
   }
 
   /// `ρ·√(1 − α²)/α/√(D − 1)`: the error bound's per-row part.

@@ -58,39 +58,40 @@ import Testing
     var magnitudeSum = 0.0
     var outside = 0
     var pairs = 0
+    let everyRow = (0..<UInt32(count)).map { $0 }
+    var signEstimates = [Float](repeating: 0, count: count)
+    var fullEstimates = [Float](repeating: 0, count: count)
+    var selected = [UInt32](repeating: 0, count: count)
     for q in 0..<20 {
       let residual = Fixture.queries.row(q).enumerated().map { $0.element - mean[$0.offset] }
       var v = [Float](repeating: 0, count: dimension)
       residual.withUnsafeBufferPointer { rotation.rotate($0.baseAddress!, into: &v) }
-      v.withUnsafeBufferPointer { query.prepare($0.baseAddress!, words: words) }
+      v.withUnsafeBufferPointer { query.prepare($0.baseAddress!, centroid: nil) }
+      // base 0 and scale −1: the kernels' "distances" are the estimates ⟨r′, v⟩ themselves.
+      let estimator = quantizer.estimator(
+        for: query.summary, base: 0, scale: -1, addsNormSquared: false)
+      let kept = RaBitQScan.select(
+        signCodes: sign, rowCount: count, words: words, query: query.signPlanes,
+        queryBits: RaBitQuantizer.signQueryBits, factors: factors,
+        factorCount: quantizer.factorCount, estimator: estimator, threshold: .infinity,
+        usesBound: false, rowMasks: nil, rows: &selected, distances: &signEstimates)
+      #expect(kept == count && selected == everyRow)
+      if full {
+        RaBitQScan.fullDistances(
+          signCodes: sign, extraCodes: extra, words: words, bits: bits, query: query.fullPlanes,
+          queryBits: RaBitQuantizer.fullQueryBits, factors: factors,
+          factorCount: quantizer.factorCount, estimator: estimator, rows: everyRow,
+          count: count, distances: &fullEstimates)
+      }
       for row in 0..<count {
         var exact = 0.0
         for i in 0..<dimension {
           exact += Double(rotated[row * dimension + i]) * Double(v[i])
         }
-        let rowFactors = factors + row * quantizer.factorCount
-        var signSum: UInt32 = 0
-        RaBitQScan.scan(
-          codes: sign + row * words, rowCount: 1, words: words, planes: 1,
-          query: query.signPlanes, queryBits: RaBitQuantizer.signQueryBits, into: &signSum)
-        let signEstimate = quantizer.signEstimate(
-          signSum: signSum, factors: rowFactors, query: query)
-        let bound = quantizer.signErrorBound(factors: rowFactors, query: query)
-        if abs(Double(signEstimate) - exact) > Double(bound) { outside += 1 }
-        var estimate = signEstimate
-        if full {
-          var fullSignSum: UInt32 = 0
-          var extraSum: UInt32 = 0
-          RaBitQScan.scan(
-            codes: sign + row * words, rowCount: 1, words: words, planes: 1,
-            query: query.fullPlanes, queryBits: RaBitQuantizer.fullQueryBits, into: &fullSignSum)
-          RaBitQScan.scan(
-            codes: extra + row * quantizer.extraWords, rowCount: 1, words: words,
-            planes: bits - 1, query: query.fullPlanes, queryBits: RaBitQuantizer.fullQueryBits,
-            into: &extraSum)
-          estimate = quantizer.fullEstimate(
-            signSum: fullSignSum, extraSum: extraSum, factors: rowFactors, query: query)
-        }
+        let errorFactor = factors[row * quantizer.factorCount + RaBitQuantizer.Factor.signError]
+        let bound = RaBitQuantizer.confidence * query.summary.norm * errorFactor
+        if abs(Double(signEstimates[row]) - exact) > Double(bound) { outside += 1 }
+        let estimate = full ? fullEstimates[row] : signEstimates[row]
         biasSum += Double(estimate) - exact
         errorSum += abs(Double(estimate) - exact)
         magnitudeSum += abs(exact)

@@ -70,6 +70,7 @@ import Testing
     .hnsw(metric: .cosine, m: 12, efConstruction: 64),
     .ivfHNSWSQ(metric: .l2, numPartitions: 4, m: 12, efConstruction: 64),
     .ivfHNSWPQ(metric: .cosine, numPartitions: 4, numSubVectors: 48, m: 12, efConstruction: 64),
+    .ivfRQ(metric: .l2, numPartitions: 4, numBits: 4),
   ]
 
   @Test(arguments: configurations)
@@ -137,7 +138,7 @@ import Testing
 
   /// One type of each implementation (IVF, one graph, graphs per partition); every type is
   /// remapped by the same code of its family.
-  @Test(arguments: [configurations[0], configurations[3], configurations[5]])
+  @Test(arguments: [configurations[0], configurations[3], configurations[5], configurations[6]])
   func afterCompactionRowsAreRemappedAndRowsOfUnindexedFragmentsAdded(_ config: IndexConfig)
     throws
   {

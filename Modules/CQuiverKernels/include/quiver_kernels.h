@@ -144,6 +144,62 @@ void qk_pq4_quantize_lut(const float *lut, size_t m_count, uint8_t *out, float *
 void qk_rabitq_scan(const uint64_t *codes, size_t n, size_t words, size_t planes,
                     const uint64_t *query, size_t query_bits, uint32_t *out);
 
+/// What qk_rabitq_prepare_query reports about the vector it prepared.
+typedef struct {
+  float sign_low, sign_step;  ///< the sign-scan integers stand for sign_low + sign_step·u
+  float full_low, full_step;  ///< the full-code integers stand for full_low + full_step·u
+  float sum;                  ///< Σ vᵢ (summed in double)
+  float norm_squared;         ///< ‖v‖² (summed in double)
+  float norm;                 ///< ‖v‖
+} qk_rabitq_query_summary;
+
+/// Prepares v = vector − centroid (v = vector when centroid is NULL) for the scans: writes v to
+/// `residual` (dim floats), rounds it onto 2^sign_bits and 2^full_bits levels between its
+/// minimum and maximum (round half away from zero) and slices the integers into `sign_planes`
+/// (sign_bits × words words) and `full_planes` (full_bits × words), most significant plane
+/// first, padding bits zero. `integers` is dim bytes of scratch. Every path writes the same
+/// bytes.
+void qk_rabitq_prepare_query(const float *vector, const float *centroid, size_t dim,
+                             size_t words, size_t sign_bits, size_t full_bits, float *residual,
+                             uint8_t *integers, uint64_t *sign_planes, uint64_t *full_planes,
+                             qk_rabitq_query_summary *summary);
+
+/// The per-partition constants of the RaBitQ estimate of qk_rabitq_select and
+/// qk_rabitq_full_distances. With S a row's integer scan sum and f its factors:
+///   sign estimate  e = f[0]·((sign_step·S + sign_low·f[1]) − sign_offset)
+///   full estimate  e = f[4]·((full_step·S + full_low·f[5]) − full_offset)
+///   distance       (base + f[3] when add_norm, else base) − scale·e
+///   error bound    bound_scale·f[2]
+/// each operation rounded to float in this order (no fused multiply-add).
+typedef struct {
+  float sign_step, sign_low, sign_offset;
+  float full_step, full_low, full_offset;
+  float base, scale, bound_scale;
+  int add_norm;
+} qk_rabitq_estimator;
+
+/// The first pass over n rows of 1-bit sign codes (`words` words each) and their factors
+/// (`factor_count` floats each, factor_count ≥ 4): scans each row against `query_planes`
+/// (`query_bits` planes) and writes to rows/distances (room for n) the index and sign-estimate
+/// distance of every row whose distance (minus its error bound when use_bound) is ≤ threshold
+/// and, when row_masks is not NULL, whose bit (row r: bit r % 32 of word r / 32) is set.
+/// Returns how many. Every path selects the same rows with the same distances, bit for bit.
+size_t qk_rabitq_select(const uint64_t *sign_codes, size_t n, size_t words,
+                        const uint64_t *query_planes, size_t query_bits, const float *factors,
+                        size_t factor_count, const qk_rabitq_estimator *estimator,
+                        float threshold, int use_bound, const uint32_t *row_masks,
+                        uint32_t *rows, float *distances);
+
+/// The full-code distances of `count` rows (indices `rows` into the codes): the sign plane of
+/// row r is sign_codes + r·words, its `bits − 1` extra planes extra_codes + r·(bits − 1)·words;
+/// each is scanned against `query_planes` (`query_bits` planes) and the full estimate written
+/// to distances[i]. Every path writes the same floats.
+void qk_rabitq_full_distances(const uint64_t *sign_codes, const uint64_t *extra_codes,
+                              size_t words, size_t bits, const uint64_t *query_planes,
+                              size_t query_bits, const float *factors, size_t factor_count,
+                              const qk_rabitq_estimator *estimator, const uint32_t *rows,
+                              size_t count, float *distances);
+
 // ---- memory --------------------------------------------------------------------------------
 /// Asks the CPU to start loading the cache lines of `dim` floats at `vector` (no effect on
 /// results). For scans that visit rows out of order.
