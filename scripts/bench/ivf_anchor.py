@@ -18,27 +18,12 @@ import json
 import os
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
 
-K = 10
-
-
-def read_vecs(path, dtype):
-    raw = np.fromfile(path, dtype=np.int32)
-    dim = int(raw[0])
-    return raw.reshape(-1, dim + 1)[:, 1:].copy().view(dtype)
-
-
-def load(data, metric):
-    X = read_vecs(os.path.join(data, "base.fvecs"), np.float32)
-    Q = read_vecs(os.path.join(data, "query.fvecs"), np.float32)
-    gt = read_vecs(os.path.join(data, f"groundtruth_{metric}.ivecs"), np.int32)
-    return np.ascontiguousarray(X), np.ascontiguousarray(Q), gt
+from anchor_common import K, lance_index_bytes, lance_table, load, recall_at_k, timed
 
 
 def cpu_seconds():
@@ -76,17 +61,8 @@ def faiss_ivfpq(args):
     faiss.omp_set_num_threads(1)
     for nprobe in [int(v) for v in args.nprobes.split(",")]:
         ivf.nprobe = nprobe
-        for q in Q[:50]:
-            index.search(q[None, :], K)
-        lat = np.empty(len(Q))
-        found = np.empty((len(Q), K), dtype=np.int64)
-        t0 = time.perf_counter()
-        for i, q in enumerate(Q):
-            s = time.perf_counter()
-            found[i] = index.search(q[None, :], K)[1][0]
-            lat[i] = (time.perf_counter() - s) * 1000
-        total = time.perf_counter() - t0
-        recall = np.mean([len(set(found[i]) & set(gt[i, :K])) / K for i in range(len(Q))])
+        found, lat, total = timed(lambda q: index.search(q[None, :], K)[1][0], Q)
+        recall = recall_at_k(found, gt)
         print(json.dumps({
             "library": f"faiss {faiss.__version__}",
             "type": ("IndexIVFPQFastScan" if args.fast_scan else "IndexIVFPQ")
@@ -102,16 +78,11 @@ def faiss_ivfpq(args):
 
 def lance_build(args):
     import lancedb
-    import pyarrow as pa
     from lancedb.index import IvfPq
     X, _, _ = load(args.data, "l2")
-    n, d = X.shape
     root = tempfile.mkdtemp(prefix="lance-ivf-anchor-")
     try:
-        db = lancedb.connect(os.path.join(root, "db"))
-        tbl = db.create_table("t", pa.table({
-            "id": pa.array(np.arange(n, dtype=np.int64)),
-            "vector": pa.FixedSizeListArray.from_arrays(pa.array(X.reshape(-1)), d)}))
+        tbl = lance_table(root, X)
         del X
         before_peak = peak_bytes()
         kwargs = {"distance_type": "l2"}
@@ -124,8 +95,7 @@ def lance_build(args):
         tbl.create_index("vector", config=IvfPq(**kwargs), replace=True)
         build = time.perf_counter() - t
         build_cpu = cpu_seconds() - c
-        idx_dir = os.path.join(root, "db", "t.lance", "_indices")
-        size = sum(os.path.getsize(os.path.join(p, f)) for p, _, fs in os.walk(idx_dir) for f in fs)
+        size = lance_index_bytes(root)
         print(json.dumps({
             "library": f"lancedb {lancedb.__version__}", "type": "IVF_PQ create_index",
             "metric": "l2", "num_partitions": args.nlist or "default",
