@@ -20,27 +20,12 @@ import json
 import os
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
 
-K = 10
-
-
-def read_vecs(path, dtype):
-    raw = np.fromfile(path, dtype=np.int32)
-    dim = int(raw[0])
-    return raw.reshape(-1, dim + 1)[:, 1:].copy().view(dtype)
-
-
-def load(data, metric):
-    X = read_vecs(os.path.join(data, "base.fvecs"), np.float32)
-    Q = read_vecs(os.path.join(data, "query.fvecs"), np.float32)
-    gt = read_vecs(os.path.join(data, f"groundtruth_{metric}.ivecs"), np.int32)
-    return np.ascontiguousarray(X), np.ascontiguousarray(Q), gt
+from anchor_common import K, lance_index_bytes, lance_table, load, recall_at_k, timed
 
 
 def cpu_seconds():
@@ -57,18 +42,8 @@ def search_sweep(index, Q, gt, settings, apply):
     yields (setting, recall, qps, p50_ms, p99_ms)."""
     for setting in settings:
         apply(setting)
-        for q in Q[:50]:
-            index.search(q[None, :], K)
-        lat = np.empty(len(Q))
-        found = np.empty((len(Q), K), dtype=np.int64)
-        t0 = time.perf_counter()
-        for i, q in enumerate(Q):
-            s = time.perf_counter()
-            found[i] = index.search(q[None, :], K)[1][0]
-            lat[i] = (time.perf_counter() - s) * 1000
-        total = time.perf_counter() - t0
-        recall = np.mean([len(set(found[i]) & set(gt[i, :K])) / K for i in range(len(Q))])
-        yield setting, float(recall), len(Q) / total, float(np.percentile(lat, 50)), float(
+        found, lat, total = timed(lambda q: index.search(q[None, :], K)[1][0], Q)
+        yield setting, recall_at_k(found, gt), len(Q) / total, float(np.percentile(lat, 50)), float(
             np.percentile(lat, 99))
 
 
@@ -143,16 +118,11 @@ def faiss_hnswsq(args):
 
 def lance_build(args):
     import lancedb
-    import pyarrow as pa
     from lancedb.index import IvfPq
     X, _, _ = load(args.data, "l2")
-    n, d = X.shape
     root = tempfile.mkdtemp(prefix="lance-ivf-anchor-")
     try:
-        db = lancedb.connect(os.path.join(root, "db"))
-        tbl = db.create_table("t", pa.table({
-            "id": pa.array(np.arange(n, dtype=np.int64)),
-            "vector": pa.FixedSizeListArray.from_arrays(pa.array(X.reshape(-1)), d)}))
+        tbl = lance_table(root, X)
         del X
         before_peak = peak_bytes()
         kwargs = {"distance_type": "l2"}
@@ -165,8 +135,7 @@ def lance_build(args):
         tbl.create_index("vector", config=IvfPq(**kwargs), replace=True)
         build = time.perf_counter() - t
         build_cpu = cpu_seconds() - c
-        idx_dir = os.path.join(root, "db", "t.lance", "_indices")
-        size = sum(os.path.getsize(os.path.join(p, f)) for p, _, fs in os.walk(idx_dir) for f in fs)
+        size = lance_index_bytes(root)
         print(json.dumps({
             "library": f"lancedb {lancedb.__version__}", "type": "IVF_PQ create_index",
             "metric": "l2", "num_partitions": args.nlist or "default",

@@ -22,32 +22,17 @@ import time
 
 import numpy as np
 
-from ivf_anchor import K, load  # the same reader and k as the other IVF anchors
+from anchor_common import K, lance_index_bytes, lance_table, load, recall_at_k, timed
 
 
 def report(library, kind, args, nprobe, found, gt, lat, total, build, size):
-    recall = np.mean([len(set(found[i]) & set(gt[i, :K])) / K for i in range(len(found))])
+    recall = recall_at_k(found, gt)
     print(json.dumps({
         "library": library, "type": kind, "metric": "l2", "nprobes": nprobe,
         "refine_factor": args.refine, "num_partitions": args.nlist, "num_bits": args.bits,
         "recall_at_10": float(recall), "qps": len(found) / total,
         "p50_ms": float(np.percentile(lat, 50)), "median_qps": 1000 / float(np.percentile(lat, 50)),
         "build_seconds": build, "index_bytes": size, "threads": 1}), flush=True)
-
-
-def timed(search, Q):
-    for q in Q[:50]:
-        search(q)
-    lat = np.empty(len(Q))
-    found = np.empty((len(Q), K), dtype=np.int64)
-    t0 = time.perf_counter()
-    for i, q in enumerate(Q):
-        s = time.perf_counter()
-        ids = search(q)
-        lat[i] = (time.perf_counter() - s) * 1000
-        found[i, :] = -1
-        found[i, :len(ids)] = ids[:K]
-    return found, lat, time.perf_counter() - t0
 
 
 def faiss_ivfrq(args):
@@ -77,16 +62,11 @@ def faiss_ivfrq(args):
 
 def lance_ivfrq(args):
     import lancedb
-    import pyarrow as pa
     from lancedb.index import IvfRq
     X, Q, gt = load(args.data, "l2")
-    n, d = X.shape
     root = tempfile.mkdtemp(prefix="lance-rq-anchor-")
     try:
-        db = lancedb.connect(os.path.join(root, "db"))
-        tbl = db.create_table("t", pa.table({
-            "id": pa.array(np.arange(n, dtype=np.int64)),
-            "vector": pa.FixedSizeListArray.from_arrays(pa.array(X.reshape(-1)), d)}))
+        tbl = lance_table(root, X)
         del X
         t = time.perf_counter()
         tbl.create_index(
@@ -94,8 +74,7 @@ def lance_ivfrq(args):
             config=IvfRq(distance_type="l2", num_partitions=args.nlist, num_bits=args.bits),
             replace=True)
         build = time.perf_counter() - t
-        idx_dir = os.path.join(root, "db", "t.lance", "_indices")
-        size = sum(os.path.getsize(os.path.join(p, f)) for p, _, fs in os.walk(idx_dir) for f in fs)
+        size = lance_index_bytes(root)
         for nprobe in [int(v) for v in args.nprobes.split(",")]:
             def search(q):
                 s = tbl.search(q).limit(K).nprobes(nprobe).select(["id"])
