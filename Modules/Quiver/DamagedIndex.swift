@@ -1,4 +1,5 @@
 import QuiverQuery
+import QuiverStorage
 import QuiverTable
 
 /// An index of a table version whose files could not be opened, and why.
@@ -7,6 +8,23 @@ struct DamagedIndex: Sendable {
   let entry: IndexEntry
   /// The error opening it gave (`IndexError` for damaged or missing files).
   let error: any Error
+
+  /// Whether the files could not be reached rather than being damaged (a storage I/O failure:
+  /// an object store that did not answer): opening the index again later may work, so the
+  /// failure is not kept with the version.
+  var mayPass: Bool {
+    var current: (any Error)? = error
+    while let error = current {
+      if let storage = error as? StorageError {
+        switch storage.code {
+        case .ioFailure, .remote: return true
+        default: return false
+        }
+      }
+      current = (error as? any ModuleError)?.underlying
+    }
+    return false
+  }
 }
 
 extension Table.Snapshot {

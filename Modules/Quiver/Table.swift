@@ -87,7 +87,9 @@ public final class Table: @unchecked Sendable {
     }
     let snapshot = Snapshot(
       version: dataset.version, source: source, indexes: indexes, damagedIndexes: damaged)
-    cachedSnapshot = snapshot
+    // An index whose files could not be reached (the server away) is tried again by the next
+    // search; one whose files are damaged stays damaged for this version.
+    cachedSnapshot = damaged.contains(where: \.mayPass) ? nil : snapshot
     return snapshot
   }
 

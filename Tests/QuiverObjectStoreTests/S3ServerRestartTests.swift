@@ -1,73 +1,14 @@
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import QuiverStorage
 import QuiverTestSupport
 import Testing
 
 @testable import QuiverObjectStore
 
-/// A SeaweedFS server of the test's own (scripts/s3-server on a random port and folder), so it
-/// can be killed and started again without disturbing the run's shared server.
-final class PrivateS3Server {
-  let port = Int.random(in: 20_000..<50_000)
-  let folder: URL
-
-  init() throws {
-    folder = try TestPaths.temporaryDirectory("objectstore-server")
-    try run("start")
-  }
-
-  /// Kills the server, keeping its data.
-  func halt() throws { try run("halt") }
-
-  /// Starts it again on its data.
-  func start() throws { try run("start") }
-
-  /// Stops it and removes its folder.
-  func stop() {
-    try? run("stop")
-    try? FileManager.default.removeItem(at: folder)
-  }
-
+extension PrivateS3Server {
+  /// The test server's configuration, reaching this server, with `policy`.
   func configuration(_ policy: S3RetryPolicy) throws -> S3Configuration {
-    try S3TestServer.configuration(retryPolicy: policy).with(endpoint: "http://127.0.0.1:\(port)")
-  }
-
-  /// Runs `scripts/s3-server VERB` for this server and waits for it (`posix_spawn` and
-  /// `waitpid`: Foundation's `Process` here left the script a zombie, never reaped, once `weed`
-  /// went on in the background).
-  ///
-  /// The shell closes every descriptor above 2 before it runs the script: `posix_spawn` hands
-  /// the child all of this process's open descriptors, and a `weed` left running in the
-  /// background would otherwise hold the write end of other tests' pipes open, so their readers
-  /// never see the end of file (the multi-process tests hung for 300 s that way in CI).
-  private func run(_ verb: String) throws {
-    let script = TestPaths.packageRoot.appendingPathComponent("scripts/s3-server").path
-    let environment = ProcessInfo.processInfo.environment.merging(
-      ["QUIVER_S3_DIR": folder.path, "QUIVER_S3_PORT": String(port), "SCRIPT": script, "VERB": verb]
-    ) { $1 }
-    let closeInherited =
-      "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\" 2>/dev/null; done"
-    let arguments = [
-      "/bin/bash", "-c", "\(closeInherited); exec /bin/bash \"$SCRIPT\" \"$VERB\" >/dev/null",
-    ]
-    let argv = arguments.map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { for pointer in argv + envp { free(pointer) } }
-    var pid = pid_t()
-    var status: Int32 = 0
-    guard posix_spawn(&pid, "/bin/bash", nil, nil, argv, envp) == 0,
-      waitpid(pid, &status, 0) == pid, status == 0
-    else {
-      throw ObjectStoreError(
-        .unreachable, operation: "scripts/s3-server \(verb)", bucket: S3TestServer.bucket, key: "",
-        detail: "it failed (wait status \(status)) on port \(port)")
-    }
+    try S3TestServer.configuration(retryPolicy: policy).with(endpoint: endpoint)
   }
 }
 

@@ -15,13 +15,8 @@ struct S3TableFailureTests {
     var current: (any Error)? = error
     while let error = current {
       if let found = error as? ObjectStoreError { return found }
-      if let table = error as? TableError {
-        current = table.underlying
-      } else if let storage = error as? StorageError {
-        current = storage.underlying
-      } else {
-        current = nil
-      }
+      // StorageError is no ModuleError (its code carries a value), so it is asked by name.
+      current = (error as? StorageError)?.underlying ?? (error as? any ModuleError)?.underlying
     }
     return nil
   }
