@@ -147,10 +147,14 @@ import Testing
     #expect(points.count == 2)
     for key in [
       "type", "metric", "nprobes", "ef", "refine_factor", "recall_at_10", "qps", "p50_ms", "p99_ms",
-      "build_seconds", "index_bytes", "peak_memory_bytes",
+      "build_seconds", "index_bytes", "peak_memory_bytes", "open_ms", "first_query_ms",
     ] {
       #expect(points.allSatisfy { $0.keys.contains(key) }, "key \(key)")
     }
+    // A local table sends no requests to an object store, when opened or on its first query.
+    #expect(points[0]["open_requests"] as? [String: Int] == [:])
+    #expect(points[0]["first_query_requests"] as? [String: Int] == [:])
+    #expect((points[0]["first_query_ms"] as? Double ?? -1) > 0)
     #expect(points[0]["type"] as? String == "IVF_FLAT")
     #expect(points[1]["nprobes"] as? Int == 8)
     #expect(points[1]["recall_at_10"] as? Double == 1.0)
