@@ -87,8 +87,8 @@ extension Table {
     return update
   }
 
-  /// `updateIndex(named:progress:)`, reporting within `progress`: reading the new rows, then
-  /// remapping, appending and writing.
+  /// `updateIndex(named:progress:)`, reporting within `progress`: remapping, then reading the
+  /// new rows, appending and writing.
   private func updateIndex(named name: String, progress: OptimizeProgress.Span) throws
     -> IndexUpdate?
   {
@@ -105,8 +105,8 @@ extension Table {
     guard !uncovered.isEmpty || stale else { return nil }
 
     // Shares of the update: the append (graph insertion or encoding) is most of the work.
-    let reading = progress.part(from: 0, to: 0.1)
-    let remapping = progress.part(from: 0.1, to: 0.2)
+    let remapping = progress.part(from: 0, to: 0.1)
+    let reading = progress.part(from: 0.1, to: 0.2)
     let appending = progress.part(from: 0.2, to: 0.9)
     let writing = progress.part(from: 0.9, to: 1)
 

@@ -27,6 +27,7 @@ extension IVFIndex {
     var codes: [UInt8] = []
     var rowTerms: [Float] = []
     if let quantizer {
+      tracker.report(.encoding, 0, of: rows.count)
       let residuals = rows.residuals(centroids: centroids, assignments: assignments)
       codes = rows.encode(residuals: residuals, with: quantizer)
       tracker.report(.encoding, rows.count, of: rows.count)

@@ -186,6 +186,9 @@ import Testing
       #expect(graph.completedUnits == 200 && graph.totalUnits == 200)
       let read = try #require(reports.last { $0.phase == .reading })
       #expect(read.completedUnits == read.totalUnits && read.totalUnits >= 200)
+      // Each part moves the fraction on: reading ends past the end of the remapping.
+      let remapped = try #require(reports.last { $0.phase == .remapping })
+      #expect(read.fraction > remapped.fraction)
 
       // An index update alone reports on its own scale, also ending at 1.
       try table.add(try Self.batch(0..<50))

@@ -23,6 +23,7 @@ extension IVFHNSWIndex {
     let codes = rows.encode(
       residuals: rows.residuals(centroids: centroids, assignments: assignments), with: quantizer)
     tracker.report(.encoding, rows.count, of: rows.count)
+    tracker.report(.graphBuilding, 0, of: rows.count)
     let codeSize = quantizer.codeSize
     let members = AppendedRows.members(of: assignments, partitionCount: partitionCount)
     var updated: [IVFHNSWPartition] = []
