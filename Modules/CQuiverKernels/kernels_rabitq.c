@@ -207,18 +207,32 @@ void qk_rabitq_prepare_query(const float *vector, const float *centroid, size_t 
     (out) = plane_sum_;                                                                         \
   } while (0)
 
-/// The sign-estimate distance of a row with scan sum `sum` and factors `f` (the order of
+/// The distance of a row from its scan sum `sum`, its rescale and code-sum factors and its
+/// `‖o‖²` factor f[3], with the query integers' `step`, `low` and `offset` (the formula of
 /// qk_rabitq_estimator, one rounding per operation).
-static inline float sign_distance(const qk_rabitq_estimator *e, uint32_t sum, const float *f) {
-  float product = e->sign_step * (float)sum;
-  float offset = e->sign_low * f[1];
-  float inner = product + offset;
-  inner = inner - e->sign_offset;
-  float estimate = f[0] * inner;
+static inline float estimate_distance(const qk_rabitq_estimator *e, float step, float low,
+                                      float offset, uint32_t sum, float rescale,
+                                      float code_sum, const float *f) {
+  float product = step * (float)sum;
+  float lows = low * code_sum;
+  float inner = product + lows;
+  inner = inner - offset;
+  float estimate = rescale * inner;
   float base = e->base;
   if (e->add_norm) base = base + f[3];
   float scaled = e->scale * estimate;
   return base - scaled;
+}
+
+/// The sign-estimate distance of a row with scan sum `sum` and factors `f`.
+static inline float sign_distance(const qk_rabitq_estimator *e, uint32_t sum, const float *f) {
+  return estimate_distance(e, e->sign_step, e->sign_low, e->sign_offset, sum, f[0], f[1], f);
+}
+
+/// The full-code distance of a row with scan sum `sum` (sign plane and extra planes) and
+/// factors `f`.
+static inline float full_distance(const qk_rabitq_estimator *e, uint32_t sum, const float *f) {
+  return estimate_distance(e, e->full_step, e->full_low, e->full_offset, sum, f[4], f[5], f);
 }
 
 /// The value compared with the threshold: the distance, less its bound when use_bound.
@@ -270,16 +284,7 @@ static inline float sign_test(const qk_rabitq_estimator *e, float distance, cons
                          query_bits, plane_sum);                                                \
         total = total * 2u + plane_sum;                                                         \
       }                                                                                         \
-      const float *f = factors + r * factor_count;                                              \
-      float product = e->full_step * (float)total;                                              \
-      float offset = e->full_low * f[5];                                                        \
-      float inner = product + offset;                                                           \
-      inner = inner - e->full_offset;                                                           \
-      float estimate = f[4] * inner;                                                            \
-      float base = e->base;                                                                     \
-      if (e->add_norm) base = base + f[3];                                                      \
-      float scaled = e->scale * estimate;                                                       \
-      distances[i] = base - scaled;                                                             \
+      distances[i] = full_distance(e, total, factors + r * factor_count);                       \
     }                                                                                           \
   }
 
@@ -344,9 +349,80 @@ static QK_RQ_AVX2 size_t avx2_select(const uint64_t *codes, size_t n, size_t wor
                           threshold, use_bound, row_masks, rows, distances, count);
 }
 
-/// Sixteen rows a step: the sums by scalar POPCNT, the estimate of the sixteen in one register
-/// (factors gathered), the kept rows compressed in registers and stored whole (the store starts
-/// at `count` ≤ the step's first row, so it stays inside the n-entry outputs).
+#define QK_RQ_VPOPCNT __attribute__((target("avx512f,avx512vpopcntdq,avx2,popcnt")))
+
+/// Whether this CPU has the 64-bit lane population count (AVX-512 VPOPCNTDQ, not part of the
+/// AVX-512F + BW the AVX-512 path requires).
+static int has_lane_popcount(void) {
+  static int known = -1;  // racing initialisers store the same value
+  int value = __atomic_load_n(&known, __ATOMIC_RELAXED);
+  if (value < 0) {
+    __builtin_cpu_init();
+    value = __builtin_cpu_supports("avx512vpopcntdq") ? 1 : 0;
+    __atomic_store_n(&known, value, __ATOMIC_RELAXED);
+  }
+  return value;
+}
+
+/// The sign sums of `rows` rows with VPOPCNTDQ: eight words of a row per register, the query
+/// planes' Horner weights applied per lane and the lanes added at the end (the sums are linear
+/// in the counts, so this equals RABITQ_PLANE_SUM).
+static QK_RQ_VPOPCNT void lane_popcount_sums(const uint64_t *codes, size_t rows, size_t words,
+                                             const uint64_t *query, size_t query_bits,
+                                             uint32_t *sums) {
+  for (size_t k = 0; k < rows; k++) {
+    const uint64_t *row = codes + k * words;
+    __m512i total = _mm512_setzero_si512();
+    for (size_t w = 0; w < words; w += 8) {
+      __mmask8 mask = words - w >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (words - w)) - 1u);
+      __m512i plane = _mm512_maskz_loadu_epi64(mask, row + w);
+      __m512i sum = _mm512_setzero_si512();
+      for (size_t j = 0; j < query_bits; j++) {
+        __m512i bits = _mm512_maskz_loadu_epi64(mask, query + j * words + w);
+        __m512i count = _mm512_popcnt_epi64(_mm512_and_si512(plane, bits));
+        sum = _mm512_add_epi64(_mm512_slli_epi64(sum, 1), count);
+      }
+      total = _mm512_add_epi64(total, sum);
+    }
+    sums[k] = (uint32_t)_mm512_reduce_add_epi64(total);
+  }
+}
+
+/// qk_rabitq_full_distances with VPOPCNTDQ: per row, eight words of every plane per register,
+/// Horner over the query planes and then the code planes per lane, the lanes added at the end.
+static QK_RQ_VPOPCNT void lane_popcount_full_distances(
+    const uint64_t *sign_codes, const uint64_t *extra_codes, size_t words, size_t bits,
+    const uint64_t *query, size_t query_bits, const float *factors, size_t factor_count,
+    const qk_rabitq_estimator *e, const uint32_t *rows, size_t count, float *distances) {
+  size_t extra_words = (bits - 1) * words;
+  for (size_t i = 0; i < count; i++) {
+    size_t r = rows[i];
+    __m512i total = _mm512_setzero_si512();
+    for (size_t w = 0; w < words; w += 8) {
+      __mmask8 mask = words - w >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (words - w)) - 1u);
+      __m512i chunk = _mm512_setzero_si512();
+      for (size_t p = 0; p < bits; p++) {
+        const uint64_t *plane =
+            p == 0 ? sign_codes + r * words : extra_codes + r * extra_words + (p - 1) * words;
+        __m512i code = _mm512_maskz_loadu_epi64(mask, plane + w);
+        __m512i plane_sum = _mm512_setzero_si512();
+        for (size_t j = 0; j < query_bits; j++) {
+          __m512i bits_j = _mm512_maskz_loadu_epi64(mask, query + j * words + w);
+          __m512i counted = _mm512_popcnt_epi64(_mm512_and_si512(code, bits_j));
+          plane_sum = _mm512_add_epi64(_mm512_slli_epi64(plane_sum, 1), counted);
+        }
+        chunk = _mm512_add_epi64(_mm512_slli_epi64(chunk, 1), plane_sum);
+      }
+      total = _mm512_add_epi64(total, chunk);
+    }
+    uint32_t sum = (uint32_t)_mm512_reduce_add_epi64(total);
+    distances[i] = full_distance(e, sum, factors + r * factor_count);
+  }
+}
+
+/// Sixteen rows a step: the sums by VPOPCNTDQ (or scalar POPCNT), the estimate of the sixteen
+/// in one register (factors gathered), the kept rows compressed in registers and stored whole
+/// (the store starts at `count` ≤ the step's first row, so it stays inside the n-entry outputs).
 static __attribute__((target("avx512f,avx2,popcnt"))) size_t avx512_select(
     const uint64_t *codes, size_t n, size_t words, const uint64_t *query, size_t query_bits,
     const float *factors, size_t factor_count, const qk_rabitq_estimator *e, float threshold,
@@ -359,12 +435,16 @@ static __attribute__((target("avx512f,avx2,popcnt"))) size_t avx512_select(
   const __m512i stride = _mm512_mullo_epi32(lane, _mm512_set1_epi32((int)factor_count));
   size_t count = 0, r = 0;
   uint32_t sums[16];
+  int lanes = has_lane_popcount();
   for (; r + 16 <= n; r += 16) {
     __mmask16 allowed = row_masks ? (__mmask16)(row_masks[r / 32] >> (r % 32)) : 0xFFFF;
     if (!allowed) continue;
-    for (size_t k = 0; k < 16; k++)
-      RABITQ_PLANE_SUM(__builtin_popcountll, codes + (r + k) * words, query, words, query_bits,
-                       sums[k]);
+    if (lanes)
+      lane_popcount_sums(codes + r * words, 16, words, query, query_bits, sums);
+    else
+      for (size_t k = 0; k < 16; k++)
+        RABITQ_PLANE_SUM(__builtin_popcountll, codes + (r + k) * words, query, words, query_bits,
+                         sums[k]);
     const float *f = factors + r * factor_count;
     __m512 sum = _mm512_cvtepi32_ps(_mm512_loadu_si512(sums));
     __m512 product = _mm512_mul_ps(sign_step, sum);
@@ -418,6 +498,11 @@ void qk_rabitq_full_distances(const uint64_t *sign_codes, const uint64_t *extra_
                               size_t count, float *distances) {
 #if defined(__x86_64__)
   qk_isa isa = qk_active_isa();
+  if (isa == QK_ISA_AVX512 && has_lane_popcount()) {
+    lane_popcount_full_distances(sign_codes, extra_codes, words, bits, query_planes, query_bits,
+                                 factors, factor_count, estimator, rows, count, distances);
+    return;
+  }
   if (isa == QK_ISA_AVX2 || isa == QK_ISA_AVX512) {
     avx2_full_distances(sign_codes, extra_codes, words, bits, query_planes, query_bits, factors,
                         factor_count, estimator, rows, count, distances);

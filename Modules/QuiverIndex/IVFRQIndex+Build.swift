@@ -191,22 +191,18 @@ extension IVFRQIndex {
                   rotated.deallocate()
                   scratch.deallocate()
                 }
-                var index = worker
-                while index < blocks {
-                  let start = index * block
-                  let rows = min(block, count - start)
+                for first in stride(from: worker * block, to: count, by: workers * block) {
+                  let rows = first..<min(first + block, count)
                   IVFResiduals.write(
-                    vectors, rows: start..<(start + rows), assignments: assigned, centroids: c,
+                    vectors, rows: rows, assignments: assigned, centroids: c,
                     dimension: dimension, into: residuals)
-                  rotation.rotateRows(residuals, count: rows, into: rotated)
-                  for row in 0..<rows {
-                    let target = start + row
+                  rotation.rotateRows(residuals, count: rows.count, into: rotated)
+                  for (position, target) in rows.enumerated() {
                     quantizer.encode(
-                      rotated + row * dimension, sign: signBase + target * quantizer.words,
+                      rotated + position * dimension, sign: signBase + target * quantizer.words,
                       extra: extraBase + target * quantizer.extraWords,
                       factors: factorBase + target * quantizer.factorCount, scratch: scratch)
                   }
-                  index += workers
                 }
               }
             }

@@ -131,13 +131,9 @@ private struct EstimateCase {
       if masked, (masks[row / 32] >> UInt32(row % 32)) & 1 == 0 { continue }
       let sum = planeSum(sign[(row * words)..<((row + 1) * words)], query: signQuery, queryBits: 4)
       let f = Array(factors[(row * factorCount)..<((row + 1) * factorCount)])
-      let product = e.signStep * Float(sum)
-      let offset = e.signLow * f[1]
-      let inner = (product + offset) - e.signOffset
-      let estimate = f[0] * inner
-      let base = e.addsNormSquared ? e.base + f[3] : e.base
-      let scaled = e.scale * estimate
-      let distance = base - scaled
+      let distance = Self.distance(
+        e, step: e.signStep, low: e.signLow, offset: e.signOffset, sum: sum, rescale: f[0],
+        codeSum: f[1], normSquared: f[3])
       let bound = e.boundScale * f[2]
       if (usesBound ? distance - bound : distance) <= threshold {
         rows.append(UInt32(row))
@@ -158,14 +154,20 @@ private struct EstimateCase {
         total = total &* 2 &+ planeSum(extra[start..<(start + words)], query: fullQuery, queryBits: 8)
       }
       let f = Array(factors[(r * factorCount)..<((r + 1) * factorCount)])
-      let product = e.fullStep * Float(total)
-      let offset = e.fullLow * f[5]
-      let inner = (product + offset) - e.fullOffset
-      let estimate = f[4] * inner
-      let base = e.addsNormSquared ? e.base + f[3] : e.base
-      let scaled = e.scale * estimate
-      return base - scaled
+      return Self.distance(
+        e, step: e.fullStep, low: e.fullLow, offset: e.fullOffset, sum: total, rescale: f[4],
+        codeSum: f[5], normSquared: f[3])
     }
+  }
+
+  /// The documented formula in Swift, one rounding per operation.
+  static func distance(
+    _ e: RaBitQEstimator, step: Float, low: Float, offset: Float, sum: UInt32, rescale: Float,
+    codeSum: Float, normSquared: Float
+  ) -> Float {
+    let inner = (step * Float(sum) + low * codeSum) - offset
+    let base = e.addsNormSquared ? e.base + normSquared : e.base
+    return base - e.scale * (rescale * inner)
   }
 }
 
