@@ -52,6 +52,20 @@ typedef struct {
 /// row at a time would pay a horizontal sum per few loads.
 #define QK_STREAMING_MIN_DIM 64
 
+/// One step of a four-point cosine pass with the path's fused multiply-add `FMADD(a, b, acc)`:
+/// adds qv·xₖ to dₖ and xₖ·xₖ to nₖ (accumulators d0…d3, n0…n3 in the caller).
+#define QK_COSINE4_STEP(FMADD, qv, x0, x1, x2, x3)                                             \
+  do {                                                                                         \
+    d0 = FMADD(qv, x0, d0);                                                                    \
+    n0 = FMADD(x0, x0, n0);                                                                    \
+    d1 = FMADD(qv, x1, d1);                                                                    \
+    n1 = FMADD(x1, x1, n1);                                                                    \
+    d2 = FMADD(qv, x2, d2);                                                                    \
+    n2 = FMADD(x2, x2, n2);                                                                    \
+    d3 = FMADD(qv, x3, d3);                                                                    \
+    n3 = FMADD(x3, x3, n3);                                                                    \
+  } while (0)
+
 /// Portable C, always available: the reference every SIMD path must agree with.
 extern const qk_kernel_table qk_scalar_table;
 #if defined(__x86_64__)

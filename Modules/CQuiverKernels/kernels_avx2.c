@@ -144,9 +144,10 @@ static QK_AVX2 void avx2_norm_sq_batch(const float *p, size_t n, size_t dim, flo
   for (size_t j = 0; j < n; j++) out[j] = avx2_dot(p + j * dim, p + j * dim, dim);
 }
 
-/// q·x and ‖x‖² of one point in one pass: the streaming path of the cosine scan.
-static inline QK_AVX2 void dot_and_norm(const float *q, const float *x, size_t dim, float *dot,
-                                        float *norm) {
+/// The cosine distance of q (squared norm q_norm_sq) and one point x, q·x and ‖x‖² in one
+/// pass: the streaming path of the cosine scan and its leftover points.
+static inline QK_AVX2 float cosine_one(const float *q, const float *x, size_t dim,
+                                       float q_norm_sq) {
   __m256 d0 = _mm256_setzero_ps(), d1 = d0, n0 = d0, n1 = d0;
   size_t i = 0;
   for (; i + 16 <= dim; i += 16) {
@@ -162,28 +163,21 @@ static inline QK_AVX2 void dot_and_norm(const float *q, const float *x, size_t d
     d0 = _mm256_fmadd_ps(_mm256_maskload_ps(q + i, m), x0, d0);
     n0 = _mm256_fmadd_ps(x0, x0, n0);
   }
-  *dot = hsum(_mm256_add_ps(d0, d1));
-  *norm = hsum(_mm256_add_ps(n0, n1));
+  float dot = hsum(_mm256_add_ps(d0, d1));
+  float norm = hsum(_mm256_add_ps(n0, n1));
+  return qk_cosine_finish(dot, q_norm_sq, norm, q, x, dim);
 }
 
 static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, size_t dim,
                                       float *out) {
   float q_norm_sq = avx2_dot(q, q, dim);
   if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {
-    for (size_t j = 0; j < n; j++) {
-      float dot, norm;
-      dot_and_norm(q, p + j * dim, dim, &dot, &norm);
-      out[j] = qk_cosine_finish(dot, q_norm_sq, norm, q, p + j * dim, dim);
-    }
+    for (size_t j = 0; j < n; j++) out[j] = cosine_one(q, p + j * dim, dim, q_norm_sq);
     return;
   }
   for (size_t j = 0; j < n; j += 4) {
     if (n - j < 4) {
-      for (; j < n; j++) {
-        float dot, norm;
-        dot_and_norm(q, p + j * dim, dim, &dot, &norm);
-        out[j] = qk_cosine_finish(dot, q_norm_sq, norm, q, p + j * dim, dim);
-      }
+      for (; j < n; j++) out[j] = cosine_one(q, p + j * dim, dim, q_norm_sq);
       break;
     }
     const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;
@@ -194,28 +188,14 @@ static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, 
       __m256 qv = _mm256_loadu_ps(q + i);
       __m256 x0 = _mm256_loadu_ps(p0 + i), x1 = _mm256_loadu_ps(p1 + i);
       __m256 x2 = _mm256_loadu_ps(p2 + i), x3 = _mm256_loadu_ps(p3 + i);
-      d0 = _mm256_fmadd_ps(qv, x0, d0);
-      n0 = _mm256_fmadd_ps(x0, x0, n0);
-      d1 = _mm256_fmadd_ps(qv, x1, d1);
-      n1 = _mm256_fmadd_ps(x1, x1, n1);
-      d2 = _mm256_fmadd_ps(qv, x2, d2);
-      n2 = _mm256_fmadd_ps(x2, x2, n2);
-      d3 = _mm256_fmadd_ps(qv, x3, d3);
-      n3 = _mm256_fmadd_ps(x3, x3, n3);
+      QK_COSINE4_STEP(_mm256_fmadd_ps, qv, x0, x1, x2, x3);
     }
     if (i < dim) {
       __m256i m = tail_mask(dim - i);
       __m256 qv = _mm256_maskload_ps(q + i, m);
       __m256 x0 = _mm256_maskload_ps(p0 + i, m), x1 = _mm256_maskload_ps(p1 + i, m);
       __m256 x2 = _mm256_maskload_ps(p2 + i, m), x3 = _mm256_maskload_ps(p3 + i, m);
-      d0 = _mm256_fmadd_ps(qv, x0, d0);
-      n0 = _mm256_fmadd_ps(x0, x0, n0);
-      d1 = _mm256_fmadd_ps(qv, x1, d1);
-      n1 = _mm256_fmadd_ps(x1, x1, n1);
-      d2 = _mm256_fmadd_ps(qv, x2, d2);
-      n2 = _mm256_fmadd_ps(x2, x2, n2);
-      d3 = _mm256_fmadd_ps(qv, x3, d3);
-      n3 = _mm256_fmadd_ps(x3, x3, n3);
+      QK_COSINE4_STEP(_mm256_fmadd_ps, qv, x0, x1, x2, x3);
     }
     qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, 4,
                       out + j);

@@ -165,9 +165,10 @@ static QK_AVX512 void avx512_norm_sq_batch(const float *p, size_t n, size_t dim,
   for (size_t j = 0; j < n; j++) out[j] = avx512_dot(p + j * dim, p + j * dim, dim);
 }
 
-/// q·x and ‖x‖² of one point in one pass: the streaming path of the cosine scan.
-static inline QK_AVX512 void dot_and_norm(const float *q, const float *x, size_t dim, float *dot,
-                                          float *norm) {
+/// The cosine distance of q (squared norm q_norm_sq) and one point x, q·x and ‖x‖² in one
+/// pass: the streaming path of the cosine scan and its leftover points.
+static inline QK_AVX512 float cosine_one(const float *q, const float *x, size_t dim,
+                                         float q_norm_sq) {
   __m512 d0 = _mm512_setzero_ps(), d1 = d0, n0 = d0, n1 = d0;
   size_t i = 0;
   for (; i + 32 <= dim; i += 32) {
@@ -183,8 +184,9 @@ static inline QK_AVX512 void dot_and_norm(const float *q, const float *x, size_t
     d0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, q + i), x0, d0);
     n0 = _mm512_fmadd_ps(x0, x0, n0);
   }
-  *dot = _mm512_reduce_add_ps(_mm512_add_ps(d0, d1));
-  *norm = _mm512_reduce_add_ps(_mm512_add_ps(n0, n1));
+  float dot = _mm512_reduce_add_ps(_mm512_add_ps(d0, d1));
+  float norm = _mm512_reduce_add_ps(_mm512_add_ps(n0, n1));
+  return qk_cosine_finish(dot, q_norm_sq, norm, q, x, dim);
 }
 
 static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t n, size_t dim,
@@ -193,20 +195,12 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
   __mmask16 m = tail_mask(tail);
   float q_norm_sq = avx512_dot(q, q, dim);
   if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {
-    for (size_t j = 0; j < n; j++) {
-      float dot, norm;
-      dot_and_norm(q, p + j * dim, dim, &dot, &norm);
-      out[j] = qk_cosine_finish(dot, q_norm_sq, norm, q, p + j * dim, dim);
-    }
+    for (size_t j = 0; j < n; j++) out[j] = cosine_one(q, p + j * dim, dim, q_norm_sq);
     return;
   }
   for (size_t j = 0; j < n; j += 4) {
     if (n - j < 4) {
-      for (; j < n; j++) {
-        float dot, norm;
-        dot_and_norm(q, p + j * dim, dim, &dot, &norm);
-        out[j] = qk_cosine_finish(dot, q_norm_sq, norm, q, p + j * dim, dim);
-      }
+      for (; j < n; j++) out[j] = cosine_one(q, p + j * dim, dim, q_norm_sq);
       break;
     }
     const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;
@@ -217,14 +211,7 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
       __m512 qv = _mm512_maskz_loadu_ps(mm, q + i);
       __m512 x0 = _mm512_maskz_loadu_ps(mm, p0 + i), x1 = _mm512_maskz_loadu_ps(mm, p1 + i);
       __m512 x2 = _mm512_maskz_loadu_ps(mm, p2 + i), x3 = _mm512_maskz_loadu_ps(mm, p3 + i);
-      d0 = _mm512_fmadd_ps(qv, x0, d0);
-      n0 = _mm512_fmadd_ps(x0, x0, n0);
-      d1 = _mm512_fmadd_ps(qv, x1, d1);
-      n1 = _mm512_fmadd_ps(x1, x1, n1);
-      d2 = _mm512_fmadd_ps(qv, x2, d2);
-      n2 = _mm512_fmadd_ps(x2, x2, n2);
-      d3 = _mm512_fmadd_ps(qv, x3, d3);
-      n3 = _mm512_fmadd_ps(x3, x3, n3);
+      QK_COSINE4_STEP(_mm512_fmadd_ps, qv, x0, x1, x2, x3);
     }
     qk_cosine_finish4(hsum4(d0, d1, d2, d3), hsum4(n0, n1, n2, n3), q_norm_sq, q, p0, dim, 4,
                       out + j);
@@ -232,6 +219,15 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
 }
 
 // ---- many-to-many: 4×4 register tiles over L2-sized point tiles ---------------------------
+
+/// STEP of one query register y against the four points x0..x3, into acc0..acc3.
+#define STEP4(STEP, acc, y)                                                                    \
+  do {                                                                                         \
+    STEP(acc##0, y, x0);                                                                       \
+    STEP(acc##1, y, x1);                                                                       \
+    STEP(acc##2, y, x2);                                                                       \
+    STEP(acc##3, y, x3);                                                                       \
+  } while (0)
 
 #define TILE(name, STEP)                                                                       \
   static QK_AVX512 void name(const float *q0, const float *q1, const float *q2,                \
@@ -245,25 +241,13 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
       __m512 x0 = _mm512_maskz_loadu_ps(m, p0 + i), x1 = _mm512_maskz_loadu_ps(m, p1 + i);     \
       __m512 x2 = _mm512_maskz_loadu_ps(m, p2 + i), x3 = _mm512_maskz_loadu_ps(m, p3 + i);     \
       __m512 y = _mm512_maskz_loadu_ps(m, q0 + i);                                             \
-      STEP(a0, y, x0);                                                                         \
-      STEP(a1, y, x1);                                                                         \
-      STEP(a2, y, x2);                                                                         \
-      STEP(a3, y, x3);                                                                         \
+      STEP4(STEP, a, y);                                                                       \
       y = _mm512_maskz_loadu_ps(m, q1 + i);                                                    \
-      STEP(b0, y, x0);                                                                         \
-      STEP(b1, y, x1);                                                                         \
-      STEP(b2, y, x2);                                                                         \
-      STEP(b3, y, x3);                                                                         \
+      STEP4(STEP, b, y);                                                                       \
       y = _mm512_maskz_loadu_ps(m, q2 + i);                                                    \
-      STEP(c0, y, x0);                                                                         \
-      STEP(c1, y, x1);                                                                         \
-      STEP(c2, y, x2);                                                                         \
-      STEP(c3, y, x3);                                                                         \
+      STEP4(STEP, c, y);                                                                       \
       y = _mm512_maskz_loadu_ps(m, q3 + i);                                                    \
-      STEP(e0, y, x0);                                                                         \
-      STEP(e1, y, x1);                                                                         \
-      STEP(e2, y, x2);                                                                         \
-      STEP(e3, y, x3);                                                                         \
+      STEP4(STEP, e, y);                                                                       \
     }                                                                                          \
     store_tile(out, stride, rows, cols, hsum4(a0, a1, a2, a3), hsum4(b0, b1, b2, b3),          \
                hsum4(c0, c1, c2, c3), hsum4(e0, e1, e2, e3));                                  \

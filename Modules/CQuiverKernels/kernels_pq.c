@@ -13,6 +13,21 @@ static inline uint64_t load_u64(const uint8_t *p) {
   return v;
 }
 
+/// Stores four row sums at out[0..3], or adds them to what is there when `accumulate`.
+static inline void store4(float *out, float s0, float s1, float s2, float s3, int accumulate) {
+  if (accumulate) {
+    out[0] += s0;
+    out[1] += s1;
+    out[2] += s2;
+    out[3] += s3;
+  } else {
+    out[0] = s0;
+    out[1] = s1;
+    out[2] = s2;
+    out[3] = s3;
+  }
+}
+
 /// Σ over eight sub-vectors starting at m of lut[(m+k)·256 + byte k of w].
 #define PQ8_EIGHT(sum, w, base)                                                                  \
   do {                                                                                           \
@@ -49,17 +64,7 @@ static void pq8_range(const float *lut, const uint8_t *codes, size_t n, size_t s
       s2 += row[c2[m]];
       s3 += row[c3[m]];
     }
-    if (accumulate) {
-      out[j] += s0;
-      out[j + 1] += s1;
-      out[j + 2] += s2;
-      out[j + 3] += s3;
-    } else {
-      out[j] = s0;
-      out[j + 1] = s1;
-      out[j + 2] = s2;
-      out[j + 3] = s3;
-    }
+    store4(out + j, s0, s1, s2, s3, accumulate);
   }
   for (; j < n; j++) {
     const uint8_t *c = codes + j * stride;
@@ -133,10 +138,7 @@ void qk_pq4_scan_unrolled(const float *lut, const uint8_t *codes, size_t n, size
       s2 += pq4_row_tail(lut, c2, m, m_count);
       s3 += pq4_row_tail(lut, c3, m, m_count);
     }
-    out[j] = s0;
-    out[j + 1] = s1;
-    out[j + 2] = s2;
-    out[j + 3] = s3;
+    store4(out + j, s0, s1, s2, s3, 0);
   }
   for (; j < n; j++) {
     const uint8_t *c = codes + j * row;

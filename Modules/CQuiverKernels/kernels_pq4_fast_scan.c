@@ -75,6 +75,19 @@ FAST_SCAN_DRIVER(qk_scalar_pq4_fast_scan, scalar_block)
     odd = _mm256_add_epi16(odd, _mm256_srli_epi16(looked_up, 8));                               \
   } while (0)
 
+/// Looks up one pair of sub-quantizers (32 code bytes at `codes_at`, two 16-entry tables at
+/// `tables_at`) and adds the bytes found to the low- and high-nibble accumulators.
+#define PAIR_STEP_256(tables_at, codes_at, nibble, low_both, low_odd, high_both, high_odd)      \
+  do {                                                                                          \
+    __m256i codes_ = _mm256_loadu_si256((const __m256i *)(codes_at));                           \
+    __m256i tables_ = _mm256_loadu_si256((const __m256i *)(tables_at));                         \
+    __m256i low_ = _mm256_shuffle_epi8(tables_, _mm256_and_si256(codes_, nibble));              \
+    __m256i high_ =                                                                             \
+        _mm256_shuffle_epi8(tables_, _mm256_and_si256(_mm256_srli_epi16(codes_, 4), nibble));   \
+    WIDEN_ADD_256(low_both, low_odd, low_);                                                     \
+    WIDEN_ADD_256(high_both, high_odd, high_);                                                  \
+  } while (0)
+
 /// Stores the 16 sums of one half block: both/odd hold, per 128-bit lane, the accumulators of
 /// WIDEN_ADD_256 for row pairs (0, 1), (2, 3), …, (14, 15) over that lane's sub-quantizers; the
 /// two lanes are added.
@@ -92,13 +105,7 @@ static QK_FS_AVX2 void avx2_block(const uint8_t *lut, const uint8_t *block, size
   __m256i low_both = _mm256_setzero_si256(), low_odd = low_both;
   __m256i high_both = low_both, high_odd = low_both;
   for (size_t p = 0; p < pairs; p++) {
-    __m256i codes = _mm256_loadu_si256((const __m256i *)(block + p * 32));
-    __m256i tables = _mm256_loadu_si256((const __m256i *)(lut + p * 32));
-    __m256i low = _mm256_shuffle_epi8(tables, _mm256_and_si256(codes, nibble));
-    __m256i high =
-        _mm256_shuffle_epi8(tables, _mm256_and_si256(_mm256_srli_epi16(codes, 4), nibble));
-    WIDEN_ADD_256(low_both, low_odd, low);
-    WIDEN_ADD_256(high_both, high_odd, high);
+    PAIR_STEP_256(lut + p * 32, block + p * 32, nibble, low_both, low_odd, high_both, high_odd);
   }
   store_half(low_both, low_odd, sums);
   store_half(high_both, high_odd, sums + 16);
@@ -135,13 +142,7 @@ static QK_FS_AVX512 void avx512_block(const uint8_t *lut, const uint8_t *block, 
                                 _mm512_extracti64x4_epi64(high_odd, 1));
   if (p < pairs) {
     const __m256i nibble_256 = _mm256_set1_epi8(0x0F);
-    __m256i codes = _mm256_loadu_si256((const __m256i *)(block + p * 32));
-    __m256i tables = _mm256_loadu_si256((const __m256i *)(lut + p * 32));
-    __m256i low = _mm256_shuffle_epi8(tables, _mm256_and_si256(codes, nibble_256));
-    __m256i high =
-        _mm256_shuffle_epi8(tables, _mm256_and_si256(_mm256_srli_epi16(codes, 4), nibble_256));
-    WIDEN_ADD_256(lb, lo, low);
-    WIDEN_ADD_256(hb, ho, high);
+    PAIR_STEP_256(lut + p * 32, block + p * 32, nibble_256, lb, lo, hb, ho);
   }
   store_half(lb, lo, sums);
   store_half(hb, ho, sums + 16);
