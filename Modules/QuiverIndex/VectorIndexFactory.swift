@@ -49,7 +49,8 @@ public enum VectorIndexFactory {
     case .ivfRQ:
       index = try IVFRQIndex.open(
         at: folder,
-        cacheCapacityBytes: budget.cacheCapacity(typeDefault: IVFRQIndex.defaultCacheCapacityBytes))
+        cacheCapacityBytes: budget.cacheCapacity(typeDefault: IVFRQIndex.defaultCacheCapacityBytes),
+        rowBounds: rowBounds)
     }
     guard index.type == type else {
       throw IndexError(

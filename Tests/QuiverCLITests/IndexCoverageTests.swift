@@ -97,6 +97,23 @@ extension InspectVerifyTests {
     try expectDamage(small, mentions: ["version 2", "of fragment 0, which has 32 rows"])
   }
 
+  @Test(arguments: [("IVF_PQ", "ivf"), ("IVF_HNSW_SQ", "hnsw"), ("IVF_RQ", "rq")])
+  func aPartitionRowIDRewrittenPastItsFragment(type: String, files: String) throws {
+    let scratch = try ScratchFolder()
+    let table = try indexedTable("t.quiver", rows: 64, type: type, in: scratch)
+    // The first row id of a partition becomes offset 69 of the 64-row fragment 0, every
+    // checksum recomputed.
+    try IndexFileForgery.rewriteRowID(
+      in: try onlyIndexFolder(table), model: "\(files).meta", partitions: "\(files).partitions",
+      position: 0, to: 69)
+    let search = try runQuiver(
+      ["search", table.path, "--vector", try fixtureVectorArgument(3), "--nprobes", "2"])
+    expectOneLineFailure(
+      search, status: 1,
+      mentions: ["\(files).partitions partition", "row ids[0] = 69 is offset 69 of fragment 0"])
+    try expectDamage(table, mentions: ["version 2", "offset 69 of fragment 0, which has 64 rows"])
+  }
+
   @Test func inspectCreatesNothingForAMissingIndexFolder() throws {
     let scratch = try ScratchFolder()
     let table = try indexedTable("t.quiver", rows: 16, type: "IVF_FLAT", in: scratch)

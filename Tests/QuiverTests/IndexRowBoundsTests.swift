@@ -14,6 +14,7 @@ import Testing
     ("ivf", .ivfSQ(numPartitions: 2)),
     ("hnsw", .ivfHNSWSQ(numPartitions: 2, m: 8, efConstruction: 32)),
     ("hnsw", .ivfHNSWPQ(numPartitions: 2, numSubVectors: 2, m: 8, efConstruction: 32)),
+    ("rq", .ivfRQ(numPartitions: 2)),
     ("hnsw", .hnsw(m: 8, efConstruction: 32)),
   ]
 
