@@ -7,7 +7,9 @@ import QuiverTable
 
 /// Builds, writes and opens the vector indexes of a table.
 enum IndexLoader {
-  /// Opens the index recorded by `entry`.
+  /// Opens the index recorded by `entry`. Each partition's row ids are checked, when it is
+  /// read, against the fragments `dataset`'s version gives the index (Docs/Format.md,
+  /// "Validation on read").
   /// - Throws: `IndexError` for missing or corrupt files, `.unsupportedIndexType` for an index
   ///   type this build cannot open.
   static func open(_ entry: IndexEntry, dataset: Dataset, memoryBudget: MemoryBudget) throws
@@ -18,9 +20,20 @@ enum IndexLoader {
         .unsupportedIndexType, "index '\(entry.name)' has unknown type \(entry.indexType)")
     }
     let location = try dataset.indexStorage(uuid: entry.uuid)
+    let covered = Set(entry.fragmentIDs)
+    var rowCounts: [UInt32: Int] = [:]
+    var uncovered = Set<UInt32>()
+    for fragment in dataset.fragments {
+      if covered.contains(fragment.id) {
+        rowCounts[fragment.id] = fragment.physicalRowCount
+      } else {
+        uncovered.insert(fragment.id)
+      }
+    }
     return try VectorIndexFactory.open(
       type, at: IndexFolder(storage: location.storage, path: location.folder),
-      memoryBudget: memoryBudget)
+      memoryBudget: memoryBudget,
+      rowBounds: IndexRowBounds(rowCounts: rowCounts, uncovered: uncovered))
   }
 
   /// Streams the live vectors of `column` into the index `config` describes within

@@ -17,6 +17,10 @@ public struct ExchangeError: ModuleError {
     /// The file is valid but uses something this reader does not support (a codec, an
     /// encoding, a nested type).
     case unsupportedFeature
+    /// Reading the file would make more bytes than a reader allows for one column of one row
+    /// group or record batch (`ExpandedBytesLimit`): a dictionary entry repeated by many
+    /// indices, room for many null vectors. Refused before anything is allocated.
+    case exceedsLimit
     /// A column cannot be written in the requested format (a type the format cannot hold).
     case unsupportedType
     /// Rows given to a writer do not match the schema it was created with.

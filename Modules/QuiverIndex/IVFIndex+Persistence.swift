@@ -78,6 +78,14 @@ extension IVFIndex {
   public static func open(
     at folder: IndexFolder, cacheCapacityBytes: Int = defaultCacheCapacityBytes
   ) throws(IndexError) -> IVFIndex {
+    try open(at: folder, cacheCapacityBytes: cacheCapacityBytes, rowBounds: nil)
+  }
+
+  /// Opens the index files in `folder` of a storage for a table; each partition's row ids are
+  /// checked against `rowBounds` when it is read.
+  package static func open(
+    at folder: IndexFolder, cacheCapacityBytes: Int, rowBounds: IndexRowBounds?
+  ) throws(IndexError) -> IVFIndex {
     let opened = try IVFIndexFiles.files.open(at: folder, as: IVFIndexMetadata.self) {
       (metadata, path, modelByteCount) throws(IndexError) in
       let parameters = metadata.parameters
@@ -159,7 +167,7 @@ extension IVFIndex {
       productQuantizer: productQuantizer, scalarQuantizer: scalarQuantizer,
       store: PartitionStore(
         reader: opened.partitionsReader, path: opened.partitionsPath, directory: opened.directory,
-        layout: layout, fragmentIDs: statistics.fragmentIds,
+        layout: layout, fragmentIDs: statistics.fragmentIds, rowBounds: rowBounds,
         cacheCapacityBytes: cacheCapacityBytes))
   }
 

@@ -81,6 +81,14 @@ extension IVFRQIndex {
   public static func open(
     at folder: IndexFolder, cacheCapacityBytes: Int = defaultCacheCapacityBytes
   ) throws(IndexError) -> IVFRQIndex {
+    try open(at: folder, cacheCapacityBytes: cacheCapacityBytes, rowBounds: nil)
+  }
+
+  /// Opens the index files in `folder` of a storage for a table; each partition's row ids are
+  /// checked, when it is read, against the fragments `rq.meta` lists and against `rowBounds`.
+  package static func open(
+    at folder: IndexFolder, cacheCapacityBytes: Int, rowBounds: IndexRowBounds?
+  ) throws(IndexError) -> IVFRQIndex {
     let opened = try IVFRQIndexFiles.files.open(at: folder, as: IVFRQIndexMetadata.self) {
       (metadata, path, modelByteCount) throws(IndexError) in
       let parameters = metadata.parameters
@@ -132,9 +140,13 @@ extension IVFRQIndex {
       byteCount: { $0.byteCount }
     ) { index throws(IndexError) in
       let block = try opened.readBlock(index)
-      return try deserialize(
+      let partition = try deserialize(
         block, rows: opened.directory[index].rowCount, quantizer: quantizer,
-        path: "\(path): partition \(index)")
+        path: "\(path) partition \(index)")
+      try IndexMetadataValidation.requireListedFragments(
+        partition.rowIds, statistics.fragmentIds, path: "\(path) partition \(index)")
+      try rowBounds?.check(partition.rowIds, path: "\(path) partition \(index)")
+      return partition
     }
     return IVFRQIndex(
       parameters: parameters, statistics: statistics,

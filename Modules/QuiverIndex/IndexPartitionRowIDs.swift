@@ -21,3 +21,11 @@ extension IVFHNSWIndex {
     try partitions.partition(partition).rows.rowIds
   }
 }
+
+extension IVFRQIndex {
+  /// The row ids of partition `partition` (read and checksum-verified if not cached).
+  /// - Throws: `IndexError.corruptFile` when the partition cannot be read.
+  package func rowIDs(inPartition partition: Int) throws(IndexError) -> [UInt64] {
+    try partitions.partition(partition).rowIds
+  }
+}

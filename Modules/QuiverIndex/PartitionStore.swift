@@ -97,9 +97,12 @@ package final class PartitionStore: Sendable {
   /// - Parameter fragmentIDs: the fragments the index metadata lists (ascending); a partition
   ///   holding a row id of another fragment fails to load, since the layers above decide from
   ///   that list whether the index may return rows of fragments a version no longer covers.
+  /// - Parameter rowBounds: what the table says of those fragments, when opened for a table;
+  ///   a partition holding a row outside them fails to load.
   package init(
     reader: any StorageReader, path: String, directory: [PartitionDirectoryEntry],
-    layout: PartitionLayout, fragmentIDs: [UInt32], cacheCapacityBytes: Int
+    layout: PartitionLayout, fragmentIDs: [UInt32], rowBounds: IndexRowBounds?,
+    cacheCapacityBytes: Int
   ) {
     source = .file(directory)
     cache = PartitionCache(
@@ -112,6 +115,7 @@ package final class PartitionStore: Sendable {
         bytes, rows: entry.rowCount, path: "\(path) partition \(index)")
       try IndexMetadataValidation.requireListedFragments(
         partition.rowIds, fragmentIDs, path: "\(path) partition \(index)")
+      try rowBounds?.check(partition.rowIds, path: "\(path) partition \(index)")
       return partition
     }
   }

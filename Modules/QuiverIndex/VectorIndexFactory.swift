@@ -14,23 +14,43 @@ public enum VectorIndexFactory {
   public static func open(
     _ type: IndexType, at folder: IndexFolder, memoryBudget: MemoryBudget? = nil
   ) throws(IndexError) -> any VectorIndex {
+    try open(type, at: folder, memoryBudget: memoryBudget, rowBounds: nil)
+  }
+
+  /// Opens the index of `type` in `folder` for a table: the row ids of each partition (of the
+  /// whole graph, for `HNSW`) are checked against `rowBounds` when read.
+  /// - Throws: as `open(_:at:memoryBudget:)`; `.corruptFile` naming the file and the row id for
+  ///   a row outside `rowBounds`.
+  package static func open(
+    _ type: IndexType, at folder: IndexFolder, memoryBudget: MemoryBudget?,
+    rowBounds: IndexRowBounds?
+  ) throws(IndexError) -> any VectorIndex {
     let budget = memoryBudget ?? .unlimited
     let index: any VectorIndex
     switch type {
     case .ivfFlat, .ivfPQ, .ivfSQ:
       index = try IVFIndex.open(
         at: folder,
-        cacheCapacityBytes: budget.cacheCapacity(typeDefault: IVFIndex.defaultCacheCapacityBytes))
+        cacheCapacityBytes: budget.cacheCapacity(typeDefault: IVFIndex.defaultCacheCapacityBytes),
+        rowBounds: rowBounds)
     case .ivfHNSWSQ, .ivfHNSWPQ:
       index = try IVFHNSWIndex.open(
         at: folder,
         cacheCapacityBytes: budget.cacheCapacity(
-          typeDefault: IVFHNSWIndex.defaultCacheCapacityBytes))
-    case .hnsw: index = try HNSWIndex.open(at: folder)
+          typeDefault: IVFHNSWIndex.defaultCacheCapacityBytes),
+        rowBounds: rowBounds)
+    case .hnsw:
+      let graph = try HNSWIndex.open(at: folder)
+      try rowBounds?.check(
+        graph.rowIDs,
+        path: folder.storage.describe(folder.path.appending(trustedName: HNSWIndexFiles.partitions))
+          + " partition 0")
+      index = graph
     case .ivfRQ:
       index = try IVFRQIndex.open(
         at: folder,
-        cacheCapacityBytes: budget.cacheCapacity(typeDefault: IVFRQIndex.defaultCacheCapacityBytes))
+        cacheCapacityBytes: budget.cacheCapacity(typeDefault: IVFRQIndex.defaultCacheCapacityBytes),
+        rowBounds: rowBounds)
     }
     guard index.type == type else {
       throw IndexError(

@@ -85,13 +85,33 @@ extension InspectVerifyTests {
       try FileManager.default.copyItem(
         at: source.appendingPathComponent(name), to: target.appendingPathComponent(name))
     }
-    // Row 50 is its own nearest neighbour: the index returns offset 50 of a 32-row fragment.
+    // Rows 32 … 63 lie past the 32-row fragment: the partition holding them fails to load.
     let search = try runQuiver(
       ["search", small.path, "--vector", try fixtureVectorArgument(50), "--limit", "5"])
     expectOneLineFailure(
       search, status: 1,
-      mentions: ["index 'vector_idx' returned row id", "of fragment 0, which has 32 rows"])
+      mentions: [
+        type == "HNSW" ? "hnsw.partitions partition 0" : "ivf.partitions partition",
+        "of fragment 0, which has 32 rows",
+      ])
     try expectDamage(small, mentions: ["version 2", "of fragment 0, which has 32 rows"])
+  }
+
+  @Test(arguments: [("IVF_PQ", "ivf"), ("IVF_HNSW_SQ", "hnsw"), ("IVF_RQ", "rq")])
+  func aPartitionRowIDRewrittenPastItsFragment(type: String, files: String) throws {
+    let scratch = try ScratchFolder()
+    let table = try indexedTable("t.quiver", rows: 64, type: type, in: scratch)
+    // The first row id of a partition becomes offset 69 of the 64-row fragment 0, every
+    // checksum recomputed.
+    try IndexFileForgery.rewriteRowID(
+      in: try onlyIndexFolder(table), model: "\(files).meta", partitions: "\(files).partitions",
+      position: 0, to: 69)
+    let search = try runQuiver(
+      ["search", table.path, "--vector", try fixtureVectorArgument(3), "--nprobes", "2"])
+    expectOneLineFailure(
+      search, status: 1,
+      mentions: ["\(files).partitions partition", "row ids[0] = 69 is offset 69 of fragment 0"])
+    try expectDamage(table, mentions: ["version 2", "offset 69 of fragment 0, which has 64 rows"])
   }
 
   @Test func inspectCreatesNothingForAMissingIndexFolder() throws {

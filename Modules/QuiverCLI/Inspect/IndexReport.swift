@@ -85,11 +85,10 @@ struct IndexReport {
       case .hnsw:
         problem = coverage.problem(try HNSWIndex.open(at: folder).rowIDs, partition: nil)
       case .ivfRQ:
-        // A search that probes every partition loads (and checks) each one.
         let index = try IVFRQIndex.open(at: folder, cacheCapacityBytes: 0)
-        _ = try index.search(
-          [Float](repeating: 0, count: index.dimension), k: 1, nprobes: index.partitionCount)
-        problem = nil
+        problem = try coverage.firstProblem(partitions: index.partitionCount) {
+          (partition) throws(IndexError) in try index.rowIDs(inPartition: partition)
+        }
       case .ivfHNSWSQ, .ivfHNSWPQ:
         let index = try IVFHNSWIndex.open(at: folder)
         problem = try coverage.firstProblem(partitions: index.partitionCount) {

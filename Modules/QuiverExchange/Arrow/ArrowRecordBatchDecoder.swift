@@ -234,6 +234,14 @@ struct ArrowRecordBatchDecoder {
     else {
       throw corrupt("column '\(field.name)': \(childLength) elements for \(length) vectors of \(dimension)")
     }
+    if offsets != nil {
+      // A list's null rows take one validity bit in the file and a zeroed vector here.
+      let (room, roomOverflow) = (length - nonNullRows).multipliedReportingOverflow(
+        by: dimension * width)
+      try ExpandedBytesLimit.require(
+        roomOverflow ? nil : room, "\(length - nonNullRows) null vectors",
+        context: "\(context), column '\(field.name)'")
+    }
     var output = [UInt8](repeating: 0, count: length * dimension * width)
     for row in 0..<length where validity?[row] ?? true {
       let start: Int

@@ -167,6 +167,9 @@ enum ParquetColumnAssembler {
       throw ExchangeError(
         .corruptFile, "\(context): \(values.slotCount) list slots for \(rowCount) rows of dimension \(dimension)")
     }
+    // A null row takes one level in the file (a few bits after RLE) and a zeroed vector here.
+    try ExpandedBytesLimit.require(
+      outputBytes - values.valueCount * outputWidth, "null vectors", context: context)
     var output = [UInt8](repeating: 0, count: outputBytes)
     var validity = ValidityBitmap(count: rowCount)
     let maximum = UInt8(column.maxDefinitionLevel)

@@ -345,12 +345,25 @@ struct ParquetColumnChunkReader {
       try decoder.decode(count: count, maximum: UInt32(dictionary.valueCount - 1), into: buffer)
     }
     if column.physicalType == .byteArray {
+      // The indices may repeat a long entry many times: size the output before making it.
+      var expanded = values.bytes.count
+      for index in indices where expanded <= ExpandedBytesLimit.maximumBytes {
+        expanded += Int(dictionary.offsets[Int(index) + 1] - dictionary.offsets[Int(index)])
+      }
+      try ExpandedBytesLimit.require(expanded, "dictionary values", context: context)
+      values.bytes.reserveCapacity(expanded)
+      values.offsets.reserveCapacity(values.offsets.count + count)
       for index in indices {
         values.bytes.append(contentsOf: dictionary.byteArray(Int(index)))
         values.offsets.append(Int64(values.bytes.count))
       }
     } else {
       let width = column.physicalWidth ?? 1
+      let (added, overflow) = count.multipliedReportingOverflow(by: width)
+      let expanded = overflow ? nil : values.bytes.count.addingReportingOverflow(added)
+      try ExpandedBytesLimit.require(
+        expanded.flatMap { $0.overflow ? nil : $0.partialValue }, "dictionary values",
+        context: context)
       let start = values.bytes.count
       values.bytes.append(contentsOf: repeatElement(0, count: count * width))
       values.bytes.withUnsafeMutableBytes { output in

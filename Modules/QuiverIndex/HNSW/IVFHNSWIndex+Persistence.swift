@@ -74,6 +74,14 @@ extension IVFHNSWIndex {
   public static func open(
     at folder: IndexFolder, cacheCapacityBytes: Int = defaultCacheCapacityBytes
   ) throws(IndexError) -> IVFHNSWIndex {
+    try open(at: folder, cacheCapacityBytes: cacheCapacityBytes, rowBounds: nil)
+  }
+
+  /// Opens the index files in `folder` of a storage for a table; each partition's row ids are
+  /// checked against `rowBounds` when it is read.
+  package static func open(
+    at folder: IndexFolder, cacheCapacityBytes: Int, rowBounds: IndexRowBounds?
+  ) throws(IndexError) -> IVFHNSWIndex {
     let opened = try HNSWIndexFileIO.open(at: folder) { metadata throws(IndexError) in
       guard let ivf = metadata.ivf, ivf.type == .ivfHNSWSQ || ivf.type == .ivfHNSWPQ,
         metadata.type == ivf.type.rawValue
@@ -132,6 +140,7 @@ extension IVFHNSWIndex {
       let block = try opened.readBlock(index)
       let parts = try HNSWIndexFileIO.readPartitionBlock(
         block, rows: rows, payloadLength: rows * codeSize, path: path, index: index)
+      try rowBounds?.check(parts.rowIds, path: "\(path) partition \(index)")
       let rowMap = HNSWRowMap(rowIds: parts.rowIds)
       partitionFragments.record(partition: index, fragmentIDs: rowMap.fragmentIDs)
       return IVFHNSWPartition(graph: parts.graph, rows: rowMap, codes: parts.payload)
