@@ -8,14 +8,22 @@ extension IVFRQIndex {
   /// after the rows already there. Centroids and rotation are unchanged, so the result searches
   /// like an index built with this training.
   ///
-  /// - Throws: as `VectorIndex.appending(vectors:rowIds:)`.
-  public func appending(vectors: [Float], rowIds: [UInt64]) throws(IndexError) -> any VectorIndex
-  {
+  /// - Throws: as `VectorIndex.appending(vectors:rowIds:progress:)`.
+  public func appending(
+    vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?
+  ) throws(IndexError) -> any VectorIndex {
     let rows = try AppendedRows(
       vectors: vectors, rowIds: rowIds, dimension: dimension, metric: metric)
+    let tracker = IndexBuildProgressTracker(progress, stages: [([.assigning], 1), ([.encoding], 1)])
     var list = try partitions.allPartitions()
-    guard rows.count > 0 else { return rebuilt(list) }
+    guard rows.count > 0 else {
+      tracker.finish(rows: 0)
+      return rebuilt(list)
+    }
+    tracker.report(.assigning, 0, of: rows.count)
     let assignments = rows.assign(to: centroids, partitionCount: partitionCount, metric: metric)
+    tracker.report(.assigning, rows.count, of: rows.count)
+    tracker.report(.encoding, 0, of: rows.count)
     var sign = [UInt64](repeating: 0, count: rows.count * quantizer.words)
     var extra = [UInt64](repeating: 0, count: rows.count * quantizer.extraWords)
     var factors = [Float](repeating: 0, count: rows.count * quantizer.factorCount)
@@ -38,6 +46,7 @@ extension IVFRQIndex {
       }
       list[partitionIndex] = partition
     }
+    tracker.report(.encoding, rows.count, of: rows.count)
     return rebuilt(list)
   }
 

@@ -143,41 +143,6 @@ import Testing
     #expect(try cleanedUp(table) > 0)
     try expectUsable(table, expected: expected)
   }
-
-  @Test func aKilledOptimizeLeavesThePreviousVersionUsable() throws {
-    let scratch = try ScratchFolder()
-    let table = scratch.path("t.quiver")
-    #expect(try runQuiver(["convert", try fixtureRows(0..<600, in: scratch), table]).status == 0)
-    #expect(
-      try runQuiver(["index", table, "--type", "IVF_FLAT", "--num-partitions", "4", "--quiet"])
-        .status == 0)
-    let folders = ["data", "_indices", "_versions"].map {
-      URL(fileURLWithPath: table).appendingPathComponent($0).path
-    }
-    func fileCount() -> Int {
-      folders.reduce(0) {
-        $0 + ((try? FileManager.default.subpathsOfDirectory(atPath: $1))?.count ?? 0)
-      }
-    }
-    var generator = SeededGenerator(seed: 21)
-    var kills = 0
-    for round in 0..<4 {
-      // New rows each round, so that every optimize has fragments to compact and rows to add.
-      let rows = try fixtureRows((600 + round * 100)..<(700 + round * 100), in: scratch)
-      #expect(try runQuiver(["convert", rows, table, "--mode", "append"]).status == 0)
-      let expected = try nearest(table, exact: true)
-      // optimize prints no progress: it is killed once a seeded number of new files appeared.
-      let before = fileCount()
-      let newFiles = Int.random(in: 1...4, using: &generator)
-      kills += try runKilled(
-        ["optimize", table, "--skip-cleanup", "--target-rows-per-fragment", "1000"]
-      ) { _ in fileCount() >= before + newFiles } ? 1 : 0
-      try expectUsable(table, expected: expected)
-    }
-    #expect(kills > 0)
-    _ = try cleanedUp(table)
-    try expectUsable(table, expected: try nearest(table, exact: true))
-  }
 }
 
 /// The lines a child writes to a pipe, read on a background thread until the pipe closes.
