@@ -36,10 +36,8 @@ struct S3MultiProcessTests {
     return ids
   }
 
-  // A hang guard, not a speed bound: Swift Testing starts the clock when the test is
-  // scheduled, and on two cores its body may wait minutes for a thread behind the rest of
-  // the suite, so the limit sits above the whole suite's run time.
-  @Test(.timeLimit(.minutes(10)))
+  // No `.timeLimit`: a hung writer is killed by `TableWriterProcess`'s own hang guard.
+  @Test
   func eightWritersAppendingTwentyFiveTimesEachLoseNothing() throws {
     let (uri, storage) = try Self.createTable()
     let writers = try (1...8).map {
@@ -63,7 +61,7 @@ struct S3MultiProcessTests {
     }
   }
 
-  @Test(.timeLimit(.minutes(10)))
+  @Test
   func aWriterKilledMidCommitLeavesEveryEarlierVersionReadable() throws {
     let (uri, storage) = try Self.createTable()
     var random = SeededGenerator(seed: 0x53_C0DE)
@@ -76,6 +74,7 @@ struct S3MultiProcessTests {
       usleep(UInt32.random(in: 0...20_000, using: &random))
       kill(writer.process.processIdentifier, SIGKILL)
       let result = writer.finish(alreadyRead: alreadyRead)
+      #expect(!result.timedOut, "a writer hung: \(result.errors)")
       acknowledged.formUnion(result.acks)
       // Every version opens and holds a prefix of the appends, each at most once.
       // Every PUT carries Content-MD5, so a manifest whose body the kill cut short (even to

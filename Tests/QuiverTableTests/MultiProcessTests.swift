@@ -15,10 +15,8 @@ private func createToolTable(_ url: URL) throws {
   _ = try Dataset.create(at: url, schema: try smallSchema())
 }
 
-// A hang guard, not a speed bound: Swift Testing starts the clock when the test is
-// scheduled, and on two cores its body may wait minutes for a thread behind the rest of
-// the suite, so the limit sits above the whole suite's run time.
-@Test(.timeLimit(.minutes(10)))
+// No `.timeLimit`: a hung writer is killed by `TableWriterProcess`'s own hang guard.
+@Test
 func twoProcessesAppendingConcurrentlyLoseNothing() throws {
   try withTemporaryTable { url in
     try createToolTable(url)
@@ -49,7 +47,21 @@ func twoProcessesAppendingConcurrentlyLoseNothing() throws {
   }
 }
 
-@Test(.timeLimit(.minutes(10)))
+@Test
+func theHangGuardKillsAWriterThatRunsTooLong() throws {
+  try withTemporaryTable { url in
+    try createToolTable(url)
+    // A million one-row commits take far longer than the half second the guard allows.
+    let writer = try TableWriterProcess(
+      table: url.path, writer: 9, first: 0, count: 1_000_000, hangGuard: .milliseconds(500))
+    let result = writer.finish()
+    #expect(result.timedOut)
+    #expect(writer.process.terminationReason == .uncaughtSignal)
+    #expect(result.acks.count < 1_000_000)
+  }
+}
+
+@Test
 func writerKilledAtRandomPointsNeverLeavesTheTableUnreadable() throws {
   try withTemporaryTable { url in
     try createToolTable(url)
@@ -70,6 +82,7 @@ func writerKilledAtRandomPointsNeverLeavesTheTableUnreadable() throws {
         kill(writer.process.processIdentifier, SIGKILL)
       }
       let result = writer.finish(alreadyRead: alreadyRead)
+      #expect(!result.timedOut, "a writer hung: \(result.errors)")
       if writer.process.terminationReason == .uncaughtSignal {
         kills += 1
       } else {
@@ -95,7 +108,7 @@ func writerKilledAtRandomPointsNeverLeavesTheTableUnreadable() throws {
   }
 }
 
-@Test(.timeLimit(.minutes(10)))
+@Test
 func aChildProcessGetsTypedErrorsForDamagedFilesAndEarlierVersionsStillOpen() throws {
   try withTemporaryTable { url in
     try createToolTable(url)
