@@ -134,7 +134,7 @@ let package = Package(
     .testTarget(
       name: "QuiverObjectStoreTests",
       dependencies: [
-        "QuiverObjectStore", "QuiverStorage", "QuiverTestSupport",
+        "QuiverKernels", "QuiverObjectStore", "QuiverStorage", "QuiverTestSupport",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -16,7 +16,7 @@ public struct S3DatabaseOptions: Sendable {
   /// When failed requests are tried again.
   public var retryPolicy: S3RetryPolicy
   /// Part sizes, range coalescing and the on-disk cache of immutable objects
-  /// (`cacheDirectory`, `cacheBudgetBytes`).
+  /// (`cacheDirectory`, `cacheBudgetBytes`, `cacheMemoryBudgetBytes`).
   public var storage: S3StorageOptions
   /// How stale reads may be (`Database.readConsistencyInterval`): nil reads what a table last
   /// committed or checked out; `.zero` checks for a newer version (one listing) on every read.

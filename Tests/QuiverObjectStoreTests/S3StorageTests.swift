@@ -103,21 +103,6 @@ struct S3StorageTests {
     #expect(throws: StorageError.self) { try warm.read(data) }
   }
 
-  @Test func theCacheStaysWithinItsBudget() throws {
-    let folder = try TestPaths.temporaryDirectory("objectstore-budget")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let cache = try S3ObjectCache(directory: folder.path, budgetBytes: 10_000, chunkSize: 4_096)
-    for index in 0..<10 {
-      cache.storeChunk([UInt8](repeating: UInt8(index), count: 4_096), index: index, bucket: "b", key: "k")
-    }
-    #expect(cache.bytesHeld <= 10_000)
-    #expect(cache.chunk(9, count: 4_096, bucket: "b", key: "k") == [UInt8](repeating: 9, count: 4_096))
-    #expect(cache.chunk(0, count: 4_096, bucket: "b", key: "k") == nil)
-    #expect(cache.chunk(9, count: 100, bucket: "b", key: "k") == nil)  // a short chunk is a miss
-    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-    #expect(files.count * 4_096 <= 10_000)
-  }
-
   @Test func wrongCredentialsMissingBucketAndUnreachableEndpointEachGiveOneClearError() throws {
     let path = try StoragePath("data/x.qvf")
     let wrongKeys = try S3Storage(

@@ -3,31 +3,47 @@ import QuiverStorage
 
 /// An object of an `S3Storage` read by ranges. Nearby ranges asked together share one GET,
 /// independent GETs go out at once, and with a cache, immutable objects are read in cached
-/// chunks so bytes come from the server only once.
+/// chunks so bytes come from the server only once (and, while a chunk stays in the cache's
+/// memory, from its file only once).
 final class S3ObjectReader: StorageReader {
   let storage: S3Storage
   let path: StoragePath
   let size: Int
+  /// The cache and the object's name in it, when the object is immutable and there is a cache.
+  private let cached: (cache: S3ObjectCache, object: String)?
 
   init(storage: S3Storage, path: StoragePath, size: Int) {
     self.storage = storage
     self.path = path
     self.size = size
+    cached = storage.cachedObject(path)
   }
 
   func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
-    guard buffer.count > 0 else {
-      try check(offset..<offset)
-      return
+    let range = offset..<(offset + buffer.count)
+    try check(range)
+    guard !range.isEmpty else { return }
+    if let cached {
+      let chunks = try chunks(covering: [range], cached.cache, cached.object)
+      copy(range, from: chunks, chunkSize: cached.cache.chunkSize, into: buffer)
+    } else {
+      let bytes = try fetch([range])[0]
+      bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
     }
-    let bytes = try read(ranges: [offset..<(offset + buffer.count)])[0]
-    bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
   }
 
   func read(ranges: [Range<Int>]) throws -> [[UInt8]] {
     for range in ranges { try check(range) }
-    if let cache = storage.cache, storage.isImmutable(path) {
-      return try readThroughCache(ranges, cache)
+    if let cached {
+      let chunks = try chunks(covering: ranges, cached.cache, cached.object)
+      return ranges.map { range in
+        [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+          copy(
+            range, from: chunks, chunkSize: cached.cache.chunkSize,
+            into: UnsafeMutableRawBufferPointer(buffer))
+          initialized = range.count
+        }
+      }
     }
     let spans = Self.coalesced(ranges.filter { !$0.isEmpty }, gap: storage.options.coalescingGap)
     let fetched = try fetch(spans)
@@ -75,50 +91,60 @@ final class S3ObjectReader: StorageReader {
     return results
   }
 
-  private func readThroughCache(_ ranges: [Range<Int>], _ cache: S3ObjectCache) throws -> [[UInt8]] {
+  /// The byte range of chunk `index`.
+  private func chunkRange(_ index: Int, _ chunkSize: Int) -> Range<Int> {
+    (index * chunkSize)..<min(size, (index + 1) * chunkSize)
+  }
+
+  /// Every chunk the non-empty `ranges` touch, by index: from the cache, the missing ones
+  /// fetched (each run of adjacent missing chunks one GET, all at once) and stored.
+  private func chunks(covering ranges: [Range<Int>], _ cache: S3ObjectCache, _ object: String)
+    throws -> [Int: [UInt8]]
+  {
     let chunkSize = cache.chunkSize
-    let bucket = storage.client.bucket
-    let key = storage.key(path)
-    func chunkRange(_ index: Int) -> Range<Int> {
-      (index * chunkSize)..<min(size, (index + 1) * chunkSize)
-    }
-    var needed = Set<Int>()
-    for range in ranges where !range.isEmpty {
-      needed.formUnion((range.lowerBound / chunkSize)...((range.upperBound - 1) / chunkSize))
-    }
     var chunks: [Int: [UInt8]] = [:]
     var missing: [Int] = []
-    for index in needed.sorted() {
-      if let bytes = cache.chunk(index, count: chunkRange(index).count, bucket: bucket, key: key) {
-        chunks[index] = bytes
-      } else {
-        missing.append(index)
+    for range in ranges where !range.isEmpty {
+      for index in (range.lowerBound / chunkSize)...((range.upperBound - 1) / chunkSize)
+      where chunks[index] == nil && !missing.contains(index) {
+        if let bytes = cache.chunk(index, count: chunkRange(index, chunkSize).count, of: object) {
+          chunks[index] = bytes
+        } else {
+          missing.append(index)
+        }
       }
     }
-    // Runs of adjacent missing chunks are one GET each.
-    let spans = Self.coalesced(missing.map(chunkRange), gap: 0)
+    let spans = Self.coalesced(missing.map { chunkRange($0, chunkSize) }, gap: 0)
     for (span, bytes) in zip(spans, try fetch(spans)) {
       var start = span.lowerBound
       while start < span.upperBound {
         let index = start / chunkSize
-        let chunk = Array(bytes[(start - span.lowerBound)..<(chunkRange(index).upperBound - span.lowerBound)])
-        cache.storeChunk(chunk, index: index, bucket: bucket, key: key)
+        let end = chunkRange(index, chunkSize).upperBound
+        let chunk = Array(bytes[(start - span.lowerBound)..<(end - span.lowerBound)])
+        cache.storeChunk(chunk, index: index, of: object)
         chunks[index] = chunk
-        start = chunkRange(index).upperBound
+        start = end
       }
     }
-    return ranges.map { range in
-      var output: [UInt8] = []
-      output.reserveCapacity(range.count)
-      var position = range.lowerBound
-      while position < range.upperBound {
-        let index = position / chunkSize
-        let chunk = chunks[index] ?? []
-        let end = min(range.upperBound, chunkRange(index).upperBound)
-        output += chunk[(position - index * chunkSize)..<(end - index * chunkSize)]
-        position = end
+    return chunks
+  }
+
+  /// Copies `range` of the object out of its chunks into `buffer` (`range.count` bytes).
+  private func copy(
+    _ range: Range<Int>, from chunks: [Int: [UInt8]], chunkSize: Int,
+    into buffer: UnsafeMutableRawBufferPointer
+  ) {
+    var position = range.lowerBound
+    while position < range.upperBound {
+      let index = position / chunkSize
+      let end = min(range.upperBound, chunkRange(index, chunkSize).upperBound)
+      guard let chunk = chunks[index] else { preconditionFailure("chunk \(index) was not read") }
+      chunk.withUnsafeBytes { source in
+        let from = position - index * chunkSize
+        UnsafeMutableRawBufferPointer(rebasing: buffer[(position - range.lowerBound)...])
+          .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[from..<(from + end - position)]))
       }
-      return output
+      position = end
     }
   }
 

@@ -35,7 +35,7 @@ public final class S3Storage: Storage {
       do {
         cache = try S3ObjectCache(
           directory: directory, budgetBytes: options.cacheBudgetBytes,
-          chunkSize: options.cacheChunkSize)
+          chunkSize: options.cacheChunkSize, memoryBudgetBytes: options.cacheMemoryBudgetBytes)
       } catch {
         throw StorageError(
           .ioFailure, "cannot use the cache folder '\(directory)' for \(location)",
@@ -111,18 +111,18 @@ public final class S3Storage: Storage {
   /// - Throws: `StorageError` `.notFound`, or the request's error.
   public func read(_ path: StoragePath) throws -> [UInt8] {
     let key = key(path)
-    if let cache, isImmutable(path), let size = cache.size(bucket: client.bucket, key: key) {
+    let cached = cachedObject(path)
+    if let cached, let size = cached.cache.size(of: cached.object) {
       return try S3ObjectReader(storage: self, path: path, size: size).read(ranges: [0..<size])[0]
     }
     let bytes = try wait(client.startGet(key), path)
-    if let cache, isImmutable(path) {
-      cache.storeSize(bytes.count, bucket: client.bucket, key: key)
-      var start = 0
-      while start < bytes.count {
-        let end = min(start + cache.chunkSize, bytes.count)
-        cache.storeChunk(
-          Array(bytes[start..<end]), index: start / cache.chunkSize, bucket: client.bucket, key: key)
-        start = end
+    if let cached {
+      let chunkSize = cached.cache.chunkSize
+      cached.cache.storeSize(bytes.count, of: cached.object)
+      for start in stride(from: 0, to: bytes.count, by: chunkSize) {
+        cached.cache.storeChunk(
+          Array(bytes[start..<min(start + chunkSize, bytes.count)]), index: start / chunkSize,
+          of: cached.object)
       }
     }
     return bytes
@@ -131,13 +131,20 @@ public final class S3Storage: Storage {
   /// The object's size: from the cache, else one HEAD.
   /// - Throws: `StorageError` `.notFound`, or the request's error.
   public func size(of path: StoragePath) throws -> Int {
-    let key = key(path)
-    if let cache, isImmutable(path), let size = cache.size(bucket: client.bucket, key: key) {
+    let cached = cachedObject(path)
+    if let cached, let size = cached.cache.size(of: cached.object) {
       return size
     }
-    let size = try wait(client.startHead(key), path).size
-    if let cache, isImmutable(path) { cache.storeSize(size, bucket: client.bucket, key: key) }
+    let size = try wait(client.startHead(key(path)), path).size
+    if let cached { cached.cache.storeSize(size, of: cached.object) }
     return size
+  }
+
+  /// The cache and the object's name in it, when there is a cache and the object may be cached
+  /// (`isImmutable`).
+  func cachedObject(_ path: StoragePath) -> (cache: S3ObjectCache, object: String)? {
+    guard let cache, isImmutable(path) else { return nil }
+    return (cache, cache.objectName(bucket: client.bucket, key: key(path)))
   }
 
   /// Starts a new object: one PUT at `finish()`, or a multipart upload once it outgrows a part.
@@ -208,7 +215,7 @@ public final class S3Storage: Storage {
   /// Removes the object and its cached bytes; a missing object is not an error.
   public func delete(_ path: StoragePath) throws {
     let key = key(path)
-    cache?.remove(bucket: client.bucket, key: key)
+    if let cache { cache.remove(object: cache.objectName(bucket: client.bucket, key: key)) }
     try wait(client.startDelete(key), path)
   }
 
