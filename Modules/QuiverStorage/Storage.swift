@@ -44,6 +44,20 @@ public protocol Storage: Sendable {
   /// Removes an object; an object that is already gone is not an error.
   func delete(_ path: StoragePath) throws
 
+  /// Every folder below `prefix` (not `prefix` itself), recursively, that holds no object at
+  /// any depth — nothing, or only such folders — in no particular order. A local folder exists
+  /// on its own, so a write killed after making its folder and before its first file leaves
+  /// one; in an object store a folder is only a key prefix, and the only empty ones are folder
+  /// markers (an empty object whose key ends in `/`, as consoles and file-system gateways
+  /// make). Symbolic links are never followed, and a folder holding one is not empty.
+  func emptyFolders(under prefix: StoragePath) throws -> [StorageFolder]
+
+  /// Removes the folder `path` if it holds nothing (no object, no folder, no link).
+  /// - Returns: whether no folder is left at `path` (true when there was none); false when it
+  ///   holds something, or `path` is not a folder.
+  @discardableResult
+  func removeFolderIfEmpty(_ path: StoragePath) throws -> Bool
+
   /// The names of the objects directly in the folder `folder` (one level, no sizes or times),
   /// unsorted; empty if there are none. The cheap listing behind opening a table (the local
   /// implementation reads only the folder, not every file's metadata). A default

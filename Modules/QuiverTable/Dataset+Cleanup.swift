@@ -2,19 +2,6 @@ import Foundation
 import QuiverFormat
 import QuiverStorage
 
-/// What `Dataset.cleanup` removed.
-public struct CleanupReport: Sendable, Hashable {
-  /// The versions whose manifests were removed, ascending.
-  public var removedVersions: [UInt64] = []
-  /// How many data, deletion, index and temporary files (or index folders) were removed.
-  public var removedFiles: Int = 0
-  /// Their total size in bytes.
-  public var removedBytes: Int = 0
-  /// The removed files and index folders, relative to the table folder (`data/…`,
-  /// `_indices/<uuid>/`), in the order they were removed.
-  public var removedPaths: [String] = []
-}
-
 extension Dataset {
   /// Removes old versions and every file no remaining version references.
   ///
@@ -22,10 +9,12 @@ extension Dataset {
   /// `keepVersions` (if given); the latest version and tagged versions are always kept. A file
   /// that no remaining version references is removed only if it was last modified more than
   /// `inFlightGracePeriod` seconds ago: a commit in flight writes its files before its manifest,
-  /// so younger unreferenced files may belong to it.
+  /// so younger unreferenced files may belong to it. The same holds for folders: the folder of
+  /// an index no remaining version names goes whole once its newest file (or, empty, the folder
+  /// itself) is that old, and so do folders a killed write left empty (`OrphanSweep`).
   /// - Throws: `TableError.invalidArgument` if neither criterion is given; the error of a
   ///   remaining manifest that cannot be read (then nothing is removed).
-  /// - Complexity: reads every manifest and lists every file of the table.
+  /// - Complexity: reads every manifest and lists every file and empty folder of the table.
   @discardableResult
   public func cleanup(
     olderThan: Date? = nil, keepVersions: Int? = nil, inFlightGracePeriod: TimeInterval = 3600
@@ -38,7 +27,9 @@ extension Dataset {
       throw TableError(.invalidArgument, "cleanup keepVersions \(keepVersions) is below 1")
     }
     let storage = layout.storage(synchronous: options.synchronousCommits)
-    let entries = try TableError.translatingStorageErrors { try storage.list(.root) }
+    let (entries, emptyFolders) = try TableError.translatingStorageErrors {
+      (try storage.list(.root), try storage.emptyFolders(under: .root))
+    }
     let modified = Dictionary(entries.map { ($0.path, $0.lastModified) }) { first, _ in first }
     let versions = try layout.listVersions()
     guard let latest = versions.last else { return CleanupReport() }
@@ -88,44 +79,10 @@ extension Dataset {
         try storage.delete(TableLayout.manifestPath(version))
         report.removedVersions.append(version)
       }
-      let horizon = Date().addingTimeInterval(-inFlightGracePeriod)
-      var unreferencedIndices: [String: [StorageEntry]] = [:]
-      for entry in entries {
-        let components = entry.path.components
-        let name = entry.path.lastComponent
-        let sweep: Bool
-        switch components.first {
-        case TableLayout.dataPath.lastComponent, TableLayout.deletionsPath.lastComponent:
-          sweep = true
-        case TableLayout.versionsPath.lastComponent:
-          // Temporary files of writes in flight (or killed) and row-id maps; never manifests.
-          sweep = components.count == 2
-            && (name.hasPrefix(".") || name.hasSuffix(TableLayout.rowIDMapSuffix))
-        case TableLayout.indicesPath.lastComponent:
-          if components.count >= 3 && !referencedIndices.contains(components[1]) {
-            unreferencedIndices[components[1], default: []].append(entry)
-          }
-          sweep = false
-        default:
-          sweep = false
-        }
-        guard sweep, !referenced.contains(entry.path.description), entry.lastModified < horizon
-        else { continue }
-        try storage.delete(entry.path)
-        report.removedFiles += 1
-        report.removedBytes += entry.size
-        report.removedPaths.append(entry.path.description)
-      }
-      // An unreferenced index folder goes whole, once all its files are old; it counts as one.
-      for (uuid, files) in unreferencedIndices.sorted(by: { $0.key < $1.key })
-      where files.allSatisfy({ $0.lastModified < horizon }) {
-        for file in files { try storage.delete(file.path) }
-        let folder = try TableLayout.indexFolder(uuid)
-        try layout.removeFolderIfEmpty(folder)
-        report.removedFiles += 1
-        report.removedBytes += files.reduce(0) { $0 + $1.size }
-        report.removedPaths.append("\(folder.description)/")
-      }
+      let sweep = OrphanSweep(
+        storage: storage, referencedFiles: referenced, referencedIndices: referencedIndices,
+        horizon: Date().addingTimeInterval(-inFlightGracePeriod))
+      try sweep.run(files: entries, emptyFolders: emptyFolders, into: &report)
     }
     return report
   }

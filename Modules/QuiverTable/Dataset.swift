@@ -204,7 +204,7 @@ public struct Dataset: Sendable {
     let storage = layout.storage
     try TableError.translatingStorageErrors {
       for entry in try storage.list(folder) { try storage.delete(entry.path) }
-      try layout.removeFolderIfEmpty(folder)
+      try storage.removeFolderIfEmpty(folder)
     }
   }
 

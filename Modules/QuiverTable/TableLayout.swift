@@ -50,12 +50,6 @@ package struct TableLayout: Sendable {
     try TableError.translatingStorageErrors { try local.createFolder(path) }
   }
 
-  /// Removes the folder `path` if it is empty, when the storage is a local folder.
-  func removeFolderIfEmpty(_ path: StoragePath) throws {
-    guard let local = storage as? LocalStorage else { return }
-    try local.removeFolderIfEmpty(path)
-  }
-
   /// The full name of an object of the table, for messages: its local path or its URL.
   package func describe(_ path: StoragePath) -> String { storage.describe(path) }
 

@@ -120,16 +120,13 @@ import Testing
     let root = URL(fileURLWithPath: table)
     let folders = (try? FileManager.default.contentsOfDirectory(
       atPath: root.appendingPathComponent("_indices").path)) ?? []
-    // Every index folder no version refers to must be gone, files and all. An empty one (a
-    // build killed after it made its folder, before its first file) is still left behind: the
-    // storage layer lists objects, not empty folders. Known, recorded, not hidden.
+    // Every index folder no version refers to must be gone, files and all, and so must an empty
+    // one (a build killed after it made its folder, before its first file).
     for folder in Set(folders).subtracting(indexFolders) {
       let inside = try FileManager.default.contentsOfDirectory(
         atPath: root.appendingPathComponent("_indices/\(folder)").path)
       #expect(inside.isEmpty, "unreferenced index folder \(folder) still holds \(inside)")
-      withKnownIssue("quiver cleanup leaves an empty index folder behind (#16)", isIntermittent: true) {
-        Issue.record("unreferenced empty index folder \(folder)")
-      }
+      Issue.record("unreferenced index folder \(folder) left behind")
     }
     let files = try FileManager.default.contentsOfDirectory(
       atPath: root.appendingPathComponent("data").path)

@@ -72,4 +72,34 @@ import Testing
     let search = try runQuiver(["search", table, "--vector", "0.1,0.2,0.3,0.4"])
     #expect(search.status == 0, "\(search.standardError)")
   }
+
+  @Test func cleanupRemovesAndReportsAnOldEmptyIndexFolder() throws {
+    let scratch = try ScratchFolder()
+    let table = scratch.path("t.quiver")
+    #expect(try runQuiver(["convert", convertFixtureURL("vectors.fvecs").path, table]).status == 0)
+    // What an index build killed before its first file leaves.
+    let killed = URL(fileURLWithPath: table).appendingPathComponent("_indices/killed").path
+    try FileManager.default.createDirectory(atPath: killed, withIntermediateDirectories: true)
+    let young = try runQuiver(["cleanup", table])
+    #expect(young.status == 0, "\(young.standardError)")
+    #expect(young.standardOutput.contains("0 files, 0 folders"))
+    #expect(FileManager.default.fileExists(atPath: killed))
+
+    let old = Date().addingTimeInterval(-7200)
+    try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: killed)
+    let result = try runQuiver(["cleanup", table, "--json"])
+    #expect(result.status == 0, "\(result.standardError)")
+    let report = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))
+    let folders = (report as? [String: Any])?["removed_folders"] as? [[String: Any]]
+    #expect(folders?.count == 1)
+    #expect(folders?.first?["path"] as? String == "_indices/killed/")
+    #expect(folders?.first?["bytes"] as? Int == 0)
+    #expect(!FileManager.default.fileExists(atPath: killed))
+
+    try FileManager.default.createDirectory(atPath: killed, withIntermediateDirectories: true)
+    try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: killed)
+    let text = try runQuiver(["cleanup", table])
+    #expect(text.standardOutput.contains("removed _indices/killed/ (folder, 0 bytes)"))
+    #expect(text.standardOutput.contains("0 files, 1 folders, 0 versions removed; 0 bytes freed"))
+  }
 }

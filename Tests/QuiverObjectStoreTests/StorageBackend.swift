@@ -34,4 +34,21 @@ enum StorageBackend: String, CaseIterable, CustomTestStringConvertible, Sendable
       return (storage, removeFolder)
     }
   }
+
+  /// Makes the empty folder `path` and the folders above it, as `mkdir -p` does: local folders,
+  /// or folder markers (empty objects whose keys end in `/`, as S3 consoles write them).
+  func makeEmptyFolder(_ path: StoragePath, in storage: any Storage) async throws {
+    switch storage {
+    case let local as LocalStorage:
+      try FileManager.default.createDirectory(
+        atPath: local.localPath(path), withIntermediateDirectories: true)
+    case let remote as S3Storage:
+      for depth in 1...path.components.count {
+        let folder = path.components.prefix(depth).joined(separator: "/")
+        try await remote.client.put("\(remote.prefix)/\(folder)/", [])
+      }
+    default:
+      Issue.record("no way to make an empty folder in \(storage.location)")
+    }
+  }
 }

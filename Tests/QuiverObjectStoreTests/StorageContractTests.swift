@@ -86,6 +86,31 @@ import Testing
   }
 
   @Test(arguments: StorageBackend.available)
+  func emptyFoldersAreListedAndRemoved(_ backend: StorageBackend) async throws {
+    let (storage, cleanUp) = try backend.make()
+    defer { cleanUp() }
+    #expect(try storage.putIfAbsent(try StoragePath("data/a.bin"), [1, 2]))
+    for folder in ["_indices/u1", "_indices/u2/nested", "data/sub"] {
+      try await backend.makeEmptyFolder(try StoragePath(folder), in: storage)
+    }
+    func empty(_ prefix: StoragePath) throws -> [String] {
+      try storage.emptyFolders(under: prefix).map(\.path.description).sorted()
+    }
+    #expect(try empty(.root) == ["_indices", "_indices/u1", "_indices/u2", "_indices/u2/nested", "data/sub"])
+    #expect(try empty(try StoragePath("_indices")) == ["_indices/u1", "_indices/u2", "_indices/u2/nested"])
+    #expect(try empty(try StoragePath("missing")).isEmpty)
+    // Folders are not objects.
+    #expect(try storage.list(.root).map(\.path.description) == ["data/a.bin"])
+    #expect(try !storage.removeFolderIfEmpty(try StoragePath("data")))
+    #expect(try !storage.removeFolderIfEmpty(try StoragePath("_indices/u2")))
+    for folder in ["_indices/u2/nested", "_indices/u2", "data/sub", "missing"] {
+      #expect(try storage.removeFolderIfEmpty(try StoragePath(folder)), "\(folder)")
+    }
+    #expect(try empty(.root) == ["_indices", "_indices/u1"])
+    #expect(try storage.read(try StoragePath("data/a.bin")) == [1, 2])
+  }
+
+  @Test(arguments: StorageBackend.available)
   func eightConcurrentPutIfAbsentHaveExactlyOneWinner(_ backend: StorageBackend) throws {
     let (storage, cleanUp) = try backend.make()
     defer { cleanUp() }

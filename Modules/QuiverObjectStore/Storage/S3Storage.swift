@@ -199,6 +199,50 @@ public final class S3Storage: Storage {
     }
   }
 
+  /// The folder markers below `folder` (empty objects whose key ends in `/`, which consoles and
+  /// file-system gateways write for a folder) under which no other object lies; a folder is
+  /// otherwise only a key prefix, never empty. One recursive listing.
+  public func emptyFolders(under folder: StoragePath) throws -> [StorageFolder] {
+    let folderKey = self.folderKey(folder)
+    let objects = try wait(client.startList(prefix: folderKey), folder)
+    var occupied = Set<Substring>()
+    var markers: [(relative: Substring, lastModified: Date)] = []
+    for object in objects where object.key.hasPrefix(folderKey) {
+      let relative = object.key.dropFirst(folderKey.count)
+      if relative.hasSuffix("/") {
+        markers.append((relative.dropLast(), object.lastModified ?? Date(timeIntervalSince1970: 0)))
+      } else if !relative.isEmpty {
+        var end = relative.firstIndex(of: "/")
+        while let slash = end {
+          occupied.insert(relative[..<slash])
+          end = relative[relative.index(after: slash)...].firstIndex(of: "/")
+        }
+      }
+    }
+    return markers.compactMap { marker in
+      guard !occupied.contains(marker.relative),
+        let path = try? StoragePath(String(marker.relative))
+      else { return nil }
+      return StorageFolder(path: folder.appending(path), lastModified: marker.lastModified)
+    }
+  }
+
+  /// Deletes the folder marker of `path` (if any) when no other object lies under it: one
+  /// listing of the prefix, then one DELETE when there is a marker.
+  /// - Returns: false when an object other than the marker lies under `path`.
+  /// - Throws: `StorageError` `.invalidPath` for the root, or the request's error.
+  @discardableResult
+  public func removeFolderIfEmpty(_ path: StoragePath) throws -> Bool {
+    guard !path.components.isEmpty else {
+      throw StorageError(.invalidPath, "the root of \(location) is not a folder to remove")
+    }
+    let folderKey = self.folderKey(path)
+    let objects = try wait(client.startList(prefix: folderKey), path)
+    guard objects.allSatisfy({ $0.key == folderKey }) else { return false }
+    if !objects.isEmpty { try wait(client.startDelete(folderKey), path) }
+    return true
+  }
+
   /// The key prefix of everything in `folder`, ending in `/` (empty for the bucket's root).
   private func folderKey(_ folder: StoragePath) -> String {
     folder == .root ? (prefix.isEmpty ? "" : prefix + "/") : key(folder) + "/"

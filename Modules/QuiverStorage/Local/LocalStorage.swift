@@ -107,19 +107,9 @@ public struct LocalStorage: Storage {
   /// when the folder does not report its type); links and other kinds are skipped.
   public func names(in folder: StoragePath) throws -> [String] {
     guard let descriptor = try openFolderIfPresent(folder) else { return [] }
-    guard let stream = fdopendir(descriptor) else {
-      let code = errno
-      close(descriptor)
-      throw SystemCall.error("opendir", localPath(folder), code)
-    }
-    defer { closedir(stream) }
     var names: [String] = []
-    while let entry = readdir(stream) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      guard !name.isEmpty, name != ".", name != ".." else { continue }
-      switch Int32(entry.pointee.d_type) {
+    try SystemCall.forEachEntry(ofFolder: descriptor, location: localPath(folder)) { name, type in
+      switch type {
       case Int32(DT_REG): names.append(name)
       case Int32(DT_UNKNOWN):
         var info = stat()
@@ -128,7 +118,7 @@ public struct LocalStorage: Storage {
         {
           names.append(name)
         }
-      default: continue
+      default: return
       }
     }
     return names
@@ -144,17 +134,28 @@ public struct LocalStorage: Storage {
     }
   }
 
-  /// Removes the folder `path` if it is empty (local folders only exist to hold objects; an
-  /// object store has none). A missing or non-empty folder is left alone.
-  public func removeFolderIfEmpty(_ path: StoragePath) throws {
+  /// Every folder below `prefix` that holds nothing but such folders, with its modification
+  /// time; symbolic links are never followed (a folder holding one is not empty).
+  public func emptyFolders(under prefix: StoragePath) throws -> [StorageFolder] {
+    guard let folder = try openFolderIfPresent(prefix) else { return [] }
+    var folders: [StorageFolder] = []
+    _ = try collectEmptyFolders(folder, prefix, into: &folders)
+    return folders
+  }
+
+  /// Removes the folder `path` if it is empty (`rmdir` inside its parent, reached without
+  /// following links). A missing folder counts as removed; a non-empty one, or a link or file
+  /// in its place, is left alone.
+  @discardableResult
+  public func removeFolderIfEmpty(_ path: StoragePath) throws -> Bool {
     try requireName(path)
-    guard let folder = try openFolderIfPresent(path.parent) else { return }
+    guard let folder = try openFolderIfPresent(path.parent) else { return true }
     defer { close(folder) }
-    if unlinkat(folder, path.lastComponent, AT_REMOVEDIR) != 0 {
-      let code = errno
-      guard code == ENOENT || code == ENOTEMPTY || code == EEXIST else {
-        throw SystemCall.error("rmdir", localPath(path), code)
-      }
+    guard unlinkat(folder, path.lastComponent, AT_REMOVEDIR) != 0 else { return true }
+    switch errno {
+    case ENOENT: return true
+    case ENOTEMPTY, EEXIST, ENOTDIR: return false
+    case let code: throw SystemCall.error("rmdir", localPath(path), code)
     }
   }
 
@@ -226,20 +227,10 @@ public struct LocalStorage: Storage {
   private func collect(_ folder: Int32, _ prefix: StoragePath, into entries: inout [StorageEntry])
     throws
   {
-    guard let stream = fdopendir(folder) else {
-      let code = errno
-      close(folder)
-      throw SystemCall.error("opendir", localPath(prefix), code)
-    }
-    defer { closedir(stream) }
-    while let entry = readdir(stream) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      guard !name.isEmpty, name != ".", name != ".." else { continue }
+    try SystemCall.forEachEntry(ofFolder: folder, location: localPath(prefix)) { name, _ in
       let child = prefix.appending(trustedName: name)
       var info = stat()
-      guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+      guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
       if SystemCall.isRegularFile(info) {
         entries.append(
           StorageEntry(
@@ -247,10 +238,43 @@ public struct LocalStorage: Storage {
             lastModified: Date(timeIntervalSince1970: SystemCall.modificationTime(info))))
       } else if SystemCall.isFolder(info) {
         let inner = openat(folder, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard inner >= 0 else { continue }
+        guard inner >= 0 else { return }
         try collect(inner, child, into: &entries)
       }
     }
+  }
+
+  /// Appends the empty folders below `folder` (whose descriptor it closes) to `folders`.
+  /// - Returns: whether `folder` itself holds nothing but empty folders.
+  private func collectEmptyFolders(
+    _ folder: Int32, _ prefix: StoragePath, into folders: inout [StorageFolder]
+  ) throws -> Bool {
+    var isEmpty = true
+    try SystemCall.forEachEntry(ofFolder: folder, location: localPath(prefix)) { name, type in
+      // Files (most entries) are told apart by their type alone, without a stat.
+      var info = stat()
+      guard type == Int32(DT_DIR) || type == Int32(DT_UNKNOWN),
+        fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0, SystemCall.isFolder(info)
+      else {
+        isEmpty = false
+        return
+      }
+      let inner = openat(folder, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      guard inner >= 0 else {
+        isEmpty = false
+        return
+      }
+      let child = prefix.appending(trustedName: name)
+      if try collectEmptyFolders(inner, child, into: &folders) {
+        folders.append(
+          StorageFolder(
+            path: child,
+            lastModified: Date(timeIntervalSince1970: SystemCall.modificationTime(info))))
+      } else {
+        isEmpty = false
+      }
+    }
+    return isEmpty
   }
 
   private func requireName(_ path: StoragePath) throws {

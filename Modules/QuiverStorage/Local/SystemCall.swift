@@ -122,6 +122,29 @@ enum SystemCall {
     }
   }
 
+  /// Calls `body` with the name and the `d_type` (`DT_UNKNOWN` when the file system does not
+  /// say) of every entry of the open folder `descriptor` but `.` and `..` (`fdopendir` and
+  /// `readdir`), then closes the descriptor, also when it fails.
+  /// - Throws: `.ioFailure` when the folder cannot be read; what `body` throws.
+  static func forEachEntry(
+    ofFolder descriptor: Int32, location: String,
+    _ body: (_ name: String, _ type: Int32) throws -> Void
+  ) throws {
+    guard let stream = fdopendir(descriptor) else {
+      let code = errno
+      close(descriptor)
+      throw error("opendir", location, code)
+    }
+    defer { closedir(stream) }
+    while let entry = readdir(stream) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      guard !name.isEmpty, name != ".", name != ".." else { continue }
+      try body(name, Int32(entry.pointee.d_type))
+    }
+  }
+
   /// "a FIFO", "a folder", ... for messages.
   static func kindName(_ info: stat) -> String {
     switch info.st_mode & S_IFMT {
