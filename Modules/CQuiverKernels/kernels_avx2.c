@@ -8,8 +8,8 @@
 // into accumulator k mod 2 with one fused multiply-add per lane, and the result is
 // reduce(acc₀ + acc₁) (`reduce`, the same lane pattern as `hsum4`). Only the interleaving of
 // independent rows differs between the shapes: four points per one-to-many pass (eight chains:
-// FMA latency × two FMA pipes), 2 queries × 2 points tiles for the block (eight accumulators of
-// the sixteen ymm registers).
+// FMA latency × two FMA pipes; two for the fused cosine), 2 queries × 2 points tiles for the
+// block (eight accumulators of the sixteen ymm registers).
 #if defined(__x86_64__)
 #include "kernel_table.h"
 #include <immintrin.h>
@@ -195,12 +195,42 @@ static inline QK_AVX2 float cosine_one(const float *q, const float *x, size_t di
   return qk_cosine_finish(dot, q_norm_sq, norm, q, x, dim);
 }
 
-/// One point at a time: four points with four accumulators each would need all sixteen ymm
-/// registers for accumulators alone.
+/// Two points at once (two accumulators each for the dot product and the norm: eight of the
+/// sixteen ymm registers); calls over 1 MiB stream one point at a time.
 static QK_AVX2 void avx2_cosine_batch(const float *q, const float *p, size_t n, size_t dim,
                                       float *out) {
   float q_norm_sq = avx2_dot(q, q, dim);
-  for (size_t j = 0; j < n; j++) out[j] = cosine_one(q, p + j * dim, dim, q_norm_sq);
+  size_t j = 0;
+  if (!(dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES)) {
+    for (; j + 2 <= n; j += 2) {
+      const float *x0 = p + j * dim, *x1 = x0 + dim;
+      __m256 d0 = _mm256_setzero_ps(), e0 = d0, n0 = d0, o0 = d0;
+      __m256 d1 = d0, e1 = d0, n1 = d0, o1 = d0;
+#define COSINE2_CHUNK(LOAD, dot0, norm0, dot1, norm1, i, m)                                    \
+  do {                                                                                         \
+    __m256 qv = LOAD(q + (i), m), a_ = LOAD(x0 + (i), m), b_ = LOAD(x1 + (i), m);              \
+    dot0 = _mm256_fmadd_ps(qv, a_, dot0);                                                      \
+    norm0 = _mm256_fmadd_ps(a_, a_, norm0);                                                    \
+    dot1 = _mm256_fmadd_ps(qv, b_, dot1);                                                      \
+    norm1 = _mm256_fmadd_ps(b_, b_, norm1);                                                    \
+  } while (0)
+      size_t i = 0;
+      for (; i + 16 <= dim; i += 16) {
+        COSINE2_CHUNK(FULL_LOAD, d0, n0, d1, n1, i, 0);
+        COSINE2_CHUNK(FULL_LOAD, e0, o0, e1, o1, i + 8, 0);
+      }
+      if (i < dim) {
+        COSINE2_CHUNK(MASK_LOAD, d0, n0, d1, n1, i, chunk_mask(dim, i));
+        if (i + 8 < dim) COSINE2_CHUNK(MASK_LOAD, e0, o0, e1, o1, i + 8, tail_mask(dim - i - 8));
+      }
+#undef COSINE2_CHUNK
+      out[j] = qk_cosine_finish(reduce(_mm256_add_ps(d0, e0)), q_norm_sq,
+                                reduce(_mm256_add_ps(n0, o0)), q, x0, dim);
+      out[j + 1] = qk_cosine_finish(reduce(_mm256_add_ps(d1, e1)), q_norm_sq,
+                                    reduce(_mm256_add_ps(n1, o1)), q, x1, dim);
+    }
+  }
+  for (; j < n; j++) out[j] = cosine_one(q, p + j * dim, dim, q_norm_sq);
 }
 
 // ---- many-to-many: 2×2 register tiles over L2-sized point tiles ---------------------------
@@ -311,24 +341,41 @@ static inline QK_AVX2 __m256 load_codes(const uint8_t *c, size_t count) {
     acc = _mm256_fmadd_ps(qv, x, acc);                                                         \
   } while (0)
 
-/// `count` floats at x (the rest 0), plainly when the chunk is whole.
-static inline QK_AVX2 __m256 load_part(const float *x, size_t count) {
-  return count >= 8 ? _mm256_loadu_ps(x) : _mm256_maskload_ps(x, tail_mask(count));
-}
-
 #define LOAD_SCALE(i, mask) _mm256_maskload_ps(scale + (i), mask)
 #define NO_SCALE(i, mask) _mm256_setzero_ps()
 
-/// The chunk at i (`count` codes) of rows c0..c3 into acc0..acc3.
-#define SQ8_CHUNK4(STEP, scale_load, acc, i, count)                                            \
+/// The chunk at i (lanes m, `count` codes) of rows c0..c3 into acc0..acc3.
+#define SQ8_CHUNK4(STEP, LOAD, scale_load, acc, i, m, count)                                   \
   do {                                                                                         \
-    __m256i m_ = tail_mask(count);                                                             \
-    __m256 qv = load_part(first + (i), count);                                                 \
-    __m256 sv = scale_load(i, m_);                                                             \
+    __m256 qv = LOAD(first + (i), m);                                                          \
+    __m256 sv = scale_load(i, m);                                                              \
     STEP(acc##0, qv, sv, load_codes(c0 + (i), count));                                         \
     STEP(acc##1, qv, sv, load_codes(c1 + (i), count));                                         \
     STEP(acc##2, qv, sv, load_codes(c2 + (i), count));                                         \
     STEP(acc##3, qv, sv, load_codes(c3 + (i), count));                                         \
+  } while (0)
+
+/// One row's chunk at i (lanes m, `count` codes) into acc.
+#define SQ8_CHUNK1(STEP, LOAD, scale_load, acc, i, m, count)                                   \
+  STEP(acc, LOAD(first + (i), m), scale_load(i, m), load_codes(c + (i), count))
+
+/// Runs CHUNK over the chunks of a row: pairs of whole chunks (8 codes, plain loads) into the
+/// accumulators s and t, then the one or two chunks left.
+#define SQ8_FOR_CHUNKS(CHUNK, STEP, scale_load, s, t)                                          \
+  do {                                                                                         \
+    size_t i_ = 0;                                                                             \
+    for (; i_ + 16 <= dim; i_ += 16) {                                                         \
+      CHUNK(STEP, FULL_LOAD, scale_load, s, i_, tail_mask(8), 8);                              \
+      CHUNK(STEP, FULL_LOAD, scale_load, t, i_ + 8, tail_mask(8), 8);                          \
+    }                                                                                          \
+    if (i_ < dim) {                                                                            \
+      size_t count_ = dim - i_ < 8 ? dim - i_ : 8;                                             \
+      CHUNK(STEP, MASK_LOAD, scale_load, s, i_, tail_mask(count_), count_);                    \
+      if (i_ + 8 < dim) {                                                                      \
+        count_ = dim - i_ - 8;                                                                 \
+        CHUNK(STEP, MASK_LOAD, scale_load, t, i_ + 8, tail_mask(count_), count_);              \
+      }                                                                                        \
+    }                                                                                          \
   } while (0)
 
 /// One row's scan (codes c), in the same order as four rows at once.
@@ -337,16 +384,7 @@ static inline QK_AVX2 __m256 load_part(const float *x, size_t count) {
                                    size_t dim) {                                               \
     (void)scale;                                                                               \
     __m256 s = _mm256_setzero_ps(), t = s;                                                     \
-    for (size_t i = 0; i < dim; i += 16) {                                                     \
-      size_t count = dim - i < 8 ? dim - i : 8;                                                \
-      __m256i m = tail_mask(count);                                                            \
-      STEP(s, load_part(first + i, count), scale_load(i, m), load_codes(c + i, count));         \
-      if (i + 8 >= dim) break;                                                                 \
-      count = dim - i - 8 < 8 ? dim - i - 8 : 8;                                               \
-      m = tail_mask(count);                                                                    \
-      STEP(t, load_part(first + i + 8, count), scale_load(i + 8, m),                           \
-           load_codes(c + i + 8, count));                                                      \
-    }                                                                                          \
+    SQ8_FOR_CHUNKS(SQ8_CHUNK1, STEP, scale_load, s, t);                                        \
     return reduce(_mm256_add_ps(s, t));                                                        \
   }
 
@@ -362,11 +400,7 @@ SQ8_ROW(sq8_sum_row, SQ8_SUM_STEP, NO_SCALE)
       const uint8_t *c0 = codes + j * dim, *c1 = c0 + dim, *c2 = c1 + dim, *c3 = c2 + dim;     \
       __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                              \
       __m256 t0 = s0, t1 = s0, t2 = s0, t3 = s0;                                               \
-      for (size_t i = 0; i < dim; i += 16) {                                                   \
-        SQ8_CHUNK4(STEP, scale_load, s, i, dim - i < 8 ? dim - i : 8);                         \
-        if (i + 8 >= dim) break;                                                               \
-        SQ8_CHUNK4(STEP, scale_load, t, i + 8, dim - i - 8 < 8 ? dim - i - 8 : 8);             \
-      }                                                                                        \
+      SQ8_FOR_CHUNKS(SQ8_CHUNK4, STEP, scale_load, s, t);                                      \
       _mm_storeu_ps(out + j, hsum4(_mm256_add_ps(s0, t0), _mm256_add_ps(s1, t1),               \
                                    _mm256_add_ps(s2, t2), _mm256_add_ps(s3, t3)));             \
     }                                                                                          \
@@ -411,7 +445,7 @@ static inline QK_AVX2 __m256 load_halves(const uint16_t *x, size_t count) {
       __m256i m = tail_mask(count);                                                            \
       STEP(s0, _mm256_maskload_ps(q + i, m), load_halves(x + i, count));                       \
     }                                                                                          \
-    return reduce(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));                  \
+    return reduce(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));                \
   }
 
 F16_ROW(l2sq_f16_row, L2_STEP)

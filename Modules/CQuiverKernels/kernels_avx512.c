@@ -49,6 +49,28 @@ static inline QK_AVX512 float reduce(__m512 v) {
   return _mm_cvtss_f32(_mm_add_ss(_mm_hadd_ps(low, low), _mm_hadd_ps(high, high)));
 }
 
+/// Chunk loaders for the shared macros: whole chunks load plainly (masked loads stream from
+/// memory at a fraction of the speed here), the last chunk of a vector through its mask; both give
+/// the same lanes.
+#define FULL_LOAD(pointer, mask) _mm512_loadu_ps(pointer)
+#define MASK_LOAD(pointer, mask) _mm512_maskz_loadu_ps(mask, pointer)
+
+/// Runs CHUNK(STEP, LOAD, E, i, mask) over the chunks of a vector of `dim` floats: pairs of
+/// whole chunks (even E = 0, odd E = 1) with plain loads, then the one or two chunks left with
+/// masked loads.
+#define FOR_CHUNKS(CHUNK, STEP)                                                                \
+  do {                                                                                         \
+    size_t i_ = 0;                                                                             \
+    for (; i_ + 32 <= dim; i_ += 32) {                                                         \
+      CHUNK(STEP, FULL_LOAD, 0, i_, 0);                                                        \
+      CHUNK(STEP, FULL_LOAD, 1, i_ + 16, 0);                                                   \
+    }                                                                                          \
+    if (i_ < dim) {                                                                            \
+      CHUNK(STEP, MASK_LOAD, 0, i_, chunk_mask(dim, i_));                                      \
+      if (i_ + 16 < dim) CHUNK(STEP, MASK_LOAD, 1, i_ + 16, tail_mask(dim - i_ - 16));         \
+    }                                                                                          \
+  } while (0)
+
 #define L2_STEP(acc, x, y)                                                                     \
   do {                                                                                         \
     __m512 d_ = _mm512_sub_ps(x, y);                                                           \
@@ -84,22 +106,23 @@ ONE_TO_ONE(avx512_dot, DOT_STEP)
 static QK_AVX512 float avx512_norm_sq(const float *a, size_t dim) { return avx512_dot(a, a, dim); }
 
 /// The three sums of a cosine (a·b, a·a, b·b) in one pass, each in the path's order.
-static inline QK_AVX512 float avx512_cosine(const float *a, const float *b, size_t dim) {
+static QK_AVX512 float avx512_cosine(const float *a, const float *b, size_t dim) {
   __m512 d0 = _mm512_setzero_ps(), d1 = d0, na0 = d0, na1 = d0, nb0 = d0, nb1 = d0;
-  for (size_t i = 0; i < dim; i += 32) {
-    __mmask16 m = chunk_mask(dim, i);
-    __m512 x = _mm512_maskz_loadu_ps(m, a + i), y = _mm512_maskz_loadu_ps(m, b + i);
-    d0 = _mm512_fmadd_ps(x, y, d0);
-    na0 = _mm512_fmadd_ps(x, x, na0);
-    nb0 = _mm512_fmadd_ps(y, y, nb0);
-    if (i + 16 >= dim) break;
-    m = chunk_mask(dim, i + 16);
-    x = _mm512_maskz_loadu_ps(m, a + i + 16);
-    y = _mm512_maskz_loadu_ps(m, b + i + 16);
-    d1 = _mm512_fmadd_ps(x, y, d1);
-    na1 = _mm512_fmadd_ps(x, x, na1);
-    nb1 = _mm512_fmadd_ps(y, y, nb1);
-  }
+#define COSINE_CHUNK(STEP, LOAD, E, i, m)                                                      \
+  do {                                                                                         \
+    __m512 x = LOAD(a + (i), m), y = LOAD(b + (i), m);                                         \
+    if (E) {                                                                                   \
+      d1 = _mm512_fmadd_ps(x, y, d1);                                                          \
+      na1 = _mm512_fmadd_ps(x, x, na1);                                                        \
+      nb1 = _mm512_fmadd_ps(y, y, nb1);                                                        \
+    } else {                                                                                   \
+      d0 = _mm512_fmadd_ps(x, y, d0);                                                          \
+      na0 = _mm512_fmadd_ps(x, x, na0);                                                        \
+      nb0 = _mm512_fmadd_ps(y, y, nb0);                                                        \
+    }                                                                                          \
+  } while (0)
+  FOR_CHUNKS(COSINE_CHUNK, 0);
+#undef COSINE_CHUNK
   float dot = reduce(_mm512_add_ps(d0, d1));
   float na = reduce(_mm512_add_ps(na0, na1));
   float nb = reduce(_mm512_add_ps(nb0, nb1));
@@ -118,12 +141,21 @@ static inline QK_AVX512 float avx512_cosine(const float *a, const float *b, size
   } while (0)
 
 /// Loads the chunk at i of the four points p0..p3 (lanes in `mask`) into x0..x3.
-#define LOAD4(mask, i)                                                                         \
-  __m512 x0 = _mm512_maskz_loadu_ps(mask, p0 + (i)), x1 = _mm512_maskz_loadu_ps(mask, p1 + (i)); \
-  __m512 x2 = _mm512_maskz_loadu_ps(mask, p2 + (i)), x3 = _mm512_maskz_loadu_ps(mask, p3 + (i))
+#define LOAD4(LOAD, mask, i)                                                                   \
+  __m512 x0 = LOAD(p0 + (i), mask), x1 = LOAD(p1 + (i), mask);                                 \
+  __m512 x2 = LOAD(p2 + (i), mask), x3 = LOAD(p3 + (i), mask)
+
+/// One chunk of four points: even chunks (E = 0) into s0..s3, odd ones into t0..t3.
+#define BATCH_CHUNK(STEP, LOAD, E, i, m)                                                       \
+  do {                                                                                         \
+    LOAD4(LOAD, m, i);                                                                         \
+    __m512 y = LOAD(q + (i), m);                                                               \
+    if (E) STEP4(STEP, t, y);                                                                  \
+    else STEP4(STEP, s, y);                                                                    \
+  } while (0)
 
 #define BATCH(name, STEP, one_to_one)                                                          \
-  static QK_AVX512 void name(const float *q, const float *p, size_t n, size_t dim, float *out) {\
+  static QK_AVX512 void name(const float *q, const float *p, size_t n, size_t dim, float *out) { \
     if (dim >= QK_STREAMING_MIN_DIM && n * dim * sizeof(float) > QK_STREAMING_BYTES) {         \
       for (size_t j = 0; j < n; j++) out[j] = one_to_one(q, p + j * dim, dim);                 \
       return;                                                                                  \
@@ -133,19 +165,7 @@ static inline QK_AVX512 float avx512_cosine(const float *a, const float *b, size
       const float *p0 = p + j * dim, *p1 = p0 + dim, *p2 = p1 + dim, *p3 = p2 + dim;           \
       __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                              \
       __m512 t0 = s0, t1 = s0, t2 = s0, t3 = s0;                                               \
-      for (size_t i = 0; i < dim; i += 32) {                                                   \
-        __mmask16 m = chunk_mask(dim, i);                                                      \
-        {                                                                                      \
-          LOAD4(m, i);                                                                         \
-          __m512 y = _mm512_maskz_loadu_ps(m, q + i);                                          \
-          STEP4(STEP, s, y);                                                                   \
-        }                                                                                      \
-        if (i + 16 >= dim) break;                                                              \
-        m = chunk_mask(dim, i + 16);                                                           \
-        LOAD4(m, i + 16);                                                                      \
-        __m512 y = _mm512_maskz_loadu_ps(m, q + i + 16);                                       \
-        STEP4(STEP, t, y);                                                                     \
-      }                                                                                        \
+      FOR_CHUNKS(BATCH_CHUNK, STEP);                                                           \
       __m128 r = hsum4(_mm512_add_ps(s0, t0), _mm512_add_ps(s1, t1), _mm512_add_ps(s2, t2),    \
                        _mm512_add_ps(s3, t3));                                                 \
       _mm_storeu_ps(out + j, r);                                                               \
@@ -165,17 +185,19 @@ static QK_AVX512 void avx512_norm_sq_batch(const float *p, size_t n, size_t dim,
 static inline QK_AVX512 float cosine_one(const float *q, const float *x, size_t dim,
                                          float q_norm_sq) {
   __m512 d0 = _mm512_setzero_ps(), d1 = d0, n0 = d0, n1 = d0;
-  for (size_t i = 0; i < dim; i += 32) {
-    __mmask16 m = chunk_mask(dim, i);
-    __m512 x0 = _mm512_maskz_loadu_ps(m, x + i);
-    d0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, q + i), x0, d0);
-    n0 = _mm512_fmadd_ps(x0, x0, n0);
-    if (i + 16 >= dim) break;
-    m = chunk_mask(dim, i + 16);
-    x0 = _mm512_maskz_loadu_ps(m, x + i + 16);
-    d1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, q + i + 16), x0, d1);
-    n1 = _mm512_fmadd_ps(x0, x0, n1);
-  }
+#define COSINE_CHUNK(STEP, LOAD, E, i, m)                                                      \
+  do {                                                                                         \
+    __m512 x_ = LOAD(x + (i), m), q_ = LOAD(q + (i), m);                                       \
+    if (E) {                                                                                   \
+      d1 = _mm512_fmadd_ps(q_, x_, d1);                                                        \
+      n1 = _mm512_fmadd_ps(x_, x_, n1);                                                        \
+    } else {                                                                                   \
+      d0 = _mm512_fmadd_ps(q_, x_, d0);                                                        \
+      n0 = _mm512_fmadd_ps(x_, x_, n0);                                                        \
+    }                                                                                          \
+  } while (0)
+  FOR_CHUNKS(COSINE_CHUNK, 0);
+#undef COSINE_CHUNK
   float dot = reduce(_mm512_add_ps(d0, d1));
   float norm = reduce(_mm512_add_ps(n0, n1));
   return qk_cosine_finish(dot, q_norm_sq, norm, q, x, dim);
@@ -195,26 +217,25 @@ static QK_AVX512 void avx512_cosine_batch(const float *q, const float *p, size_t
     __m512 d0 = _mm512_setzero_ps(), d1 = d0, d2 = d0, d3 = d0, n0 = d0, n1 = d0, n2 = d0,
            n3 = d0;
     __m512 e0 = d0, e1 = d0, e2 = d0, e3 = d0, o0 = d0, o1 = d0, o2 = d0, o3 = d0;
-    for (size_t i = 0; i < dim; i += 32) {
-      __mmask16 m = chunk_mask(dim, i);
-      {
-        LOAD4(m, i);
-        __m512 qv = _mm512_maskz_loadu_ps(m, q + i);
-        QK_COSINE4_STEP(_mm512_fmadd_ps, qv, x0, x1, x2, x3);
-      }
-      if (i + 16 >= dim) break;
-      m = chunk_mask(dim, i + 16);
-      LOAD4(m, i + 16);
-      __m512 qv = _mm512_maskz_loadu_ps(m, q + i + 16);
-      e0 = _mm512_fmadd_ps(qv, x0, e0);
-      o0 = _mm512_fmadd_ps(x0, x0, o0);
-      e1 = _mm512_fmadd_ps(qv, x1, e1);
-      o1 = _mm512_fmadd_ps(x1, x1, o1);
-      e2 = _mm512_fmadd_ps(qv, x2, e2);
-      o2 = _mm512_fmadd_ps(x2, x2, o2);
-      e3 = _mm512_fmadd_ps(qv, x3, e3);
-      o3 = _mm512_fmadd_ps(x3, x3, o3);
-    }
+#define COSINE4_CHUNK(STEP, LOAD, E, i, m)                                                     \
+  do {                                                                                         \
+    LOAD4(LOAD, m, i);                                                                         \
+    __m512 qv = LOAD(q + (i), m);                                                              \
+    if (E) {                                                                                   \
+      e0 = _mm512_fmadd_ps(qv, x0, e0);                                                        \
+      o0 = _mm512_fmadd_ps(x0, x0, o0);                                                        \
+      e1 = _mm512_fmadd_ps(qv, x1, e1);                                                        \
+      o1 = _mm512_fmadd_ps(x1, x1, o1);                                                        \
+      e2 = _mm512_fmadd_ps(qv, x2, e2);                                                        \
+      o2 = _mm512_fmadd_ps(x2, x2, o2);                                                        \
+      e3 = _mm512_fmadd_ps(qv, x3, e3);                                                        \
+      o3 = _mm512_fmadd_ps(x3, x3, o3);                                                        \
+    } else {                                                                                   \
+      QK_COSINE4_STEP(_mm512_fmadd_ps, qv, x0, x1, x2, x3);                                    \
+    }                                                                                          \
+  } while (0)
+    FOR_CHUNKS(COSINE4_CHUNK, 0);
+#undef COSINE4_CHUNK
     __m128 dots = hsum4(_mm512_add_ps(d0, e0), _mm512_add_ps(d1, e1), _mm512_add_ps(d2, e2),
                         _mm512_add_ps(d3, e3));
     __m128 norms = hsum4(_mm512_add_ps(n0, o0), _mm512_add_ps(n1, o1), _mm512_add_ps(n2, o2),
@@ -238,7 +259,7 @@ static inline QK_AVX512 void store_tile(float *out, size_t stride, size_t rows, 
 }
 
 /// STEP of query register y against the point registers x0, x1: even chunks into acc##0 and
-/// acc##1, odd chunks (E = 2) into acc##2 and acc##3.
+/// acc##1, odd chunks (E = 1) into acc##2 and acc##3.
 #define STEP2(STEP, acc, y, E)                                                                 \
   do {                                                                                         \
     if (E) {                                                                                   \
@@ -250,17 +271,18 @@ static inline QK_AVX512 void store_tile(float *out, size_t stride, size_t rows, 
     }                                                                                          \
   } while (0)
 
-/// One chunk of the tile: chunk at i (lanes `mask`), into the even (E = 0) or odd accumulators.
-#define TILE_CHUNK(STEP, mask, i, E)                                                           \
+/// One chunk of the tile: chunk at i (lanes `mask`), into the even (E = 0) or odd (E = 1)
+/// accumulators.
+#define TILE_CHUNK(STEP, LOAD, E, i, mask)                                                     \
   do {                                                                                         \
-    __m512 x0 = _mm512_maskz_loadu_ps(mask, p0 + (i)), x1 = _mm512_maskz_loadu_ps(mask, p1 + (i)); \
-    __m512 y = _mm512_maskz_loadu_ps(mask, q0 + (i));                                          \
+    __m512 x0 = LOAD(p0 + (i), mask), x1 = LOAD(p1 + (i), mask);                               \
+    __m512 y = LOAD(q0 + (i), mask);                                                           \
     STEP2(STEP, a, y, E);                                                                      \
-    y = _mm512_maskz_loadu_ps(mask, q1 + (i));                                                 \
+    y = LOAD(q1 + (i), mask);                                                                  \
     STEP2(STEP, b, y, E);                                                                      \
-    y = _mm512_maskz_loadu_ps(mask, q2 + (i));                                                 \
+    y = LOAD(q2 + (i), mask);                                                                  \
     STEP2(STEP, c, y, E);                                                                      \
-    y = _mm512_maskz_loadu_ps(mask, q3 + (i));                                                 \
+    y = LOAD(q3 + (i), mask);                                                                  \
     STEP2(STEP, e, y, E);                                                                      \
   } while (0)
 
@@ -270,11 +292,7 @@ static inline QK_AVX512 void store_tile(float *out, size_t stride, size_t rows, 
                              float *out, size_t stride, size_t rows, size_t cols) {            \
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0,     \
            b3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;    \
-    for (size_t i = 0; i < dim; i += 32) {                                                     \
-      TILE_CHUNK(STEP, chunk_mask(dim, i), i, 0);                                              \
-      if (i + 16 >= dim) break;                                                                \
-      TILE_CHUNK(STEP, chunk_mask(dim, i + 16), i + 16, 2);                                    \
-    }                                                                                          \
+    FOR_CHUNKS(TILE_CHUNK, STEP);                                                              \
     __m128 r01 = hsum4(_mm512_add_ps(a0, a2), _mm512_add_ps(a1, a3), _mm512_add_ps(b0, b2),    \
                        _mm512_add_ps(b1, b3));                                                 \
     __m128 r23 = hsum4(_mm512_add_ps(c0, c2), _mm512_add_ps(c1, c3), _mm512_add_ps(e0, e2),    \
@@ -356,14 +374,37 @@ static inline QK_AVX512 __m512 load_codes(const uint8_t *c, size_t count) {
 #define NO_SCALE(i, mask) _mm512_setzero_ps()
 
 /// The chunk at i (lanes m, `count` codes) of rows c0..c3 into acc0..acc3.
-#define SQ8_CHUNK4(STEP, scale_load, acc, i, m, count)                                         \
+#define SQ8_CHUNK4(STEP, LOAD, scale_load, acc, i, m, count)                                   \
   do {                                                                                         \
-    __m512 qv = _mm512_maskz_loadu_ps(m, first + (i));                                         \
+    __m512 qv = LOAD(first + (i), m);                                                          \
     __m512 sv = scale_load(i, m);                                                              \
     STEP(acc##0, qv, sv, load_codes(c0 + (i), count));                                         \
     STEP(acc##1, qv, sv, load_codes(c1 + (i), count));                                         \
     STEP(acc##2, qv, sv, load_codes(c2 + (i), count));                                         \
     STEP(acc##3, qv, sv, load_codes(c3 + (i), count));                                         \
+  } while (0)
+
+/// One row's chunk at i (lanes m, `count` codes) into acc.
+#define SQ8_CHUNK1(STEP, LOAD, scale_load, acc, i, m, count)                                   \
+  STEP(acc, LOAD(first + (i), m), scale_load(i, m), load_codes(c + (i), count))
+
+/// Runs CHUNK over the chunks of a row: pairs of whole chunks (16 codes, plain loads) into the
+/// accumulators s and t, then the one or two chunks left.
+#define SQ8_FOR_CHUNKS(CHUNK, STEP, scale_load, s, t)                                          \
+  do {                                                                                         \
+    size_t i_ = 0;                                                                             \
+    for (; i_ + 32 <= dim; i_ += 32) {                                                         \
+      CHUNK(STEP, FULL_LOAD, scale_load, s, i_, (__mmask16)0xFFFF, 16);                        \
+      CHUNK(STEP, FULL_LOAD, scale_load, t, i_ + 16, (__mmask16)0xFFFF, 16);                   \
+    }                                                                                          \
+    if (i_ < dim) {                                                                            \
+      size_t count_ = dim - i_ < 16 ? dim - i_ : 16;                                           \
+      CHUNK(STEP, MASK_LOAD, scale_load, s, i_, tail_mask(count_), count_);                    \
+      if (i_ + 16 < dim) {                                                                     \
+        count_ = dim - i_ - 16;                                                                \
+        CHUNK(STEP, MASK_LOAD, scale_load, t, i_ + 16, tail_mask(count_), count_);             \
+      }                                                                                        \
+    }                                                                                          \
   } while (0)
 
 /// One row's scan (codes c), in the same order as four rows at once.
@@ -372,16 +413,7 @@ static inline QK_AVX512 __m512 load_codes(const uint8_t *c, size_t count) {
                                      size_t dim) {                                             \
     (void)scale;                                                                               \
     __m512 s = _mm512_setzero_ps(), t = s;                                                     \
-    for (size_t i = 0; i < dim; i += 32) {                                                     \
-      size_t count = dim - i < 16 ? dim - i : 16;                                              \
-      __mmask16 m = tail_mask(count);                                                          \
-      STEP(s, _mm512_maskz_loadu_ps(m, first + i), scale_load(i, m), load_codes(c + i, count)); \
-      if (i + 16 >= dim) break;                                                                \
-      count = dim - i - 16 < 16 ? dim - i - 16 : 16;                                           \
-      m = tail_mask(count);                                                                    \
-      STEP(t, _mm512_maskz_loadu_ps(m, first + i + 16), scale_load(i + 16, m),                 \
-           load_codes(c + i + 16, count));                                                     \
-    }                                                                                          \
+    SQ8_FOR_CHUNKS(SQ8_CHUNK1, STEP, scale_load, s, t);                                        \
     return reduce(_mm512_add_ps(s, t));                                                        \
   }
 
@@ -397,13 +429,7 @@ SQ8_ROW(sq8_sum_row, SQ8_SUM_STEP, NO_SCALE)
       const uint8_t *c0 = codes + j * dim, *c1 = c0 + dim, *c2 = c1 + dim, *c3 = c2 + dim;     \
       __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;                              \
       __m512 t0 = s0, t1 = s0, t2 = s0, t3 = s0;                                               \
-      for (size_t i = 0; i < dim; i += 32) {                                                   \
-        size_t count = dim - i < 16 ? dim - i : 16;                                            \
-        SQ8_CHUNK4(STEP, scale_load, s, i, tail_mask(count), count);                           \
-        if (i + 16 >= dim) break;                                                              \
-        count = dim - i - 16 < 16 ? dim - i - 16 : 16;                                         \
-        SQ8_CHUNK4(STEP, scale_load, t, i + 16, tail_mask(count), count);                      \
-      }                                                                                        \
+      SQ8_FOR_CHUNKS(SQ8_CHUNK4, STEP, scale_load, s, t);                                      \
       _mm_storeu_ps(out + j, hsum4(_mm512_add_ps(s0, t0), _mm512_add_ps(s1, t1),               \
                                    _mm512_add_ps(s2, t2), _mm512_add_ps(s3, t3)));             \
     }                                                                                          \
