@@ -78,8 +78,15 @@ static qk_isa initial_isa(void) {
   return qk_detected_isa();
 }
 
+/// The path qk_force_isa_on_this_thread chose for the calling thread (0: the process-wide one).
+/// Initial-exec TLS: one segment-relative load, no call, on every kernel entry.
+static __thread const qk_kernel_table *thread_table __attribute__((tls_model("initial-exec")));
+static __thread int thread_isa __attribute__((tls_model("initial-exec")));
+
 static inline const qk_kernel_table *kernels(void) {
-  const qk_kernel_table *t = __atomic_load_n(&active_table, __ATOMIC_ACQUIRE);
+  const qk_kernel_table *t = thread_table;
+  if (__builtin_expect(t != 0, 0)) return t;
+  t = __atomic_load_n(&active_table, __ATOMIC_ACQUIRE);
   if (__builtin_expect(t != 0, 1)) return t;
   qk_isa isa = initial_isa();
   t = table_for(isa);
@@ -93,6 +100,7 @@ static inline const qk_kernel_table *kernels(void) {
 }
 
 qk_isa qk_active_isa(void) {
+  if (thread_table) return (qk_isa)thread_isa;
   kernels();
   return (qk_isa)__atomic_load_n(&active_isa, __ATOMIC_RELAXED);
 }
@@ -102,6 +110,17 @@ int qk_force_isa(qk_isa isa) {
   kernels();
   __atomic_store_n(&active_isa, (int)isa, __ATOMIC_RELAXED);
   __atomic_store_n(&active_table, table_for(isa), __ATOMIC_RELEASE);
+  return 0;
+}
+
+int qk_force_isa_on_this_thread(int isa) {
+  if (isa < 0) {
+    thread_table = 0;
+    return 0;
+  }
+  if (!isa_supported((qk_isa)isa)) return -1;
+  thread_isa = isa;
+  thread_table = table_for((qk_isa)isa);
   return 0;
 }
 

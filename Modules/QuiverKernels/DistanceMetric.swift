@@ -8,7 +8,9 @@ import CQuiverKernels
 /// - `dot`: 1 − a·b, LanceDB's convention; it ranks like the negative inner product.
 ///
 /// Sums are accumulated in `Float` with several SIMD accumulators (AVX-512F, AVX2+FMA, NEON or
-/// portable C, chosen once per process: `KernelISA`). A squared distance or dot product whose
+/// portable C, chosen once per process: `KernelISA`), in one order fixed by the dimension: on a
+/// given path a pair's distance has the same bits in `distance`, `distances` (any position of
+/// the call) and `distanceBlock`. A squared distance or dot product whose
 /// true value exceeds `Float.greatestFiniteMagnitude` is `+infinity`; cosine distances are
 /// recomputed in `Double` when a norm or the dot product overflows or becomes subnormal, so they
 /// stay exact for huge and tiny magnitudes. NaN inputs give NaN distances.

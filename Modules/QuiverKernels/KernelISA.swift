@@ -22,6 +22,18 @@ public enum KernelISA: String, Sendable, CaseIterable {
   @discardableResult
   public static func force(_ isa: KernelISA) -> Bool { qk_force_isa(isa.cValue) == 0 }
 
+  /// Runs `body` with the kernels it calls on this thread forced onto `isa`, while other threads
+  /// keep the process-wide path (a test comparing paths then cannot change another test's
+  /// results); returns nil, without running `body`, when this CPU cannot run `isa`. Kernels that
+  /// `body` runs on other threads use the process-wide path.
+  package static func onThisThread<Result>(
+    _ isa: KernelISA, _ body: () throws -> Result
+  ) rethrows -> Result? {
+    guard qk_force_isa_on_this_thread(Int32(isa.cValue.rawValue)) == 0 else { return nil }
+    defer { qk_force_isa_on_this_thread(-1) }
+    return try body()
+  }
+
   /// The paths this CPU can run, slowest first.
   public static var supported: [KernelISA] {
     allCases.filter { candidate in

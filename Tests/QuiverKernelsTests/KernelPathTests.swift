@@ -1,19 +1,21 @@
+import Foundation
 import QuiverKernels
 import QuiverTestSupport
 import Testing
 
-/// Every test that forces an instruction-set path lives in this one serialized suite, so no two
-/// of them switch the process-wide kernel table at the same time. (Tests elsewhere may run while
-/// a path is forced; every path computes the same results within tolerance, so they still pass.)
+/// The tests that run kernels on a chosen instruction-set path. Each forces the path on its own
+/// thread only (`KernelISA.onThisThread`): tests running at the same time keep the process-wide
+/// path, so results that must be identical from one call to the next (an exact search on 1 or
+/// 3 threads) never mix two paths.
 @Suite(.serialized)
 struct KernelPathTests {
-  /// Runs `body` with every kernel forced onto `isa`, then restores the path that was active.
+  /// Runs `body` with the kernels it calls on this thread forced onto `isa`.
   func withPath(_ isa: KernelISA, _ body: () throws -> Void) rethrows {
-    let previous = KernelISA.active
-    #expect(KernelISA.force(isa), "this CPU lists \(isa) as supported but refused it")
-    defer { KernelISA.force(previous) }
-    #expect(KernelISA.active == isa)
-    try body()
+    let ran = try KernelISA.onThisThread(isa) {
+      #expect(KernelISA.active == isa)
+      try body()
+    }
+    #expect(ran != nil, "this CPU lists \(isa) as supported but refused it")
   }
 
   @Test func detectedPathIsSupportedAndOthersAreRefused() {
@@ -25,6 +27,29 @@ struct KernelPathTests {
       #expect(!KernelISA.force(isa))
       #expect(KernelISA.active == before)
     }
+  }
+
+  /// A path forced on one thread is not seen by another thread, which keeps the process-wide one.
+  @Test func aPathForcedOnOneThreadLeavesOtherThreadsAlone() {
+    let processWide = KernelISA.active
+    for isa in KernelISA.supported {
+      withPath(isa) {
+        let seen = SeenPath()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+          seen.isa = KernelISA.active
+          done.signal()
+        }.start()
+        done.wait()
+        #expect(seen.isa == processWide, "\(isa) forced on one thread leaked")
+      }
+    }
+    #expect(KernelISA.active == processWide)
+  }
+
+  /// `@unchecked Sendable`: written by one thread before it signals, read after the wait.
+  final class SeenPath: @unchecked Sendable {
+    var isa: KernelISA?
   }
 
   @Test(arguments: KernelISA.supported)

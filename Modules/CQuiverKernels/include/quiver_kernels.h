@@ -30,6 +30,10 @@ qk_isa qk_active_isa(void);
 /// Forces every kernel onto `isa`. Returns 0 on success, -1 if this CPU cannot run it.
 /// Meant for tests and benchmarks; not thread-safe with concurrent kernel calls.
 int qk_force_isa(qk_isa isa);
+/// Runs the kernels the calling thread calls on `isa` (a qk_isa), whatever the process-wide
+/// path, until called with -1. Returns 0 on success, -1 if this CPU cannot run it. Lets a test
+/// compare paths while other threads keep the process-wide one.
+int qk_force_isa_on_this_thread(int isa);
 
 // ---- float32, one-to-one ------------------------------------------------------------------
 /// Σ (a[i] - b[i])².

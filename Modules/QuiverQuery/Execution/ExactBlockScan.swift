@@ -6,9 +6,10 @@ import QuiverStorage
 /// kernel and split across cores when the blocks are large.
 ///
 /// Rows are cut into chunks of `chunkRows` counted from each block's first row, whatever the
-/// thread count, and each chunk is computed by one kernel call: a row's distance never depends
-/// on how many threads ran, and the per-thread top-k lists merge (ties broken by id) into the same
-/// result.
+/// thread count, and each chunk is computed by one kernel call. A row's distance depends only on
+/// the query and the row (the kernels sum every pair in one order fixed by the dimension), not on
+/// the chunk, block or thread it falls in, and the per-thread top-k lists merge (ties broken by
+/// id) into the same result.
 struct ExactBlockScan {
   /// One fragment's block and the rows of it a search may return (nil: every row).
   struct Part {
