@@ -107,26 +107,6 @@ public struct IndexConfig: Sendable, Hashable {
     IndexConfig(type: .hnsw, metric: metric, m: m, efConstruction: efConstruction)
   }
 
-  /// The former spelling of `ivfHNSWSQ(metric:numPartitions:m:efConstruction:)`.
-  @available(*, deprecated, renamed: "ivfHNSWSQ")
-  public static func ivfHnswSQ(
-    metric: DistanceMetric = .l2, numPartitions: Int? = nil, m: Int = 20,
-    efConstruction: Int = 300
-  ) -> IndexConfig {
-    ivfHNSWSQ(metric: metric, numPartitions: numPartitions, m: m, efConstruction: efConstruction)
-  }
-
-  /// The former spelling of `ivfHNSWPQ(metric:numPartitions:numSubVectors:m:efConstruction:)`.
-  @available(*, deprecated, renamed: "ivfHNSWPQ")
-  public static func ivfHnswPQ(
-    metric: DistanceMetric = .l2, numPartitions: Int? = nil, numSubVectors: Int? = nil,
-    m: Int = 20, efConstruction: Int = 300
-  ) -> IndexConfig {
-    ivfHNSWPQ(
-      metric: metric, numPartitions: numPartitions, numSubVectors: numSubVectors, m: m,
-      efConstruction: efConstruction)
-  }
-
   /// The IVF parameters of this configuration.
   var ivfParameters: IVFIndexParameters {
     IVFIndexParameters(

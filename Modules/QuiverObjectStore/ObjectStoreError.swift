@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one error type of QuiverObjectStore: a code to switch on, the bucket and key the request
 /// named, the HTTP status when the server answered, and a message that says all of it.
 public struct ObjectStoreError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -64,4 +66,9 @@ public struct ObjectStoreError: Error, Sendable, Equatable, CustomStringConverti
 
   /// The message.
   public var description: String { message }
+}
+
+extension ObjectStoreError: LocalizedError {
+  /// The same text as `description`, so `localizedDescription` names the problem.
+  public var errorDescription: String? { description }
 }

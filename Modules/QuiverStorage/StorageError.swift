@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error from QuiverStorage: a path that is not allowed, an object that is missing or is not a
 /// regular file, a range outside an object, bytes that do not decode, or a failed system or
 /// remote call. The message names the storage location and the object.
@@ -43,14 +45,19 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     self.underlying = underlying
   }
 
-  /// The code's name and the message.
+  /// The code's name and the message (which names the cause in words; `underlying` is not
+  /// printed, so no `NSError` dump appears).
   public var description: String {
     let name: String
     switch code {
     case .remote(let status): name = "remote(\(status))"
     default: name = "\(code)"
     }
-    if let underlying { return "\(name): \(message) (\(underlying))" }
     return "\(name): \(message)"
   }
+}
+
+extension StorageError: LocalizedError {
+  /// The same text as `description`, so `localizedDescription` names the problem.
+  public var errorDescription: String? { description }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import QuiverFormat
+import QuiverTestSupport
 import Testing
 
 @testable import QuiverExchange
@@ -21,5 +22,46 @@ import Testing
     let batches = try readAll(name)
     #expect(batches.map(\.rowCount) == [4, 4, 2])
     try ExchangeFixtures.expectTypesRows(batches)
+  }
+
+  /// A copy of fixture `name` changed by `damage`, read to the end; the error it fails with.
+  private func readDamaged(_ name: String, _ damage: (inout [UInt8]) -> Void) throws -> ExchangeError {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: ExchangeFixtures.path(name))))
+    damage(&bytes)
+    let folder = try TestPaths.temporaryDirectory("quiver-arrow-corrupt")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent(name).path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let error = try #require(throws: ExchangeError.self) {
+      var reader = try ArrowReader(path: path)
+      while try reader.nextBatch() != nil {}
+    }
+    #expect(error.message.hasPrefix(path), "\(error)")
+    #expect(!error.message.contains("\n"))
+    return error
+  }
+
+  @Test(arguments: ["types.arrow", "types.feather"])
+  func aTruncatedFileSaysItDoesNotEndWithItsMagic(name: String) throws {
+    let error = try readDamaged(name) { $0.removeLast($0.count / 3) }
+    #expect(error.code == .badMagic, "\(error)")
+    #expect(error.message.contains("does not end with ARROW1"), "\(error)")
+  }
+
+  @Test func aTruncatedStreamNamesTheMessage() throws {
+    let error = try readDamaged("types.arrows") { $0.removeLast($0.count / 3) }
+    #expect(error.code == .truncatedFile, "\(error)")
+    #expect(error.message.contains("message at byte"), "\(error)")
+  }
+
+  @Test func aCorruptBatchInAFileNamesTheRecordBatch() throws {
+    let error = try readDamaged("types-zstd.arrow") { bytes in
+      // The last batch's compressed buffers end before the end-of-stream marker and the footer.
+      let tail = bytes[(bytes.count - 10)..<(bytes.count - 6)]
+      let footer = tail.reversed().reduce(0) { $0 << 8 | Int($1) }
+      let end = bytes.count - 10 - footer - 8
+      for index in (end - 120)..<(end - 8) { bytes[index] ^= 0x5A }
+    }
+    #expect(error.message.contains("record batch 2"), "\(error)")
   }
 }

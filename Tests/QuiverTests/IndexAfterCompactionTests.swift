@@ -14,7 +14,7 @@ import Testing
     .ivfPQ(metric: .l2, numPartitions: 4, numSubVectors: 4),
     .ivfFlat(metric: .l2, numPartitions: 4),
     .hnsw(metric: .l2, m: 8, efConstruction: 40),
-    .ivfHnswSQ(metric: .l2, numPartitions: 2, m: 8, efConstruction: 40),
+    .ivfHNSWSQ(metric: .l2, numPartitions: 2, m: 8, efConstruction: 40),
   ]
 
   /// 8-d rows: `far` random ones, then rows within 0.01 of `center`.

@@ -47,6 +47,52 @@ import Testing
     }
   }
 
+  /// Every storable property type, each optional, in rows where some values are nil.
+  struct Sparse: Codable, Equatable {
+    var id: UInt64
+    var small: Int8?
+    var flag: Bool?
+    var half: Float16?
+    var blob: Data?
+    var seen: Date?
+    var rating: Int??
+    var embedding: [Float]?
+    var codes: [UInt8]?
+  }
+
+  @Test func optionalPropertiesOfEveryTypeRoundTripWithTheirNulls() throws {
+    let rows = [
+      Sparse(
+        id: .max, small: -8, flag: true, half: 1.5, blob: Data([0, 255]),
+        seen: Date(timeIntervalSince1970: -86_400.25), rating: 4, embedding: [1, -2, 3],
+        codes: [7, 8]),
+      Sparse(
+        id: 0, small: nil, flag: nil, half: nil, blob: nil, seen: nil, rating: nil,
+        embedding: nil, codes: nil),
+      Sparse(
+        id: 2, small: nil, flag: false, half: nil, blob: Data(), seen: Date(timeIntervalSince1970: 0),
+        rating: .some(nil), embedding: [0.5, 0.25, 0], codes: nil),
+    ]
+    try withDatabase { db in
+      let table = try db.createTable("sparse", rows: rows)
+      let schema = try table.schema()
+      #expect(schema.fields.map(\.type) == [
+        .uint64, .int8, .bool, .float16, .binary, .timestamp, .int64,
+        .fixedSizeList(.float32, dimension: 3), .fixedSizeList(.uint8, dimension: 2),
+      ])
+      #expect(schema.fields.map(\.nullable) == [false] + Array(repeating: true, count: 8))
+      try table.add(rows)
+      let read = try table.scan().execute().rows(as: Sparse.self)
+      // A present `nil` of `Int??` is stored as a null, which decodes as the outer nil.
+      var expected = rows
+      expected[2].rating = nil
+      #expect(read == expected + expected)
+      let batch = try table.scan().execute()
+      #expect(batch["embedding"]?.nullCount == 2)
+      #expect(batch["rating"]?.nullCount == 4)
+    }
+  }
+
   @Test func vectorsFromFloat16AndByteProperties() throws {
     struct Codes: Codable { var id: Int; var code: [UInt8] }
     struct Codes16: Codable { var id: Int; var embedding: [Float16] }
@@ -139,8 +185,13 @@ import Testing
   }
 
   @Test func indexTypesHaveOneSpellingAndEntriesPrintOneLine() throws {
-    #expect(IndexConfig.ivfHNSWSQ().type == .ivfHNSWSQ)
-    #expect(IndexConfig.ivfHNSWPQ().type == .ivfHNSWPQ)
+    // Each factory method is spelled as its enum case; the entry's type is the case's raw value.
+    let factories: [(IndexConfig, IndexType)] = [
+      (.ivfFlat(), .ivfFlat), (.ivfPQ(), .ivfPQ), (.ivfSQ(), .ivfSQ), (.ivfRQ(), .ivfRQ),
+      (.hnsw(), .hnsw), (.ivfHNSWSQ(), .ivfHNSWSQ), (.ivfHNSWPQ(), .ivfHNSWPQ),
+    ]
+    #expect(factories.map(\.0.type) == factories.map(\.1))
+    #expect(Set(factories.map(\.1)) == Set(IndexType.allCases))
     try withDatabase { db in
       let rows = (0..<64).map { index in
         Item(item: "i\(index)", price: Double(index), stock: nil, note: nil, added: .now,

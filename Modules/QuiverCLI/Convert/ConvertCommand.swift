@@ -122,6 +122,7 @@ struct ConvertCommand: ParsableCommand {
       else {
         throw CLIError(.usage, "\(outputPath): the output is the input")
       }
+      if let summary = try convertRecordBatches(from: source, to: target) { return summary }
       var reader = try ExchangeFiles.reader(
         path: inputPath, format: inputFormat, options: readOptions)
       var writer = try ExchangeFiles.writer(
@@ -130,6 +131,7 @@ struct ConvertCommand: ParsableCommand {
       let rows = try pump(&reader, into: &writer)
       return Summary(rows: rows, fields: reader.fields, version: nil)
     case (.file(let inputPath, let inputFormat), .table(let tablePath)):
+      if let summary = try convertRecordBatches(from: source, to: target) { return summary }
       var reader = try ExchangeFiles.reader(
         path: inputPath, format: inputFormat, options: readOptions)
       var sink = try TableSink(
@@ -159,6 +161,7 @@ struct ConvertCommand: ParsableCommand {
         throw CLIError(
           .usage, "\(outputPath): --mode append is for tables; files are created or overwritten")
       }
+      if let summary = try convertRecordBatches(from: source, to: target) { return summary }
       let dataset = try TableAccess.open(tablePath, version: version)
       let fields = try RecordBatchBridge.fields(for: dataset.schema())
       var writer = try ExchangeFiles.writer(
@@ -189,6 +192,7 @@ struct ConvertCommand: ParsableCommand {
       else {
         throw CLIError(.usage, "\(outputPath): the output is the input")
       }
+      if let summary = try convertRecordBatches(from: source, to: target) { return summary }
       let dataset = try TableAccess.open(inputPath, version: version)
       let fields = try RecordBatchBridge.fields(for: dataset.schema())
       var sink = try TableSink(

@@ -30,11 +30,13 @@ struct TableSink {
   ///   - fields: the input's columns (they make the schema of a new or overwritten table).
   ///   - source: the input, named in messages.
   ///   - mode: `.create` fails if a table exists, `.append` needs one, `.overwrite` replaces it.
+  ///   - schema: the schema of a new or overwritten table when the input has one of its own (a
+  ///     Parquet or Arrow file, a table); nil makes it from `fields`.
   /// - Throws: `CLIError.cannotCreate` / `.noInput` for a mode that does not fit, or a folder that
   ///   cannot be created.
   init(
     location: String, fields: [ExchangeField], source: String, mode: ConvertMode,
-    options: DatasetOptions = DatasetOptions()
+    schema newSchema: Schema? = nil, options: DatasetOptions = DatasetOptions()
   ) throws {
     let remote = ObjectStoreTables.isRemote(location)
     let url = remote ? nil : URL(fileURLWithPath: location)
@@ -59,7 +61,7 @@ struct TableSink {
       existing = dataset
       schema = try dataset.schema()
     default:
-      schema = try RecordBatchBridge.schema(for: fields, source: source)
+      schema = try newSchema ?? RecordBatchBridge.schema(for: fields, source: source)
     }
     var isFolder: ObjCBool = false
     let folderExisted =

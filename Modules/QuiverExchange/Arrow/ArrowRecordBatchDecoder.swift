@@ -225,6 +225,17 @@ struct ArrowRecordBatchDecoder {
     guard values.count >= childLength * width else {
       throw corrupt("column '\(field.name)': \(values.count) bytes for \(childLength) elements")
     }
+    // A list is a vector only when every non-null row has `dimension` elements; a row of
+    // another length is named before the element count is checked against the child.
+    if let offsets {
+      for row in 0..<length where validity?[row] ?? true {
+        guard offsets[row + 1] - offsets[row] == Int64(dimension) else {
+          throw ExchangeError(
+            .unsupportedFeature,
+            "\(context): column '\(field.name)' row \(row) has \(offsets[row + 1] - offsets[row]) elements, not \(dimension); vectors need a constant length")
+        }
+      }
+    }
     // Every vector's elements must be there before room for them is made.
     // A list's null rows need no elements, but every other row needs `dimension` of them.
     let (elements, overflow) = length.multipliedReportingOverflow(by: dimension)
@@ -246,11 +257,6 @@ struct ArrowRecordBatchDecoder {
     for row in 0..<length where validity?[row] ?? true {
       let start: Int
       if let offsets {
-        guard offsets[row + 1] - offsets[row] == Int64(dimension) else {
-          throw ExchangeError(
-            .unsupportedFeature,
-            "\(context): column '\(field.name)' row \(row) has \(offsets[row + 1] - offsets[row]) elements, not \(dimension); vectors need a constant length")
-        }
         start = Int(offsets[row])
       } else {
         start = row * dimension

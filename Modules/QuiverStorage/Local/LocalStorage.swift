@@ -191,7 +191,13 @@ public struct LocalStorage: Storage {
       do {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
       } catch {
-        throw StorageError(.ioFailure, "cannot create folder '\(root)'", underlying: error)
+        // Foundation wraps the failing call's errno; name it in words.
+        let posix = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error)
+          .map { $0 as NSError }.flatMap { $0.domain == NSPOSIXErrorDomain ? $0 : nil }
+        let reason =
+          posix.map { String(cString: strerror(Int32($0.code))) } ?? "\(error)"
+        throw StorageError(
+          .ioFailure, "cannot create folder '\(root)': \(reason)", underlying: error)
       }
     }
     var current = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
