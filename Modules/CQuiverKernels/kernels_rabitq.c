@@ -52,6 +52,23 @@ RABITQ_WORD_SCAN(qk_avx2_rabitq_scan, __attribute__((target("avx2,popcnt"))),
 
 #define QK_RQ_AVX512 __attribute__((target("avx512f,avx512bw,avx2,popcnt")))
 
+/// The lanes of the eight words from `w` that lie inside a plane of `words` words.
+static inline __mmask8 lane_mask(size_t words, size_t w) {
+  return words - w >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (words - w)) - 1u);
+}
+
+/// Sets `out` to the Horner sum over the query planes of `popcount(code & query bits)` per
+/// 64-bit lane: the query's words from `w` under `mask`, each plane `words` words apart.
+#define RABITQ_LANE_PLANE_SUM(popcount, code, query, words, w, mask, query_bits, out)             \
+  do {                                                                                            \
+    out = _mm512_setzero_si512();                                                                 \
+    for (size_t j = 0; j < (query_bits); j++) {                                                   \
+      __m512i lane_bits = _mm512_maskz_loadu_epi64(mask, (query) + j * (words) + (w));            \
+      __m512i count = popcount(_mm512_and_si512(code, lane_bits));                                \
+      out = _mm512_add_epi64(_mm512_slli_epi64(out, 1), count);                                   \
+    }                                                                                             \
+  } while (0)
+
 /// Per 64-bit lane, the population count of `x` (nibble table lookup, then byte sums): needs only
 /// AVX-512BW, not the VPOPCNTDQ extension some AVX-512 CPUs lack.
 static inline QK_RQ_AVX512 __m512i lane_popcount(__m512i x) {
@@ -73,16 +90,13 @@ QK_RQ_AVX512 void qk_avx512_rabitq_scan(const uint64_t *codes, size_t n, size_t 
     const uint64_t *row = codes + r * row_words;
     __m512i total = _mm512_setzero_si512();
     for (size_t w = 0; w < words; w += 8) {
-      __mmask8 mask = words - w >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (words - w)) - 1u);
+      __mmask8 mask = lane_mask(words, w);
       __m512i chunk_total = _mm512_setzero_si512();
       for (size_t p = 0; p < planes; p++) {
         __m512i plane = _mm512_maskz_loadu_epi64(mask, row + p * words + w);
-        __m512i plane_sum = _mm512_setzero_si512();
-        for (size_t j = 0; j < query_bits; j++) {
-          __m512i bits = _mm512_maskz_loadu_epi64(mask, query + j * words + w);
-          __m512i count = lane_popcount(_mm512_and_si512(plane, bits));
-          plane_sum = _mm512_add_epi64(_mm512_slli_epi64(plane_sum, 1), count);
-        }
+        __m512i plane_sum;
+        RABITQ_LANE_PLANE_SUM(lane_popcount, plane, query, words, w, mask, query_bits,
+                              plane_sum);
         chunk_total = _mm512_add_epi64(_mm512_slli_epi64(chunk_total, 1), plane_sum);
       }
       total = _mm512_add_epi64(total, chunk_total);
@@ -374,14 +388,10 @@ static QK_RQ_VPOPCNT void lane_popcount_sums(const uint64_t *codes, size_t rows,
     const uint64_t *row = codes + k * words;
     __m512i total = _mm512_setzero_si512();
     for (size_t w = 0; w < words; w += 8) {
-      __mmask8 mask = words - w >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (words - w)) - 1u);
+      __mmask8 mask = lane_mask(words, w);
       __m512i plane = _mm512_maskz_loadu_epi64(mask, row + w);
-      __m512i sum = _mm512_setzero_si512();
-      for (size_t j = 0; j < query_bits; j++) {
-        __m512i bits = _mm512_maskz_loadu_epi64(mask, query + j * words + w);
-        __m512i count = _mm512_popcnt_epi64(_mm512_and_si512(plane, bits));
-        sum = _mm512_add_epi64(_mm512_slli_epi64(sum, 1), count);
-      }
+      __m512i sum;
+      RABITQ_LANE_PLANE_SUM(_mm512_popcnt_epi64, plane, query, words, w, mask, query_bits, sum);
       total = _mm512_add_epi64(total, sum);
     }
     sums[k] = (uint32_t)_mm512_reduce_add_epi64(total);
@@ -399,18 +409,15 @@ static QK_RQ_VPOPCNT void lane_popcount_full_distances(
     size_t r = rows[i];
     __m512i total = _mm512_setzero_si512();
     for (size_t w = 0; w < words; w += 8) {
-      __mmask8 mask = words - w >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (words - w)) - 1u);
+      __mmask8 mask = lane_mask(words, w);
       __m512i chunk = _mm512_setzero_si512();
       for (size_t p = 0; p < bits; p++) {
         const uint64_t *plane =
             p == 0 ? sign_codes + r * words : extra_codes + r * extra_words + (p - 1) * words;
         __m512i code = _mm512_maskz_loadu_epi64(mask, plane + w);
-        __m512i plane_sum = _mm512_setzero_si512();
-        for (size_t j = 0; j < query_bits; j++) {
-          __m512i bits_j = _mm512_maskz_loadu_epi64(mask, query + j * words + w);
-          __m512i counted = _mm512_popcnt_epi64(_mm512_and_si512(code, bits_j));
-          plane_sum = _mm512_add_epi64(_mm512_slli_epi64(plane_sum, 1), counted);
-        }
+        __m512i plane_sum;
+        RABITQ_LANE_PLANE_SUM(_mm512_popcnt_epi64, code, query, words, w, mask, query_bits,
+                              plane_sum);
         chunk = _mm512_add_epi64(_mm512_slli_epi64(chunk, 1), plane_sum);
       }
       total = _mm512_add_epi64(total, chunk);

@@ -6,6 +6,7 @@
 
 // What every module's error shares (`code`, `message`, `underlying`, source location).
 @_exported import protocol QuiverStorage.ModuleError
+@_exported import struct QuiverStorage.CodedError
 
 // Metrics and kernel errors.
 @_exported import enum QuiverKernels.DistanceMetric
@@ -24,20 +25,23 @@
 @_exported import protocol QuiverFormat.ColumnArrayElement
 @_exported import protocol QuiverFormat.FixedWidthColumnElement
 @_exported import protocol QuiverFormat.VectorRowElement
-@_exported import struct QuiverFormat.FormatError
+@_exported import typealias QuiverFormat.FormatError
+@_exported import enum QuiverFormat.FormatErrorCode
 
 // Tables: versions, index entries, creation modes, errors.
 @_exported import enum QuiverTable.CreateMode
 @_exported import struct QuiverTable.VersionInfo
 @_exported import struct QuiverTable.IndexEntry
-@_exported import struct QuiverTable.TableError
+@_exported import typealias QuiverTable.TableError
+@_exported import enum QuiverTable.TableErrorCode
 @_exported import struct QuiverTable.CompactionOptions
 @_exported import struct QuiverTable.CompactionResult
 @_exported import struct QuiverTable.CleanupReport
 
 // Index types and errors.
 @_exported import enum QuiverIndex.IndexType
-@_exported import struct QuiverIndex.IndexError
+@_exported import typealias QuiverIndex.IndexError
+@_exported import enum QuiverIndex.IndexErrorCode
 @_exported import struct QuiverIndex.MemoryBudget
 @_exported import struct QuiverIndex.IndexBuildProgress
 @_exported import typealias QuiverIndex.IndexBuildProgressHandler

@@ -11,13 +11,12 @@ struct AppendedRows {
   /// Floats per vector.
   let dimension: Int
 
-  /// Checks and prepares `vectors` (`rowIds.count × dimension` floats) for an index of
-  /// `metric`.
+  /// Checks and prepares `vectors` (`rowIds.count × dimension` floats) for `index` (its
+  /// dimension and metric).
   /// - Throws: `IndexError.dimensionMismatch` when the floats do not make `rowIds.count`
   ///   vectors of `dimension`, `.nonFiniteValue` naming the row id of a NaN or infinity.
-  init(vectors: [Float], rowIds: [UInt64], dimension: Int, metric: DistanceMetric)
-    throws(IndexError)
-  {
+  init(vectors: [Float], rowIds: [UInt64], for index: some VectorIndex) throws(IndexError) {
+    let dimension = index.dimension
     guard vectors.count == rowIds.count * dimension else {
       throw IndexError(
         .dimensionMismatch,
@@ -31,7 +30,7 @@ struct AppendedRows {
       )
     }
     var prepared = vectors
-    if metric == .cosine && !rowIds.isEmpty {
+    if index.metric == .cosine && !rowIds.isEmpty {
       prepared.withUnsafeMutableBufferPointer {
         VectorNormalization.normalizeRows($0.baseAddress!, count: rowIds.count, dimension: dimension)
       }
@@ -45,8 +44,13 @@ struct AppendedRows {
   var count: Int { rowIds.count }
 
   /// The partition of every row: its nearest of `partitionCount` centroids under `metric`
-  /// (k-means' assignment, on all cores).
-  func assign(to centroids: [Float], partitionCount: Int, metric: DistanceMetric) -> [Int32] {
+  /// (k-means' assignment, on all cores), reported to `tracker` as the assigning phase.
+  func assign(
+    to centroids: [Float], partitionCount: Int, metric: DistanceMetric,
+    reporting tracker: IndexBuildProgressTracker
+  ) -> [Int32] {
+    tracker.report(.assigning, 0, of: count)
+    defer { tracker.report(.assigning, count, of: count) }
     var assignments = [Int32](repeating: 0, count: count)
     guard count > 0 else { return assignments }
     var distances = [Float](repeating: 0, count: count)

@@ -12,8 +12,7 @@ extension IVFIndex {
   public func appending(
     vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?
   ) throws(IndexError) -> any VectorIndex {
-    let rows = try AppendedRows(
-      vectors: vectors, rowIds: rowIds, dimension: dimension, metric: metric)
+    let rows = try AppendedRows(vectors: vectors, rowIds: rowIds, for: self)
     let tracker = IndexBuildProgressTracker(
       progress, stages: [([.assigning], 1), ([.encoding], quantizer == nil ? 0 : 1)])
     var partitions = try store.allPartitions()
@@ -21,9 +20,8 @@ extension IVFIndex {
       tracker.finish(rows: 0)
       return rebuilt(partitions)
     }
-    tracker.report(.assigning, 0, of: rows.count)
-    let assignments = rows.assign(to: centroids, partitionCount: partitionCount, metric: metric)
-    tracker.report(.assigning, rows.count, of: rows.count)
+    let assignments = rows.assign(
+      to: centroids, partitionCount: partitionCount, metric: metric, reporting: tracker)
     var codes: [UInt8] = []
     var rowTerms: [Float] = []
     if let quantizer {

@@ -30,21 +30,15 @@ private struct IVFIndexMetadata: Codable {
   var codeLayout: String?
 }
 
-extension IVFIndex {
+extension IVFIndex: PartitionCachingIndex {
   /// The default bound of the partition cache of an opened index: 64 MiB.
   public static let defaultCacheCapacityBytes = 64 << 20
 
-  /// Writes the index into `directory` (created if missing) as `ivf.meta` and
-  /// `ivf.partitions`, each fsynced. The table stores it at `_indices/<uuid>/`.
+  /// Writes `ivf.meta` and `ivf.partitions` into `folder` of a storage (the table's
+  /// `_indices/<uuid>/`), each durable before this returns.
   ///
   /// - Throws: `IndexError.ioFailure` if the folder or a file cannot be written, or
   ///   `.corruptFile` if a partition of an opened index cannot be read back.
-  public func write(to directory: URL) throws(IndexError) {
-    try write(to: IndexFolder(local: directory))
-  }
-
-  /// Writes the index files into `folder` of a storage (the table's `_indices/<uuid>/`).
-  /// - Throws: as `write(to:)` with a URL.
   public func write(to folder: IndexFolder) throws(IndexError) {
     let layout = partitionLayout
     var modelFloats = centroids
@@ -62,19 +56,12 @@ extension IVFIndex {
     ) { index throws(IndexError) in layout.serialize(try store.partition(index)) }
   }
 
-  /// Opens the index in `directory`: reads and verifies `ivf.meta` (small: centroids,
-  /// codebooks, directory) and checks `ivf.partitions`' ends, reading no partition. Partitions
-  /// are read on first use, checksum-verified, and cached up to `cacheCapacityBytes`.
+  /// Opens the index files in `folder` of a storage: reads and verifies `ivf.meta` (small:
+  /// centroids, codebooks, directory) and checks `ivf.partitions`' ends, reading no partition.
+  /// Partitions are read on first use, checksum-verified, and cached up to `cacheCapacityBytes`.
   ///
   /// - Throws: `IndexError` `.ioFailure` (missing files), `.corruptFile` (bad magic,
   ///   checksum, lengths or offsets), `.unsupportedVersion` (written by a newer version).
-  public static func open(
-    at directory: URL, cacheCapacityBytes: Int = defaultCacheCapacityBytes
-  ) throws(IndexError) -> IVFIndex {
-    try open(at: IndexFolder(local: directory), cacheCapacityBytes: cacheCapacityBytes)
-  }
-
-  /// Opens the index files in `folder` of a storage; see `open(at:cacheCapacityBytes:)`.
   public static func open(
     at folder: IndexFolder, cacheCapacityBytes: Int = defaultCacheCapacityBytes
   ) throws(IndexError) -> IVFIndex {

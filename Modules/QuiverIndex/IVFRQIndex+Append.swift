@@ -12,17 +12,15 @@ extension IVFRQIndex {
   public func appending(
     vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?
   ) throws(IndexError) -> any VectorIndex {
-    let rows = try AppendedRows(
-      vectors: vectors, rowIds: rowIds, dimension: dimension, metric: metric)
+    let rows = try AppendedRows(vectors: vectors, rowIds: rowIds, for: self)
     let tracker = IndexBuildProgressTracker(progress, stages: [([.assigning], 1), ([.encoding], 1)])
     var list = try partitions.allPartitions()
     guard rows.count > 0 else {
       tracker.finish(rows: 0)
       return rebuilt(list)
     }
-    tracker.report(.assigning, 0, of: rows.count)
-    let assignments = rows.assign(to: centroids, partitionCount: partitionCount, metric: metric)
-    tracker.report(.assigning, rows.count, of: rows.count)
+    let assignments = rows.assign(
+      to: centroids, partitionCount: partitionCount, metric: metric, reporting: tracker)
     tracker.report(.encoding, 0, of: rows.count)
     var sign = [UInt64](repeating: 0, count: rows.count * quantizer.words)
     var extra = [UInt64](repeating: 0, count: rows.count * quantizer.extraWords)

@@ -26,20 +26,14 @@ private struct IVFRQIndexMetadata: Codable {
   var fullQueryBits: Int
 }
 
-extension IVFRQIndex {
+extension IVFRQIndex: PartitionCachingIndex {
   /// The default bound of the partition cache of an opened index: 64 MiB.
   public static let defaultCacheCapacityBytes = 64 << 20
 
-  /// Writes the index into the local folder `directory` (created if missing).
-  /// - Throws: `IndexError.ioFailure` if a file cannot be written, or the error of reading a
-  ///   partition of an opened index.
-  public func write(to directory: URL) throws(IndexError) {
-    try write(to: IndexFolder(local: directory))
-  }
-
   /// Writes `rq.meta` and `rq.partitions` into `folder` of a storage (the table's
   /// `_indices/<uuid>/`), each durable before this returns.
-  /// - Throws: as `write(to:)` with a URL.
+  /// - Throws: `IndexError.ioFailure` if a file cannot be written, or the error of reading a
+  ///   partition of an opened index.
   public func write(to folder: IndexFolder) throws(IndexError) {
     let metadata = IVFRQIndexMetadata(
       parameters: parameters, statistics: statistics,
@@ -61,13 +55,6 @@ extension IVFRQIndex {
     writer.write(words: partition.extraCodes)
     writer.write(floats: partition.factors)
     return writer.bytes
-  }
-
-  /// Opens the index in the local folder `directory`; see `open(at:cacheCapacityBytes:)`.
-  public static func open(
-    at directory: URL, cacheCapacityBytes: Int = defaultCacheCapacityBytes
-  ) throws(IndexError) -> IVFRQIndex {
-    try open(at: IndexFolder(local: directory), cacheCapacityBytes: cacheCapacityBytes)
   }
 
   /// Opens the index files in `folder` of a storage: reads and verifies `rq.meta` (checksum,

@@ -81,6 +81,12 @@ public protocol VectorIndex: Sendable {
 }
 
 extension VectorIndex {
+  /// Writes the index's files into the local folder `directory` (created if missing); see
+  /// `write(to:)` with an `IndexFolder`.
+  public func write(to directory: URL) throws(IndexError) {
+    try write(to: IndexFolder(local: directory))
+  }
+
   /// The partition count, for index types that say nothing more.
   public var resolvedParameters: [String: String] {
     ["num_partitions": String(partitionCount)]

@@ -3,8 +3,9 @@ import QuiverFormat
 import QuiverStorage
 
 /// Writes a stream of batches (already conformed to the schema) into new data files of at most
-/// `maxRowsPerFragment` rows each; memory stays bounded by the data-file writer's pages.
-struct FragmentSink {
+/// `maxRowsPerFragment` rows each; memory stays bounded by the data-file writer's pages. Used by
+/// appends, compaction and `quiver convert` (which commits the fragments itself).
+package struct FragmentSink {
   let layout: TableLayout
   let schema: Schema
   let maxRowsPerFragment: Int
@@ -15,8 +16,12 @@ struct FragmentSink {
   private var path = ""
   private var rowsInFile = 0
   private var fragments: [NewFragment] = []
+  /// The table-relative paths of every data file started, the open one included.
+  package private(set) var writtenPaths: [String] = []
 
-  init(
+  /// A sink writing `schema`'s rows into `layout`'s data folder.
+  /// - Throws: `TableError.invalidArgument` when `maxRowsPerFragment` is below 1.
+  package init(
     layout: TableLayout, schema: Schema, maxRowsPerFragment: Int,
     fileOptions: DataFileWriterOptions, synchronize: Bool
   ) throws {
@@ -33,11 +38,12 @@ struct FragmentSink {
   }
 
   /// Appends the rows of `batch`, starting new files as they fill.
-  mutating func write(_ batch: RecordBatch) throws {
+  package mutating func write(_ batch: RecordBatch) throws {
     var start = 0
     while start < batch.rowCount {
       if writer == nil {
         path = layout.newDataFilePath(fileExtension: "qvf")
+        writtenPaths.append(path)
         let storage = layout.storage(synchronous: synchronize)
         let objectPath = try TableLayout.path(path, field: "new data file")
         writer = try wrap {
@@ -58,9 +64,15 @@ struct FragmentSink {
 
   /// Finishes the last file and returns the fragments written (each file is durable, name
   /// included, when `synchronize`).
-  mutating func finish() throws -> [NewFragment] {
+  package mutating func finish() throws -> [NewFragment] {
     try finishFile()
     return fragments
+  }
+
+  /// Drops the open file unfinished and returns `writtenPaths`, for the caller to delete.
+  package mutating func abandon() -> [String] {
+    writer = nil
+    return writtenPaths
   }
 
   private mutating func finishFile() throws {

@@ -34,7 +34,7 @@ import Testing
       }
       found.append(refined.sorted().map(\.id))
       var exact: [(id: UInt64, distance: Double)] = allowed.map { id in
-        (id, Self.doubleDistance(metric, query, vector(id)))
+        (id, referenceDistance(metric, query, vector(id)))
       }
       exact.sort { (a, b) in a.distance < b.distance || (a.distance == b.distance && a.id < b.id) }
       truth.append(exact.prefix(10).map { $0.id })
@@ -43,26 +43,6 @@ import Testing
     let recall = Double(hits) / Double(10 * truth.count)
     print("RECALL IVF_PQ 4-bit \(metric.rawValue) prefiltered refined=\(recall)")
     #expect(recall >= 0.80)
-  }
-
-  static func doubleDistance(_ metric: DistanceMetric, _ a: [Float], _ b: [Float]) -> Double {
-    var dot = 0.0
-    var squared = 0.0
-    var normA = 0.0
-    var normB = 0.0
-    for i in a.indices {
-      let x = Double(a[i])
-      let y = Double(b[i])
-      dot += x * y
-      squared += (x - y) * (x - y)
-      normA += x * x
-      normB += y * y
-    }
-    switch metric {
-    case .l2: return squared
-    case .dot: return 1 - dot
-    case .cosine: return 1 - dot / (normA.squareRoot() * normB.squareRoot())
-    }
   }
 
   /// The format version word of a file (after its 8-byte magic).

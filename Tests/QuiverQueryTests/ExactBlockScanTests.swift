@@ -37,26 +37,6 @@ private struct CachingSource: QueryDataSource {
     return source
   }()
 
-  static func doubleDistance(_ metric: DistanceMetric, _ a: [Float], _ b: [Float]) -> Double {
-    var dot = 0.0
-    var squared = 0.0
-    var normA = 0.0
-    var normB = 0.0
-    for i in a.indices {
-      let x = Double(a[i])
-      let y = Double(b[i])
-      dot += x * y
-      squared += (x - y) * (x - y)
-      normA += x * x
-      normB += y * y
-    }
-    switch metric {
-    case .l2: return squared
-    case .dot: return 1 - dot
-    case .cosine: return 1 - dot / (normA.squareRoot() * normB.squareRoot())
-    }
-  }
-
   @Test(arguments: DistanceMetric.allCases)
   func resultsDoNotDependOnThreadsAndMatchDoubleBruteForce(metric: DistanceMetric) throws {
     let plain = Self.source
@@ -135,7 +115,7 @@ private struct CachingSource: QueryDataSource {
     for neighbor in reference.prefix(200) {
       let batch = plain.batches[Int(neighbor.id >> 32)]
       let vector = batch["vector"]!.vector(at: Int(UInt32(truncatingIfNeeded: neighbor.id)))!
-      candidates.append((neighbor.id, doubleDistance(metric, query, vector)))
+      candidates.append((neighbor.id, referenceDistance(metric, query, vector)))
     }
     candidates.sort { (a, b) in
       a.distance < b.distance || (a.distance == b.distance && a.id < b.id)

@@ -4,49 +4,12 @@ import Testing
 
 @testable import QuiverStorage
 
+/// What only the local file system's storage does (FIFOs, links, plain files, names); what every
+/// `Storage` promises, the local one included, StorageContractTests (QuiverObjectStoreTests) checks.
 @Suite struct LocalStorageTests {
   func storage() throws -> (LocalStorage, URL) {
     let folder = try TestPaths.temporaryDirectory("storage")
     return (LocalStorage(root: folder.appendingPathComponent("t.quiver").path), folder)
-  }
-
-  @Test func writesReadsListsAndDeletes() throws {
-    let (storage, folder) = try storage()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let path = try StoragePath("data/a.bin")
-    let writer = try storage.createObject(path)
-    try writer.write([1, 2, 3])
-    #expect(throws: StorageError.self) { try storage.size(of: path) }
-    try writer.write([4, 5])
-    #expect(writer.bytesWritten == 5)
-    try writer.finish()
-    #expect(try storage.size(of: path) == 5)
-    #expect(try storage.read(path) == [1, 2, 3, 4, 5])
-    let reader = try storage.openReader(path)
-    #expect(try reader.read(at: 1, count: 3) == [2, 3, 4])
-    #expect(try reader.read(ranges: [0..<1, 4..<5]) == [[1], [5]])
-    let error = #expect(throws: StorageError.self) { try reader.read(at: 3, count: 3) }
-    #expect(error?.code == .outOfRange)
-    #expect(try storage.putIfAbsent(try StoragePath("_versions/1.manifest"), [9]))
-    #expect(try !storage.putIfAbsent(try StoragePath("_versions/1.manifest"), [8]))
-    #expect(try storage.read(try StoragePath("_versions/1.manifest")) == [9])
-    let listed = try storage.list(.root).map(\.path.description).sorted()
-    #expect(listed == ["_versions/1.manifest", "data/a.bin"])
-    #expect(try storage.list(try StoragePath("data")).map(\.size) == [5])
-    #expect(try storage.list(try StoragePath("missing")).isEmpty)
-    try storage.delete(path)
-    try storage.delete(path)
-    let missing = #expect(throws: StorageError.self) { try storage.read(path) }
-    #expect(missing?.code == .notFound)
-  }
-
-  @Test func abortLeavesNothing() throws {
-    let (storage, folder) = try storage()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let writer = try storage.createObject(try StoragePath("data/b.bin"))
-    try writer.write([1])
-    writer.abort()
-    #expect(try storage.list(.root).isEmpty)
   }
 
   @Test func fifoIsRefusedWithoutBlocking() throws {

@@ -1,5 +1,6 @@
-@_exported import struct QuiverExchange.ExchangeError
+@_exported import enum QuiverExchange.ExchangeErrorCode
 @_exported import struct QuiverExchange.VectorMatrix
+@_exported import typealias QuiverExchange.ExchangeError
 import Foundation
 import QuiverExchange
 

@@ -53,23 +53,6 @@ struct MatrixFixture: Sendable {
   }
 }
 
-/// Distances computed here in Double, independently of the kernels.
-func referenceDistance(_ metric: DistanceMetric, _ a: UnsafeBufferPointer<Float>, _ b: [Float]) -> Double {
-  var dot = 0.0, normA = 0.0, normB = 0.0, l2 = 0.0
-  for index in 0..<b.count {
-    let dx = Double(a[index]), dy = Double(b[index])
-    dot += dx * dy
-    normA += dx * dx
-    normB += dy * dy
-    l2 += (dx - dy) * (dx - dy)
-  }
-  switch metric {
-  case .l2: return l2
-  case .dot: return 1 - dot
-  case .cosine: return normA == 0 || normB == 0 ? 1 : 1 - dot / (normA * normB).squareRoot()
-  }
-}
-
 /// A filter in the query language with the same condition written in Swift.
 struct MatrixFilter: Sendable {
   let text: String

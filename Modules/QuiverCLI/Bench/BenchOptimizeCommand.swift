@@ -25,27 +25,10 @@ struct BenchOptimizeCommand: ParsableCommand {
   @Option(help: "Dataset folder with base.fvecs, query.fvecs and groundtruth_l2.ivecs.")
   var dataset: String
 
-  @Option(
-    help: "The index type.",
-    transform: { text in
-      guard let type = IndexType(rawValue: text.uppercased()) else {
-        throw ValidationError("unknown index type '\(text)'")
-      }
-      return type
-    })
+  @Option(help: "The index type.", transform: OptionValue.indexType)
   var type: IndexType
 
-  @Option(help: "IVF partitions (default: from the row count).")
-  var numPartitions: Int?
-
-  @Option(help: "PQ sub-vectors (default: from the dimension).")
-  var numSubVectors: Int?
-
-  @Option(name: .customLong("m"), help: "HNSW neighbours per node.")
-  var neighbors: Int?
-
-  @Option(help: "HNSW candidate list size while building.")
-  var efConstruction: Int?
+  @OptionGroup var indexParameters: IndexParameterOptions
 
   @Option(help: "Fraction of the rows indexed before the append.")
   var indexedFraction = 0.9
@@ -82,9 +65,7 @@ struct BenchOptimizeCommand: ParsableCommand {
         .appendingPathComponent("quiver-bench-optimize-\(UUID().uuidString)")
       defer { try? FileManager.default.removeItem(at: scratch) }
       let table = try load(base, into: try Database(url: scratch))
-      let config = IndexConfig(
-        type: type, metric: .l2, numPartitions: numPartitions, numSubVectors: numSubVectors,
-        numBits: type.defaultNumBits, m: neighbors, efConstruction: efConstruction)
+      let config = indexParameters.config(type, metric: .l2)
 
       let indexed = Int(Double(base.count) * indexedFraction)
       var clock = MonotonicClock.now()

@@ -75,13 +75,9 @@ struct CSVReader: ExchangeReader {
               + "written as [x, y, ...] (pass --dim if the sample is empty)")
         }
       }
-      if case .vector(_, let dimension) = type, let expectedDimension,
-        dimension != expectedDimension
-      {
-        throw CLIError.badData(
-          file: path, at: "line \(pending.first?.line ?? 2)",
-          "column '\(name)' has dimension \(dimension), not --dim \(expectedDimension)")
-      }
+      try type.checkDimension(
+        expected: expectedDimension, subject: "column '\(name)'", file: path,
+        at: "line \(pending.first?.line ?? 2)")
       fields.append(ExchangeField(name: name, type: type))
     }
     self.fields = fields

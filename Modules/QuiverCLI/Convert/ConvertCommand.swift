@@ -128,7 +128,14 @@ struct ConvertCommand: ParsableCommand {
       var writer = try ExchangeFiles.writer(
         path: outputPath, format: outputFormat, fields: reader.fields, vectorColumn: vectorColumn,
         replacing: mode == .overwrite)
-      let rows = try pump(&reader, into: &writer)
+      let rows: Int
+      do {
+        rows = try pump(&reader) { batch, _ in try writer.write(batch) }
+        try writer.finish()
+      } catch {
+        writer.abandon()
+        throw error
+      }
       return Summary(rows: rows, fields: reader.fields, version: nil)
     case (.file(let inputPath, let inputFormat), .table(let tablePath)):
       if let summary = try convertRecordBatches(from: source, to: target) { return summary }
@@ -136,17 +143,11 @@ struct ConvertCommand: ParsableCommand {
         path: inputPath, format: inputFormat, options: readOptions)
       var sink = try TableSink(
         location: tablePath, fields: reader.fields, source: inputPath, mode: mode)
-      let progress = ProgressReporter(
-        "convert", total: reader.totalBytes, unit: .bytes, quiet: outputOptions.quiet)
-      defer { progress.finish() }
-      var rows = 0
       do {
-        while let batch = try reader.nextBatch() {
+        let rows = try pump(&reader) { batch, firstRow in
           try sink.write(
             RecordBatchBridge.recordBatch(
-              batch, schema: sink.schema, source: inputPath, firstRow: rows))
-          rows += batch.rowCount
-          progress.update(reader.bytesRead)
+              batch, schema: sink.schema, source: inputPath, firstRow: firstRow))
         }
         let dataset = try sink.commit()
         return Summary(
@@ -215,25 +216,19 @@ struct ConvertCommand: ParsableCommand {
     }
   }
 
-  /// Copies every batch from `reader` to `writer`, showing progress; on any failure the writer is
-  /// abandoned so nothing is left behind.
-  private func pump(_ reader: inout any ExchangeReader, into writer: inout any ExchangeWriter)
-    throws -> Int
-  {
+  /// Hands every batch of `reader` to `write` with the number of rows before it, showing
+  /// progress; returns the number of rows. The caller finishes or abandons the destination.
+  private func pump(
+    _ reader: inout any ExchangeReader, _ write: (ExchangeBatch, Int) throws -> Void
+  ) throws -> Int {
     let progress = ProgressReporter(
       "convert", total: reader.totalBytes, unit: .bytes, quiet: outputOptions.quiet)
     defer { progress.finish() }
     var rows = 0
-    do {
-      while let batch = try reader.nextBatch() {
-        try writer.write(batch)
-        rows += batch.rowCount
-        progress.update(reader.bytesRead)
-      }
-      try writer.finish()
-    } catch {
-      writer.abandon()
-      throw error
+    while let batch = try reader.nextBatch() {
+      try write(batch, rows)
+      rows += batch.rowCount
+      progress.update(reader.bytesRead)
     }
     return rows
   }

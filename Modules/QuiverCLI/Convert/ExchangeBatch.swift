@@ -38,6 +38,15 @@ enum ExchangeType: Sendable, Hashable, CustomStringConvertible {
     if case .vector = self { return true }
     return false
   }
+
+  /// Throws `CLIError.badData` when this is a vector type of another dimension than `expected`
+  /// (`--dim`); `subject` names the column ("column 'v'") and `place` where its values start.
+  func checkDimension(expected: Int?, subject: String, file: String, at place: String) throws {
+    if case .vector(_, let dimension) = self, let expected, dimension != expected {
+      throw CLIError.badData(
+        file: file, at: place, "\(subject) has dimension \(dimension), not --dim \(expected)")
+    }
+  }
 }
 
 /// A named, typed column of an exchange file.

@@ -85,13 +85,9 @@ struct JSONLinesReader: ExchangeReader {
         }
         type = .vector(element, dimension: dimension)
       }
-      if case .vector(_, let dimension) = type, let expectedDimension,
-        dimension != expectedDimension
-      {
-        throw CLIError.badData(
-          file: path, at: "line \(samples[name]?.first?.line ?? 1)",
-          "field '\(name)' has dimension \(dimension), not --dim \(expectedDimension)")
-      }
+      try type.checkDimension(
+        expected: expectedDimension, subject: "field '\(name)'", file: path,
+        at: "line \(samples[name]?.first?.line ?? 1)")
       inferred.append(ExchangeField(name: name, type: type))
     }
     fields = inferred

@@ -6,9 +6,8 @@ import QuiverTable
 /// Streams rows into a table as new data files and commits them as one version at the end: a
 /// conversion that fails part way commits nothing, removes the data files it wrote, and removes
 /// the table folder when it created it. The table may be in an object store (`s3://`).
-///
-/// (QuiverTable's own `FragmentSink` is internal to that module, so this mirrors it on the
-/// package-level commit API: `NewFragment`, `Dataset.create(in:fields:…)`, `commitAppend`.)
+/// QuiverTable's `FragmentSink` writes the files; this commits them through the package-level
+/// API (`Dataset.create(in:fields:…)`, `commitAppend`) or removes them.
 struct TableSink {
   /// The table's schema; every batch is conformed to it.
   let schema: Schema
@@ -19,11 +18,7 @@ struct TableSink {
   private let createdFolder: Bool
   private let options: DatasetOptions
   private let layout: TableLayout
-  private var writer: DataFileWriter?
-  private var path = ""
-  private var rowsInFile = 0
-  private var fragments: [NewFragment] = []
-  private var writtenPaths: [String] = []
+  private var sink: FragmentSink
 
   /// Prepares to write into the table at `location`: a folder, or an `s3://` URI.
   /// - Parameters:
@@ -76,35 +71,21 @@ struct TableSink {
       throw CLIError(
         .cannotCreate, "\(path): cannot create the table folder: \(Self.reason(error))")
     }
+    sink = try FragmentSink(
+      layout: layout, schema: schema, maxRowsPerFragment: options.maxRowsPerFragment,
+      fileOptions: options.dataFileOptions,
+      synchronize: options.dataFileOptions.synchronizeOnFinish)
   }
 
   /// Writes `batch` (already conformed to `schema`) into data files.
   mutating func write(_ batch: RecordBatch) throws {
-    var start = 0
-    while start < batch.rowCount {
-      if writer == nil {
-        path = layout.newDataFilePath(fileExtension: "qvf")
-        writtenPaths.append(path)
-        let storage = layout.storage(synchronous: options.dataFileOptions.synchronizeOnFinish)
-        let objectPath = try TableLayout.path(path, field: "new data file")
-        writer = try DataFileWriter(
-          output: storage.createObject(objectPath), location: layout.describe(objectPath),
-          schema: schema, options: options.dataFileOptions)
-      }
-      let count = min(batch.rowCount - start, options.maxRowsPerFragment - rowsInFile)
-      let part =
-        start == 0 && count == batch.rowCount ? batch : batch.slice(rows: start..<(start + count))
-      try writer!.write(part)
-      rowsInFile += count
-      start += count
-      if rowsInFile == options.maxRowsPerFragment { try finishFile() }
-    }
+    try sink.write(batch)
   }
 
   /// Finishes the files and commits one version (an append, a create, or an overwrite).
   /// - Returns: the committed table.
   mutating func commit() throws -> Dataset {
-    try finishFile()
+    let fragments = try sink.finish()
     switch mode {
     case .append:
       var dataset = existing!
@@ -120,7 +101,7 @@ struct TableSink {
 
   /// Removes everything written; the table is left exactly as it was (or absent).
   mutating func abandon() {
-    writer = nil
+    let writtenPaths = sink.abandon()
     if createdFolder, let url {
       try? FileManager.default.removeItem(at: url)
       return
@@ -130,19 +111,6 @@ struct TableSink {
         try? layout.storage.delete(objectPath)
       }
     }
-  }
-
-  private mutating func finishFile() throws {
-    guard let open = writer else { return }
-    let statistics = try open.finish()
-    fragments.append(
-      NewFragment(
-        physicalRowCount: rowsInFile,
-        dataFiles: [
-          DataFileRecord(path: path, columns: schema.names, sizeBytes: statistics.fileBytes)
-        ]))
-    writer = nil
-    rowsInFile = 0
   }
 
   private static func reason(_ error: Error) -> String {

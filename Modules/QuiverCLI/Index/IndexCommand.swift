@@ -107,12 +107,7 @@ struct IndexCommand: ParsableCommand {
         }
         column = vectorColumns[0]
       }
-      let config = IndexConfig(
-        type: type, metric: metric, numPartitions: indexParameters.numPartitions,
-        numSubVectors: indexParameters.numSubVectors,
-        numBits: indexParameters.numBits ?? type.defaultNumBits, m: indexParameters.neighbors,
-        efConstruction: indexParameters.efConstruction, sampleRate: indexParameters.sampleRate,
-        maxIterations: indexParameters.maxIterations, seed: indexParameters.seed)
+      let config = indexParameters.config(type, metric: metric)
       if !outputOptions.quiet {
         StandardError.line(
           "quiver index: building \(type.rawValue) (\(metric.rawValue)) on '\(column)'…")

@@ -1,7 +1,9 @@
 import ArgumentParser
+import Quiver
 import QuiverIndex
 
-/// The index-building parameters `quiver index` and `quiver bench index` share, under LanceDB's
+/// The index-building parameters `quiver index`, `quiver bench index` and `quiver bench optimize`
+/// share, under LanceDB's
 /// names; the ones left out take the index's measured defaults.
 struct IndexParameterOptions: ParsableArguments {
   @Option(help: "IVF partitions (default: from the row count).")
@@ -31,4 +33,12 @@ struct IndexParameterOptions: ParsableArguments {
 
   @Option(help: "Seed of every random choice.")
   var seed: UInt64 = 42
+
+  /// The configuration of a `type` index for `metric` with these parameters.
+  func config(_ type: IndexType, metric: DistanceMetric) -> IndexConfig {
+    IndexConfig(
+      type: type, metric: metric, numPartitions: numPartitions, numSubVectors: numSubVectors,
+      numBits: numBits ?? type.defaultNumBits, m: neighbors, efConstruction: efConstruction,
+      sampleRate: sampleRate, maxIterations: maxIterations, seed: seed)
+  }
 }

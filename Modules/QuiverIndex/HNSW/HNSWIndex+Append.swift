@@ -9,8 +9,7 @@ extension HNSWIndex {
   public func appending(
     vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?
   ) throws(IndexError) -> any VectorIndex {
-    let rows = try AppendedRows(
-      vectors: vectors, rowIds: rowIds, dimension: dimension, metric: metric)
+    let rows = try AppendedRows(vectors: vectors, rowIds: rowIds, for: self)
     let tracker = IndexBuildProgressTracker(progress, stages: [([.graphBuilding], 1)])
     tracker.report(.graphBuilding, 0, of: rows.count)
     let combined =

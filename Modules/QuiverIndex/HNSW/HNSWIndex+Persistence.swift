@@ -2,16 +2,11 @@ import Foundation
 import QuiverKernels
 
 extension HNSWIndex {
-  /// Writes the index into `directory` (created if missing) as `hnsw.meta` and
-  /// `hnsw.partitions` (one partition: row ids, float vectors, graph), each fsynced.
+  /// Writes the index into `folder` of a storage (the table's `_indices/<uuid>/`) as
+  /// `hnsw.meta` and `hnsw.partitions` (one partition: row ids, float vectors, graph), each
+  /// durable before this returns.
   ///
   /// - Throws: `IndexError.ioFailure` if the folder or a file cannot be written.
-  public func write(to directory: URL) throws(IndexError) {
-    try write(to: IndexFolder(local: directory))
-  }
-
-  /// Writes the index files into `folder` of a storage (the table's `_indices/<uuid>/`).
-  /// - Throws: as `write(to:)` with a URL.
   public func write(to folder: IndexFolder) throws(IndexError) {
     let metadata = HNSWIndexMetadata(
       type: "HNSW", metric: metric, dimension: dimension, rowCount: count,

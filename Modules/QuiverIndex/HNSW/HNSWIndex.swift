@@ -168,38 +168,33 @@ public final class HNSWIndex: Sendable {
     prepared queryPointer: UnsafePointer<Float>, k: Int, width: Int, filter: RowSet?,
     scratch: HNSWSearchScratch
   ) -> [Neighbor] {
-      let found: [Neighbor]
-      switch (vectors.usesInnerProduct, filter) {
-      case (false, nil):
-        found = graph.search(
-          distance: HNSWFloatL2Distance(
-            query: queryPointer, vectors: vectors.values, dimension: dimension),
-          k: k, ef: width, filter: HNSWAllowAllNodes(), scratch: scratch)
-      case (true, nil):
-        found = graph.search(
-          distance: HNSWFloatInnerProductDistance(
-            query: queryPointer, vectors: vectors.values, dimension: dimension),
-          k: k, ef: width, filter: HNSWAllowAllNodes(), scratch: scratch)
-      case (false, let filter?):
-        found = rows.rowIds.withUnsafeBufferPointer { rowIds in
-          graph.search(
-            distance: HNSWFloatL2Distance(
-              query: queryPointer, vectors: vectors.values, dimension: dimension),
-            k: k, ef: width,
-            filter: HNSWRowFilterNodeFilter(rowIds: rowIds.baseAddress!, filter: filter),
-            scratch: scratch)
-        }
-      case (true, let filter?):
-        found = rows.rowIds.withUnsafeBufferPointer { rowIds in
-          graph.search(
-            distance: HNSWFloatInnerProductDistance(
-              query: queryPointer, vectors: vectors.values, dimension: dimension),
-            k: k, ef: width,
-            filter: HNSWRowFilterNodeFilter(rowIds: rowIds.baseAddress!, filter: filter),
-            scratch: scratch)
-        }
-      }
-      return found.map { Neighbor(id: rows.rowIds[Int($0.id)], distance: reported($0.distance)) }
+    let found =
+      vectors.usesInnerProduct
+      ? walk(
+        HNSWFloatInnerProductDistance(
+          query: queryPointer, vectors: vectors.values, dimension: dimension),
+        k: k, width: width, filter: filter, scratch: scratch)
+      : walk(
+        HNSWFloatL2Distance(query: queryPointer, vectors: vectors.values, dimension: dimension),
+        k: k, width: width, filter: filter, scratch: scratch)
+    return found.map { Neighbor(id: rows.rowIds[Int($0.id)], distance: reported($0.distance)) }
+  }
+
+  /// The graph walk under `distance`, through `filter` when there is one (generic, so each
+  /// distance and filter gets its own specialised walk).
+  private func walk<Distance: HNSWQueryDistance>(
+    _ distance: Distance, k: Int, width: Int, filter: RowSet?, scratch: HNSWSearchScratch
+  ) -> [Neighbor] {
+    guard let filter else {
+      return graph.search(
+        distance: distance, k: k, ef: width, filter: HNSWAllowAllNodes(), scratch: scratch)
+    }
+    return rows.rowIds.withUnsafeBufferPointer { rowIds in
+      graph.search(
+        distance: distance, k: k, ef: width,
+        filter: HNSWRowFilterNodeFilter(rowIds: rowIds.baseAddress!, filter: filter),
+        scratch: scratch)
+    }
   }
 
   /// Exact distances to every allowed row of this index.

@@ -11,15 +11,13 @@ extension IVFHNSWIndex {
   public func appending(
     vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?
   ) throws(IndexError) -> any VectorIndex {
-    let rows = try AppendedRows(
-      vectors: vectors, rowIds: rowIds, dimension: dimension, metric: metric)
+    let rows = try AppendedRows(vectors: vectors, rowIds: rowIds, for: self)
     // Graph insertion is nearly all of the work.
     let tracker = IndexBuildProgressTracker(
       progress, stages: [([.assigning], 1), ([.encoding], 1), ([.graphBuilding], 18)])
-    tracker.report(.assigning, 0, of: rows.count)
     let assignments = rows.assign(
-      to: centroids, partitionCount: partitionCount, metric: metric == .dot ? .dot : .l2)
-    tracker.report(.assigning, rows.count, of: rows.count)
+      to: centroids, partitionCount: partitionCount, metric: metric == .dot ? .dot : .l2,
+      reporting: tracker)
     let codes = rows.encode(
       residuals: rows.residuals(centroids: centroids, assignments: assignments), with: quantizer)
     tracker.report(.encoding, rows.count, of: rows.count)

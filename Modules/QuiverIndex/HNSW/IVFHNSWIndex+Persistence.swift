@@ -2,19 +2,13 @@ import Foundation
 import QuiverKernels
 import QuiverStorage
 
-extension IVFHNSWIndex {
-  /// Writes the index into `directory` (created if missing) as `hnsw.meta` (parameters,
-  /// centroids, quantizer, directory) and `hnsw.partitions` (per partition: row ids, codes,
-  /// graph), each fsynced.
+extension IVFHNSWIndex: PartitionCachingIndex {
+  /// Writes the index into `folder` of a storage (the table's `_indices/<uuid>/`) as
+  /// `hnsw.meta` (parameters, centroids, quantizer, directory) and `hnsw.partitions` (per
+  /// partition: row ids, codes, graph), each durable before this returns.
   ///
   /// - Throws: `IndexError.ioFailure` if a file cannot be written, or the error of loading
   ///   a partition of an opened index.
-  public func write(to directory: URL) throws(IndexError) {
-    try write(to: IndexFolder(local: directory))
-  }
-
-  /// Writes the index files into `folder` of a storage (the table's `_indices/<uuid>/`).
-  /// - Throws: as `write(to:)` with a URL.
   public func write(to folder: IndexFolder) throws(IndexError) {
     var sizes: [Int] = []
     for index in 0..<partitionCount { sizes.append(try partitions.partition(index).count) }
@@ -57,20 +51,12 @@ extension IVFHNSWIndex {
   /// The most bytes of partitions this index's cache keeps (0 for an index built in memory).
   package var cacheCapacityBytes: Int { partitions.capacityBytes }
 
-  /// Opens an index written by `write(to:)`: reads and verifies `hnsw.meta` only; each
-  /// partition is read and checksum-verified the first time a search probes it, and kept in a
-  /// cache of at most `cacheCapacityBytes` (least recently used out).
+  /// Opens an index written by `write(to:)` in `folder` of a storage: reads and verifies
+  /// `hnsw.meta` only; each partition is read and checksum-verified the first time a search
+  /// probes it, and kept in a cache of at most `cacheCapacityBytes` (least recently used out).
   ///
   /// - Throws: `IndexError` `.ioFailure`, `.corruptFile`, `.unsupportedVersion`,
   ///   `.unsupportedIndexType` (the folder holds a plain HNSW index).
-  public static func open(
-    at directory: URL, cacheCapacityBytes: Int = defaultCacheCapacityBytes
-  ) throws(IndexError) -> IVFHNSWIndex {
-    try open(at: IndexFolder(local: directory), cacheCapacityBytes: cacheCapacityBytes)
-  }
-
-  /// Opens the index files in `folder` of a storage; see `open(at:cacheCapacityBytes:)` with a
-  /// URL.
   public static func open(
     at folder: IndexFolder, cacheCapacityBytes: Int = defaultCacheCapacityBytes
   ) throws(IndexError) -> IVFHNSWIndex {
