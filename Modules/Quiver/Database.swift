@@ -17,7 +17,9 @@ public struct Database: Sendable {
   public var memoryBudget: MemoryBudget
 
   /// Opens the database in `path`, creating the folder if it is missing.
-  /// - Parameter memoryBudget: bounds index builds and opened indexes' partition caches.
+  /// - Parameters:
+  ///   - path: The database folder.
+  ///   - memoryBudget: Bounds index builds and opened indexes' partition caches.
   /// - Throws: `TableError` if `path` is a file or cannot be created.
   public init(path: String, memoryBudget: MemoryBudget = .default) throws {
     folder = try DatabaseFolder.open(at: URL(fileURLWithPath: path))
@@ -25,7 +27,10 @@ public struct Database: Sendable {
   }
 
   /// Opens the database in `url`, creating the folder if it is missing.
-  /// - Parameter memoryBudget: bounds index builds and opened indexes' partition caches.
+  /// - Parameters:
+  ///   - url: The database folder (a file URL).
+  ///   - memoryBudget: Bounds index builds and opened indexes' partition caches.
+  /// - Throws: `TableError` if `url` is a file or cannot be created.
   public init(url: URL, memoryBudget: MemoryBudget = .default) throws {
     folder = try DatabaseFolder.open(at: url)
     self.memoryBudget = memoryBudget
@@ -34,7 +39,9 @@ public struct Database: Sendable {
   /// Opens the database whose root is `storage`: a local folder, or an object-store prefix
   /// (QuiverObjectStore's `S3Storage`; module QuiverS3's `Database(uri:)` builds one from an
   /// `s3://bucket/prefix` URI). Nothing is read until a table is.
-  /// - Parameter memoryBudget: bounds index builds and opened indexes' partition caches.
+  /// - Parameters:
+  ///   - storage: The database's root.
+  ///   - memoryBudget: Bounds index builds and opened indexes' partition caches.
   public init(storage: any Storage, memoryBudget: MemoryBudget = .default) {
     folder = DatabaseFolder.open(in: storage)
     self.memoryBudget = memoryBudget

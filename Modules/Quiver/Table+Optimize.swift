@@ -8,7 +8,7 @@ import QuiverTable
 extension Table {
   /// Compacts the table, brings every vector index up to date and removes old versions, as
   /// `options` says (LanceDB's `optimize`). Indexes are updated without retraining (see
-  /// `updateIndex(named:)`); retraining stays an explicit `createIndex` of the same name.
+  /// `updateIndex(named:progress:)`); retraining stays an explicit `createIndex` of the same name.
   ///
   /// Every part commits its own versions, so a failure (or a killed process) leaves the table
   /// at the last version committed, fully usable; index files written for a commit that did not
@@ -16,10 +16,12 @@ extension Table {
   /// rebased over as for any commit: rows a concurrent `add` appends stay in the table and are
   /// searched exactly until the next optimize.
   ///
-  /// - Parameter progress: Called with the phase (compacting; per index reading, remapping,
-  ///   assigning, encoding, graph building, writing; cleaning up) and the fraction of the whole
-  ///   call done, on the optimizing thread (or a worker of an index's append); the fraction
-  ///   never decreases and the last report has fraction 1.
+  /// - Parameters:
+  ///   - options: What to compact, which indexes to update and what to clean up.
+  ///   - progress: Called with the phase (compacting; per index reading, remapping,
+  ///     assigning, encoding, graph building, writing; cleaning up) and the fraction of the whole
+  ///     call done, on the optimizing thread (or a worker of an index's append); the fraction
+  ///     never decreases and the last report has fraction 1.
   /// - Returns: What was compacted, which indexes were updated, what was removed.
   /// - Throws: `TableError` (`.commitConflict` when a concurrent compaction or delete touched
   ///   the same fragments, nothing of that part committed), `IndexError` for an index that
@@ -71,8 +73,10 @@ extension Table {
   ///   quantizer and inserted into the existing graphs.
   /// Afterwards the index covers every fragment of the version it was updated on.
   ///
-  /// - Parameter progress: Called with the phase (reading, remapping, assigning, encoding,
-  ///   graph building, writing) and the fraction done, as `optimize(_:progress:)` does.
+  /// - Parameters:
+  ///   - name: The index to update.
+  ///   - progress: Called with the phase (reading, remapping, assigning, encoding,
+  ///     graph building, writing) and the fraction done, as `optimize(_:progress:)` does.
   /// - Returns: What changed, or nil when the index was already up to date.
   /// - Throws: `TableError.notFound` for an unknown index, `IndexError.unsupportedIndexType`
   ///   for an index type that cannot add rows without retraining, `TableError.commitConflict`
