@@ -14,6 +14,7 @@ extension IVFRQIndex {
   ///   - k: candidates to return (fewer if the probed partitions hold fewer allowed rows).
   ///   - nprobes: partitions to scan (capped at the partition count).
   ///   - filter: when given, only rows it contains are returned; applied inside the scan.
+  ///   - query: The query vector (`dimension` floats).
   /// - Throws: `IndexError` `.dimensionMismatch`, `.invalidArgument` (k < 0 or nprobes < 1),
   ///   `.corruptFile` / `.ioFailure` when a partition cannot be read.
   /// - Complexity: O(partitions × dimension + dimension² + rows probed × bits × dimension / 64).

@@ -44,6 +44,8 @@ public protocol VectorIndex: Sendable {
   ///   - nprobes: partitions to scan or walk (capped at `partitionCount`; ignored by HNSW).
   ///   - ef: each graph walk's candidate list width (nil: the type's default; ignored by IVF).
   ///   - filter: the rows that may be returned, applied inside the scan or walk.
+  ///   - k: How many nearest rows to return.
+  ///   - query: The query vector (`dimension` floats).
   /// - Throws: `IndexError` `.dimensionMismatch`, `.invalidArgument` (k, nprobes or ef out of
   ///   range), `.corruptFile` / `.ioFailure` when a partition cannot be read.
   func search(_ query: [Float], k: Int, nprobes: Int, ef: Int?, filter: RowSet?)
@@ -63,8 +65,11 @@ public protocol VectorIndex: Sendable {
   /// - Throws: `IndexError.dimensionMismatch`, `.nonFiniteValue`, `.corruptFile` /
   ///   `.ioFailure` when a partition cannot be read, `.unsupportedIndexType` for a type that
   ///   cannot add rows without retraining.
-  /// - Parameter progress: told the phases (assigning, encoding, graph building) and the
-  ///   fraction of the append done, on the calling thread; nil reports nothing.
+  /// - Parameters:
+  ///   - progress: told the phases (assigning, encoding, graph building) and the
+  ///     fraction of the append done, on the calling thread; nil reports nothing.
+  ///   - rowIds: The row id of each vector (default 0 ..< count).
+  ///   - vectors: The vectors, `count × dimension` floats, row-major.
   /// - Complexity: reads every partition; O(new rows × partitions × dimension) to assign, plus
   ///   the encoding or graph insertion of the new rows.
   func appending(vectors: [Float], rowIds: [UInt64], progress: IndexBuildProgressHandler?)

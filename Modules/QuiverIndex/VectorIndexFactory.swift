@@ -7,8 +7,11 @@ import QuiverStorage
 public enum VectorIndexFactory {
   /// Opens the index of `type` whose files are in `folder` of a storage.
   ///
-  /// - Parameter memoryBudget: bounds the partition cache to `min(budget, the type's default)`
-  ///   (IVF 64 MiB, IVF_HNSW 1 GiB); nil uses the type's default.
+  /// - Parameters:
+  ///   - memoryBudget: bounds the partition cache to `min(budget, the type's default)`
+  ///     (IVF 64 MiB, IVF_HNSW 1 GiB); nil uses the type's default.
+  ///   - folder: The index folder.
+  ///   - type: The index type.
   /// - Throws: `IndexError` `.ioFailure` (missing files), `.corruptFile`,
   ///   `.unsupportedVersion`, or `.unsupportedIndexType` when the files hold another type.
   public static func open(
@@ -75,6 +78,9 @@ public enum VectorIndexFactory {
   /// - Parameters:
   ///   - parameters: type, metric, and the IVF and quantizer parameters (used by the IVF types).
   ///   - graph: `m` and `efConstruction` (used by the types with HNSW graphs).
+  ///   - dimension: The number of floats per vector.
+  ///   - rowIds: The row id of each vector (default 0 ..< count).
+  ///   - vectors: The vectors, `count × dimension` floats, row-major.
   /// - Throws: `IndexError` for parameters that do not fit the data (checked before training)
   ///   and for bad vectors.
   public static func build(

@@ -81,6 +81,12 @@ public enum PQ4FastScan {
   /// - Parameters:
   ///   - blockMasks: when given, one word per block (bit `r` = row `32·b + r`); rows whose bit
   ///     is clear get `filteredSum`, and blocks whose word is zero are skipped.
+  ///   - blocks: The packed codes (`pack`), `blockCount(rowCount:)` blocks of
+  ///     `blockByteCount(subVectorCount:)` bytes.
+  ///   - rowCount: The number of rows in `blocks`.
+  ///   - subVectorCount: The number of 4-bit codes per row.
+  ///   - sums: Receives one 16-bit sum per row (`rowCount` rounded up to whole blocks).
+  ///   - table: The quantized lookup table (`quantize`), 16 bytes per sub-vector.
   /// - Precondition: `subVectorCount > 0`, `rowCount >= 0`; buffers sized as above.
   /// - Complexity: O(rowCount × subVectorCount / 32) shuffles.
   public static func scan(

@@ -40,6 +40,11 @@ public enum QuantizedKernels {
   /// - Parameters:
   ///   - query: `subVectorCount × subDimension` floats.
   ///   - codebooks: `subVectorCount × centroidCount × subDimension` floats.
+  ///   - centroidCount: The number of codebook entries per sub-vector.
+  ///   - innerProduct: Whether entries are negative inner products instead of squared L2.
+  ///   - subDimension: The number of floats per sub-vector.
+  ///   - subVectorCount: The number of sub-vectors each vector is split into.
+  ///   - lut: Receives the `subVectorCount × centroidCount` distances.
   /// - Precondition: all counts positive; pointers valid for the stated sizes.
   /// - Complexity: O(subVectorCount × centroidCount × subDimension).
   public static func pqLookupTable(
@@ -125,6 +130,9 @@ extension QuantizedKernels {
   /// - Parameters:
   ///   - query: `subVectorCount × subDimension` floats.
   ///   - codebooks: `subVectorCount × centroidCount × subDimension` floats.
+  ///   - centroidCount: The number of codebook entries per sub-vector.
+  ///   - innerProduct: Whether entries are negative inner products instead of squared L2.
+  ///   - subVectorCount: The number of sub-vectors each vector is split into.
   /// - Throws: `KernelError` when a count is not positive, the query length is not a multiple
   ///   of `subVectorCount`, or `codebooks` has the wrong length.
   public static func pqLookupTable(

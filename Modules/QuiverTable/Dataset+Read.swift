@@ -22,6 +22,7 @@ extension Dataset {
   ///   - batchSize: The most rows per batch (batches may be smaller: they end where a data-file
   ///     page ends, and deleted rows are dropped from them).
   ///   - includeDeleted: Whether deleted rows are returned too.
+  ///   - body: Called with each batch, in order.
   /// - Throws: `TableError.notFound` (unknown column or fragment), `.corruptDataFile`,
   ///   `.corruptDeletionFile`, and whatever `body` throws.
   public func scan(

@@ -28,6 +28,9 @@ public struct ArrowWriter {
   /// - Parameters:
   ///   - compression: `.uncompressed` (default) or `.zstd` body buffers.
   ///   - replacing: whether an existing file at `path` may be replaced.
+  ///   - layout: How vectors are laid out in the file.
+  ///   - path: The file's path.
+  ///   - schema: The columns of every batch.
   /// - Throws: `ExchangeError.unsupportedType` for a codec Arrow IPC does not have,
   ///   `.ioError` when the file cannot be created.
   public init(

@@ -34,7 +34,11 @@ public struct ParquetWriter {
   private var finished = false
 
   /// Creates the file (under a temporary name until `finish()`).
-  /// - Parameter replacing: whether an existing file at `path` may be replaced.
+  /// - Parameters:
+  ///   - replacing: whether an existing file at `path` may be replaced.
+  ///   - options: The options that apply.
+  ///   - path: The file's path.
+  ///   - schema: The columns of every batch.
   /// - Throws: `ExchangeError.ioError` when the file cannot be created.
   public init(
     path: String, schema: Schema, options: ParquetWriterOptions = ParquetWriterOptions(),

@@ -28,8 +28,11 @@ public struct VecsReader {
   private var recordBytes: Int { 4 + dimension * format.valueByteWidth }
 
   /// Opens `path` and reads its first header to learn the dimension.
-  /// - Parameter expectedDimension: the dimension every record must have, when known in advance
-  ///   (required for an empty file, whose dimension is otherwise unknown).
+  /// - Parameters:
+  ///   - expectedDimension: the dimension every record must have, when known in advance
+  ///     (required for an empty file, whose dimension is otherwise unknown).
+  ///   - format: The file format.
+  ///   - path: The file's path.
   /// - Throws: `ExchangeError.ioError` when the file cannot be opened (the `underlying`
   ///   `StorageError` says why), `.corruptFile` for an impossible or unexpected dimension or an
   ///   empty file without `expectedDimension`, `.truncatedFile` for a partial header.

@@ -58,7 +58,9 @@ extension Column {
   }
 
   /// The rows of `columns` one after another.
-  /// - Parameter dataType: The type when `columns` is empty (otherwise it must match).
+  /// - Parameters:
+  ///   - dataType: The type when `columns` is empty (otherwise it must match).
+  ///   - columns: The columns to join, all of one type.
   /// - Throws: `FormatError.schemaMismatch` when the types differ, `.invalidArgument` when
   ///   `columns` is empty and no type is given.
   public static func concatenate(_ columns: [Column], dataType: DataType? = nil) throws -> Column {

@@ -146,7 +146,9 @@ extension Column {
   }
 
   /// A float32 vector column from one array per row; `nil` is a null row.
-  /// - Parameter dimension: The dimension; taken from the first non-null row when nil.
+  /// - Parameters:
+  ///   - dimension: The dimension; taken from the first non-null row when nil.
+  ///   - vectors: One array per row, each `dimension` floats long; `nil` for a null row.
   /// - Throws: `FormatError.invalidColumn` naming the first row whose length differs.
   public init(vectors: [[Float]?], dimension: Int? = nil) throws {
     try self.init(rows: vectors, element: .float32, dimension: dimension)

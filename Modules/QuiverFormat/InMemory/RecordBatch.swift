@@ -117,8 +117,10 @@ public struct RecordBatch: Sendable, Equatable {
   }
 
   /// The rows of `batches` one after another.
-  /// - Parameter schema: The schema when `batches` is empty; otherwise every batch's column
-  ///   names and types must match it (nullability and metadata are taken from it).
+  /// - Parameters:
+  ///   - schema: The schema when `batches` is empty; otherwise every batch's column
+  ///     names and types must match it (nullability and metadata are taken from it).
+  ///   - batches: The batches, in order.
   /// - Throws: `FormatError.schemaMismatch` naming the first difference.
   public static func concatenate(_ batches: [RecordBatch], schema: Schema? = nil) throws -> RecordBatch {
     guard let schema = schema ?? batches.first?.schema else {

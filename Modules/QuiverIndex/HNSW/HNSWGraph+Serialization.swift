@@ -67,7 +67,9 @@ extension HNSWGraph {
 
   /// Reads a graph written by `serialized()`, checking everything before using it.
   ///
-  /// - Parameter context: names the file and partition in error messages.
+  /// - Parameters:
+  ///   - context: names the file and partition in error messages.
+  ///   - bytes: The serialized bytes.
   /// - Throws: `IndexError.corruptFile` for a bad magic, length, checksum, level, count or
   ///   neighbour id; `.unsupportedVersion` for a newer block version.
   /// - Complexity: O(bytes.count).

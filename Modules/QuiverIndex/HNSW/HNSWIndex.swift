@@ -65,6 +65,10 @@ public final class HNSWIndex: Sendable {
   ///
   /// - Parameters:
   ///   - rowIds: the row id of each vector (default 0 ..< count).
+  ///   - dimension: The number of floats per vector.
+  ///   - metric: The distance metric.
+  ///   - parameters: The build parameters.
+  ///   - vectors: The vectors, `count × dimension` floats, row-major.
   /// - Throws: `IndexError` `.invalidArgument` for a zero dimension, a length that is not a
   ///   whole number of rows or a row-id count that differs from the row count;
   ///   `.nonFiniteValue` for NaN or infinite values; `.invalidParameter` for bad `parameters`.
@@ -126,6 +130,8 @@ public final class HNSWIndex: Sendable {
   ///     more accurate.
   ///   - scratch: working memory from `makeScratch()` to reuse across queries on one thread
   ///     (without one, a scratch is borrowed from the index's pool).
+  ///   - k: How many nearest rows to return.
+  ///   - query: The query vector (`dimension` floats).
   /// - Throws: `IndexError.dimensionMismatch` for a query of the wrong dimension,
   ///   `.invalidArgument` for `k` < 1 or `ef` < 1.
   public func search(

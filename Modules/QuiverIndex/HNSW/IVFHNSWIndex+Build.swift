@@ -15,6 +15,9 @@ extension IVFHNSWIndex {
   ///
   /// - Parameters:
   ///   - rowIds: the row id of each vector (default 0 ..< count).
+  ///   - dimension: The number of floats per vector.
+  ///   - parameters: The build parameters.
+  ///   - vectors: The vectors, `count × dimension` floats, row-major.
   /// - Throws: `IndexError` for bad shapes, non-finite values or bad parameters (before any
   ///   work is done).
   public static func build(

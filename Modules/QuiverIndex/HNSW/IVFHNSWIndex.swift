@@ -67,6 +67,9 @@ public final class IVFHNSWIndex: Sendable {
   /// - Parameters:
   ///   - nprobes: partitions to walk (default `defaultProbes()`), clamped to the count.
   ///   - ef: each graph walk's candidate list width (default `HNSWIndex.defaultEf(k:)`).
+  ///   - k: How many nearest rows to return.
+  ///   - query: The query vector (`dimension` floats).
+  ///   - scratch: Working memory from `makeScratch()` to reuse across queries on one thread.
   /// - Throws: `IndexError.dimensionMismatch`, `.invalidArgument` (k, ef or nprobes < 1),
   ///   `.corruptFile` / `.ioFailure` when a partition cannot be loaded.
   public func search(

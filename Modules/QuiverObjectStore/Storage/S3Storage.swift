@@ -64,6 +64,8 @@ public final class S3Storage: Storage {
   /// - Parameters:
   ///   - configuration: endpoint, region and credentials; nil reads the standard variables
   ///     (`S3Configuration.fromEnvironment()`).
+  ///   - options: retries, range merging, concurrency and the local cache.
+  ///   - url: `s3://BUCKET` or `s3://BUCKET/PREFIX`.
   /// - Throws: `StorageError` `.invalidPath` when the URL is not `s3://BUCKET[/PREFIX]`,
   ///   `.permissionDenied` when no credentials are given or set (or the endpoint is malformed).
   public convenience init(
