@@ -26,6 +26,15 @@ package protocol HNSWBuildSpace: Sendable {
   func queryDistance(forNode node: Int) -> QueryDistance
   /// The distance between two nodes.
   func distance(between a: Int, and b: Int) -> Float
+  /// Byte codes of the nodes for the insertion's beam search (which then reads them instead of
+  /// the space's vectors and re-ranks what it finds with exact distances), or nil to search
+  /// with `queryDistance` alone. Called once per build.
+  func makeBuildCodes() -> HNSWBuildCodes?
+}
+
+extension HNSWBuildSpace {
+  /// No codes: the beam search uses exact distances.
+  package func makeBuildCodes() -> HNSWBuildCodes? { nil }
 }
 
 /// Squared L2 from a float query to rows of a dense float matrix.
@@ -109,6 +118,14 @@ package struct HNSWFloatBuildSpace: HNSWBuildSpace, @unchecked Sendable {
     HNSWFloatSpaceDistance(
       query: vectors + node * dimension, vectors: vectors, dimension: dimension,
       innerProduct: innerProduct)
+  }
+
+  /// Codes of the rows on one step (`HNSWBuildCodes`), unless the dimension is too large for
+  /// the integer kernels.
+  package func makeBuildCodes() -> HNSWBuildCodes? {
+    guard HNSWBuildCodes.supports(dimension: dimension) else { return nil }
+    return HNSWBuildCodes(
+      vectors: vectors, count: count, dimension: dimension, innerProduct: innerProduct)
   }
 
   package func distance(between a: Int, and b: Int) -> Float {

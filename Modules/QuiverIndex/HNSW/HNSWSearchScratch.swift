@@ -15,6 +15,8 @@ public final class HNSWSearchScratch {
   let neighborBuffer: UnsafeMutablePointer<UInt32>
   /// Candidate keys for the neighbour heuristic.
   var selectionBuffer: [UInt64] = []
+  /// Candidate keys for re-selecting a full list when a back-link is added.
+  var linkBuffer: [UInt64] = []
 
   /// Creates scratch space for graphs of up to `nodeCount` nodes (it grows when needed).
   public init(nodeCount: Int = 0) {
