@@ -63,7 +63,9 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
   let codes: HNSWBuildCodes?
   /// The distance of each listed neighbour to its list's node, slot for slot as the lists of
   /// `storage` (word 0 of a slot unused), so that a full list is re-selected without
-  /// recomputing its distances. Written and read under the node's lock, as its list.
+  /// recomputing its distances. Written and read under the node's lock, as its list. NaN where
+  /// a list was copied in without its distances (an extended or pruned graph's old lists):
+  /// `link` computes those when it first needs them.
   let layer0Distances: UnsafeMutablePointer<Float>
   let upperDistances: UnsafeMutablePointer<Float>
   let m: Int
@@ -77,8 +79,12 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
     storage = HNSWGraphStorage(m: parameters.m, levels: levels)
     locks = HNSWNodeLocks(count: levels.count)
     codes = space.makeBuildCodes()
-    layer0Distances = .allocate(capacity: max(storage.nodeCount * storage.layer0Stride, 1))
-    upperDistances = .allocate(capacity: max(storage.upperSlotCount * storage.upperStride, 1))
+    let layer0Count = max(storage.nodeCount * storage.layer0Stride, 1)
+    let upperCount = max(storage.upperSlotCount * storage.upperStride, 1)
+    layer0Distances = .allocate(capacity: layer0Count)
+    layer0Distances.initialize(repeating: .nan, count: layer0Count)
+    upperDistances = .allocate(capacity: upperCount)
+    upperDistances.initialize(repeating: .nan, count: upperCount)
     m = parameters.m
     efConstruction = parameters.efConstruction
   }
@@ -319,7 +325,10 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
     candidates.removeAll(keepingCapacity: true)
     candidates.append(HNSWKey.make(distance, UInt32(newNode)))
     for index in 0..<count {
-      candidates.append(HNSWKey.make(listDistances[1 + index], list[1 + index]))
+      let neighbor = list[1 + index]
+      var stored = listDistances[1 + index]
+      if stored.isNaN { stored = space.distance(between: node, and: Int(neighbor)) }
+      candidates.append(HNSWKey.make(stored, neighbor))
     }
     candidates.sort()
     let kept = selectNeighbors(of: node, candidates: &candidates, limit: capacity)
@@ -391,15 +400,8 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
       if HNSWKey.distance(key) > bound && results.count >= width { break }
       _ = candidates.pop()
       let count = copyList(Int(HNSWKey.node(key)), layer: layer, into: buffer)
-      var pendingCount = 0
-      for index in 0..<count {
-        let neighbor = buffer[index]
-        if marks.visit(Int(neighbor)) {
-          distance.prefetch(Int(neighbor))
-          buffer[pendingCount] = neighbor
-          pendingCount &+= 1
-        }
-      }
+      let pendingCount = marks.takeUnvisited(
+        buffer, count: count, into: buffer, prefetchingFor: distance)
       for index in 0..<pendingCount {
         let neighbor = buffer[index]
         let neighborDistance = distance.distance(to: Int(neighbor))
