@@ -110,12 +110,5 @@ package struct HNSWCodeDistance: HNSWQueryDistance {
   }
 
   @inline(__always)
-  package func prefetch(_ node: Int) {
-    let row = UnsafeRawPointer(codes + node &* dimension)
-    var offset = 0
-    while offset < dimension {
-      qh_prefetch(row + offset)
-      offset &+= 64
-    }
-  }
+  package func prefetch(_ node: Int) { prefetchLines(codes + node &* dimension, bytes: dimension) }
 }
