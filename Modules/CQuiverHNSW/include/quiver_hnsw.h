@@ -61,8 +61,9 @@ uint32_t qh_code_dot(const uint8_t *a, const uint8_t *b, size_t dimension);
 /// The kernel path in use: 0 scalar, 1 AVX2, 2 AVX-512BW, 3 NEON.
 int qh_code_kernel_path(void);
 
-/// Forces a kernel path (tests compare every path with the scalar one); returns 0, or -1 when
-/// this CPU cannot run it. Not for use while another thread computes distances.
+/// Forces a kernel path for the whole process (tests compare every path with the scalar one);
+/// returns 0, or -1 when this CPU cannot run it. Other threads computing distances meanwhile
+/// get the same sums, since every path returns the same integers, only at another speed.
 int qh_code_force_kernel_path(int path);
 
 #endif

@@ -31,10 +31,17 @@ package final class HNSWBuildCodes: @unchecked Sendable {
     dimension > 0 && dimension <= Int(QH_CODE_MAXIMUM_DIMENSION)
   }
 
-  /// Codes `count × dimension` floats at `vectors`, for squared L2 or for 1 − inner product.
+  /// The fewest code steps the median dimension's range must span. Below it, the dimensions'
+  /// ranges are so uneven (one step for all is set by the widest) that most dimensions would
+  /// keep only a few levels and the beam search would rank by the wide ones alone: the build
+  /// then searches with exact distances instead.
+  static let minimumMedianLevels: Float = 32
+
+  /// Codes `count × dimension` floats at `vectors`, for squared L2 or for 1 − inner product;
+  /// nil when the median dimension's range spans fewer than `minimumMedianLevels` steps.
   ///
   /// - Precondition: `supports(dimension:)`.
-  package init(
+  package init?(
     vectors: UnsafePointer<Float>, count: Int, dimension: Int, innerProduct: Bool
   ) {
     precondition(Self.supports(dimension: dimension), "dimension \(dimension) cannot be coded")
@@ -50,9 +57,12 @@ package final class HNSWBuildCodes: @unchecked Sendable {
         maximums[i] = max(maximums[i], values[i])
       }
     }
-    var widest: Float = 0
-    for i in 0..<dimension where count > 0 { widest = max(widest, maximums[i] - minimums[i]) }
+    let ranges = count > 0 ? zip(maximums, minimums).map { $0 - $1 }.sorted() : [0]
+    let widest = ranges[ranges.count - 1]
     let step: Float = widest > 0 ? widest / 255 : 1
+    guard ranges[ranges.count / 2] >= Self.minimumMedianLevels * step || widest == 0 else {
+      return nil
+    }
     self.step = step
     codes = .allocate(capacity: max(count * dimension, 1))
     offsetProducts = .allocate(capacity: innerProduct ? max(count, 1) : 1)

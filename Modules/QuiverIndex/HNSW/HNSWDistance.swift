@@ -135,7 +135,7 @@ package struct HNSWFloatBuildSpace: HNSWBuildSpace, @unchecked Sendable {
   }
 
   /// Codes of the rows on one step (`HNSWBuildCodes`), unless the dimension is too large for
-  /// the integer kernels.
+  /// the integer kernels or the dimensions' ranges too uneven for one step.
   package func makeBuildCodes() -> HNSWBuildCodes? {
     guard HNSWBuildCodes.supports(dimension: dimension) else { return nil }
     return HNSWBuildCodes(

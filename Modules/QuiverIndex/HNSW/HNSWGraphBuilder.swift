@@ -74,11 +74,13 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
   var maxLevel = 0
   var nextNode = 0
 
-  init(space: Space, parameters: HNSWParameters, levels: [UInt8]) {
+  /// - Parameter insertsNodes: whether nodes will be inserted (so the space's byte codes are
+  ///   worth making); false when the graph is only repaired (`connectUnreachableNodes`).
+  init(space: Space, parameters: HNSWParameters, levels: [UInt8], insertsNodes: Bool = true) {
     self.space = space
     storage = HNSWGraphStorage(m: parameters.m, levels: levels)
     locks = HNSWNodeLocks(count: levels.count)
-    codes = space.makeBuildCodes()
+    codes = insertsNodes ? space.makeBuildCodes() : nil
     let layer0Count = max(storage.nodeCount * storage.layer0Stride, 1)
     let upperCount = max(storage.upperSlotCount * storage.upperStride, 1)
     layer0Distances = .allocate(capacity: layer0Count)
