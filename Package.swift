@@ -119,7 +119,9 @@ let package = Package(
       path: "Tests/QuiverTableWriterTool"),
     .testTarget(
       name: "QuiverIndexTests",
-      dependencies: ["QuiverIndex", "QuiverKernels", "QuiverStorage", "QuiverTestSupport"]),
+      dependencies: [
+        "QuiverIndex", "QuiverKernels", "QuiverStorage", "QuiverTestSupport", "CQuiverHNSW",
+      ]),
     .testTarget(
       name: "QuiverQueryTests",
       dependencies: [

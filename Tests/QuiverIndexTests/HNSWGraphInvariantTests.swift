@@ -112,6 +112,29 @@ struct HNSWGraphInvariantTests {
     #expect(Self.unreachable(graph, layer: 0) == 0, "\(data)")
   }
 
+  @Test("a graph extended with new nodes still follows the selection rule")
+  func extendedListsFollowTheSelectionRule() throws {
+    // The first half's lists are copied into the extension without their distances; a full
+    // list that a new node's back-link re-selects must be ranked by true distances.
+    let dimension = 24
+    let vectors = QuantizerReference.randomRows(1200, dimension: dimension, seed: 43)
+    let parameters = HNSWParameters(m: 6, efConstruction: 48, seed: 5, threadCount: 1)
+    let graph = try vectors.withUnsafeBufferPointer { buffer -> HNSWGraph in
+      let first = try HNSWGraphBuilder.build(
+        space: HNSWFloatBuildSpace(
+          vectors: buffer.baseAddress!, count: 600, dimension: dimension, innerProduct: false),
+        parameters: parameters)
+      return try HNSWGraphBuilder.extending(
+        first,
+        space: HNSWFloatBuildSpace(
+          vectors: buffer.baseAddress!, count: 1200, dimension: dimension, innerProduct: false),
+        parameters: parameters)
+    }
+    let wrong = Self.violations(graph, vectors: vectors, dimension: dimension)
+    #expect(wrong.isEmpty, "\(wrong.count) violations, e.g. \(wrong.prefix(4))")
+    #expect(Self.unreachable(graph, layer: 0) == 0)
+  }
+
   @Test("on clustered data the heuristic keeps links between clusters and searches find them")
   func heuristicMattersOnClusteredData() throws {
     let dimension = ClusteredVectors.dimension

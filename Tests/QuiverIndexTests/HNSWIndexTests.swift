@@ -22,11 +22,11 @@ struct HNSWIndexTests {
       try index.search($0, k: 10, ef: 10, scratch: scratch)
     }
     print("RECALL HNSW \(metric) ef64=\(wide) ef10=\(narrow)")
-    // Measured (scripts/remeasure-recall): 0.992 at ef 64, 0.836 at ef 10, every metric (the
-    // fixture's vectors have unit length). Floors sit 0.01 below; a random graph or a wrong
-    // distance gives ≈ 0.005.
+    // Measured (scripts/remeasure-recall): 0.992 at ef 64, 0.83 at ef 10, every metric (the
+    // fixture's vectors have unit length; 0.836 at ef 10 before the build's beam searched byte
+    // codes). Floors sit 0.01 below; a random graph or a wrong distance gives ≈ 0.005.
     #expect(wide >= 0.982, "\(metric) recall@10 at ef 64 = \(wide)")
-    #expect(narrow >= 0.826, "\(metric) recall@10 at ef 10 = \(narrow)")
+    #expect(narrow >= 0.82, "\(metric) recall@10 at ef 10 = \(narrow)")
     #expect(wide >= narrow)
     // Distances are the metric's own.
     let query = HNSWTestData.queries.row(0)

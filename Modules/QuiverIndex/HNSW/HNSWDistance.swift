@@ -26,64 +26,87 @@ package protocol HNSWBuildSpace: Sendable {
   func queryDistance(forNode node: Int) -> QueryDistance
   /// The distance between two nodes.
   func distance(between a: Int, and b: Int) -> Float
+  /// Byte codes of the nodes for the insertion's beam search (which then reads them instead of
+  /// the space's vectors and re-ranks what it finds with exact distances), or nil to search
+  /// with `queryDistance` alone. Called once per build.
+  func makeBuildCodes() -> HNSWBuildCodes?
+}
+
+extension HNSWBuildSpace {
+  /// No codes: the beam search uses exact distances.
+  package func makeBuildCodes() -> HNSWBuildCodes? { nil }
+}
+
+/// How a walk compares two float rows: squared L2 or 1 − inner product.
+package protocol HNSWFloatComparison {
+  /// The distance between the `dimension` floats at `a` and at `b`.
+  static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, dimension: Int)
+    -> Float
+}
+
+/// Squared L2: the `l2` metric.
+package enum HNSWSquaredL2: HNSWFloatComparison {
+  @inline(__always)
+  package static func distance(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, dimension: Int
+  ) -> Float {
+    qk_l2sq_f32(a, b, dimension)
+  }
+}
+
+/// 1 − a·b: the `dot` metric, and `cosine` when both rows are normalised.
+package enum HNSWOneMinusInnerProduct: HNSWFloatComparison {
+  @inline(__always)
+  package static func distance(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, dimension: Int
+  ) -> Float {
+    1 - qk_dot_f32(a, b, dimension)
+  }
+}
+
+/// The distance from a float query to rows of a dense float matrix, by `Comparison` (fixed at
+/// compile time, so the walk specialised on it calls the kernel directly).
+package struct HNSWFloatDistance<Comparison: HNSWFloatComparison>: HNSWQueryDistance {
+  let query: UnsafePointer<Float>
+  let vectors: UnsafePointer<Float>
+  let dimension: Int
+
+  /// Binds `query` (`dimension` floats) to the row-major `vectors`; both must outlive the value.
+  package init(query: UnsafePointer<Float>, vectors: UnsafePointer<Float>, dimension: Int) {
+    self.query = query
+    self.vectors = vectors
+    self.dimension = dimension
+  }
+
+  @inline(__always)
+  package func distance(to node: Int) -> Float {
+    Comparison.distance(query, vectors + node &* dimension, dimension: dimension)
+  }
+
+  @inline(__always)
+  package func prefetch(_ node: Int) { prefetchFloatRow(vectors + node &* dimension) }
 }
 
 /// Squared L2 from a float query to rows of a dense float matrix.
-package struct HNSWFloatL2Distance: HNSWQueryDistance {
-  @usableFromInline let query: UnsafePointer<Float>
-  @usableFromInline let vectors: UnsafePointer<Float>
-  @usableFromInline let dimension: Int
+package typealias HNSWFloatL2Distance = HNSWFloatDistance<HNSWSquaredL2>
 
-  /// Binds `query` (`dimension` floats) to the row-major `vectors`; both must outlive the value.
-  package init(query: UnsafePointer<Float>, vectors: UnsafePointer<Float>, dimension: Int) {
-    self.query = query
-    self.vectors = vectors
-    self.dimension = dimension
-  }
+/// 1 − q·x from a float query to rows of a dense float matrix.
+package typealias HNSWFloatInnerProductDistance = HNSWFloatDistance<HNSWOneMinusInnerProduct>
 
-  @inlinable
-  package func distance(to node: Int) -> Float {
-    qk_l2sq_f32(query, vectors + node &* dimension, dimension)
-  }
-
-  @inline(__always)
-  package func prefetch(_ node: Int) {
-    let row = UnsafeRawPointer(vectors + node &* dimension)
-    qh_prefetch(row)
-    qh_prefetch(row + 64)
-    qh_prefetch(row + 128)
-    qh_prefetch(row + 192)
+/// Starts loading the first `bytes` bytes at `address`, one cache line (64 bytes) at a time.
+@inline(__always)
+func prefetchLines(_ address: UnsafeRawPointer, bytes: Int) {
+  var offset = 0
+  while offset < bytes {
+    qh_prefetch(address + offset)
+    offset &+= 64
   }
 }
 
-/// 1 − q·x from a float query to rows of a dense float matrix: the `dot` metric, and `cosine`
-/// when the query and the rows are normalised.
-package struct HNSWFloatInnerProductDistance: HNSWQueryDistance {
-  @usableFromInline let query: UnsafePointer<Float>
-  @usableFromInline let vectors: UnsafePointer<Float>
-  @usableFromInline let dimension: Int
-
-  /// Binds `query` (`dimension` floats) to the row-major `vectors`; both must outlive the value.
-  package init(query: UnsafePointer<Float>, vectors: UnsafePointer<Float>, dimension: Int) {
-    self.query = query
-    self.vectors = vectors
-    self.dimension = dimension
-  }
-
-  @inlinable
-  package func distance(to node: Int) -> Float {
-    1 - qk_dot_f32(query, vectors + node &* dimension, dimension)
-  }
-
-  @inline(__always)
-  package func prefetch(_ node: Int) {
-    let row = UnsafeRawPointer(vectors + node &* dimension)
-    qh_prefetch(row)
-    qh_prefetch(row + 64)
-    qh_prefetch(row + 128)
-    qh_prefetch(row + 192)
-  }
-}
+/// Starts loading the first four cache lines of a float row: the part a walk's distance reads
+/// first (the hardware prefetcher follows on from there).
+@inline(__always)
+func prefetchFloatRow(_ row: UnsafePointer<Float>) { prefetchLines(row, bytes: 256) }
 
 /// A dense row-major float matrix as a build space, under squared L2 or 1 − inner product.
 ///
@@ -111,11 +134,16 @@ package struct HNSWFloatBuildSpace: HNSWBuildSpace, @unchecked Sendable {
       innerProduct: innerProduct)
   }
 
+  /// Codes of the rows on one step (`HNSWBuildCodes`), unless the dimension is too large for
+  /// the integer kernels or the dimensions' ranges too uneven for one step.
+  package func makeBuildCodes() -> HNSWBuildCodes? {
+    guard HNSWBuildCodes.supports(dimension: dimension) else { return nil }
+    return HNSWBuildCodes(
+      vectors: vectors, count: count, dimension: dimension, innerProduct: innerProduct)
+  }
+
   package func distance(between a: Int, and b: Int) -> Float {
-    let left = vectors + a * dimension
-    let right = vectors + b * dimension
-    return innerProduct
-      ? 1 - qk_dot_f32(left, right, dimension) : qk_l2sq_f32(left, right, dimension)
+    queryDistance(forNode: a).distance(to: b)
   }
 }
 
@@ -130,15 +158,10 @@ package struct HNSWFloatSpaceDistance: HNSWQueryDistance {
   package func distance(to node: Int) -> Float {
     let row = vectors + node &* dimension
     return innerProduct
-      ? 1 - qk_dot_f32(query, row, dimension) : qk_l2sq_f32(query, row, dimension)
+      ? HNSWOneMinusInnerProduct.distance(query, row, dimension: dimension)
+      : HNSWSquaredL2.distance(query, row, dimension: dimension)
   }
 
   @inline(__always)
-  package func prefetch(_ node: Int) {
-    let row = UnsafeRawPointer(vectors + node &* dimension)
-    qh_prefetch(row)
-    qh_prefetch(row + 64)
-    qh_prefetch(row + 128)
-    qh_prefetch(row + 192)
-  }
+  package func prefetch(_ node: Int) { prefetchFloatRow(vectors + node &* dimension) }
 }

@@ -128,16 +128,8 @@ public struct HNSWGraph: Sendable {
       if candidateDistance > bound && (unfiltered || results.count >= width) { break }
       _ = candidates.pop()
       let list = layer0 + Int(HNSWKey.node(key)) &* stride
-      let count = Int(list[0])
-      var pendingCount = 0
-      for index in 0..<count {
-        let neighbor = list[1 &+ index]
-        if marks.visit(Int(neighbor)) {
-          distance.prefetch(Int(neighbor))
-          pending[pendingCount] = neighbor
-          pendingCount &+= 1
-        }
-      }
+      let pendingCount = marks.takeUnvisited(
+        list + 1, count: Int(list[0]), into: pending, prefetchingFor: distance)
       for index in 0..<pendingCount {
         let neighbor = pending[index]
         let neighborDistance = distance.distance(to: Int(neighbor))

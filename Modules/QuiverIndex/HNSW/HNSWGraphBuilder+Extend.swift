@@ -56,7 +56,8 @@ extension HNSWGraphBuilder {
       levels.append(old.levels[node])
     }
     precondition(levels.count == space.count, "the space must hold the kept nodes")
-    let insertion = HNSWInsertion(space: space, parameters: parameters, levels: levels)
+    let insertion = HNSWInsertion(
+      space: space, parameters: parameters, levels: levels, insertsNodes: false)
     let storage = insertion.storage
     for node in 0..<graph.nodeCount where keep[node] {
       let newNode = Int(renumbered[node])

@@ -13,6 +13,11 @@ import QuiverKernels
 /// heuristic selection, nearest first, followed by the back-links appended since (the invariant
 /// HNSWGraphInvariantTests checks). Threads lock one node at a time around reading or writing
 /// its lists.
+///
+/// When the space offers byte codes (`HNSWBuildSpace.makeBuildCodes`, a quarter of the bytes of
+/// float rows), the descent and the `efConstruction` walk read codes, and the walk's results are
+/// re-ranked with exact distances before the selection: the selection and every list stay those
+/// of exact distances, while the walk, which made the build wait on memory, reads less.
 package enum HNSWGraphBuilder {
   /// Builds the graph of every node of `space`.
   ///
@@ -54,18 +59,49 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
   let space: Space
   let storage: HNSWGraphStorage
   let locks: HNSWNodeLocks
+  /// Byte codes the beam search reads instead of the space's vectors (nil: it reads those).
+  let codes: HNSWBuildCodes?
+  /// The distance of each listed neighbour to its list's node, slot for slot as the lists of
+  /// `storage` (word 0 of a slot unused), so that a full list is re-selected without
+  /// recomputing its distances. Written and read under the node's lock, as its list. NaN where
+  /// a list was copied in without its distances (an extended or pruned graph's old lists):
+  /// `link` computes those when it first needs them.
+  let layer0Distances: UnsafeMutablePointer<Float>
+  let upperDistances: UnsafeMutablePointer<Float>
   let m: Int
   let efConstruction: Int
   var entryPoint = -1
   var maxLevel = 0
   var nextNode = 0
 
-  init(space: Space, parameters: HNSWParameters, levels: [UInt8]) {
+  /// - Parameter insertsNodes: whether nodes will be inserted (so the space's byte codes are
+  ///   worth making); false when the graph is only repaired (`connectUnreachableNodes`).
+  init(space: Space, parameters: HNSWParameters, levels: [UInt8], insertsNodes: Bool = true) {
     self.space = space
     storage = HNSWGraphStorage(m: parameters.m, levels: levels)
     locks = HNSWNodeLocks(count: levels.count)
+    codes = insertsNodes ? space.makeBuildCodes() : nil
+    let layer0Count = max(storage.nodeCount * storage.layer0Stride, 1)
+    let upperCount = max(storage.upperSlotCount * storage.upperStride, 1)
+    layer0Distances = .allocate(capacity: layer0Count)
+    layer0Distances.initialize(repeating: .nan, count: layer0Count)
+    upperDistances = .allocate(capacity: upperCount)
+    upperDistances.initialize(repeating: .nan, count: upperCount)
     m = parameters.m
     efConstruction = parameters.efConstruction
+  }
+
+  deinit {
+    layer0Distances.deallocate()
+    upperDistances.deallocate()
+  }
+
+  /// The distances of `node`'s list on `layer`: entry `1 + i` is that of the list's `1 + i`.
+  @inline(__always)
+  func distances(_ node: Int, layer: Int) -> UnsafeMutablePointer<Float> {
+    if layer == 0 { return layer0Distances + node &* storage.layer0Stride }
+    return upperDistances
+      + (Int(storage.upperStart[node]) &+ layer &- 1) &* storage.upperStride
   }
 
   /// Inserts nodes 0 ..< count in order of claim; node 0 first, alone.
@@ -140,6 +176,7 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
       }
       let list = storage.list(target, layer: 0)
       list[1 + Int(list[0])] = UInt32(node)
+      distances(target, layer: 0)[1 + Int(list[0])] = space.distance(between: target, and: node)
       list[0] += 1
       spread(from: node)
     }
@@ -172,33 +209,67 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
       }
     }
     guard start >= 0 else { return }
+    let exact = space.queryDistance(forNode: node)
+    if let codes {
+      findAndLink(
+        node, level: level, start: start, top: top, beam: codes.queryDistance(forNode: node),
+        exact: exact, rerank: true, scratch: scratch)
+    } else {
+      findAndLink(
+        node, level: level, start: start, top: top, beam: exact, exact: exact, rerank: false,
+        scratch: scratch)
+    }
+  }
 
-    let distance = space.queryDistance(forNode: node)
+  /// Finds `node`'s neighbours on each of its layers with a walk over `beam` distances from
+  /// `start` (on layer `top`), selects them by exact distances and links both ways.
+  ///
+  /// - Parameter rerank: whether `beam` differs from `exact`, so that the walk's results must be
+  ///   re-ranked with exact distances before the selection.
+  @inline(__always)
+  private func findAndLink<Beam: HNSWQueryDistance>(
+    _ node: Int, level: Int, start: Int, top: Int, beam: Beam, exact: Space.QueryDistance,
+    rerank: Bool, scratch: HNSWSearchScratch
+  ) {
     var current = start
-    var currentDistance = distance.distance(to: current)
+    var currentDistance = beam.distance(to: current)
     if top > level {
       for layer in stride(from: top, to: level, by: -1) {
         greedyDescent(
-          distance: distance, layer: layer, current: &current, currentDistance: &currentDistance)
+          distance: beam, layer: layer, current: &current, currentDistance: &currentDistance)
       }
     }
     for layer in stride(from: min(top, level), through: 0, by: -1) {
       searchLayer(
-        distance: distance, from: current, distanceOfStart: currentDistance, layer: layer,
+        distance: beam, from: current, distanceOfStart: currentDistance, layer: layer,
         scratch: scratch)
-      // Candidates nearest first.
+      // Candidates nearest first, by exact distance.
       var candidates = scratch.selectionBuffer
       scratch.selectionBuffer = []
       candidates.removeAll(keepingCapacity: true)
-      while !scratch.results.isEmpty { candidates.append(scratch.results.pop()) }
-      candidates.reverse()
-      current = Int(HNSWKey.node(candidates[0]))
-      currentDistance = HNSWKey.distance(candidates[0])
+      if rerank {
+        while !scratch.results.isEmpty {
+          let found = HNSWKey.node(scratch.results.pop())
+          candidates.append(HNSWKey.make(exact.distance(to: Int(found)), found))
+        }
+        candidates.sort()
+        current = Int(HNSWKey.node(candidates[0]))
+        currentDistance = beam.distance(to: current)
+      } else {
+        while !scratch.results.isEmpty { candidates.append(scratch.results.pop()) }
+        candidates.reverse()
+        current = Int(HNSWKey.node(candidates[0]))
+        currentDistance = HNSWKey.distance(candidates[0])
+      }
       let kept = selectNeighbors(of: node, candidates: &candidates, limit: m)
       locks.lock(node)
       let list = storage.list(node, layer: layer)
+      let listDistances = distances(node, layer: layer)
       list[0] = UInt32(kept)
-      for index in 0..<kept { list[1 + index] = HNSWKey.node(candidates[index]) }
+      for index in 0..<kept {
+        list[1 + index] = HNSWKey.node(candidates[index])
+        listDistances[1 + index] = HNSWKey.distance(candidates[index])
+      }
       locks.unlock(node)
       for index in 0..<kept {
         link(Int(HNSWKey.node(candidates[index])), to: node, layer: layer,
@@ -234,7 +305,8 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
     return kept
   }
 
-  /// Adds `newNode` to `node`'s list on `layer`, re-selecting the list when it is full.
+  /// Adds `newNode` (at `distance`) to `node`'s list on `layer`, re-selecting the list when it
+  /// is full.
   private func link(
     _ node: Int, to newNode: Int, layer: Int, distance: Float, scratch: HNSWSearchScratch
   ) {
@@ -242,25 +314,32 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
     locks.lock(node)
     defer { locks.unlock(node) }
     let list = storage.list(node, layer: layer)
+    let listDistances = distances(node, layer: layer)
     let count = Int(list[0])
     for index in 0..<count where Int(list[1 + index]) == newNode { return }
     if count < capacity {
       list[1 + count] = UInt32(newNode)
+      listDistances[1 + count] = distance
       list[0] = UInt32(count + 1)
       return
     }
-    var candidates = [UInt64]()
-    candidates.reserveCapacity(capacity + 1)
+    var candidates = scratch.linkBuffer
+    candidates.removeAll(keepingCapacity: true)
     candidates.append(HNSWKey.make(distance, UInt32(newNode)))
     for index in 0..<count {
       let neighbor = list[1 + index]
-      candidates.append(
-        HNSWKey.make(space.distance(between: node, and: Int(neighbor)), neighbor))
+      var stored = listDistances[1 + index]
+      if stored.isNaN { stored = space.distance(between: node, and: Int(neighbor)) }
+      candidates.append(HNSWKey.make(stored, neighbor))
     }
     candidates.sort()
     let kept = selectNeighbors(of: node, candidates: &candidates, limit: capacity)
     list[0] = UInt32(kept)
-    for index in 0..<kept { list[1 + index] = HNSWKey.node(candidates[index]) }
+    for index in 0..<kept {
+      list[1 + index] = HNSWKey.node(candidates[index])
+      listDistances[1 + index] = HNSWKey.distance(candidates[index])
+    }
+    scratch.linkBuffer = candidates
   }
 
   /// Copies `node`'s list on `layer` into the scratch buffer under the node's lock.
@@ -271,13 +350,13 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
     locks.lock(node)
     let list = storage.list(node, layer: layer)
     let count = Int(list[0])
-    buffer.update(from: list + 1, count: count)
+    for index in 0..<count { buffer[index] = list[1 &+ index] }
     locks.unlock(node)
     return count
   }
 
-  private func greedyDescent(
-    distance: Space.QueryDistance, layer: Int, current: inout Int, currentDistance: inout Float
+  private func greedyDescent<Distance: HNSWQueryDistance>(
+    distance: Distance, layer: Int, current: inout Int, currentDistance: inout Float
   ) {
     let buffer = UnsafeMutablePointer<UInt32>.allocate(capacity: m + 1)
     defer { buffer.deallocate() }
@@ -300,8 +379,8 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
   /// The beam search of width `efConstruction` on `layer`; leaves the found nodes in
   /// `scratch.results`. Neighbour lists are copied under their node's lock; unvisited
   /// neighbours are prefetched before their distances are computed.
-  private func searchLayer(
-    distance: Space.QueryDistance, from start: Int, distanceOfStart: Float, layer: Int,
+  private func searchLayer<Distance: HNSWQueryDistance>(
+    distance: Distance, from start: Int, distanceOfStart: Float, layer: Int,
     scratch: HNSWSearchScratch
   ) {
     let marks = scratch.beginWalk(nodeCount: storage.nodeCount)
@@ -323,15 +402,8 @@ final class HNSWInsertion<Space: HNSWBuildSpace>: @unchecked Sendable {
       if HNSWKey.distance(key) > bound && results.count >= width { break }
       _ = candidates.pop()
       let count = copyList(Int(HNSWKey.node(key)), layer: layer, into: buffer)
-      var pendingCount = 0
-      for index in 0..<count {
-        let neighbor = buffer[index]
-        if marks.visit(Int(neighbor)) {
-          distance.prefetch(Int(neighbor))
-          buffer[pendingCount] = neighbor
-          pendingCount &+= 1
-        }
-      }
+      let pendingCount = marks.takeUnvisited(
+        buffer, count: count, into: buffer, prefetchingFor: distance)
       for index in 0..<pendingCount {
         let neighbor = buffer[index]
         let neighborDistance = distance.distance(to: Int(neighbor))

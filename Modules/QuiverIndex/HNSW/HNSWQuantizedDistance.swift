@@ -18,12 +18,7 @@ package struct HNSWScalarQuantizedL2Distance: HNSWQueryDistance {
   }
 
   @inline(__always)
-  package func prefetch(_ node: Int) {
-    let code = UnsafeRawPointer(codes + node &* dimension)
-    qh_prefetch(code)
-    qh_prefetch(code + 64)
-    qh_prefetch(code + 128)
-  }
+  package func prefetch(_ node: Int) { prefetchLines(codes + node &* dimension, bytes: 192) }
 }
 
 /// `base − Σ weightᵢ·codeᵢ`: 1 − q·x over 8-bit scalar-quantized codes, where the weights are
@@ -42,12 +37,7 @@ package struct HNSWScalarQuantizedInnerProductDistance: HNSWQueryDistance {
   }
 
   @inline(__always)
-  package func prefetch(_ node: Int) {
-    let code = UnsafeRawPointer(codes + node &* dimension)
-    qh_prefetch(code)
-    qh_prefetch(code + 64)
-    qh_prefetch(code + 128)
-  }
+  package func prefetch(_ node: Int) { prefetchLines(codes + node &* dimension, bytes: 192) }
 }
 
 /// `base + multiplier · Σₘ lut[m][codeₘ]` over 8-bit product-quantized codes: squared L2

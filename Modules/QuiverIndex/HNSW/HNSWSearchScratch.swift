@@ -15,6 +15,8 @@ public final class HNSWSearchScratch {
   let neighborBuffer: UnsafeMutablePointer<UInt32>
   /// Candidate keys for the neighbour heuristic.
   var selectionBuffer: [UInt64] = []
+  /// Candidate keys for re-selecting a full list when a back-link is added.
+  var linkBuffer: [UInt64] = []
 
   /// Creates scratch space for graphs of up to `nodeCount` nodes (it grows when needed).
   public init(nodeCount: Int = 0) {
@@ -65,5 +67,25 @@ struct HNSWVisitedMarks {
     if tags[node] == generation { return false }
     tags[node] = generation
     return true
+  }
+
+  /// Marks the `count` nodes of `list` visited, copies those that were not to `pending` (which
+  /// may be `list` itself: the copy never overtakes the reading) and starts loading what
+  /// `distance` will read of them; returns how many were copied.
+  @inline(__always)
+  func takeUnvisited<Distance: HNSWQueryDistance>(
+    _ list: UnsafePointer<UInt32>, count: Int, into pending: UnsafeMutablePointer<UInt32>,
+    prefetchingFor distance: Distance
+  ) -> Int {
+    var pendingCount = 0
+    for index in 0..<count {
+      let neighbor = list[index]
+      if visit(Int(neighbor)) {
+        distance.prefetch(Int(neighbor))
+        pending[pendingCount] = neighbor
+        pendingCount &+= 1
+      }
+    }
+    return pendingCount
   }
 }
