@@ -44,6 +44,28 @@ func convertFixtureURL(_ name: String) -> URL {
   TestPaths.fixtures.appendingPathComponent("convert").appendingPathComponent(name)
 }
 
+/// Runs `quiver convert INPUT OUTPUT EXTRA…` and expects it to succeed (its standard error is
+/// shown when it does not); the run's result.
+@discardableResult
+func convertExpectingSuccess(
+  _ input: String, _ output: String, _ extra: [String] = [],
+  sourceLocation: SourceLocation = #_sourceLocation
+) throws -> ProcessResult {
+  let result = try runQuiver(["convert", input, output] + extra)
+  #expect(result.status == 0, "\(result.standardError)", sourceLocation: sourceLocation)
+  return result
+}
+
+/// A table converted from the JSON Lines fixture and appended to once from it (2 versions, one
+/// fragment each); its path.
+func makeTwoVersionTable(in scratch: ScratchFolder) throws -> String {
+  let table = scratch.path("items.quiver")
+  let jsonl = convertFixtureURL("table.jsonl").path
+  #expect(try runQuiver(["convert", jsonl, table]).status == 0)
+  #expect(try runQuiver(["convert", jsonl, table, "--mode", "append"]).status == 0)
+  return table
+}
+
 /// The bytes of the file at `path`.
 func fileBytes(_ path: String) throws -> [UInt8] {
   [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))

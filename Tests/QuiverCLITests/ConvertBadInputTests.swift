@@ -25,11 +25,22 @@ import Testing
       mentions: ["data.orc", "unknown format '.orc'"])
   }
 
-  @Test func unknownOutputFormat() throws {
-    let scratch = try ScratchFolder()
+  /// A fixture converted with options or to an output that cannot work: an unknown output
+  /// format, `--nested reject` on nested objects, a lossy vector conversion.
+  @Test(arguments: [
+    ("vectors.fvecs", "out.xyz", [], 64, ["out.xyz", "unknown format '.xyz'"]),
+    (
+      "table.jsonl", "out.npy", ["--nested", "reject"], 65,
+      ["table.jsonl", "line 1", "field 'meta' is a nested object", "'meta.note'"]
+    ),
+    ("vectors.fvecs", "out.bvecs", [], 64, ["out.bvecs", "would change values"]),
+  ] as [(String, String, [String], Int32, [String])])
+  func refusedConversionOfAFixture(
+    fixture: String, output: String, extra: [String], status: Int32, mentions: [String]
+  ) throws {
     try expectFailure(
-      input: convertFixtureURL("vectors.fvecs").path, in: scratch, output: "out.xyz", status: 64,
-      mentions: ["out.xyz", "unknown format '.xyz'"])
+      input: convertFixtureURL(fixture).path, in: ScratchFolder(), output: output, extra: extra,
+      status: status, mentions: mentions)
   }
 
   @Test func missingInput() throws {
@@ -82,65 +93,42 @@ import Testing
       mentions: [fixture, "header", problem])
   }
 
-  @Test func csvRowWithTheWrongNumberOfFields() throws {
-    let scratch = try ScratchFolder()
-    let input = try scratch.write(
+  /// A CSV or JSON Lines file that goes wrong at a line: the wrong number of fields, a value
+  /// that does not parse as its column's type, a vector of another dimension, a line that is
+  /// not an object or not JSON.
+  @Test(arguments: [
+    (
       "rows.csv",
-      text: "id,name,vector\n1,a,\"[1, 2]\"\n2,\"b\nc\",\"[3, 4]\"\n3,d\n4,e,\"[5, 6]\"\n")
-    try expectFailure(
-      input: input, in: scratch, mentions: ["rows.csv", "line 5", "expected 3 fields", "found 2"])
-  }
-
-  @Test func csvValueThatDoesNotParseAsItsColumnsType() throws {
-    let scratch = try ScratchFolder()
-    let input = try scratch.write("typed.csv", text: "id,vector\n1,\"[1, 2]\"\n2,\"[3, 4]\"\n")
-    try expectFailure(
-      input: input, in: scratch, extra: ["--column-type", "id=bool"],
-      mentions: ["typed.csv", "line 2", "column 'id'", "'1' is not a bool"])
-  }
-
-  @Test func csvVectorWithTheWrongDimension() throws {
-    let scratch = try ScratchFolder()
-    let input = try scratch.write(
-      "dims.csv", text: "id,vector\n1,\"[1, 2]\"\n2,\"[3, 4]\"\n3,\"[5, 6, 7]\"\n")
-    try expectFailure(
-      input: input, in: scratch, extra: ["--infer-rows", "2"],
-      mentions: ["dims.csv", "line 4", "column 'vector'", "3 elements", "dimension is 2"])
-  }
-
-  @Test func jsonLineThatIsNotAnObject() throws {
-    let scratch = try ScratchFolder()
-    let input = try scratch.write(
+      "id,name,vector\n1,a,\"[1, 2]\"\n2,\"b\nc\",\"[3, 4]\"\n3,d\n4,e,\"[5, 6]\"\n", [],
+      ["rows.csv", "line 5", "expected 3 fields", "found 2"]
+    ),
+    (
+      "typed.csv", "id,vector\n1,\"[1, 2]\"\n2,\"[3, 4]\"\n", ["--column-type", "id=bool"],
+      ["typed.csv", "line 2", "column 'id'", "'1' is not a bool"]
+    ),
+    (
+      "dims.csv", "id,vector\n1,\"[1, 2]\"\n2,\"[3, 4]\"\n3,\"[5, 6, 7]\"\n", ["--infer-rows", "2"],
+      ["dims.csv", "line 4", "column 'vector'", "3 elements", "dimension is 2"]
+    ),
+    (
       "rows.jsonl",
-      text: "{\"id\": 1, \"vector\": [1, 2]}\n[1, 2]\n{\"id\": 3, \"vector\": [5, 6]}\n")
-    try expectFailure(
-      input: input, in: scratch,
-      mentions: ["rows.jsonl", "line 2", "expected a JSON object, found an array"])
-  }
-
-  @Test func invalidJSON() throws {
+      "{\"id\": 1, \"vector\": [1, 2]}\n[1, 2]\n{\"id\": 3, \"vector\": [5, 6]}\n", [],
+      ["rows.jsonl", "line 2", "expected a JSON object, found an array"]
+    ),
+    (
+      "broken.jsonl", "{\"id\": 1, \"vector\": [1, 2]}\n{\"id\": 2,\n", [],
+      ["broken.jsonl", "line 2", "invalid JSON"]
+    ),
+    (
+      "dims.jsonl", "{\"vector\": [1, 2]}\n{\"vector\": [3, 4]}\n{\"vector\": [5]}\n",
+      ["--infer-rows", "1"],
+      ["dims.jsonl", "line 3", "field 'vector'", "1 elements", "dimension is 2"]
+    ),
+  ] as [(String, String, [String], [String])])
+  func badTextFile(name: String, text: String, extra: [String], mentions: [String]) throws {
     let scratch = try ScratchFolder()
-    let input = try scratch.write(
-      "broken.jsonl", text: "{\"id\": 1, \"vector\": [1, 2]}\n{\"id\": 2,\n")
-    try expectFailure(
-      input: input, in: scratch, mentions: ["broken.jsonl", "line 2", "invalid JSON"])
-  }
-
-  @Test func nestedObjectsRejectedOnRequest() throws {
-    try expectFailure(
-      input: convertFixtureURL("table.jsonl").path, in: ScratchFolder(),
-      extra: ["--nested", "reject"],
-      mentions: ["table.jsonl", "line 1", "field 'meta' is a nested object", "'meta.note'"])
-  }
-
-  @Test func jsonVectorWithTheWrongDimensionAfterTheSample() throws {
-    let scratch = try ScratchFolder()
-    let input = try scratch.write(
-      "dims.jsonl",
-      text: "{\"vector\": [1, 2]}\n{\"vector\": [3, 4]}\n{\"vector\": [5]}\n")
-    try expectFailure(
-      input: input, in: scratch, extra: ["--infer-rows", "1"],
-      mentions: ["dims.jsonl", "line 3", "field 'vector'", "1 elements", "dimension is 2"])
+    let input = try scratch.write(name, text: text)
+    try expectFailure(input: input, in: scratch, extra: extra, mentions: mentions)
   }
 
   /// JSON has no NaN or infinity: writing one is refused with the row and column; CSV writes
@@ -162,13 +150,6 @@ import Testing
     let result = try runQuiver(["convert", csv, back, "--column-type", "vector=vector"])
     #expect(result.status == 0, "\(result.standardError)")
     #expect(try fileBytes(back) == bytes)
-  }
-
-  @Test func lossyVectorConversionIsRefused() throws {
-    let scratch = try ScratchFolder()
-    try expectFailure(
-      input: convertFixtureURL("vectors.fvecs").path, in: scratch, output: "out.bvecs", status: 64,
-      mentions: ["out.bvecs", "would change values"])
   }
 
   @Test func unwritableOutputFolder() throws {

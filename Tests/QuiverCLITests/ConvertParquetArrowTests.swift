@@ -13,11 +13,9 @@ import Testing
     let source = convertFixtureURL("vectors.fvecs").path
     #expect(try runQuiver(["convert", source, table]).status == 0)
     let exported = scratch.path("items.\(fileExtension)")
-    let out = try runQuiver(["convert", table, exported])
-    #expect(out.status == 0, "\(out.standardError)")
+    try convertExpectingSuccess(table, exported)
     let again = scratch.path("again.quiver")
-    let back = try runQuiver(["convert", exported, again])
-    #expect(back.status == 0, "\(back.standardError)")
+    try convertExpectingSuccess(exported, again)
     let vectors = scratch.path("again.fvecs")
     #expect(try runQuiver(["convert", again, vectors]).status == 0)
     #expect(try fileBytes(vectors) == convertFixture("vectors.fvecs"))
@@ -44,8 +42,7 @@ import Testing
     let source = TestPaths.fixtures.appendingPathComponent("exchange/\(fixture)").path
     let exported = scratch.path("again." + URL(fileURLWithPath: fixture).pathExtension)
     for (from, to) in [(source, scratch.path("t.quiver")), (scratch.path("t.quiver"), exported)] {
-      let result = try runQuiver(["convert", from, to, "--quiet"])
-      #expect(result.status == 0, "\(result.standardError)")
+      try convertExpectingSuccess(from, to, ["--quiet"])
     }
     let original = try allRows(source)
     let again = try allRows(exported)
@@ -58,8 +55,7 @@ import Testing
   @Test func readsAPyarrowParquetFileIntoATable() throws {
     let scratch = try ScratchFolder()
     let fixture = TestPaths.fixtures.appendingPathComponent("exchange/uint8-vector.parquet").path
-    let result = try runQuiver(["convert", fixture, scratch.path("bytes.quiver"), "--json"])
-    #expect(result.status == 0, "\(result.standardError)")
+    let result = try convertExpectingSuccess(fixture, scratch.path("bytes.quiver"), ["--json"])
     #expect(result.standardOutput.contains("\"rows\": 3"))
     #expect(result.standardOutput.contains("vector(uint8, 4)"))
   }
@@ -118,8 +114,7 @@ import Testing
     let final = scratch.path("final.parquet")
     let steps = [(try binaryParquet(in: scratch), table), (table, exported), (exported, again), (again, final)]
     for (source, target) in steps {
-      let result = try runQuiver(["convert", source, target])
-      #expect(result.status == 0, "\(result.standardError)")
+      try convertExpectingSuccess(source, target)
     }
     #expect(try blobs(in: exported) == Self.blobs)
     #expect(try blobs(in: final) == Self.blobs)

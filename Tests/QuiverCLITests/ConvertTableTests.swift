@@ -26,12 +26,10 @@ import Testing
   ) throws {
     let scratch = try ScratchFolder()
     let table = scratch.path("items.quiver")
-    let create = try runQuiver(["convert", convertFixtureURL(input).path, table, "--json"])
-    #expect(create.status == 0, "\(create.standardError)")
+    let create = try convertExpectingSuccess(convertFixtureURL(input).path, table, ["--json"])
     #expect(create.standardOutput.contains("\"version\": 1"))
     let output = scratch.path("back.\(outputExtension)")
-    let back = try runQuiver(["convert", table, output])
-    #expect(back.status == 0, "\(back.standardError)")
+    try convertExpectingSuccess(table, output)
     #expect(try fileBytes(output) == convertFixture(expected))
   }
 
@@ -41,11 +39,9 @@ import Testing
     let scratch = try ScratchFolder()
     let base = TestPaths.fixtures.appendingPathComponent("minilm-2k/base.fvecs").path
     let table = scratch.path("rows.quiver")
-    let create = try runQuiver(["convert", base, table])
-    #expect(create.status == 0, "\(create.standardError)")
+    try convertExpectingSuccess(base, table)
     let back = scratch.path("back.fvecs")
-    let result = try runQuiver(["convert", table, back])
-    #expect(result.status == 0, "\(result.standardError)")
+    try convertExpectingSuccess(table, back)
     #expect(try fileBytes(back) == fileBytes(base))
     let inspect = try runQuiver(["inspect", table, "--verify"])
     #expect(inspect.status == 0)

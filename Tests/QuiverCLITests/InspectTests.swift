@@ -4,22 +4,13 @@ import Testing
 
 /// `quiver inspect` on tables and data files, and `--verify` on files damaged on purpose.
 @Suite struct InspectTests {
-  /// A table made from the JSON Lines fixture, appended once (2 versions, 2 fragments).
-  func makeTable(in scratch: ScratchFolder) throws -> String {
-    let table = scratch.path("items.quiver")
-    let jsonl = convertFixtureURL("table.jsonl").path
-    #expect(try runQuiver(["convert", jsonl, table]).status == 0)
-    #expect(try runQuiver(["convert", jsonl, table, "--mode", "append"]).status == 0)
-    return table
-  }
-
   func json(_ text: String) throws -> [String: Any] {
     try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
   }
 
   @Test func tableReportAsJSON() throws {
     let scratch = try ScratchFolder()
-    let table = try makeTable(in: scratch)
+    let table = try makeTwoVersionTable(in: scratch)
     let latest = try runQuiver(["inspect", table, "--json"])
     #expect(latest.status == 0, "\(latest.standardError)")
     let object = try json(latest.standardOutput)
@@ -52,7 +43,7 @@ import Testing
 
   @Test func tableReportAsText() throws {
     let scratch = try ScratchFolder()
-    let table = try makeTable(in: scratch)
+    let table = try makeTwoVersionTable(in: scratch)
     let result = try runQuiver(["inspect", table])
     #expect(result.status == 0)
     for fragment in [
@@ -65,7 +56,7 @@ import Testing
 
   @Test func dataFilePagesAndVerification() throws {
     let scratch = try ScratchFolder()
-    let table = try makeTable(in: scratch)
+    let table = try makeTwoVersionTable(in: scratch)
     let files = try FileManager.default.contentsOfDirectory(atPath: table + "/data").sorted()
     let file = table + "/data/" + files[0]
     let clean = try runQuiver(["inspect", file, "--verify", "--json"])
@@ -106,7 +97,7 @@ import Testing
 
   @Test func truncatedDataFileIsNamed() throws {
     let scratch = try ScratchFolder()
-    let table = try makeTable(in: scratch)
+    let table = try makeTwoVersionTable(in: scratch)
     let files = try FileManager.default.contentsOfDirectory(atPath: table + "/data").sorted()
     let file = table + "/data/" + files[1]
     let bytes = try fileBytes(file)

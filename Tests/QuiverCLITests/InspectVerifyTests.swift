@@ -7,13 +7,9 @@ import Testing
 /// `quiver inspect --verify` on damage behind valid checksums, in the inspected version or an
 /// older one still on disk: it names the problem and exits 65, never 0 and never a trap.
 @Suite struct InspectVerifyTests {
-  /// A table of 2 versions (one fragment each appended) made from the JSON Lines fixture.
+  /// `makeTwoVersionTable`, as a URL.
   func makeTable(in scratch: ScratchFolder) throws -> URL {
-    let table = scratch.path("items.quiver")
-    let jsonl = convertFixtureURL("table.jsonl").path
-    #expect(try runQuiver(["convert", jsonl, table]).status == 0)
-    #expect(try runQuiver(["convert", jsonl, table, "--mode", "append"]).status == 0)
-    return URL(fileURLWithPath: table)
+    URL(fileURLWithPath: try makeTwoVersionTable(in: scratch))
   }
 
   /// Rewrites the manifest of `version` with `change`, with a valid checksum.

@@ -75,9 +75,7 @@ struct BenchFormatCommand: ParsableCommand {
       results += try runAnchors(python: python, folder: folder, takeOffsets: takeOffsets)
     }
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      print(String(decoding: try encoder.encode(results), as: UTF8.self))
+      try BenchJSON.print(results)
     } else {
       print("rows: \(batch.rowCount), page size \(pageSize) B, zstd level \(level), median of \(repetitions), take \(takeRows) random rows")
       print(FormatBenchResult.table(results))
@@ -93,15 +91,11 @@ struct BenchFormatCommand: ParsableCommand {
     let options = DataFileWriterOptions(
       pageSize: pageSize, compressionLevel: level == 0 ? nil : level, overwrite: true,
       synchronizeOnFinish: false)
-    var writeSeconds: [Double] = []
-    var writeCPU: [Double] = []
     var statistics: DataFileStatistics? = nil
-    for repetition in 0..<repetitions {
+    let write = try timed { repetition in
       // A new file each time: rewriting a truncated file makes ext4 flush it on close.
       try? FileManager.default.removeItem(at: url)
       url = work.appendingPathComponent("\(stem)-\(repetition).qdf")
-      let start = DispatchTime.now().uptimeNanoseconds
-      let startCPU = processCPUSeconds()
       let writer = try DataFileWriter(url: url, schema: selected.schema, options: options)
       var row = 0
       while row < selected.rowCount {
@@ -110,27 +104,16 @@ struct BenchFormatCommand: ParsableCommand {
         row = end
       }
       statistics = try writer.finish()
-      writeSeconds.append(seconds(since: start))
-      writeCPU.append(processCPUSeconds() - startCPU)
     }
     let reader = try DataFileReader(url: url)
-    var scanSeconds: [Double] = []
-    var scanCPU: [Double] = []
-    for _ in 0..<repetitions {
-      let start = DispatchTime.now().uptimeNanoseconds
-      let startCPU = processCPUSeconds()
+    let scan = try timed { _ in
       var total = 0
       try reader.scan { total += $0.rowCount }
       precondition(total == batch.rowCount)
-      scanSeconds.append(seconds(since: start))
-      scanCPU.append(processCPUSeconds() - startCPU)
     }
-    var takeSeconds: [Double] = []
-    for _ in 0..<repetitions {
-      let start = DispatchTime.now().uptimeNanoseconds
+    let take = try timed { _ in
       let taken = try reader.take(rowOffsets: takeOffsets)
       precondition(taken.rowCount == takeOffsets.count)
-      takeSeconds.append(seconds(since: start))
     }
     let raw = statistics!.columns.reduce(0) { $0 + $1.rawBytes }
     let encoded = statistics!.columns.reduce(0) { $0 + $1.encodedBytes }
@@ -139,12 +122,27 @@ struct BenchFormatCommand: ParsableCommand {
     }
     return FormatBenchResult(
       engine: "quiver", column: label, rows: batch.rowCount, encodedBytes: label == "(all)" ? statistics!.fileBytes : encoded,
-      rawBytes: raw, writeMBPerSecond: Double(raw) / median(writeSeconds) / 1e6,
-      scanMBPerSecond: Double(raw) / median(scanSeconds) / 1e6,
-      takeRowsPerSecond: Double(takeOffsets.count) / median(takeSeconds),
-      writeMBPerCPUSecond: Double(raw) / median(writeCPU) / 1e6,
-      scanMBPerCPUSecond: Double(raw) / median(scanCPU) / 1e6,
+      rawBytes: raw, writeMBPerSecond: Double(raw) / median(write.wall) / 1e6,
+      scanMBPerSecond: Double(raw) / median(scan.wall) / 1e6,
+      takeRowsPerSecond: Double(takeOffsets.count) / median(take.wall),
+      writeMBPerCPUSecond: Double(raw) / median(write.cpu) / 1e6,
+      scanMBPerCPUSecond: Double(raw) / median(scan.cpu) / 1e6,
       note: "pages \(statistics!.columns.reduce(0) { $0 + $1.pageCount }), zstd \(statistics!.columns.reduce(0) { $0 + $1.compressedPages }), \(Set(encodings).sorted().joined(separator: "+"))")
+  }
+
+  /// Runs `body` `--repetitions` times (passing the repetition number); the wall-clock and the
+  /// process CPU seconds of each run.
+  private func timed(_ body: (Int) throws -> Void) rethrows -> (wall: [Double], cpu: [Double]) {
+    var wall: [Double] = []
+    var cpu: [Double] = []
+    for repetition in 0..<repetitions {
+      let start = MonotonicClock.now()
+      let startCPU = PeakMemory.cpuSeconds()
+      try body(repetition)
+      wall.append(MonotonicClock.seconds(since: start))
+      cpu.append(PeakMemory.cpuSeconds() - startCPU)
+    }
+    return (wall, cpu)
   }
 
   private func runAnchors(python: String, folder: URL, takeOffsets: [Int]) throws -> [FormatBenchResult] {
@@ -180,17 +178,6 @@ func commandOutput(_ command: String) throws -> Data {
 /// `value` in single quotes for /bin/sh.
 func shellQuoted(_ value: String) -> String {
   "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
-}
-
-private func seconds(since start: UInt64) -> Double {
-  Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-/// CPU seconds used by every thread of this process so far (user + system).
-private func processCPUSeconds() -> Double {
-  var time = timespec()
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 private func median(_ values: [Double]) -> Double {

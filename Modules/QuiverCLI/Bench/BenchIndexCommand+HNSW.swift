@@ -30,10 +30,6 @@ extension BenchIndexCommand {
 }
 
 extension HNSWIndex: BenchableIndex {
-  func benchSearch(_ query: [Float], k: Int, nprobes: Int, ef: Int?) throws -> [Neighbor] {
-    try search(query, k: k, ef: ef)
-  }
-
   var describe: String {
     "HNSW m \(parameters.m), efConstruction \(parameters.efConstruction), top level "
       + "\(graph.maxLevel), kernels \(KernelISA.active.rawValue)"
@@ -41,10 +37,6 @@ extension HNSWIndex: BenchableIndex {
 }
 
 extension IVFHNSWIndex: BenchableIndex {
-  func benchSearch(_ query: [Float], k: Int, nprobes: Int, ef: Int?) throws -> [Neighbor] {
-    try search(query, k: k, nprobes: nprobes, ef: ef)
-  }
-
   var describe: String {
     "\(partitionCount) partitions, m \(parameters.hnsw.m), efConstruction "
       + "\(parameters.hnsw.efConstruction), kernels \(KernelISA.active.rawValue)"

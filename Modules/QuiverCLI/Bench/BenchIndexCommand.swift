@@ -83,12 +83,12 @@ struct BenchIndexCommand: ParsableCommand {
 
     PeakMemory.reset()
     let buildCPUStart = PeakMemory.cpuSeconds()
-    let buildStart = DispatchTime.now().uptimeNanoseconds
+    let buildStart = MonotonicClock.now()
     let index = try makeIndex(type, metric, baseMatrix)
-    let buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1e9
+    let buildSeconds = MonotonicClock.seconds(since: buildStart)
     let buildCPUSeconds = PeakMemory.cpuSeconds() - buildCPUStart
     let peakMemory = PeakMemory.bytes()
-    diagnostics(
+    StandardError.line(
       "built \(type.rawValue) \(metric.rawValue) over \(baseMatrix.count) × \(baseMatrix.dimension) in "
         + String(format: "%.2f s (%.2f s CPU)", buildSeconds, buildCPUSeconds)
         + "; \(index.describe)")
@@ -101,37 +101,41 @@ struct BenchIndexCommand: ParsableCommand {
     case (.refineFactor?, let values): settings = values.map { (nprobes, ef, $0) }
     }
 
-    var reports: [BenchReport] = []
+    var rows: [JSONValue] = []
     for setting in settings {
       let measured = try measure(
         index, baseMatrix, queryMatrix, truth, metric: metric, nprobes: setting.nprobes,
         ef: setting.ef, refineFactor: setting.refineFactor)
-      let report = BenchReport(
-        type: type.rawValue, metric: metric.rawValue, nprobes: setting.nprobes,
-        ef: setting.ef, refine_factor: setting.refineFactor, recall_at_10: measured.recall,
-        qps: measured.qps, p50_ms: measured.p50, p99_ms: measured.p99,
-        median_qps: measured.p50 > 0 ? 1000 / measured.p50 : 0,
-        build_seconds: buildSeconds, build_cpu_seconds: buildCPUSeconds,
-        index_bytes: index.byteCount,
-        peak_memory_bytes: peakMemory, threads: threads, rows: baseMatrix.count,
-        queries: queryMatrix.count, kernel_isa: KernelISA.active.rawValue)
-      reports.append(report)
+      let latency = measured.latency
+      // 1000 / p50_ms: robust to other processes stealing the CPU.
+      let medianQPS = latency.p50Milliseconds > 0 ? 1000 / latency.p50Milliseconds : 0
+      let shared = SearchBenchMembers.shared(
+        type: type.rawValue, metric: metric.rawValue, nprobes: setting.nprobes, ef: setting.ef,
+        refineFactor: setting.refineFactor, recallAt10: measured.recall, qps: measured.qps,
+        latency: latency, buildSeconds: buildSeconds, indexBytes: index.byteCount,
+        peakMemoryBytes: peakMemory)
+      rows.append(
+        .object(
+          shared + [
+            ("median_qps", .number(medianQPS)),
+            // User + system CPU seconds of the build (all threads).
+            ("build_cpu_seconds", .number(buildCPUSeconds)), ("threads", .int(threads)),
+            ("rows", .int(baseMatrix.count)), ("queries", .int(queryMatrix.count)),
+            ("kernel_isa", .string(KernelISA.active.rawValue)),
+          ]))
       if !json {
         print(
           String(
             format:
               "%@ %@ nprobes=%d ef=%@ refine=%d  recall@10=%.4f  qps=%.0f (median %.0f)  p50=%.3f ms  p99=%.3f ms  build=%.2f s (%.1f s CPU)  index=%.1f MB  peak=%.1f MB",
-            report.type, report.metric, report.nprobes, report.ef.map(String.init) ?? "-",
-            report.refine_factor, report.recall_at_10, report.qps, report.median_qps, report.p50_ms,
-            report.p99_ms, report.build_seconds, report.build_cpu_seconds,
-            Double(report.index_bytes) / 1e6,
-            Double(report.peak_memory_bytes) / 1e6))
+            type.rawValue, metric.rawValue, setting.nprobes, setting.ef.map(String.init) ?? "-",
+            setting.refineFactor, measured.recall, measured.qps, medianQPS,
+            latency.p50Milliseconds, latency.p99Milliseconds, buildSeconds, buildCPUSeconds,
+            Double(index.byteCount) / 1e6, Double(peakMemory) / 1e6))
       }
     }
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+      print(JSONValue.array(rows).serialized())
     }
   }
 
@@ -167,7 +171,7 @@ struct BenchIndexCommand: ParsableCommand {
     _ index: any BenchableIndex, _ base: VectorMatrix<Float>, _ queries: VectorMatrix<Float>,
     _ truth: VectorMatrix<Int32>, metric: DistanceMetric, nprobes: Int, ef: Int?,
     refineFactor: Int
-  ) throws -> (recall: Double, qps: Double, p50: Double, p99: Double) {
+  ) throws -> (recall: Double, qps: Double, latency: LatencySummary) {
     let k = 10
     let candidates = refineFactor > 0 ? k * refineFactor : k
     let count = queries.count
@@ -177,10 +181,10 @@ struct BenchIndexCommand: ParsableCommand {
     var failure: Error?
     // Warm-up: the first 50 queries once, untimed.
     for q in 0..<min(50, count) {
-      _ = try index.benchSearch(queries.row(q), k: candidates, nprobes: nprobes, ef: ef)
+      _ = try index.search(queries.row(q), k: candidates, nprobes: nprobes, ef: ef, filter: nil)
     }
     let workers = max(1, min(threads, count))
-    let start = DispatchTime.now().uptimeNanoseconds
+    let start = MonotonicClock.now()
     base.values.withUnsafeBufferPointer { baseBuffer in
       found.withUnsafeMutableBufferPointer { foundBuffer in
         latencies.withUnsafeMutableBufferPointer { latencyBuffer in
@@ -189,11 +193,11 @@ struct BenchIndexCommand: ParsableCommand {
           let work = { (worker: Int) in
             var q = worker
             while q < count {
-              let queryStart = DispatchTime.now().uptimeNanoseconds
+              let queryStart = MonotonicClock.now()
               do {
                 let query = queries.row(q)
-                var result = try index.benchSearch(
-                  query, k: candidates, nprobes: nprobes, ef: ef)
+                var result = try index.search(
+                  query, k: candidates, nprobes: nprobes, ef: ef, filter: nil)
                 if refineFactor > 0 {
                   var top = TopK(k: k)
                   let rows = result.map { Int($0.id) }
@@ -217,8 +221,7 @@ struct BenchIndexCommand: ParsableCommand {
               } catch {
                 failure = error
               }
-              latencyOut[q] =
-                Double(DispatchTime.now().uptimeNanoseconds - queryStart) / 1e6
+              latencyOut[q] = MonotonicClock.seconds(since: queryStart)
               q += workers
             }
           }
@@ -233,73 +236,18 @@ struct BenchIndexCommand: ParsableCommand {
         }
       }
     }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let seconds = MonotonicClock.seconds(since: start)
     if let failure { throw failure }
-    var hits = 0
-    for q in 0..<count {
-      let exact = Set(truth.row(q).prefix(k).map { UInt64($0) })
-      hits += found[q].filter { exact.contains($0) }.count
-    }
-    let sorted = latencies.sorted()
-    func percentile(_ p: Double) -> Double {
-      sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-    }
-    return (
-      Double(hits) / Double(count * k), Double(count) / seconds, percentile(0.5), percentile(0.99)
-    )
+    let recall = RecallCounter.recall(
+      found: found.map { $0.map { Int64(bitPattern: $0) } },
+      truth: (0..<count).map { truth.row($0).map { Int64($0) } }, k: k)
+    return (recall, Double(count) / seconds, LatencySummary(seconds: latencies))
   }
 }
 
-/// One line of `--json` output.
-struct BenchReport: Codable {
-  var type: String
-  var metric: String
-  var nprobes: Int
-  var ef: Int?
-  var refine_factor: Int
-  var recall_at_10: Double
-  var qps: Double
-  var p50_ms: Double
-  var p99_ms: Double
-  /// 1000 / p50_ms: robust to other processes stealing the CPU.
-  var median_qps: Double
-  var build_seconds: Double
-  /// User + system CPU seconds of the build (all threads).
-  var build_cpu_seconds: Double
-  var index_bytes: Int
-  var peak_memory_bytes: Int
-  var threads: Int
-  var rows: Int
-  var queries: Int
-  var kernel_isa: String
-
-  func encode(to encoder: Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(type, forKey: .type)
-    try container.encode(metric, forKey: .metric)
-    try container.encode(nprobes, forKey: .nprobes)
-    try container.encode(ef, forKey: .ef)  // null when the type has no ef
-    try container.encode(refine_factor, forKey: .refine_factor)
-    try container.encode(recall_at_10, forKey: .recall_at_10)
-    try container.encode(qps, forKey: .qps)
-    try container.encode(p50_ms, forKey: .p50_ms)
-    try container.encode(p99_ms, forKey: .p99_ms)
-    try container.encode(median_qps, forKey: .median_qps)
-    try container.encode(build_seconds, forKey: .build_seconds)
-    try container.encode(build_cpu_seconds, forKey: .build_cpu_seconds)
-    try container.encode(index_bytes, forKey: .index_bytes)
-    try container.encode(peak_memory_bytes, forKey: .peak_memory_bytes)
-    try container.encode(threads, forKey: .threads)
-    try container.encode(rows, forKey: .rows)
-    try container.encode(queries, forKey: .queries)
-    try container.encode(kernel_isa, forKey: .kernel_isa)
-  }
-}
-
-/// What the benchmark needs of an index; HNSW types add a conformance (issue 6).
-protocol BenchableIndex: Sendable {
-  /// The `k` nearest candidates with approximate distances.
-  func benchSearch(_ query: [Float], k: Int, nprobes: Int, ef: Int?) throws -> [Neighbor]
+/// What the benchmark needs of an index besides `VectorIndex`; every type conforms in
+/// this folder.
+protocol BenchableIndex: VectorIndex {
   /// Bytes the index holds in memory.
   var byteCount: Int { get }
   /// A one-line description for stderr.
@@ -307,15 +255,20 @@ protocol BenchableIndex: Sendable {
 }
 
 extension IVFIndex: BenchableIndex {
-  func benchSearch(_ query: [Float], k: Int, nprobes: Int, ef: Int?) throws -> [Neighbor] {
-    try search(query, k: k, nprobes: nprobes)
-  }
-
   var describe: String {
-    let sizes = statistics.partitionSizes
-    return "\(partitionCount) partitions (rows min \(sizes.min() ?? 0), max \(sizes.max() ?? 0)), "
-      + "sub-vectors \(parameters.numSubVectors.map(String.init) ?? "-"), bits \(parameters.numBits), "
-      + "k-means \(statistics.ivfIterations) iterations on \(statistics.ivfTrainingRows) rows, "
+    statistics.benchDescription(
+      quantizer: "sub-vectors \(parameters.numSubVectors.map(String.init) ?? "-"), "
+        + "bits \(parameters.numBits)")
+  }
+}
+
+extension IVFIndexStatistics {
+  /// `describe` of an IVF index: its partitions, `quantizer` (what it stores per row), and
+  /// how k-means trained.
+  func benchDescription(quantizer: String) -> String {
+    "\(partitionCount) partitions (rows min \(partitionSizes.min() ?? 0), "
+      + "max \(partitionSizes.max() ?? 0)), \(quantizer), "
+      + "k-means \(ivfIterations) iterations on \(ivfTrainingRows) rows, "
       + "kernels \(KernelISA.active.rawValue)"
   }
 }
@@ -368,8 +321,4 @@ enum PeakMemory {
 private struct BenchUnchecked<Value>: @unchecked Sendable {
   let value: Value
   init(_ value: Value) { self.value = value }
-}
-
-private func diagnostics(_ message: String) {
-  FileHandle.standardError.write(Data((message + "\n").utf8))
 }

@@ -52,16 +52,12 @@ struct BenchKernelsCommand: ParsableCommand {
     guard largeMebibytes > 0, cacheKibibytes > 0 else {
       throw ValidationError("buffer sizes must be positive")
     }
-    guard !parsedDimensions.isEmpty, parsedDimensions.allSatisfy({ $0 > 0 }) else {
+    guard OptionValue.positiveIntegers(dimensions) != nil else {
       throw ValidationError("--dimensions must list positive integers, e.g. 128,384")
     }
     if let isa, KernelISA(rawValue: isa) == nil {
       throw ValidationError("unknown --isa \(isa); use scalar, avx2, avx512 or neon")
     }
-  }
-
-  private var parsedDimensions: [Int] {
-    dimensions.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
   }
 
   func run() throws {
@@ -80,16 +76,14 @@ struct BenchKernelsCommand: ParsableCommand {
           + "large buffer \(largeMebibytes) MiB (\(smallPages ? "4 KiB" : "huge") pages), "
           + "in-cache \(cacheKibibytes) KiB")
     }
-    for dimension in parsedDimensions {
+    for dimension in OptionValue.positiveIntegers(dimensions) ?? [] {
       for result in bench.run(dimension: dimension) {
         if !json { print(result.line) }
       }
       if !json { print(bench.summary(dimension: dimension)) }
     }
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      print(String(decoding: try encoder.encode(bench.results), as: UTF8.self))
+      try BenchJSON.print(bench.results)
     }
   }
 }
@@ -305,25 +299,22 @@ struct KernelBenchmark {
 
     let subVectors = max(1, dimension / 8)
     let rows = 200_000
-    let lut8 = (0..<(subVectors * 256)).map { _ in abs(random.nextFloat()) }
-    let lut4 = (0..<(subVectors * 16)).map { _ in abs(random.nextFloat()) }
-    let codes8 = (0..<(rows * subVectors)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-    let rowBytes4 = (subVectors + 1) / 2
-    let codes4 = (0..<(rows * rowBytes4)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-    let pq8 = time {
-      QuantizedKernels.pq8Scan(
-        lut: lut8, codes: codes8, count: rows, subVectorCount: subVectors, into: out)
+    typealias Scan = (
+      _ lut: UnsafePointer<Float>, _ codes: UnsafePointer<UInt8>, _ count: Int,
+      _ subVectorCount: Int, _ out: UnsafeMutablePointer<Float>
+    ) -> Void
+    let scans: [(bits: Int, rowBytes: Int, scan: Scan)] = [
+      (8, subVectors, QuantizedKernels.pq8Scan),
+      (4, (subVectors + 1) / 2, QuantizedKernels.pq4Scan),
+    ]
+    for (bits, rowBytes, scan) in scans {
+      let lut = (0..<(subVectors << bits)).map { _ in abs(random.nextFloat()) }
+      let codes = (0..<(rows * rowBytes)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+      let seconds = time { scan(lut, codes, rows, subVectors, out) }
+      record(
+        "pq\(bits)_scan_m\(subVectors)", placement(rows * rowBytes), dimension, rows, seconds,
+        bytes: rows * rowBytes)
     }
-    record(
-      "pq8_scan_m\(subVectors)", placement(rows * subVectors), dimension, rows, pq8,
-      bytes: rows * subVectors)
-    let pq4 = time {
-      QuantizedKernels.pq4Scan(
-        lut: lut4, codes: codes4, count: rows, subVectorCount: subVectors, into: out)
-    }
-    record(
-      "pq4_scan_m\(subVectors)", placement(rows * rowBytes4), dimension, rows, pq4,
-      bytes: rows * rowBytes4)
   }
 
   /// Where a working set of `bytes` lives on this machine (1 MiB L2, 32 MiB L3).

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Quiver
 import QuiverTable
@@ -165,27 +164,25 @@ struct BenchSearchCommand: ParsableCommand {
         let qps = Double(queryVectors.count) / singleSeconds
         let qpsAll = Double(queryVectors.count) / allCoresSeconds
         let qpsBatch = Double(queryVectors.count) / batchSeconds
+        let shared = SearchBenchMembers.shared(
+          type: options.bypassIndex ? "none" : index?.indexType ?? "none",
+          metric: options.metric?.rawValue ?? index?.metric ?? "l2", nprobes: options.nprobes,
+          ef: options.ef, refineFactor: options.refineFactor, recallAt10: recallAt10, qps: qps,
+          latency: latency, buildSeconds: nil, indexBytes: indexBytes,
+          peakMemoryBytes: PeakMemory.bytes())
         rows.append(
-          .object([
-            ("type", .string(options.bypassIndex ? "none" : index?.indexType ?? "none")),
-            ("metric", .string(options.metric?.rawValue ?? index?.metric ?? "l2")),
-            ("nprobes", options.nprobes.map { .int($0) } ?? .null),
-            ("ef", options.ef.map { .int($0) } ?? .null),
-            ("refine_factor", options.refineFactor.map { .int($0) } ?? .null),
-            ("recall_at_10", recallAt10.map(JSONValue.number) ?? .null),
-            ("qps", .number(qps)), ("p50_ms", .number(latency.p50Milliseconds)),
-            ("p99_ms", .number(latency.p99Milliseconds)), ("build_seconds", .null),
-            ("index_bytes", indexBytes.map { .int($0) } ?? .null),
-            ("peak_memory_bytes", .int(PeakMemory.bytes())),
-            ("qps_all_cores", .number(qpsAll)), ("qps_batch", .number(qpsBatch)), ("threads", .int(threadCount)),
-            ("limit", .int(k)), ("k", .int(k)), ("recall_at_k", .number(recall)),
-            ("queries", .int(queryVectors.count)),
-            ("filter", options.filter.map(JSONValue.string) ?? .null),
-            ("bypass_index", .bool(options.bypassIndex)),
-            ("open_ms", .number(openSeconds * 1000)), ("open_requests", Self.counts(openRequests)),
-            ("first_query_ms", .number(firstSeconds * 1000)),
-            ("first_query_requests", Self.counts(firstRequests)),
-          ]))
+          .object(
+            shared + [
+              ("qps_all_cores", .number(qpsAll)), ("qps_batch", .number(qpsBatch)),
+              ("threads", .int(threadCount)), ("limit", .int(k)), ("k", .int(k)),
+              ("recall_at_k", .number(recall)), ("queries", .int(queryVectors.count)),
+              ("filter", options.filter.map(JSONValue.string) ?? .null),
+              ("bypass_index", .bool(options.bypassIndex)),
+              ("open_ms", .number(openSeconds * 1000)),
+              ("open_requests", Self.counts(openRequests)),
+              ("first_query_ms", .number(firstSeconds * 1000)),
+              ("first_query_requests", Self.counts(firstRequests)),
+            ]))
         text.append([
           options.nprobes.map(String.init) ?? "-", options.ef.map(String.init) ?? "-",
           options.refineFactor.map(String.init) ?? "-", String(format: "%.4f", recall),
@@ -246,40 +243,14 @@ struct BenchSearchCommand: ParsableCommand {
   /// Runs `body` for every query on `threads` threads (queries dealt round-robin); the wall time
   /// in seconds.
   static func runConcurrently(
-    _ queries: [[Float]], threads: Int, _ body: @escaping @Sendable ([Float]) throws -> Void
+    _ queries: [[Float]], threads: Int, _ body: @Sendable ([Float]) throws -> Void
   ) throws -> Double {
-    let failure = FirstFailure()
     let start = MonotonicClock.now()
-    DispatchQueue.concurrentPerform(iterations: threads) { worker in
-      var position = worker
-      while position < queries.count {
-        do { try body(queries[position]) } catch {
-          failure.record(error)
-          return
-        }
-        position += threads
+    try ConcurrentWorkers.run(threads) { worker in
+      for position in stride(from: worker, to: queries.count, by: threads) {
+        try body(queries[position])
       }
     }
-    let seconds = MonotonicClock.seconds(since: start)
-    if let error = failure.error { throw error }
-    return seconds
-  }
-}
-
-/// The first error of concurrent workers. `@unchecked Sendable`: every access holds `lock`.
-private final class FirstFailure: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: Error?
-
-  func record(_ error: Error) {
-    lock.lock()
-    if stored == nil { stored = error }
-    lock.unlock()
-  }
-
-  var error: Error? {
-    lock.lock()
-    defer { lock.unlock() }
-    return stored
+    return MonotonicClock.seconds(since: start)
   }
 }

@@ -43,17 +43,13 @@ struct BenchTableCommand: ParsableCommand {
   var writers = 1
 
   func validate() throws {
-    guard !parsedVersions.isEmpty, parsedVersions.allSatisfy({ $0 >= 1 }) else {
+    guard OptionValue.positiveIntegers(versions) != nil else {
       throw ValidationError("--versions must list positive integers, e.g. 1,100,1000")
     }
     guard rowsPerBatch >= 1, dimension >= 1, openRepetitions >= 1, writers >= 1 else {
       throw ValidationError(
         "--rows-per-batch, --dimension, --open-repetitions and --writers must be positive")
     }
-  }
-
-  private var parsedVersions: [Int] {
-    versions.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
   }
 
   func run() throws {
@@ -67,7 +63,7 @@ struct BenchTableCommand: ParsableCommand {
     ])
     var results: [TableBenchResult] = []
     for synchronous in synchronousOnly || remote ? [true] : [true, false] {
-    for count in parsedVersions {
+    for count in OptionValue.positiveIntegers(versions) ?? [] {
       let options = DatasetOptions(synchronousCommits: synchronous)
       let tableName = "table-\(count)-\(synchronous)"
       let storage: any Storage =
@@ -75,28 +71,28 @@ struct BenchTableCommand: ParsableCommand {
         ? try ObjectStoreTables.storage("\(directory ?? "")/\(runName)/\(tableName)")
         : LocalStorage(root: root.appendingPathComponent(tableName).path, synchronous: synchronous)
       let batches = try (0..<count).map { try makeBatch(schema: schema, first: $0 * rowsPerBatch) }
-      let clock = ContinuousClock()
-      var lastHundredStart = clock.now
-      let start = clock.now
+      let start = MonotonicClock.now()
+      var lastHundredStart = start
       var dataset = try Dataset.create(
         in: storage, schema: schema, batches: [batches[0]], options: options)
       if writers == 1 {
         for index in 1..<count {
-          if index == count - 100 { lastHundredStart = clock.now }
+          if index == count - 100 { lastHundredStart = MonotonicClock.now() }
           try dataset.append([batches[index]])
         }
       } else {
         try appendConcurrently(Array(batches.dropFirst()), to: dataset)
       }
-      let elapsed = clock.now - start
+      let elapsed = MonotonicClock.seconds(since: start)
       let tailCommits = min(100, count)
-      let tailElapsed = count > 100 && writers == 1 ? clock.now - lastHundredStart : elapsed
+      let tailElapsed =
+        count > 100 && writers == 1 ? MonotonicClock.seconds(since: lastHundredStart) : elapsed
       var opens: [Double] = []
       var opened = dataset
       for _ in 0..<openRepetitions {
-        let openStart = clock.now
+        let openStart = MonotonicClock.now()
         opened = try Dataset.open(in: storage)
-        opens.append(milliseconds(clock.now - openStart))
+        opens.append(MonotonicClock.seconds(since: openStart) * 1000)
       }
       precondition(opened.version == UInt64(count), "opened version \(opened.version) of \(count)")
       let manifestBytes =
@@ -104,8 +100,8 @@ struct BenchTableCommand: ParsableCommand {
           of: StoragePath("_versions/\(String(format: "%020d", count)).manifest"))) ?? 0
       let result = TableBenchResult(
         versions: count, synchronousCommits: synchronous, rowsPerBatch: rowsPerBatch,
-        writers: writers, commitsPerSecond: Double(count) / seconds(elapsed),
-        lastHundredCommitsPerSecond: Double(tailCommits) / seconds(tailElapsed),
+        writers: writers, commitsPerSecond: Double(count) / elapsed,
+        lastHundredCommitsPerSecond: Double(tailCommits) / tailElapsed,
         openMilliseconds: opens.sorted()[opens.count / 2],
         latestManifestBytes: manifestBytes, liveRows: opened.liveRowCount)
       results.append(result)
@@ -113,27 +109,20 @@ struct BenchTableCommand: ParsableCommand {
     }
     }
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      print(String(decoding: try encoder.encode(results), as: UTF8.self))
+      try BenchJSON.print(results)
     }
   }
 
   /// Appends `batches`, one commit each, from `writers` threads, each on its own copy of
   /// `dataset` (so they race for version numbers and rebase as separate processes would).
   private func appendConcurrently(_ batches: [RecordBatch], to dataset: Dataset) throws {
-    let failures = ErrorCollector()
-    DispatchQueue.concurrentPerform(iterations: writers) { writer in
+    let writers = self.writers
+    try ConcurrentWorkers.run(writers) { writer in
       var own = dataset
-      do {
-        for index in stride(from: writer, to: batches.count, by: writers) {
-          try own.append([batches[index]])
-        }
-      } catch {
-        failures.record(error)
+      for index in stride(from: writer, to: batches.count, by: writers) {
+        try own.append([batches[index]])
       }
     }
-    if let first = failures.first { throw first }
   }
 
   private func makeBatch(schema: Schema, first: Int) throws -> RecordBatch {
@@ -142,12 +131,6 @@ struct BenchTableCommand: ParsableCommand {
     return try RecordBatch(
       schema: schema, columns: [Column(ids), Column(vectors: vectors, dimension: dimension)])
   }
-
-  private func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-  }
-
-  private func milliseconds(_ duration: Duration) -> Double { seconds(duration) * 1000 }
 }
 
 /// One version count of `quiver bench table`.

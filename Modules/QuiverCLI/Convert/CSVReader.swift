@@ -4,14 +4,13 @@
 /// records (see `TypeInference`); an empty field is a null. A record with the wrong number of
 /// fields, or a later value that does not parse as its column's type, is reported with its line.
 struct CSVReader: ExchangeReader {
-  let fields: [ExchangeField]
+  var fields: [ExchangeField] { batch.fields }
   var bytesRead: Int64 { records.input.offset }
   var totalBytes: Int64 { records.input.size }
 
   private var records: CSVRecordReader
   private var pending: [CSVRecordReader.Record]
-  private var builders: [ColumnBuilder]
-  private let rowsPerBatch = 8192
+  private var batch: TextBatchBuilder
 
   /// Opens `path`, reads its header and infers the column types.
   /// - Parameters:
@@ -80,15 +79,12 @@ struct CSVReader: ExchangeReader {
         at: "line \(pending.first?.line ?? 2)")
       fields.append(ExchangeField(name: name, type: type))
     }
-    self.fields = fields
-    builders = fields.map(ColumnBuilder.init)
+    batch = TextBatchBuilder(fields: fields)
     pending.reverse()  // consumed from the end
   }
 
   mutating func nextBatch() throws -> ExchangeBatch? {
-    var rows = 0
-    var batchBytes = 0
-    while rows < rowsPerBatch, batchBytes < ExchangeLimits.maximumBufferedBytes {
+    while batch.hasRoom {
       let record: CSVRecordReader.Record
       if let next = pending.popLast() {
         record = next
@@ -101,9 +97,9 @@ struct CSVReader: ExchangeReader {
       for (position, text) in record.fields.enumerated() {
         do {
           if text.isEmpty, !record.quoted[position] || fields[position].type != .string {
-            try builders[position].appendNull()
+            try batch.columns[position].appendNull()
           } else {
-            try builders[position].append(text: text)
+            try batch.columns[position].append(text: text)
           }
         } catch {
           throw CLIError.badData(
@@ -111,13 +107,9 @@ struct CSVReader: ExchangeReader {
             "column '\(fields[position].name)': value \(error.description)")
         }
       }
-      rows += 1
-      batchBytes += record.byteCount
+      batch.endRecord(byteCount: record.byteCount)
     }
-    guard rows > 0 else { return nil }
-    var columns: [ExchangeColumn] = []
-    for position in builders.indices { columns.append(builders[position].take()) }
-    return ExchangeBatch(fields: fields, columns: columns)
+    return batch.take()
   }
 
   private static func checkFieldCount(

@@ -1,8 +1,8 @@
 import Foundation
 /// Writes batches as CSV with a header line, quoting fields as Python's `csv` module does
 /// (minimal quoting; `""` for a quote). A null is an empty field; an empty string is `""`.
-struct CSVWriter: ExchangeWriter {
-  private let output: OutputFile
+struct CSVWriter: OutputFileWriter {
+  let output: OutputFile
   private let fields: [ExchangeField]
 
   /// Creates the file (hidden until `finish()`) and writes the header.
@@ -14,9 +14,7 @@ struct CSVWriter: ExchangeWriter {
   }
 
   mutating func write(_ batch: ExchangeBatch) throws {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(1 << 20)
-    for row in 0..<batch.rowCount {
+    try output.writeRows(batch.rowCount) { row, bytes in
       for (position, column) in batch.columns.enumerated() {
         if position > 0 { bytes.append(UInt8(ascii: ",")) }
         if case .vector(let element, let dimension, let values) = column {
@@ -32,17 +30,8 @@ struct CSVWriter: ExchangeWriter {
       }
       bytes.append(UInt8(ascii: "\r"))
       bytes.append(UInt8(ascii: "\n"))
-      if bytes.count >= 1 << 20 {
-        try output.write(bytes)
-        bytes.removeAll(keepingCapacity: true)
-      }
     }
-    try output.write(bytes)
   }
-
-  mutating func finish() throws { try output.commit() }
-
-  mutating func abandon() { output.abandon() }
 
   /// `value` quoted when it holds a comma, a quote, a line break or surrounding spaces.
   static func quoted(_ value: String, forceQuotes: Bool) -> String {

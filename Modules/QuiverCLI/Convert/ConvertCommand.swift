@@ -112,16 +112,8 @@ struct ConvertCommand: ParsableCommand {
   private func convert(from source: ConvertEndpoint, to target: ConvertEndpoint) throws -> Summary {
     switch (source, target) {
     case (.file(let inputPath, let inputFormat), .file(let outputPath, let outputFormat)):
-      guard mode != .append else {
-        throw CLIError(
-          .usage, "\(outputPath): --mode append is for tables; files are created or overwritten")
-      }
-      guard
-        URL(fileURLWithPath: inputPath).standardized
-          != URL(fileURLWithPath: outputPath).standardized
-      else {
-        throw CLIError(.usage, "\(outputPath): the output is the input")
-      }
+      try refuseAppend(toFile: outputPath)
+      try refuseSamePath(inputPath, outputPath)
       if let summary = try convertRecordBatches(from: source, to: target) { return summary }
       var reader = try ExchangeFiles.reader(
         path: inputPath, format: inputFormat, options: readOptions)
@@ -158,10 +150,7 @@ struct ConvertCommand: ParsableCommand {
         throw error
       }
     case (.table(let tablePath), .file(let outputPath, let outputFormat)):
-      guard mode != .append else {
-        throw CLIError(
-          .usage, "\(outputPath): --mode append is for tables; files are created or overwritten")
-      }
+      try refuseAppend(toFile: outputPath)
       if let summary = try convertRecordBatches(from: source, to: target) { return summary }
       let dataset = try TableAccess.open(tablePath, version: version)
       let fields = try RecordBatchBridge.fields(for: dataset.schema())
@@ -187,12 +176,7 @@ struct ConvertCommand: ParsableCommand {
       }
       return Summary(rows: rows, fields: fields, version: nil)
     case (.table(let inputPath), .table(let outputPath)):
-      guard
-        URL(fileURLWithPath: inputPath).standardized
-          != URL(fileURLWithPath: outputPath).standardized
-      else {
-        throw CLIError(.usage, "\(outputPath): the output is the input")
-      }
+      try refuseSamePath(inputPath, outputPath)
       if let summary = try convertRecordBatches(from: source, to: target) { return summary }
       let dataset = try TableAccess.open(inputPath, version: version)
       let fields = try RecordBatchBridge.fields(for: dataset.schema())
@@ -213,6 +197,20 @@ struct ConvertCommand: ParsableCommand {
         sink.abandon()
         throw error
       }
+    }
+  }
+
+  /// Throws when `output` names the same file or table as `input`.
+  private func refuseSamePath(_ input: String, _ output: String) throws {
+    guard URL(fileURLWithPath: input).standardized != URL(fileURLWithPath: output).standardized
+    else { throw CLIError(.usage, "\(output): the output is the input") }
+  }
+
+  /// Throws for `--mode append` when the output is a file (only tables are appended to).
+  private func refuseAppend(toFile output: String) throws {
+    guard mode != .append else {
+      throw CLIError(
+        .usage, "\(output): --mode append is for tables; files are created or overwritten")
     }
   }
 

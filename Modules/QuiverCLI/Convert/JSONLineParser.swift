@@ -1,6 +1,6 @@
 /// A JSON value parsed from one line of a JSON Lines file. Numbers keep their text, so a float32
 /// is read straight from its decimal form (no detour through float64) and integers stay exact.
-indirect enum ParsedJSON: Sendable, Equatable {
+indirect enum ParsedJSON: Sendable {
   case null
   case bool(Bool)
   /// A number as written; `isInteger` when it has no fraction or exponent.
@@ -8,19 +8,6 @@ indirect enum ParsedJSON: Sendable, Equatable {
   case string(String)
   case array([ParsedJSON])
   case object([(String, ParsedJSON)])
-
-  static func == (lhs: ParsedJSON, rhs: ParsedJSON) -> Bool {
-    switch (lhs, rhs) {
-    case (.null, .null): return true
-    case (.bool(let a), .bool(let b)): return a == b
-    case (.number(let a, let x), .number(let b, let y)): return a == b && x == y
-    case (.string(let a), .string(let b)): return a == b
-    case (.array(let a), .array(let b)): return a == b
-    case (.object(let a), .object(let b)):
-      return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-    default: return false
-    }
-  }
 
   /// A short name of the value's kind, for messages.
   var kindName: String {
@@ -200,23 +187,11 @@ struct JSONLineParser {
     defer { depth -= 1 }
     position += 1
     var items: [ParsedJSON] = []
-    skipWhitespace()
-    if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-      position += 1
-      return .array(items)
-    }
-    while true {
+    if closesEmpty(UInt8(ascii: "]")) { return .array(items) }
+    repeat {
       items.append(try value())
-      skipWhitespace()
-      guard position < bytes.count else { throw problem("an array never closes") }
-      if bytes[position] == UInt8(ascii: ",") {
-        position += 1
-        continue
-      }
-      guard bytes[position] == UInt8(ascii: "]") else { throw problem("expected ',' or ']'") }
-      position += 1
-      return .array(items)
-    }
+    } while try continues(closing: UInt8(ascii: "]"), "an array")
+    return .array(items)
   }
 
   private mutating func object() throws(Problem) -> ParsedJSON {
@@ -224,12 +199,8 @@ struct JSONLineParser {
     defer { depth -= 1 }
     position += 1
     var members: [(String, ParsedJSON)] = []
-    skipWhitespace()
-    if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-      position += 1
-      return .object(members)
-    }
-    while true {
+    if closesEmpty(UInt8(ascii: "}")) { return .object(members) }
+    repeat {
       skipWhitespace()
       guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
         throw problem("expected a quoted member name")
@@ -241,16 +212,32 @@ struct JSONLineParser {
       }
       position += 1
       members.append((name, try value()))
-      skipWhitespace()
-      guard position < bytes.count else { throw problem("an object never closes") }
-      if bytes[position] == UInt8(ascii: ",") {
-        position += 1
-        continue
-      }
-      guard bytes[position] == UInt8(ascii: "}") else { throw problem("expected ',' or '}'") }
-      position += 1
-      return .object(members)
+    } while try continues(closing: UInt8(ascii: "}"), "an object")
+    return .object(members)
+  }
+
+  /// Just after an array's or object's opening bracket: consumes `close` when the container is
+  /// empty.
+  private mutating func closesEmpty(_ close: UInt8) -> Bool {
+    skipWhitespace()
+    guard position < bytes.count, bytes[position] == close else { return false }
+    position += 1
+    return true
+  }
+
+  /// After an element of `container` ("an array"): consumes the `,` before another element
+  /// (true) or the `close` bracket that ends it (false).
+  private mutating func continues(closing close: UInt8, _ container: String) throws(Problem)
+    -> Bool
+  {
+    skipWhitespace()
+    guard position < bytes.count else { throw problem("\(container) never closes") }
+    let byte = bytes[position]
+    guard byte == UInt8(ascii: ",") || byte == close else {
+      throw problem("expected ',' or '\(Character(Unicode.Scalar(close)))'")
     }
+    position += 1
+    return byte == UInt8(ascii: ",")
   }
 
   private mutating func enter() throws(Problem) {

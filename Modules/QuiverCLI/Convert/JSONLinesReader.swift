@@ -16,7 +16,7 @@ enum NestedObjectPolicy: String, ExpressibleByArgument, CaseIterable, Sendable {
 /// object, a value of another kind than its column, or a field not seen in the sample is
 /// reported with its line number.
 struct JSONLinesReader: ExchangeReader {
-  private(set) var fields: [ExchangeField]
+  var fields: [ExchangeField] { batch.fields }
   var bytesRead: Int64 { input.offset }
   var totalBytes: Int64 { input.size }
 
@@ -24,9 +24,8 @@ struct JSONLinesReader: ExchangeReader {
   private let nested: NestedObjectPolicy
   private var lineNumber = 0
   private var pending: [(line: Int, members: [(String, ParsedJSON)], byteCount: Int)]
-  private var builders: [ColumnBuilder]
+  private var batch: TextBatchBuilder
   private var positions: [String: Int]
-  private let rowsPerBatch = 8192
 
   /// Opens `path` and infers its columns from the first `inferenceRows` lines.
   init(
@@ -37,8 +36,7 @@ struct JSONLinesReader: ExchangeReader {
     self.nested = nested
     pending = []
     positions = [:]
-    builders = []
-    fields = []
+    batch = TextBatchBuilder(fields: [])
 
     var sampleBytes = 0
     while pending.count < inferenceRows, sampleBytes < ExchangeLimits.maximumBufferedBytes,
@@ -90,17 +88,14 @@ struct JSONLinesReader: ExchangeReader {
         at: "line \(samples[name]?.first?.line ?? 1)")
       inferred.append(ExchangeField(name: name, type: type))
     }
-    fields = inferred
-    builders = inferred.map(ColumnBuilder.init)
+    batch = TextBatchBuilder(fields: inferred)
     positions = Dictionary(uniqueKeysWithValues: inferred.enumerated().map { ($1.name, $0) })
     pending.reverse()  // consumed from the end
   }
 
   mutating func nextBatch() throws -> ExchangeBatch? {
-    var rows = 0
-    var batchBytes = 0
     var filled = [Bool](repeating: false, count: fields.count)
-    while rows < rowsPerBatch, batchBytes < ExchangeLimits.maximumBufferedBytes {
+    while batch.hasRoom {
       guard let record = try pending.popLast() ?? nextRecord() else { break }
       for index in filled.indices { filled[index] = false }
       for (name, value) in record.members {
@@ -116,13 +111,9 @@ struct JSONLinesReader: ExchangeReader {
       for position in filled.indices where !filled[position] {
         try append(.null, to: position, line: record.line)
       }
-      rows += 1
-      batchBytes += record.byteCount
+      batch.endRecord(byteCount: record.byteCount)
     }
-    guard rows > 0 else { return nil }
-    var columns: [ExchangeColumn] = []
-    for position in builders.indices { columns.append(builders[position].take()) }
-    return ExchangeBatch(fields: fields, columns: columns)
+    return batch.take()
   }
 
   private mutating func append(_ value: ParsedJSON, to position: Int, line: Int) throws {
@@ -130,15 +121,15 @@ struct JSONLinesReader: ExchangeReader {
     do {
       switch (value, field.type) {
       case (.null, _):
-        try builders[position].appendNull()
+        try batch.columns[position].appendNull()
       case (.bool(let flag), .bool):
-        try builders[position].append(bool: flag)
+        try batch.columns[position].append(bool: flag)
       case (.bool(let flag), .string):
-        try builders[position].append(text: flag ? "true" : "false")
+        try batch.columns[position].append(text: flag ? "true" : "false")
       case (.number(let text, _), .int64), (.number(let text, _), .float32),
         (.number(let text, _), .float64), (.number(let text, _), .string),
         (.string(let text), .string):
-        try builders[position].append(text: text)
+        try batch.columns[position].append(text: text)
       case (.array(let items), .vector):
         var texts: [Substring] = []
         texts.reserveCapacity(items.count)
@@ -149,7 +140,7 @@ struct JSONLinesReader: ExchangeReader {
           }
           texts.append(Substring(text))
         }
-        try builders[position].append(vectorElements: texts)
+        try batch.columns[position].append(vectorElements: texts)
       default:
         throw ColumnBuilder.Problem(
           description: "is \(value.kindName), but the column's type is \(field.type)")

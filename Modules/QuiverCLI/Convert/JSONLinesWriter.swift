@@ -1,7 +1,7 @@
 /// Writes batches as JSON Lines: one object per row with the columns in order (dotted names are
 /// kept as they are), nulls as `null`, vectors as arrays of shortest round-trip numbers.
-struct JSONLinesWriter: ExchangeWriter {
-  private let output: OutputFile
+struct JSONLinesWriter: OutputFileWriter {
+  let output: OutputFile
   private let fields: [ExchangeField]
   private var row = 0
 
@@ -18,9 +18,7 @@ struct JSONLinesWriter: ExchangeWriter {
       JSONValue.writeString(field.name, to: &key)
       return Array((key + ": ").utf8)
     }
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(1 << 20)
-    for batchRow in 0..<batch.rowCount {
+    try output.writeRows(batch.rowCount) { batchRow, bytes in
       bytes.append(UInt8(ascii: "{"))
       for (position, column) in batch.columns.enumerated() {
         if position > 0 {
@@ -52,16 +50,7 @@ struct JSONLinesWriter: ExchangeWriter {
       }
       bytes.append(UInt8(ascii: "}"))
       bytes.append(UInt8(ascii: "\n"))
-      if bytes.count >= 1 << 20 {
-        try output.write(bytes)
-        bytes.removeAll(keepingCapacity: true)
-      }
     }
     row += batch.rowCount
-    try output.write(bytes)
   }
-
-  mutating func finish() throws { try output.commit() }
-
-  mutating func abandon() { output.abandon() }
 }

@@ -1,8 +1,8 @@
 /// Writes one vector column as a two-dimensional C-order `.npy` array, byte for byte as
 /// `numpy.save` would: the header is written first with a provisional row count and patched
 /// when the file is finished (its length does not depend on the count).
-struct NumpyWriter: ExchangeWriter {
-  private let output: OutputFile
+struct NumpyWriter: OutputFileWriter {
+  let output: OutputFile
   private let columnName: String
   private let requestedElement: VectorElement
   private var header: NumpyHeader
@@ -47,6 +47,4 @@ struct NumpyWriter: ExchangeWriter {
     try output.overwrite(header.encoded(), at: 0)
     try output.commit()
   }
-
-  mutating func abandon() { output.abandon() }
 }

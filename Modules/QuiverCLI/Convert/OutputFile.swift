@@ -43,6 +43,19 @@ final class OutputFile {
     try write(Array(text.utf8))
   }
 
+  /// Appends `rowCount` rows, each encoded by `appendRow(row, &bytes)` straight into the
+  /// file's buffer, which is written out whenever it holds a mebibyte.
+  func writeRows(
+    _ rowCount: Int, _ appendRow: (_ row: Int, _ bytes: inout [UInt8]) throws -> Void
+  ) throws {
+    for row in 0..<rowCount {
+      let before = buffer.count
+      try appendRow(row, &buffer)
+      size += Int64(buffer.count - before)
+      if buffer.count >= bufferLimit { try flush() }
+    }
+  }
+
   /// Overwrites bytes at `offset` (which must already have been written, for example a header
   /// patched at the end).
   func overwrite(_ bytes: [UInt8], at offset: Int64) throws {

@@ -1,8 +1,8 @@
 import QuiverExchange
 
 /// Writes one vector column of each batch as a `.fvecs` / `.bvecs` / `.ivecs` file.
-struct VecsWriter: ExchangeWriter {
-  private let output: OutputFile
+struct VecsWriter: OutputFileWriter {
+  let output: OutputFile
   private let format: VecsFormat
   private let columnName: String
 
@@ -29,20 +29,9 @@ struct VecsWriter: ExchangeWriter {
     let value = UInt32(dimension)
     for index in 0..<4 { header[index] = UInt8(truncatingIfNeeded: value >> (8 * index)) }
     let rowBytes = dimension * format.element.byteWidth
-    var record: [UInt8] = []
-    record.reserveCapacity(min(converted.count + converted.count / max(1, rowBytes) * 4, 1 << 24))
-    for row in 0..<(rowBytes == 0 ? 0 : converted.count / rowBytes) {
-      record.append(contentsOf: header)
-      record.append(contentsOf: converted[(row * rowBytes)..<((row + 1) * rowBytes)])
-      if record.count >= 1 << 22 {
-        try output.write(record)
-        record.removeAll(keepingCapacity: true)
-      }
+    try output.writeRows(rowBytes == 0 ? 0 : converted.count / rowBytes) { row, bytes in
+      bytes.append(contentsOf: header)
+      bytes.append(contentsOf: converted[(row * rowBytes)..<((row + 1) * rowBytes)])
     }
-    try output.write(record)
   }
-
-  mutating func finish() throws { try output.commit() }
-
-  mutating func abandon() { output.abandon() }
 }

@@ -113,14 +113,9 @@ struct IndexCommand: ParsableCommand {
           "quiver index: building \(type.rawValue) (\(metric.rawValue)) on '\(column)'…")
       }
       let start = MonotonicClock.now()
-      let display = IndexProgressDisplay(command: "quiver index", quiet: outputOptions.quiet)
-      do {
-        try table.createIndex(on: column, config, name: name, progress: display.handler)
-      } catch {
-        display.finish()
-        throw error
+      try IndexProgressDisplay.showing(command: "quiver index", quiet: outputOptions.quiet) {
+        try table.createIndex(on: column, config, name: name, progress: $0)
       }
-      display.finish()
       let seconds = MonotonicClock.seconds(since: start)
       let peakBytes = PeakMemory.bytes()
       let entry = table.indices.last { $0.column == column }

@@ -18,13 +18,21 @@ final class IndexProgressDisplay: @unchecked Sendable {
   private var drewBar = false
 
   /// A display for `command` (`quiver index`) that prints nothing when `quiet`.
-  init(command: String, quiet: Bool) {
+  private init(command: String, quiet: Bool) {
     self.command = command
     enabled = !quiet
   }
 
-  /// The handler to pass to `createIndex` or `optimize`.
-  var handler: IndexBuildProgressHandler { { [self] progress in self.show(progress) } }
+  /// Runs `operation` (`createIndex` or `optimize`) with the progress handler of a display for
+  /// `command`, and ends the display however the operation ends.
+  static func showing<Result>(
+    command: String, quiet: Bool,
+    _ operation: (@escaping IndexBuildProgressHandler) throws -> Result
+  ) rethrows -> Result {
+    let display = IndexProgressDisplay(command: command, quiet: quiet)
+    defer { display.finish() }
+    return try operation { [display] progress in display.show(progress) }
+  }
 
   private func show(_ progress: IndexBuildProgress) {
     guard enabled else { return }
@@ -55,7 +63,7 @@ final class IndexProgressDisplay: @unchecked Sendable {
   }
 
   /// Ends the display: clears the bar on a terminal.
-  func finish() {
+  private func finish() {
     lock.withLock {
       guard drewBar else { return }
       StandardError.write("\r\u{1B}[K")

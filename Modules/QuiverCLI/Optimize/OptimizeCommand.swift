@@ -68,15 +68,9 @@ struct OptimizeCommand: ParsableCommand {
             deletedFractionThreshold: deletedFraction),
         removeVersionsOlderThan: skipCleanup ? nil : olderThan * 86_400)
       let start = MonotonicClock.now()
-      let display = IndexProgressDisplay(command: "quiver optimize", quiet: outputOptions.quiet)
-      let report: OptimizeReport
-      do {
-        report = try table.optimize(options, progress: display.handler)
-      } catch {
-        display.finish()
-        throw error
-      }
-      display.finish()
+      let report = try IndexProgressDisplay.showing(
+        command: "quiver optimize", quiet: outputOptions.quiet
+      ) { try table.optimize(options, progress: $0) }
       let seconds = MonotonicClock.seconds(since: start)
       let peakBytes = PeakMemory.bytes()
       if outputOptions.json {

@@ -1,6 +1,6 @@
 /// A JSON value with object keys kept in the order they were added, so `--json` output is stable
 /// and reads in the same order as the text output.
-enum JSONValue: Sendable, Equatable {
+enum JSONValue: Sendable {
   case null
   case bool(Bool)
   case integer(Int64)
@@ -10,21 +10,6 @@ enum JSONValue: Sendable, Equatable {
   case string(String)
   case array([JSONValue])
   case object([(String, JSONValue)])
-
-  static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-    switch (lhs, rhs) {
-    case (.null, .null): return true
-    case (.bool(let a), .bool(let b)): return a == b
-    case (.integer(let a), .integer(let b)): return a == b
-    case (.number(let a), .number(let b)): return a == b
-    case (.literal(let a), .literal(let b)): return a == b
-    case (.string(let a), .string(let b)): return a == b
-    case (.array(let a), .array(let b)): return a == b
-    case (.object(let a), .object(let b)):
-      return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-    default: return false
-    }
-  }
 
   /// An integer value from any binary integer (values beyond `Int64` become numbers).
   static func int<T: BinaryInteger>(_ value: T) -> JSONValue {

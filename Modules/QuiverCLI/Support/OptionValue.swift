@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Quiver
 
 /// Parsers of option values that name the valid choices when a value is not one of them
@@ -21,5 +22,16 @@ enum OptionValue {
       throw ValidationError("unknown index type '\(text)'; use \(known)")
     }
     return type
+  }
+
+  /// The items of a comma-separated list of positive integers (`128,384`); nil when the list is
+  /// empty or an item is not a positive integer.
+  static func positiveIntegers(_ text: String) -> [Int]? {
+    let items = text.split(separator: ",", omittingEmptySubsequences: false)
+    let values = items.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !values.isEmpty, values.count == items.count, values.allSatisfy({ $0 > 0 }) else {
+      return nil
+    }
+    return values
   }
 }
