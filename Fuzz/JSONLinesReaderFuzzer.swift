@@ -1,13 +1,5 @@
-@testable import QuiverCLI
-
 /// The .jsonl reader of `quiver convert`: open, then read every batch.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-  let url = FuzzSupport.file("input.jsonl", FuzzSupport.bytes(data, size))
-  guard
-    var reader = try? ExchangeFiles.reader(
-      path: url.path, format: .jsonl, options: ExchangeFiles.ReadOptions())
-  else { return 0 }
-  while let batch = try? reader.nextBatch() { _ = batch.rowCount }
-  return 0
+  FuzzSupport.readEveryBatch(data, size, name: "input.jsonl", format: .jsonl)
 }

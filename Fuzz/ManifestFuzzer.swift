@@ -4,9 +4,10 @@ import Foundation
 /// The manifest decoder and its validation on arbitrary bytes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-  let source = URL(fileURLWithPath: "/fuzz/manifest")
-  guard let manifest = try? ManifestCodec.decode(FuzzSupport.bytes(data, size), source: source)
-  else { return 0 }
-  if (try? manifest.validate(source: source)) != nil { _ = manifest.liveRowCount }
-  return 0
+  FuzzSupport.run(data, size) { bytes in
+    let source = URL(fileURLWithPath: "/fuzz/manifest")
+    let manifest = try ManifestCodec.decode(bytes, source: source)
+    try manifest.validate(source: source)
+    _ = manifest.liveRowCount
+  }
 }

@@ -37,23 +37,14 @@ public enum FormatErrorCode: String, Sendable, Hashable {
 /// An error from QuiverFormat: the columnar data files (a file, a page or a column is named in the message).
 public typealias FormatError = CodedError<FormatErrorCode>
 
-extension FormatError {
-  /// The format error for a storage error: a range past the end or a file that shrank is
-  /// `.truncatedFile`, bytes that do not decode are `.corruptFile`, anything else `.ioFailure`.
-  package init(_ error: StorageError) {
-    switch error.code {
-    case .outOfRange, .truncated: self.init(.truncatedFile, error.message, underlying: error)
-    case .corruptData: self.init(.corruptFile, error.message, underlying: error)
-    default: self.init(.ioFailure, error.message, underlying: error)
-    }
-  }
-
-  /// Runs `body`, turning a `StorageError` it throws into a `FormatError`.
-  package static func translatingStorageErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-      return try body()
-    } catch let error as StorageError {
-      throw FormatError(error)
+extension FormatErrorCode: StorageErrorTranslating {
+  /// A range past the end or a file that shrank is `.truncatedFile`, bytes that do not decode
+  /// are `.corruptFile`, anything else `.ioFailure`.
+  package init(translating code: StorageError.Code) {
+    switch code {
+    case .outOfRange, .truncated: self = .truncatedFile
+    case .corruptData: self = .corruptFile
+    default: self = .ioFailure
     }
   }
 }

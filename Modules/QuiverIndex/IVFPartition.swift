@@ -12,21 +12,12 @@ package struct IVFPartition: Sendable, Hashable {
   /// Row ids, one per row.
   package var rowIds: [UInt64]
   /// Full-precision vectors, `rowCount × dimension` (IVF_FLAT).
-  package var vectors: [Float]
+  package var vectors: [Float] = []
   /// Quantized codes: `rowCount × codeSize` bytes (IVF_SQ, 8-bit IVF_PQ) or fast-scan blocks
   /// (4-bit IVF_PQ).
-  package var codes: [UInt8]
+  package var codes: [UInt8] = []
   /// Per-row additive distance terms (IVF_PQ with l2 or cosine).
-  package var rowTerms: [Float]
-
-  /// Creates a partition.
-  package init(rowIds: [UInt64], vectors: [Float] = [], codes: [UInt8] = [], rowTerms: [Float] = [])
-  {
-    self.rowIds = rowIds
-    self.vectors = vectors
-    self.codes = codes
-    self.rowTerms = rowTerms
-  }
+  package var rowTerms: [Float] = []
 
   /// The number of rows.
   package var rowCount: Int { rowIds.count }

@@ -11,14 +11,6 @@ package struct IVFRQPartition: Sendable, Hashable {
   /// `rowCount × factorCount` floats (`RaBitQuantizer.Factor`).
   package var factors: [Float]
 
-  /// Creates a partition.
-  package init(rowIds: [UInt64], signCodes: [UInt64], extraCodes: [UInt64], factors: [Float]) {
-    self.rowIds = rowIds
-    self.signCodes = signCodes
-    self.extraCodes = extraCodes
-    self.factors = factors
-  }
-
   /// The number of rows.
   package var rowCount: Int { rowIds.count }
 

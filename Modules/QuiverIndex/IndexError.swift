@@ -36,27 +36,13 @@ public enum IndexErrorCode: String, Sendable, Hashable {
 /// An error from QuiverIndex: ANN indexes (training, parameters, persistence).
 public typealias IndexError = CodedError<IndexErrorCode>
 
-extension IndexError {
-  /// The index error for a storage error: bytes that do not decode or a range outside the file
-  /// are `.corruptFile`, anything else (a missing file, one that is not a regular file, a failed
-  /// read or write) `.ioFailure`.
-  package init(_ error: StorageError) {
-    switch error.code {
-    case .corruptData, .outOfRange, .truncated: self.init(.corruptFile, error.message, underlying: error)
-    default: self.init(.ioFailure, error.message, underlying: error)
-    }
-  }
-
-  /// Runs `body`, passing an `IndexError` through and turning a `StorageError` into one.
-  package static func translatingStorageErrors<T>(_ body: () throws -> T) throws(IndexError) -> T {
-    do {
-      return try body()
-    } catch let error as IndexError {
-      throw error
-    } catch let error as StorageError {
-      throw IndexError(error)
-    } catch {
-      throw IndexError(.ioFailure, "\(error)", underlying: error)
+extension IndexErrorCode: StorageErrorTranslating {
+  /// Bytes that do not decode or a range outside the file are `.corruptFile`, anything else (a
+  /// missing file, one that is not a regular file, a failed read or write) `.ioFailure`.
+  package init(translating code: StorageError.Code) {
+    switch code {
+    case .corruptData, .outOfRange, .truncated: self = .corruptFile
+    default: self = .ioFailure
     }
   }
 }

@@ -94,13 +94,7 @@ package enum IndexMetadataValidation {
     for rowId in rowIds {
       let fragment = RowID.fragmentID(rowId)
       if fragment == lastListed { continue }
-      var low = 0
-      var high = fragmentIDs.count
-      while low < high {
-        let middle = (low + high) / 2
-        if fragmentIDs[middle] < fragment { low = middle + 1 } else { high = middle }
-      }
-      guard low < fragmentIDs.count, fragmentIDs[low] == fragment else {
+      guard fragmentIDs.sortedPosition(of: fragment) != nil else {
         throw IndexError(
           .corruptFile,
           "\(path): row id \(rowId) is of fragment \(fragment), which the index metadata does "

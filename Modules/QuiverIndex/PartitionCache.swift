@@ -1,4 +1,5 @@
 import Foundation
+import QuiverStorage
 
 /// The partitions of an opened index, read on first use and kept in a cache bounded in bytes
 /// (least recently used first out; the partition just read is always kept, whatever its size),
@@ -12,9 +13,7 @@ package final class PartitionCache<Partition: Sendable>: @unchecked Sendable {
   private let load: @Sendable (Int) throws(IndexError) -> Partition
   private let byteCount: @Sendable (Partition) -> Int
   private let lock = NSLock()
-  private var cache: [Int: (partition: Partition, lastUse: UInt64)] = [:]
-  private var cachedBytes = 0
-  private var clock: UInt64 = 0
+  private var cache = LeastRecentlyUsedEntries<Int, Partition>()
   private var reads = 0
   /// The number of partitions.
   package let count: Int
@@ -48,32 +47,12 @@ package final class PartitionCache<Partition: Sendable>: @unchecked Sendable {
   /// - Throws: the error of `load`.
   package func partition(_ index: Int) throws(IndexError) -> Partition {
     if let inMemory { return inMemory[index] }
-    let hit: Partition? = lock.withLock {
-      clock += 1
-      guard var entry = cache[index] else { return nil }
-      entry.lastUse = clock
-      cache[index] = entry
-      return entry.partition
-    }
-    if let hit { return hit }
+    if let hit = lock.withLock({ cache.value(for: index) }) { return hit }
     let loaded = try load(index)
     return lock.withLock {
       reads += 1
-      clock += 1
-      if let raced = cache[index] { return raced.partition }
-      cache[index] = (loaded, clock)
-      cachedBytes += byteCount(loaded)
-      while cachedBytes > capacityBytes && cache.count > 1 {
-        var victim = -1
-        var oldest = UInt64.max
-        for (key, value) in cache where key != index && value.lastUse < oldest {
-          victim = key
-          oldest = value.lastUse
-        }
-        guard victim >= 0, let removed = cache.removeValue(forKey: victim) else { break }
-        cachedBytes -= byteCount(removed.partition)
-      }
-      return loaded
+      return cache.insert(
+        loaded, byteCount: byteCount(loaded), for: index, capacityBytes: capacityBytes)
     }
   }
 
@@ -86,7 +65,7 @@ package final class PartitionCache<Partition: Sendable>: @unchecked Sendable {
   }
 
   /// Bytes of partitions in the cache (0 when held in memory).
-  package var cachedByteCount: Int { lock.withLock { cachedBytes } }
+  package var cachedByteCount: Int { lock.withLock { cache.byteCount } }
 
   /// Every partition held in memory, or nil when they are read on demand.
   package var heldPartitions: [Partition]? { inMemory }

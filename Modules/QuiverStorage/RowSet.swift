@@ -77,13 +77,7 @@ public struct RowSet: Sendable, Hashable {
   /// The position of `fragment` in `fragmentIDList`. - Complexity: O(log fragments).
   @inline(__always)
   private func slot(of fragment: UInt32) -> Int? {
-    var low = 0
-    var high = fragmentIDList.count
-    while low < high {
-      let middle = (low + high) / 2
-      if fragmentIDList[middle] < fragment { low = middle + 1 } else { high = middle }
-    }
-    return low < fragmentIDList.count && fragmentIDList[low] == fragment ? low : nil
+    fragmentIDList.sortedPosition(of: fragment)
   }
 }
 

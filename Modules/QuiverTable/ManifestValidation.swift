@@ -38,17 +38,14 @@ extension Manifest {
       guard id < nextFragmentID else {
         throw corrupt("has fragment \(id) but its next fragment id is \(nextFragmentID)")
       }
-      guard fragment.physicalRowCount >= 1,
-        fragment.physicalRowCount <= Manifest.maximumFragmentRowCount
-      else {
+      guard (1...Manifest.maximumFragmentRowCount).contains(fragment.physicalRowCount) else {
         throw corrupt(
           "fragment \(id): row count \(fragment.physicalRowCount) is outside "
             + "1...\(Manifest.maximumFragmentRowCount)")
       }
       if let deletion = fragment.deletionFile {
-        guard deletion.deletedRowCount >= 1,
-          deletion.deletedRowCount <= fragment.physicalRowCount
-        else {
+        // The guard above makes the range valid.
+        guard (1...fragment.physicalRowCount).contains(deletion.deletedRowCount) else {
           throw corrupt(
             "fragment \(id): deletion file '\(deletion.path)' deletes \(deletion.deletedRowCount) "
               + "rows of \(fragment.physicalRowCount)")

@@ -23,13 +23,7 @@ public struct RowIDMap: Sendable, Hashable {
   /// not rewritten, nil if the row was deleted (so it is gone).
   /// - Complexity: O(log number of moved rows).
   public func newRowID(for oldRowID: UInt64) -> UInt64? {
-    var low = 0
-    var high = oldRowIDs.count
-    while low < high {
-      let middle = (low + high) / 2
-      if oldRowIDs[middle] < oldRowID { low = middle + 1 } else { high = middle }
-    }
-    if low < oldRowIDs.count && oldRowIDs[low] == oldRowID { return newRowIDs[low] }
+    if let position = oldRowIDs.sortedPosition(of: oldRowID) { return newRowIDs[position] }
     return removedFragmentIDs.contains(RowID.fragmentID(oldRowID)) ? nil : oldRowID
   }
 }

@@ -33,19 +33,10 @@ public enum TableErrorCode: String, Sendable, Hashable {
 /// The message names the table folder, the version, the file or the column involved.
 public typealias TableError = CodedError<TableErrorCode>
 
-extension TableError {
-  /// The table error for a storage error: a missing object is `.notFound`, anything else
-  /// `.ioFailure` (decoders turn `.corruptData` into their own code).
-  package init(_ error: StorageError) {
-    self.init(error.code == .notFound ? .notFound : .ioFailure, error.message, underlying: error)
-  }
-
-  /// Runs `body`, turning a `StorageError` it throws into a `TableError`.
-  package static func translatingStorageErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-      return try body()
-    } catch let error as StorageError {
-      throw TableError(error)
-    }
+extension TableErrorCode: StorageErrorTranslating {
+  /// A missing object is `.notFound`, anything else `.ioFailure` (decoders turn `.corruptData`
+  /// into their own code).
+  package init(translating code: StorageError.Code) {
+    self = code == .notFound ? .notFound : .ioFailure
   }
 }

@@ -26,15 +26,12 @@ import Testing
 
   /// A copy of fixture `name` changed by `damage`, read to the end; the error it fails with.
   private func readDamaged(_ name: String, _ damage: (inout [UInt8]) -> Void) throws -> ExchangeError {
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: ExchangeFixtures.path(name))))
-    damage(&bytes)
-    let folder = try TestPaths.temporaryDirectory("quiver-arrow-corrupt")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let path = folder.appendingPathComponent(name).path
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
-    let error = try #require(throws: ExchangeError.self) {
-      var reader = try ArrowReader(path: path)
-      while try reader.nextBatch() != nil {}
+    let (path, error) = try ExchangeFixtures.withDamagedCopy(of: name, damage) { path in
+      let error = try #require(throws: ExchangeError.self) {
+        var reader = try ArrowReader(path: path)
+        while try reader.nextBatch() != nil {}
+      }
+      return (path, error)
     }
     #expect(error.message.hasPrefix(path), "\(error)")
     #expect(!error.message.contains("\n"))

@@ -11,10 +11,14 @@ import Testing
     (.file, .uncompressed), (.stream, .uncompressed), (.file, .zstd), (.stream, .zstd),
   ]
 
-  /// The "types" fixture's batches written to a temporary file with `layout` and `codec`.
-  static func writeFixture(
-    layout: ArrowWriter.Layout, codec: CompressionCodec, in folder: URL
-  ) throws -> (path: String, original: [RecordBatch]) {
+  /// Writes the "types" fixture's batches with `layout` and `codec` into a file in a new folder
+  /// and runs `body` with its path and the batches; removes the folder afterwards.
+  static func withWrittenFixture(
+    layout: ArrowWriter.Layout, codec: CompressionCodec,
+    _ body: (_ path: String, _ original: [RecordBatch]) throws -> Void
+  ) throws {
+    let folder = try TestPaths.temporaryDirectory("quiver-arrow-writer")
+    defer { try? FileManager.default.removeItem(at: folder) }
     var reader = try ArrowReader(path: ExchangeFixtures.path("types.arrow"))
     var original: [RecordBatch] = []
     while let batch = try reader.nextBatch() { original.append(batch) }
@@ -23,55 +27,52 @@ import Testing
       path: path, schema: reader.schema, layout: layout, compression: codec)
     for batch in original { try writer.write(batch) }
     try writer.finish()
-    return (path, original)
+    try body(path, original)
   }
 
   @Test(arguments: 0..<4)
   func roundTrips(variant: Int) throws {
     let (layout, codec) = Self.variants[variant]
-    let folder = try TestPaths.temporaryDirectory("quiver-arrow-writer")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let (path, original) = try Self.writeFixture(layout: layout, codec: codec, in: folder)
-    var reader = try ArrowReader(path: path)
-    var again: [RecordBatch] = []
-    while let batch = try reader.nextBatch() { again.append(batch) }
-    #expect(again == original)
-    try ExchangeFixtures.expectTypesRows(again)
+    try Self.withWrittenFixture(layout: layout, codec: codec) { path, original in
+      var reader = try ArrowReader(path: path)
+      var again: [RecordBatch] = []
+      while let batch = try reader.nextBatch() { again.append(batch) }
+      #expect(again == original)
+      try ExchangeFixtures.expectTypesRows(again)
+    }
   }
 
   @Test func truncatedFileNamesTheFile() throws {
-    let folder = try TestPaths.temporaryDirectory("quiver-arrow-writer")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let (path, _) = try Self.writeFixture(layout: .stream, codec: .uncompressed, in: folder)
-    var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-    bytes.removeLast(bytes.count / 3)
-    try bytes.write(to: URL(fileURLWithPath: path))
-    do {
-      var reader = try ArrowReader(path: path)
-      while try reader.nextBatch() != nil {}
-      Issue.record("no error")
-    } catch let error as ExchangeError {
-      #expect(error.code == .truncatedFile, "\(error)")
-      #expect(error.message.hasPrefix(path))
-      #expect(error.message.contains("message at byte"))
+    try Self.withWrittenFixture(layout: .stream, codec: .uncompressed) { path, _ in
+      var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+      bytes.removeLast(bytes.count / 3)
+      try bytes.write(to: URL(fileURLWithPath: path))
+      do {
+        var reader = try ArrowReader(path: path)
+        while try reader.nextBatch() != nil {}
+        Issue.record("no error")
+      } catch let error as ExchangeError {
+        #expect(error.code == .truncatedFile, "\(error)")
+        #expect(error.message.hasPrefix(path))
+        #expect(error.message.contains("message at byte"))
+      }
     }
   }
 
   @Test func corruptBufferNamesTheRecordBatch() throws {
-    let folder = try TestPaths.temporaryDirectory("quiver-arrow-writer")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let (path, _) = try Self.writeFixture(layout: .stream, codec: .zstd, in: folder)
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    // Damage the compressed buffers of the last record batch (before the 8-byte end marker).
-    for index in (bytes.count - 120)..<(bytes.count - 16) { bytes[index] ^= 0x5A }
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
-    do {
-      var reader = try ArrowReader(path: path)
-      while try reader.nextBatch() != nil {}
-      Issue.record("no error")
-    } catch let error as ExchangeError {
-      #expect(error.message.contains("record batch 2"), "\(error)")
-      #expect(!error.message.contains("\n"))
+    try Self.withWrittenFixture(layout: .stream, codec: .zstd) { path, _ in
+      var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+      // Damage the compressed buffers of the last record batch (before the 8-byte end marker).
+      for index in (bytes.count - 120)..<(bytes.count - 16) { bytes[index] ^= 0x5A }
+      try Data(bytes).write(to: URL(fileURLWithPath: path))
+      do {
+        var reader = try ArrowReader(path: path)
+        while try reader.nextBatch() != nil {}
+        Issue.record("no error")
+      } catch let error as ExchangeError {
+        #expect(error.message.contains("record batch 2"), "\(error)")
+        #expect(!error.message.contains("\n"))
+      }
     }
   }
 }
@@ -80,15 +81,7 @@ import Testing
 /// pyarrow types (runs only when pyarrow is available, as `ParquetPyarrowInteropTests`).
 @Suite(.enabled(if: PythonInterop.hasPyarrow)) struct ArrowPyarrowInteropTests {
   private func expectFixtureValues(_ read: [String: Any]) throws {
-    let columns = try #require(read["columns"] as? [String: Any])
-    let expected = try #require(try ExchangeFixtures.expected()["columns"] as? [String: Any])
-    for (name, type) in ExchangeFixtures.typesSchema {
-      let got = try #require(columns[name] as? [Any], "column \(name)")
-      let want = try #require(expected[name] as? [Any])
-      #expect(
-        try got.map { try ExchangeFixtures.cell($0, type: type) }
-          == want.map { try ExchangeFixtures.cell($0, type: type) }, "column \(name)")
-    }
+    try ExchangeFixtures.expectColumnValues(read)
     let types = try #require(read["types"] as? [String: String])
     // pyarrow names the element "item" in Arrow files and "element" after Parquet.
     let vector = try #require(types["vector"])
@@ -102,10 +95,10 @@ import Testing
   @Test(arguments: 0..<4)
   func pyarrowReadsOurArrow(variant: Int) throws {
     let (layout, codec) = ArrowWriterTests.variants[variant]
-    let folder = try TestPaths.temporaryDirectory("quiver-arrow-pyarrow")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let (path, _) = try ArrowWriterTests.writeFixture(layout: layout, codec: codec, in: folder)
-    try expectFixtureValues(try #require(try PythonInterop.read(path), "pyarrow failed on \(path)"))
+    try ArrowWriterTests.withWrittenFixture(layout: layout, codec: codec) { path, _ in
+      try expectFixtureValues(
+        try #require(try PythonInterop.read(path), "pyarrow failed on \(path)"))
+    }
   }
 
   @Test func pyarrowReadsOurParquetWithArrowTypes() throws {

@@ -73,4 +73,32 @@ enum ExchangeFixtures {
       }
     }
   }
+
+  /// Writes a copy of fixture `name`, changed by `damage`, into a new folder and runs `body` with
+  /// its path; removes the folder afterwards.
+  static func withDamagedCopy<Result>(
+    of name: String, _ damage: (inout [UInt8]) -> Void, _ body: (String) throws -> Result
+  ) throws -> Result {
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(name))))
+    damage(&bytes)
+    let folder = try TestPaths.temporaryDirectory("quiver-exchange-damaged")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let copy = folder.appendingPathComponent(name).path
+    try Data(bytes).write(to: URL(fileURLWithPath: copy))
+    return try body(copy)
+  }
+
+  /// Checks that `read` (what `PythonInterop.read` returned for a file written from the "types"
+  /// fixture) holds the values of expected.json in every column.
+  static func expectColumnValues(_ read: [String: Any]) throws {
+    let columns = try #require(read["columns"] as? [String: Any])
+    let expectedColumns = try #require(try expected()["columns"] as? [String: Any])
+    for (name, type) in typesSchema {
+      let got = try #require(columns[name] as? [Any], "column \(name)")
+      let want = try #require(expectedColumns[name] as? [Any])
+      #expect(
+        try got.map { try cell($0, type: type) } == want.map { try cell($0, type: type) },
+        "column \(name)")
+    }
+  }
 }

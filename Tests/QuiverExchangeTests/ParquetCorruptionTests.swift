@@ -9,14 +9,10 @@ import Testing
 @Suite struct ParquetCorruptionTests {
   /// A copy of fixture `name` changed by `damage`, read to the end.
   private func readDamaged(_ name: String, _ damage: (inout [UInt8]) -> Void) throws {
-    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: ExchangeFixtures.path(name))))
-    damage(&bytes)
-    let folder = try TestPaths.temporaryDirectory("quiver-parquet-corrupt")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let path = folder.appendingPathComponent(name).path
-    try Data(bytes).write(to: URL(fileURLWithPath: path))
-    var reader = try ParquetReader(path: path)
-    while try reader.nextBatch() != nil {}
+    try ExchangeFixtures.withDamagedCopy(of: name, damage) { path in
+      var reader = try ParquetReader(path: path)
+      while try reader.nextBatch() != nil {}
+    }
   }
 
   private func expectError(

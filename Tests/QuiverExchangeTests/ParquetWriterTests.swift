@@ -92,15 +92,6 @@ import Testing
     while let batch = try reader.nextBatch() { try writer.write(batch) }
     try writer.finish()
     let read = try #require(try PythonInterop.read(path), "pyarrow or pandas failed on \(path)")
-    let expected = try ExchangeFixtures.expected()
-    let columns = try #require(read["columns"] as? [String: Any])
-    let expectedColumns = try #require(expected["columns"] as? [String: Any])
-    for (name, type) in ExchangeFixtures.typesSchema {
-      let got = try #require(columns[name] as? [Any], "column \(name)")
-      let want = try #require(expectedColumns[name] as? [Any])
-      #expect(
-        try got.map { try ExchangeFixtures.cell($0, type: type) }
-          == want.map { try ExchangeFixtures.cell($0, type: type) }, "column \(name)")
-    }
+    try ExchangeFixtures.expectColumnValues(read)
   }
 }

@@ -24,6 +24,17 @@ private func sampleFile(in directory: URL) throws -> (URL, RecordBatch) {
   return (url, batch)
 }
 
+/// Runs `body` with a new folder holding the sample file (`sampleFile`), the file's URL and
+/// bytes, and the batch it holds; removes the folder afterwards.
+private func withSampleFile(
+  _ body: (_ directory: URL, _ url: URL, _ original: Data, _ batch: RecordBatch) throws -> Void
+) throws {
+  let directory = try TestPaths.temporaryDirectory()
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let (url, batch) = try sampleFile(in: directory)
+  try body(directory, url, try Data(contentsOf: url), batch)
+}
+
 /// Opens and reads everything (read, scan, take); returns the batch and the taken rows or throws.
 private func readEverything(_ url: URL, rows: [Int]) throws -> (RecordBatch, RecordBatch) {
   let reader = try DataFileReader(url: url)
@@ -57,70 +68,66 @@ private func regions(of url: URL) throws -> [(String, Range<Int>)] {
 }
 
 @Test func flippedBytesInEveryRegionAreDetected() throws {
-  let directory = try TestPaths.temporaryDirectory()
-  defer { try? FileManager.default.removeItem(at: directory) }
-  let (url, batch) = try sampleFile(in: directory)
-  let original = try Data(contentsOf: url)
-  let rows = [0, 599, 17, 300, 301, 42]
-  let expectedTake = try batch.take(rows: rows)
-  var random = SeededGenerator(seed: 7)
-  let damaged = directory.appendingPathComponent("damaged.qdf")
-  var detected = 0
-  var harmless = 0
-  for (name, range) in try regions(of: url) {
-    // Every byte of the header and trailer, 2 positions of each padding gap, 15 random
-    // positions of every page and of the footer.
-    let positions =
-      name == "padding" ? (0..<2).map { _ in Int.random(in: range, using: &random) }
-      : range.count <= 64 ? Array(range) : (0..<15).map { _ in Int.random(in: range, using: &random) }
-    for position in positions {
-      var bytes = original
-      bytes[position] ^= UInt8(1) << UInt8.random(in: 0...7, using: &random)
-      try bytes.write(to: damaged)
-      // `take` alone, on a fresh reader (it reads single row groups): values or a typed error.
-      do {
-        let taken = try DataFileReader(url: damaged).take(rowOffsets: rows)
-        #expect(taken == expectedTake, "flip at \(position) in \(name) changed taken values silently")
-      } catch let error as FormatError {
-        #expect(error.message.contains(damaged.path), "\(error) does not name the file")
-      }
-      do {
-        let (all, taken) = try readEverything(damaged, rows: rows)
-        // Only a flip the checksums do not cover may pass, and then nothing may differ.
-        #expect(name == "padding", "flip at \(position) in \(name) was not detected")
-        #expect(all == batch, "flip at \(position) in \(name) changed values silently")
-        #expect(taken == expectedTake, "flip at \(position) in \(name) changed taken values silently")
-        harmless += 1
-      } catch let error as FormatError {
-        #expect(error.message.contains(damaged.path), "\(error) does not name the file")
-        detected += 1
+  try withSampleFile { directory, url, original, batch in
+    let rows = [0, 599, 17, 300, 301, 42]
+    let expectedTake = try batch.take(rows: rows)
+    var random = SeededGenerator(seed: 7)
+    let damaged = directory.appendingPathComponent("damaged.qdf")
+    var detected = 0
+    var harmless = 0
+    for (name, range) in try regions(of: url) {
+      // Every byte of the header and trailer, 2 positions of each padding gap, 15 random
+      // positions of every page and of the footer.
+      let positions =
+        name == "padding" ? (0..<2).map { _ in Int.random(in: range, using: &random) }
+        : range.count <= 64 ? Array(range) : (0..<15).map { _ in Int.random(in: range, using: &random) }
+      for position in positions {
+        var bytes = original
+        bytes[position] ^= UInt8(1) << UInt8.random(in: 0...7, using: &random)
+        try bytes.write(to: damaged)
+        // `take` alone, on a fresh reader (it reads single row groups): values or a typed error.
+        do {
+          let taken = try DataFileReader(url: damaged).take(rowOffsets: rows)
+          #expect(taken == expectedTake, "flip at \(position) in \(name) changed taken values silently")
+        } catch let error as FormatError {
+          #expect(error.message.contains(damaged.path), "\(error) does not name the file")
+        }
+        do {
+          let (all, taken) = try readEverything(damaged, rows: rows)
+          // Only a flip the checksums do not cover may pass, and then nothing may differ.
+          #expect(name == "padding", "flip at \(position) in \(name) was not detected")
+          #expect(all == batch, "flip at \(position) in \(name) changed values silently")
+          #expect(taken == expectedTake, "flip at \(position) in \(name) changed taken values silently")
+          harmless += 1
+        } catch let error as FormatError {
+          #expect(error.message.contains(damaged.path), "\(error) does not name the file")
+          detected += 1
+        }
       }
     }
+    #expect(detected > 200)
+    #expect(harmless > 0, "padding flips were tried")
   }
-  #expect(detected > 200)
-  #expect(harmless > 0, "padding flips were tried")
 }
 
 @Test func truncationAtManyLengthsIsATypedError() throws {
-  let directory = try TestPaths.temporaryDirectory()
-  defer { try? FileManager.default.removeItem(at: directory) }
-  let (url, _) = try sampleFile(in: directory)
-  let original = try Data(contentsOf: url)
-  let damaged = directory.appendingPathComponent("short.qdf")
-  var random = SeededGenerator(seed: 9)
-  let lengths = Array(0..<80) + (0..<150).map { _ in Int.random(in: 0..<original.count, using: &random) } + Array((original.count - 60)..<original.count)
-  for length in lengths {
-    try original.prefix(length).write(to: damaged)
-    #expect(throws: FormatError.self, "length \(length)") { _ = try readEverything(damaged, rows: [0]) }
-  }
-  // The canonical case: the end is missing.
-  try original.prefix(original.count - 1).write(to: damaged)
-  #expect(throws: FormatError.self) { try DataFileReader(url: damaged) }
-  do {
-    _ = try DataFileReader(url: damaged)
-  } catch let error as FormatError {
-    #expect(error.code == .truncatedFile)
-    #expect(error.message.contains("short.qdf"))
+  try withSampleFile { directory, url, original, _ in
+    let damaged = directory.appendingPathComponent("short.qdf")
+    var random = SeededGenerator(seed: 9)
+    let lengths = Array(0..<80) + (0..<150).map { _ in Int.random(in: 0..<original.count, using: &random) } + Array((original.count - 60)..<original.count)
+    for length in lengths {
+      try original.prefix(length).write(to: damaged)
+      #expect(throws: FormatError.self, "length \(length)") { _ = try readEverything(damaged, rows: [0]) }
+    }
+    // The canonical case: the end is missing.
+    try original.prefix(original.count - 1).write(to: damaged)
+    #expect(throws: FormatError.self) { try DataFileReader(url: damaged) }
+    do {
+      _ = try DataFileReader(url: damaged)
+    } catch let error as FormatError {
+      #expect(error.code == .truncatedFile)
+      #expect(error.message.contains("short.qdf"))
+    }
   }
 }
 
@@ -178,99 +185,95 @@ private func rewriteFooter(_ url: URL, header: ((inout [UInt8]) -> Void)? = nil,
 }
 
 @Test func specificDamageGivesSpecificErrors() throws {
-  let directory = try TestPaths.temporaryDirectory()
-  defer { try? FileManager.default.removeItem(at: directory) }
-  let (url, _) = try sampleFile(in: directory)
-  let original = try Data(contentsOf: url)
-  let copy = directory.appendingPathComponent("copy.qdf")
-  func fresh() throws { try original.write(to: copy) }
+  try withSampleFile { directory, url, original, _ in
+    let copy = directory.appendingPathComponent("copy.qdf")
+    func fresh() throws { try original.write(to: copy) }
 
-  try fresh()
-  var bytes = original
-  bytes[0] = UInt8(ascii: "X")
-  try bytes.write(to: copy)
-  expectCode(.badMagic) { _ = try DataFileReader(url: copy) }
+    try fresh()
+    var bytes = original
+    bytes[0] = UInt8(ascii: "X")
+    try bytes.write(to: copy)
+    expectCode(.badMagic) { _ = try DataFileReader(url: copy) }
 
-  try fresh()
-  try rewriteFooter(copy, header: { $0[8] = 2 }, version: 2) { _ in }
-  expectCode(.unsupportedVersion) { _ = try DataFileReader(url: copy) }
+    try fresh()
+    try rewriteFooter(copy, header: { $0[8] = 2 }, version: 2) { _ in }
+    expectCode(.unsupportedVersion) { _ = try DataFileReader(url: copy) }
 
-  try fresh()
-  try rewriteFooter(copy) { $0.pages[2][1].offset = 1 << 40 }
-  expectCode(.corruptFile) { _ = try DataFileReader(url: copy) }
-  do { _ = try DataFileReader(url: copy) } catch let error as FormatError {
-    #expect(error.message.contains("page 1 of column 'name'"))
-    #expect(error.message.contains("copy.qdf"))
+    try fresh()
+    try rewriteFooter(copy) { $0.pages[2][1].offset = 1 << 40 }
+    expectCode(.corruptFile) { _ = try DataFileReader(url: copy) }
+    do { _ = try DataFileReader(url: copy) } catch let error as FormatError {
+      #expect(error.message.contains("page 1 of column 'name'"))
+      #expect(error.message.contains("copy.qdf"))
+    }
+
+    try fresh()
+    try rewriteFooter(copy) { $0.pages[0][0].rowCount += 1 }
+    expectCode(.corruptFile) { _ = try DataFileReader(url: copy) }
+
+    try fresh()
+    let reader = try DataFileReader(url: copy)
+    bytes = original
+    bytes[reader.pages[4][2].offset + 5] ^= 0x10
+    try bytes.write(to: copy)
+    expectCode(.checksumMismatch) { _ = try DataFileReader(url: copy).readColumn("vector") }
+
+    try fresh()
+    bytes = original
+    bytes[bytes.count - 60] ^= 0x01
+    try bytes.write(to: copy)
+    expectCode(.checksumMismatch) { _ = try DataFileReader(url: copy) }
   }
-
-  try fresh()
-  try rewriteFooter(copy) { $0.pages[0][0].rowCount += 1 }
-  expectCode(.corruptFile) { _ = try DataFileReader(url: copy) }
-
-  try fresh()
-  let reader = try DataFileReader(url: copy)
-  bytes = original
-  bytes[reader.pages[4][2].offset + 5] ^= 0x10
-  try bytes.write(to: copy)
-  expectCode(.checksumMismatch) { _ = try DataFileReader(url: copy).readColumn("vector") }
-
-  try fresh()
-  bytes = original
-  bytes[bytes.count - 60] ^= 0x01
-  try bytes.write(to: copy)
-  expectCode(.checksumMismatch) { _ = try DataFileReader(url: copy) }
 }
 
 /// Damage the checksums cannot catch (as if a CRC collided): page bytes flipped and the page
 /// CRC recomputed, or footer fields changed with valid checksums. The decoder and the reader
 /// must still never crash or read out of bounds; they either throw or return some batch.
 @Test func damageBehindValidChecksumsNeverCrashes() throws {
-  let directory = try TestPaths.temporaryDirectory()
-  defer { try? FileManager.default.removeItem(at: directory) }
-  let (url, _) = try sampleFile(in: directory)
-  let original = try Data(contentsOf: url)
-  let reader = try DataFileReader(url: url)
-  let copy = directory.appendingPathComponent("forged.qdf")
-  var random = SeededGenerator(seed: 1234)
-  var thrown = 0
-  for _ in 0..<300 {
-    let column = Int.random(in: 0..<reader.pages.count, using: &random)
-    let pageIndex = Int.random(in: 0..<reader.pages[column].count, using: &random)
-    let page = reader.pages[column][pageIndex]
-    var bytes = [UInt8](original)
-    for _ in 0..<Int.random(in: 1...3, using: &random) {
-      bytes[Int.random(in: page.offset..<(page.offset + page.storedLength), using: &random)] = UInt8.random(in: 0...255, using: &random)
-    }
-    try Data(bytes).write(to: copy)
-    let checksum = CRC32C.checksum(Array(bytes[page.offset..<(page.offset + page.storedLength)]))
-    try rewriteFooter(copy) { $0.pages[column][pageIndex].checksum = checksum }
-    do {
-      let forged = try DataFileReader(url: copy)
-      _ = try forged.read()
-      _ = try forged.take(rowOffsets: [0, reader.rowCount - 1, page.firstRow])
-    } catch is FormatError { thrown += 1 }
-  }
-  #expect(thrown > 50)
-  // Footer fields with valid checksums: counts, lengths, encodings.
-  for trial in 0..<200 {
-    try original.write(to: copy)
-    try rewriteFooter(copy) { footer in
-      let column = Int.random(in: 0..<footer.pages.count, using: &random)
-      let pageIndex = Int.random(in: 0..<footer.pages[column].count, using: &random)
-      switch trial % 6 {
-      case 0: footer.pages[column][pageIndex].bodyLength = Int.random(in: 0..<5000, using: &random)
-      case 1: footer.pages[column][pageIndex].nullCount = Int.random(in: 0...footer.pages[column][pageIndex].rowCount, using: &random)
-      case 2: footer.pages[column][pageIndex].encoding = PageEncoding.allCases.randomElement(using: &random)!
-      case 3: footer.pages[column][pageIndex].storedLength = Int.random(in: 0..<3000, using: &random)
-      case 4: footer.pages[column][pageIndex].compression = PageCompression.allCases.randomElement(using: &random)!
-      default: footer.pages[column][pageIndex].offset = Int.random(in: 0..<(original.count / 64), using: &random) * 64
+  try withSampleFile { directory, url, original, _ in
+    let reader = try DataFileReader(url: url)
+    let copy = directory.appendingPathComponent("forged.qdf")
+    var random = SeededGenerator(seed: 1234)
+    var thrown = 0
+    for _ in 0..<300 {
+      let column = Int.random(in: 0..<reader.pages.count, using: &random)
+      let pageIndex = Int.random(in: 0..<reader.pages[column].count, using: &random)
+      let page = reader.pages[column][pageIndex]
+      var bytes = [UInt8](original)
+      for _ in 0..<Int.random(in: 1...3, using: &random) {
+        bytes[Int.random(in: page.offset..<(page.offset + page.storedLength), using: &random)] = UInt8.random(in: 0...255, using: &random)
       }
+      try Data(bytes).write(to: copy)
+      let checksum = CRC32C.checksum(Array(bytes[page.offset..<(page.offset + page.storedLength)]))
+      try rewriteFooter(copy) { $0.pages[column][pageIndex].checksum = checksum }
+      do {
+        let forged = try DataFileReader(url: copy)
+        _ = try forged.read()
+        _ = try forged.take(rowOffsets: [0, reader.rowCount - 1, page.firstRow])
+      } catch is FormatError { thrown += 1 }
     }
-    do {
-      let forged = try DataFileReader(url: copy)
-      _ = try forged.read()
-      _ = try forged.take(rowOffsets: [0, 599, 300])
-    } catch is FormatError {}
+    #expect(thrown > 50)
+    // Footer fields with valid checksums: counts, lengths, encodings.
+    for trial in 0..<200 {
+      try original.write(to: copy)
+      try rewriteFooter(copy) { footer in
+        let column = Int.random(in: 0..<footer.pages.count, using: &random)
+        let pageIndex = Int.random(in: 0..<footer.pages[column].count, using: &random)
+        switch trial % 6 {
+        case 0: footer.pages[column][pageIndex].bodyLength = Int.random(in: 0..<5000, using: &random)
+        case 1: footer.pages[column][pageIndex].nullCount = Int.random(in: 0...footer.pages[column][pageIndex].rowCount, using: &random)
+        case 2: footer.pages[column][pageIndex].encoding = PageEncoding.allCases.randomElement(using: &random)!
+        case 3: footer.pages[column][pageIndex].storedLength = Int.random(in: 0..<3000, using: &random)
+        case 4: footer.pages[column][pageIndex].compression = PageCompression.allCases.randomElement(using: &random)!
+        default: footer.pages[column][pageIndex].offset = Int.random(in: 0..<(original.count / 64), using: &random) * 64
+        }
+      }
+      do {
+        let forged = try DataFileReader(url: copy)
+        _ = try forged.read()
+        _ = try forged.take(rowOffsets: [0, 599, 300])
+      } catch is FormatError {}
+    }
   }
 }
 

@@ -67,57 +67,17 @@ struct PersistenceCase: Sendable, CustomStringConvertible {
   }
 
   @Test func damagedFilesAreRejected() throws {
-    let index = try Fixture.build(.ivfSQ, .l2)
-    let folder = try TestPaths.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    try index.write(to: folder)
-    let model = folder.appendingPathComponent(IVFIndexFiles.model)
-    let partitions = folder.appendingPathComponent(IVFIndexFiles.partitions)
-    let goodModel = try Data(contentsOf: model)
-    let goodPartitions = try Data(contentsOf: partitions)
-
-    func expectCode(_ code: IndexError.Code, _ body: () throws -> Void) {
-      do {
-        try body()
-        Issue.record("expected \(code)")
-      } catch let error as IndexError {
-        #expect(error.code == code, "\(error)")
-      } catch {
-        Issue.record("unexpected \(error)")
-      }
+    try IndexFileDamage.withFiles(
+      of: try Fixture.build(.ivfSQ, .l2), model: IVFIndexFiles.model,
+      partitions: IVFIndexFiles.partitions
+    ) { files in
+      try files.expectModelDamageRefused { _ = try IVFIndex.open(at: files.folder) }
+      try files.expectPartitionDamageRefused(
+        open: { try IVFIndex.open(at: files.folder) },
+        search: { opened in
+          _ = try opened.rankPartitions(Fixture.queries.row(0), count: 16)
+          _ = try opened.search(Fixture.queries.row(0), k: 10, nprobes: 16)
+        })
     }
-
-    var flipped = goodModel
-    flipped[goodModel.count / 2] ^= 0x40
-    try flipped.write(to: model)
-    expectCode(.corruptFile) { _ = try IVFIndex.open(at: folder) }
-
-    try Data(goodModel.prefix(goodModel.count - 3)).write(to: model)
-    expectCode(.corruptFile) { _ = try IVFIndex.open(at: folder) }
-
-    var newer = goodModel
-    newer[8] = 9
-    try newer.write(to: model)
-    expectCode(.unsupportedVersion) { _ = try IVFIndex.open(at: folder) }
-
-    try goodModel.write(to: model)
-    var damaged = goodPartitions
-    damaged[100] ^= 0x01  // inside partition 0
-    try damaged.write(to: partitions)
-    let opened = try IVFIndex.open(at: folder)
-    expectCode(.corruptFile) {
-      for p in 0..<opened.partitionCount {
-        let centroidQuery = try opened.rankPartitions(Fixture.queries.row(0), count: 16)
-        _ = centroidQuery
-        _ = p
-      }
-      _ = try opened.search(Fixture.queries.row(0), k: 10, nprobes: 16)
-    }
-
-    try Data(goodPartitions.prefix(goodPartitions.count / 2)).write(to: partitions)
-    expectCode(.corruptFile) { _ = try IVFIndex.open(at: folder) }
-
-    try FileManager.default.removeItem(at: partitions)
-    expectCode(.ioFailure) { _ = try IVFIndex.open(at: folder) }
   }
 }

@@ -51,62 +51,30 @@ import Testing
   }
 
   @Test func damagedFilesAreTypedErrors() throws {
-    let index = try RaBitQFixture.build(.l2, numBits: 2)
-    let folder = try TestPaths.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    try index.write(to: folder)
-    let model = folder.appendingPathComponent(IVFRQIndexFiles.model)
-    let partitions = folder.appendingPathComponent(IVFRQIndexFiles.partitions)
-    let goodModel = try Data(contentsOf: model)
-    let goodPartitions = try Data(contentsOf: partitions)
+    try IndexFileDamage.withFiles(
+      of: try RaBitQFixture.build(.l2, numBits: 2), model: IVFRQIndexFiles.model,
+      partitions: IVFRQIndexFiles.partitions
+    ) { files in
+      let folder = files.folder
+      try files.expectModelDamageRefused { _ = try IVFRQIndex.open(at: folder) }
 
-    func expectCode(_ code: IndexError.Code, _ label: String, _ body: () throws -> Void) {
-      do {
-        try body()
-        Issue.record("\(label): expected \(code)")
-      } catch let error as IndexError {
-        #expect(error.code == code, "\(label): \(error)")
-      } catch {
-        Issue.record("\(label): unexpected \(error)")
+      // Metadata that contradicts itself behind a valid checksum.
+      for (numBits, label) in [("9", "numBits 9"), ("3", "numBits 3 with 2-bit rows")] {
+        try Self.forged(files.goodModel, replacing: "\"numBits\":2", with: "\"numBits\":\(numBits)")
+          .write(to: files.model)
+        IndexFileDamage.expect(.corruptFile, label) { _ = try IVFRQIndex.open(at: folder) }
       }
+
+      // The IVF reader refuses the IVF_RQ folder (no ivf.meta), the factory names the type.
+      try files.goodModel.write(to: files.model)
+      IndexFileDamage.expect(.ioFailure, "opened as IVF_PQ") {
+        _ = try VectorIndexFactory.open(.ivfPQ, at: folder)
+      }
+
+      try files.expectPartitionDamageRefused(
+        open: { try IVFRQIndex.open(at: folder) },
+        search: { opened in _ = try opened.search(Fixture.queries.row(0), k: 10, nprobes: 16) })
     }
-
-    var flipped = goodModel
-    flipped[goodModel.count / 2] ^= 0x40
-    try flipped.write(to: model)
-    expectCode(.corruptFile, "flipped model byte") { _ = try IVFRQIndex.open(at: folder) }
-
-    try Data(goodModel.prefix(goodModel.count - 3)).write(to: model)
-    expectCode(.corruptFile, "truncated model") { _ = try IVFRQIndex.open(at: folder) }
-
-    var newer = goodModel
-    newer[8] = 9
-    try newer.write(to: model)
-    expectCode(.unsupportedVersion, "newer version") { _ = try IVFRQIndex.open(at: folder) }
-
-    // Metadata that contradicts itself behind a valid checksum.
-    try Self.forged(goodModel, replacing: "\"numBits\":2", with: "\"numBits\":9").write(to: model)
-    expectCode(.corruptFile, "numBits 9") { _ = try IVFRQIndex.open(at: folder) }
-    try Self.forged(goodModel, replacing: "\"numBits\":2", with: "\"numBits\":3").write(to: model)
-    expectCode(.corruptFile, "numBits 3 with 2-bit rows") { _ = try IVFRQIndex.open(at: folder) }
-
-    // The IVF reader refuses the IVF_RQ folder (no ivf.meta), the factory names the type.
-    try goodModel.write(to: model)
-    expectCode(.ioFailure, "opened as IVF_PQ") { _ = try VectorIndexFactory.open(.ivfPQ, at: folder) }
-
-    var damaged = goodPartitions
-    damaged[100] ^= 0x01  // inside partition 0
-    try damaged.write(to: partitions)
-    let opened = try IVFRQIndex.open(at: folder)
-    expectCode(.corruptFile, "damaged partition") {
-      _ = try opened.search(Fixture.queries.row(0), k: 10, nprobes: 16)
-    }
-
-    try Data(goodPartitions.prefix(goodPartitions.count / 2)).write(to: partitions)
-    expectCode(.corruptFile, "truncated partitions") { _ = try IVFRQIndex.open(at: folder) }
-
-    try FileManager.default.removeItem(at: partitions)
-    expectCode(.ioFailure, "missing partitions") { _ = try IVFRQIndex.open(at: folder) }
   }
 
   /// `model` with `text` in its JSON replaced by `replacement` (same length) and the checksum

@@ -68,72 +68,74 @@ import Testing
     try IndexMetadataValidation.requireFinite(floatBytes: fine, "vector", path: "p")
   }
 
-  @Test func rewritingAModelUnchangedStillOpens() throws {
+  /// Runs `body` with a new folder holding the IVF_FLAT fixture index and its `ivf.meta`
+  /// taken apart; `body` changes the model, which is then written back over `ivf.meta`. The
+  /// folder is removed afterwards.
+  func withForgedIVFModel(
+    _ forge: (inout ModelFile) throws -> Void, then body: (URL) throws -> Void
+  ) throws {
     let folder = try TestPaths.temporaryDirectory("index-forge")
     defer { try? FileManager.default.removeItem(at: folder) }
     try Fixture.build(.ivfFlat, .l2).write(to: folder)
     let model = folder.appendingPathComponent(IVFIndexFiles.model)
-    try ModelFile(model).write(to: model)
-    #expect(try IVFIndex.open(at: folder).statistics.rowCount == Fixture.base.count)
+    var file = try ModelFile(model)
+    try forge(&file)
+    try file.write(to: model)
+    try body(folder)
+  }
+
+  /// Replaces `key` of the model's `statistics` JSON object with `value`.
+  func forgeStatistics(_ file: inout ModelFile, _ key: String, _ value: [Int]) throws {
+    var statistics = try #require(file.json["statistics"] as? [String: Any])
+    statistics[key] = value
+    file.json["statistics"] = statistics
+  }
+
+  @Test func rewritingAModelUnchangedStillOpens() throws {
+    try withForgedIVFModel({ _ in }) { folder in
+      let rowCount = try IVFIndex.open(at: folder).statistics.rowCount
+      #expect(rowCount == Fixture.base.count)
+    }
   }
 
   @Test func aNaNCentroidInIVFMeta() throws {
-    let folder = try TestPaths.temporaryDirectory("index-forge")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    try Fixture.build(.ivfFlat, .l2).write(to: folder)
-    let model = folder.appendingPathComponent(IVFIndexFiles.model)
-    var file = try ModelFile(model)
-    let nan = Float.nan.bitPattern
-    for index in 0..<4 { file.body[4 * 5 + index] = UInt8(truncatingIfNeeded: nan >> (8 * index)) }
-    try file.write(to: model)
-    expectCorrupt({ _ = try IVFIndex.open(at: folder) }, mentions: "model value 5 is nan")
+    try withForgedIVFModel({ file in
+      let nan = Float.nan.bitPattern
+      for index in 0..<4 {
+        file.body[4 * 5 + index] = UInt8(truncatingIfNeeded: nan >> (8 * index))
+      }
+    }) { folder in
+      expectCorrupt({ _ = try IVFIndex.open(at: folder) }, mentions: "model value 5 is nan")
+    }
   }
 
   @Test func ivfPartitionSizesThatOverflow() throws {
-    let folder = try TestPaths.temporaryDirectory("index-forge")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    try Fixture.build(.ivfFlat, .l2).write(to: folder)
-    let model = folder.appendingPathComponent(IVFIndexFiles.model)
-    var file = try ModelFile(model)
-    var statistics = try #require(file.json["statistics"] as? [String: Any])
-    var sizes = try #require(statistics["partitionSizes"] as? [Int])
-    sizes[0] = Int.max
-    sizes[1] = Int.max
-    statistics["partitionSizes"] = sizes
-    file.json["statistics"] = statistics
-    try file.write(to: model)
-    expectCorrupt({ _ = try IVFIndex.open(at: folder) }, mentions: "metadata shapes disagree")
-  }
-
-  /// Rewrites the fixture index's `ivf.meta` in `folder` to list `fragmentIds`.
-  func forgeFragmentList(_ fragmentIds: [Int], in folder: URL) throws {
-    let model = folder.appendingPathComponent(IVFIndexFiles.model)
-    var file = try ModelFile(model)
-    var statistics = try #require(file.json["statistics"] as? [String: Any])
-    statistics["fragmentIds"] = fragmentIds
-    file.json["statistics"] = statistics
-    try file.write(to: model)
+    try withForgedIVFModel({ file in
+      let statistics = try #require(file.json["statistics"] as? [String: Any])
+      var sizes = try #require(statistics["partitionSizes"] as? [Int])
+      sizes[0] = Int.max
+      sizes[1] = Int.max
+      try forgeStatistics(&file, "partitionSizes", sizes)
+    }) { folder in
+      expectCorrupt({ _ = try IVFIndex.open(at: folder) }, mentions: "metadata shapes disagree")
+    }
   }
 
   @Test func ivfPartitionRowsOfAFragmentTheMetadataDoesNotList() throws {
-    let folder = try TestPaths.temporaryDirectory("index-forge")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    try Fixture.build(.ivfFlat, .l2).write(to: folder)
     // Every row is of fragment 0; the metadata claims fragment 7 only, so a caller would skip
     // the coverage filter that keeps fragment 0's rows out once a version drops it.
-    try forgeFragmentList([7], in: folder)
-    let index = try IVFIndex.open(at: folder)
-    expectCorrupt(
-      { _ = try index.search(Fixture.queries.row(0), k: 5, nprobes: index.partitionCount) },
-      mentions: "is of fragment 0, which the index metadata does not list")
+    try withForgedIVFModel({ try forgeStatistics(&$0, "fragmentIds", [7]) }) { folder in
+      let index = try IVFIndex.open(at: folder)
+      expectCorrupt(
+        { _ = try index.search(Fixture.queries.row(0), k: 5, nprobes: index.partitionCount) },
+        mentions: "is of fragment 0, which the index metadata does not list")
+    }
   }
 
   @Test func ivfFragmentListOutOfOrder() throws {
-    let folder = try TestPaths.temporaryDirectory("index-forge")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    try Fixture.build(.ivfFlat, .l2).write(to: folder)
-    try forgeFragmentList([0, 0], in: folder)
-    expectCorrupt({ _ = try IVFIndex.open(at: folder) }, mentions: "metadata shapes disagree")
+    try withForgedIVFModel({ try forgeStatistics(&$0, "fragmentIds", [0, 0]) }) { folder in
+      expectCorrupt({ _ = try IVFIndex.open(at: folder) }, mentions: "metadata shapes disagree")
+    }
   }
 
   @Test(arguments: [[Int.max, Int.max], [Int.max / 2, Int.max / 2 + 2], [-1, 801]])

@@ -57,29 +57,24 @@ private struct EstimateCase {
   func select(estimator: RaBitQEstimator, threshold: Float, usesBound: Bool, masked: Bool)
     -> (rows: [UInt32], distances: [Float])
   {
-    var rows = [UInt32](repeating: 0, count: rowCount + 1)
-    var distances = [Float](repeating: 0, count: rowCount + 1)
-    let count = sign.withUnsafeBufferPointer { codes in
-      signQuery.withUnsafeBufferPointer { query in
-        factors.withUnsafeBufferPointer { factorBuffer in
-          masks.withUnsafeBufferPointer { maskBuffer in
-            rows.withUnsafeMutableBufferPointer { rowBuffer in
-              distances.withUnsafeMutableBufferPointer { distanceBuffer in
-                RaBitQScan.select(
-                  signCodes: codes.baseAddress ?? query.baseAddress!, rowCount: rowCount,
-                  words: words, query: query.baseAddress!, queryBits: 4,
-                  factors: factorBuffer.baseAddress ?? UnsafePointer(distanceBuffer.baseAddress!),
-                  factorCount: factorCount, estimator: estimator, threshold: threshold,
-                  usesBound: usesBound,
-                  rowMasks: masked ? maskBuffer.baseAddress ?? UnsafePointer(rowBuffer.baseAddress!) : nil,
-                  rows: rowBuffer.baseAddress!, distances: distanceBuffer.baseAddress!)
-              }
+    selectedRows(rowCount: rowCount) { rows, distances in
+      sign.withUnsafeBufferPointer { codes in
+        signQuery.withUnsafeBufferPointer { query in
+          factors.withUnsafeBufferPointer { factorBuffer in
+            masks.withUnsafeBufferPointer { maskBuffer in
+              RaBitQScan.select(
+                signCodes: codes.baseAddress ?? query.baseAddress!, rowCount: rowCount,
+                words: words, query: query.baseAddress!, queryBits: 4,
+                factors: factorBuffer.baseAddress ?? UnsafePointer(distances),
+                factorCount: factorCount, estimator: estimator, threshold: threshold,
+                usesBound: usesBound,
+                rowMasks: masked ? maskBuffer.baseAddress ?? UnsafePointer(rows) : nil,
+                rows: rows, distances: distances)
             }
           }
         }
       }
     }
-    return (Array(rows[..<count]), Array(distances[..<count]))
   }
 
   /// `qk_rabitq_full_distances` of `rows` on the active path.

@@ -1,10 +1,14 @@
-"""What the IVF anchor scripts (ivf_anchor.py, rabitq_anchor.py) share: the dataset reader, the
-timed one-query-at-a-time search loop, recall@K and the LanceDB table they index.
+"""What the anchor scripts share: the dataset reader (all of them, with faiss_hnsw_bench.py and
+hnswlib_bench.py), and for ivf_anchor.py and rabitq_anchor.py the timed one-query-at-a-time
+search loop, recall@K and the LanceDB table they index.
 
 A dataset folder holds base.fvecs, query.fvecs and groundtruth_<metric>.ivecs (the layout of
 ../shared/datasets and `quiver bench index`).
 """
+import contextlib
 import os
+import shutil
+import tempfile
 import time
 
 import numpy as np
@@ -58,6 +62,32 @@ def lance_table(root, X):
     return db.create_table("t", pa.table({
         "id": pa.array(np.arange(n, dtype=np.int64)),
         "vector": pa.FixedSizeListArray.from_arrays(pa.array(X.reshape(-1)), d)}))
+
+
+def faiss_refined(ivf, X, refine):
+    """The FAISS index `ivf`, or, when `refine` > 0, `ivf` with its candidates re-ranked exactly
+    against X (IndexRefineFlat, refine × k candidates); X must outlive the index."""
+    if not refine:
+        return ivf
+    import faiss
+    index = faiss.IndexRefineFlat(ivf, faiss.swig_ptr(X))
+    index.k_factor = refine
+    return index
+
+
+@contextlib.contextmanager
+def lance_anchor_table(data, prefix):
+    """The base vectors of the dataset in `data` as a LanceDB table (`lance_table`) in a new
+    temporary folder named with `prefix`, removed afterwards; yields the table, the folder, the
+    query vectors and the l2 ground truth. The base vectors are let go once the table holds them."""
+    X, Q, gt = load(data, "l2")
+    root = tempfile.mkdtemp(prefix=prefix)
+    try:
+        table = lance_table(root, X)
+        del X
+        yield table, root, Q, gt
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def lance_index_bytes(root):

@@ -1,10 +1,7 @@
 import sys, time, numpy as np, hnswlib, resource
-def fvecs(p):
-    a = np.fromfile(p, dtype=np.int32); d = a[0]; return a.reshape(-1, d + 1)[:, 1:].view(np.float32).copy()
-def ivecs(p):
-    a = np.fromfile(p, dtype=np.int32); d = a[0]; return a.reshape(-1, d + 1)[:, 1:].copy()
+from anchor_common import load
 D = sys.argv[1]; M = int(sys.argv[2]); efc = int(sys.argv[3]); efs = [int(x) for x in sys.argv[4].split(',')]
-xb = fvecs(D + '/base.fvecs'); xq = fvecs(D + '/query.fvecs'); gt = ivecs(D + '/groundtruth_l2.ivecs')[:, :10]
+xb, xq, gt = load(D, 'l2'); gt = gt[:, :10]
 idx = hnswlib.Index(space='l2', dim=xb.shape[1]); idx.init_index(max_elements=len(xb), M=M, ef_construction=efc, random_seed=100)
 idx.set_num_threads(2)
 c0 = time.process_time(); t0 = time.perf_counter(); idx.add_items(xb, np.arange(len(xb))); t1 = time.perf_counter(); c1 = time.process_time()

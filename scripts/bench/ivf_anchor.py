@@ -19,13 +19,12 @@ import argparse
 import json
 import os
 import resource
-import shutil
-import tempfile
 import time
 
 import numpy as np
 
-from anchor_common import K, lance_index_bytes, lance_table, load, recall_at_k, timed
+from anchor_common import (
+    K, faiss_refined, lance_anchor_table, lance_index_bytes, load, recall_at_k, timed)
 
 
 def cpu_seconds():
@@ -66,10 +65,7 @@ def faiss_ivfpq(args):
     build_cpu = cpu_seconds() - c
     peak = peak_bytes()
     size = int(faiss.serialize_index(ivf).size)
-    index = ivf
-    if args.refine:
-        index = faiss.IndexRefineFlat(ivf, faiss.swig_ptr(X))
-        index.k_factor = args.refine
+    index = faiss_refined(ivf, X, args.refine)
     faiss.omp_set_num_threads(1)
     nprobes = [int(v) for v in args.nprobes.split(",")]
     def apply(nprobe):
@@ -119,11 +115,7 @@ def faiss_hnswsq(args):
 def lance_build(args):
     import lancedb
     from lancedb.index import IvfPq
-    X, _, _ = load(args.data, "l2")
-    root = tempfile.mkdtemp(prefix="lance-ivf-anchor-")
-    try:
-        tbl = lance_table(root, X)
-        del X
+    with lance_anchor_table(args.data, "lance-ivf-anchor-") as (tbl, root, _, _):
         before_peak = peak_bytes()
         kwargs = {"distance_type": "l2"}
         if args.nlist:
@@ -143,8 +135,6 @@ def lance_build(args):
             "build_cpu_seconds": build_cpu,
             "index_bytes": size, "peak_memory_bytes": peak_bytes(),
             "peak_before_build_bytes": before_peak}), flush=True)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def main():

@@ -16,13 +16,12 @@ thread per query, recall@10 against the dataset's l2 ground truth.
 import argparse
 import json
 import os
-import shutil
-import tempfile
 import time
 
 import numpy as np
 
-from anchor_common import K, lance_index_bytes, lance_table, load, recall_at_k, timed
+from anchor_common import (
+    K, faiss_refined, lance_anchor_table, lance_index_bytes, load, recall_at_k, timed)
 
 
 def report(library, kind, args, nprobe, found, gt, lat, total, build, size):
@@ -48,10 +47,7 @@ def faiss_ivfrq(args):
     ivf.add(X)
     build = time.perf_counter() - t
     size = int(faiss.serialize_index(ivf).size)
-    index = ivf
-    if args.refine:
-        index = faiss.IndexRefineFlat(ivf, faiss.swig_ptr(X))
-        index.k_factor = args.refine
+    index = faiss_refined(ivf, X, args.refine)
     faiss.omp_set_num_threads(1)
     for nprobe in [int(v) for v in args.nprobes.split(",")]:
         ivf.nprobe = nprobe
@@ -63,11 +59,7 @@ def faiss_ivfrq(args):
 def lance_ivfrq(args):
     import lancedb
     from lancedb.index import IvfRq
-    X, Q, gt = load(args.data, "l2")
-    root = tempfile.mkdtemp(prefix="lance-rq-anchor-")
-    try:
-        tbl = lance_table(root, X)
-        del X
+    with lance_anchor_table(args.data, "lance-rq-anchor-") as (tbl, root, Q, gt):
         t = time.perf_counter()
         tbl.create_index(
             "vector",
@@ -84,8 +76,6 @@ def lance_ivfrq(args):
             found, lat, total = timed(search, Q)
             report(f"lancedb {lancedb.__version__}", "IVF_RQ table.search", args, nprobe, found,
                    gt, lat, total, build, size)
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def main():

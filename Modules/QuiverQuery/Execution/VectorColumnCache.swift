@@ -1,4 +1,5 @@
 import Foundation
+import QuiverStorage
 
 /// Verified vector columns kept in memory across searches, keyed by an immutable file's path and
 /// column (data files never change once written), bounded in bytes: the least recently used
@@ -12,9 +13,7 @@ package final class VectorColumnCache: @unchecked Sendable {
   /// The most bytes of vectors kept.
   package let capacityBytes: Int
   private let lock = NSLock()
-  private var entries: [String: (block: FloatVectorBlock, lastUse: UInt64)] = [:]
-  private var heldBytes = 0
-  private var clock: UInt64 = 0
+  private var entries = LeastRecentlyUsedEntries<String, FloatVectorBlock>()
 
   /// An empty cache holding at most `capacityBytes`.
   package init(capacityBytes: Int = defaultCapacityBytes) {
@@ -22,7 +21,7 @@ package final class VectorColumnCache: @unchecked Sendable {
   }
 
   /// Bytes of vectors held now.
-  package var byteCount: Int { lock.withLock { heldBytes } }
+  package var byteCount: Int { lock.withLock { entries.byteCount } }
 
   /// The block cached under `key`, or the one `load` produces (kept if it fits the budget);
   /// nil when `load` returns nil (nothing is remembered then).
@@ -31,33 +30,11 @@ package final class VectorColumnCache: @unchecked Sendable {
   package func block(
     for key: String, load: () throws -> FloatVectorBlock?
   ) rethrows -> FloatVectorBlock? {
-    let hit: FloatVectorBlock? = lock.withLock {
-      clock += 1
-      guard var entry = entries[key] else { return nil }
-      entry.lastUse = clock
-      entries[key] = entry
-      return entry.block
-    }
-    if let hit { return hit }
+    if let hit = lock.withLock({ entries.value(for: key) }) { return hit }
     guard let loaded = try load() else { return nil }
     guard loaded.byteCount <= capacityBytes else { return loaded }
-    lock.withLock {
-      clock += 1
-      if entries[key] == nil {
-        entries[key] = (loaded, clock)
-        heldBytes += loaded.byteCount
-      }
-      while heldBytes > capacityBytes {
-        var victim: String?
-        var oldest = UInt64.max
-        for (name, entry) in entries where name != key && entry.lastUse < oldest {
-          victim = name
-          oldest = entry.lastUse
-        }
-        guard let victim, let removed = entries.removeValue(forKey: victim) else { break }
-        heldBytes -= removed.block.byteCount
-      }
+    return lock.withLock {
+      entries.insert(loaded, byteCount: loaded.byteCount, for: key, capacityBytes: capacityBytes)
     }
-    return loaded
   }
 }

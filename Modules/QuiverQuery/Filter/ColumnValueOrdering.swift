@@ -19,20 +19,50 @@ package enum ColumnValueOrdering {
     case float(Double)
   }
 
-  static func number(_ value: ColumnValue) -> Number? {
+  /// What of a cell or literal takes part in ordering: a number, a time (microseconds since
+  /// the epoch; dates at midnight), a string or a boolean. Nulls, vectors and bytes do not.
+  enum Orderable {
+    case number(Number)
+    case micros(Int64)
+    case string(String)
+    case boolean(Bool)
+  }
+
+  static func orderable(_ value: ColumnValue) -> Orderable? {
     switch value {
-    case .int(let value): .signed(value)
-    case .uint(let value): .unsigned(value)
-    case .float(let value): .float(value)
-    case .float16Bits(let bits): .float(Double(HalfPrecision.float(fromBits: bits)))
+    case .int(let value): .number(.signed(value))
+    case .uint(let value): .number(.unsigned(value))
+    case .float(let value): .number(.float(value))
+    case .float16Bits(let bits): .number(.float(Double(HalfPrecision.float(fromBits: bits))))
+    case .timestamp(let value): .micros(value)
+    case .date(let days): .micros(Int64(days) * 86_400_000_000)
+    case .string(let value): .string(value)
+    case .bool(let value): .boolean(value)
     default: nil
     }
   }
 
-  static func number(_ literal: FilterValue) -> Number? {
+  static func orderable(_ literal: FilterValue) -> Orderable? {
     switch literal {
-    case .integer(let value): .signed(value)
-    case .float(let value): .float(value)
+    case .integer(let value): .number(.signed(value))
+    case .float(let value): .number(.float(value))
+    case .timestamp(let value): .micros(value)
+    case .date(let days): .micros(Int64(days) * 86_400_000_000)
+    case .string(let value): .string(value)
+    case .boolean(let value): .boolean(value)
+    default: nil
+    }
+  }
+
+  /// The order of two orderable values of the same kind, or nil when they are of different
+  /// kinds or a number is NaN.
+  static func order(_ left: Orderable?, _ right: Orderable?) -> Int? {
+    switch (left, right) {
+    case (.number(let a), .number(let b)): order(a, b)
+    case (.micros(let a), .micros(let b)): a < b ? -1 : (a == b ? 0 : 1)
+    case (.string(let a), .string(let b)):
+      a == b ? 0 : (a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1)
+    case (.boolean(let a), .boolean(let b)): a == b ? 0 : (!a ? -1 : 1)
     default: nil
     }
   }
@@ -60,50 +90,15 @@ package enum ColumnValueOrdering {
     }
   }
 
-  /// Microseconds for temporal values.
-  static func micros(_ value: ColumnValue) -> Int64? {
-    switch value {
-    case .timestamp(let value): value
-    case .date(let days): Int64(days) * 86_400_000_000
-    default: nil
-    }
-  }
-
-  static func micros(_ literal: FilterValue) -> Int64? {
-    switch literal {
-    case .timestamp(let value): value
-    case .date(let days): Int64(days) * 86_400_000_000
-    default: nil
-    }
-  }
-
   /// The order of two cells of comparable types, or nil when either is null or NaN or the
   /// types do not compare.
   package static func order(_ left: ColumnValue, _ right: ColumnValue) -> Int? {
-    if let a = number(left), let b = number(right) { return order(a, b) }
-    if let a = micros(left), let b = micros(right) { return a < b ? -1 : (a == b ? 0 : 1) }
-    switch (left, right) {
-    case (.string(let a), .string(let b)):
-      return a == b ? 0 : (a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1)
-    case (.bool(let a), .bool(let b)):
-      return a == b ? 0 : (!a ? -1 : 1)
-    default:
-      return nil
-    }
+    order(orderable(left), orderable(right))
   }
 
   /// The order of a cell against a literal in the column's representation (see
   /// `FilterChecker`), or nil when the cell is null or NaN or they do not compare.
   package static func order(_ value: ColumnValue, _ literal: FilterValue) -> Int? {
-    if let a = number(value), let b = number(literal) { return order(a, b) }
-    if let a = micros(value), let b = micros(literal) { return a < b ? -1 : (a == b ? 0 : 1) }
-    switch (value, literal) {
-    case (.string(let a), .string(let b)):
-      return a == b ? 0 : (a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1)
-    case (.bool(let a), .boolean(let b)):
-      return a == b ? 0 : (!a ? -1 : 1)
-    default:
-      return nil
-    }
+    order(orderable(value), orderable(literal))
   }
 }

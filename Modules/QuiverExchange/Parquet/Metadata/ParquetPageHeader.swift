@@ -44,42 +44,27 @@ struct ParquetPageHeader: Sendable, Hashable {
       case (5, .structure):
         var page = DataPage(
           valueCount: -1, encoding: 0, definitionLevelEncoding: 3, repetitionLevelEncoding: 3)
-        try reader.readFields { reader, id, type in
-          switch (id, type) {
-          case (1, .i32): page.valueCount = try reader.readI32()
-          case (2, .i32): page.encoding = try reader.readI32()
-          case (3, .i32): page.definitionLevelEncoding = try reader.readI32()
-          case (4, .i32): page.repetitionLevelEncoding = try reader.readI32()
-          default: try reader.skip(type)
-          }
-        }
+        try reader.readFields(
+          into: &page,
+          i32: [
+            1: \.valueCount, 2: \.encoding, 3: \.definitionLevelEncoding,
+            4: \.repetitionLevelEncoding,
+          ])
         header.dataPage = page
       case (7, .structure):
         var page = DictionaryPage(valueCount: -1, encoding: 0)
-        try reader.readFields { reader, id, type in
-          switch (id, type) {
-          case (1, .i32): page.valueCount = try reader.readI32()
-          case (2, .i32): page.encoding = try reader.readI32()
-          default: try reader.skip(type)
-          }
-        }
+        try reader.readFields(into: &page, i32: [1: \.valueCount, 2: \.encoding])
         header.dictionaryPage = page
       case (8, .structure):
         var page = DataPageV2(
           valueCount: -1, nullCount: 0, rowCount: 0, encoding: 0, definitionLevelsByteLength: 0,
           repetitionLevelsByteLength: 0, isCompressed: true)
-        try reader.readFields { reader, id, type in
-          switch (id, type) {
-          case (1, .i32): page.valueCount = try reader.readI32()
-          case (2, .i32): page.nullCount = try reader.readI32()
-          case (3, .i32): page.rowCount = try reader.readI32()
-          case (4, .i32): page.encoding = try reader.readI32()
-          case (5, .i32): page.definitionLevelsByteLength = try reader.readI32()
-          case (6, .i32): page.repetitionLevelsByteLength = try reader.readI32()
-          case (7, .booleanTrue), (7, .booleanFalse): page.isCompressed = try reader.readBool(type)
-          default: try reader.skip(type)
-          }
-        }
+        try reader.readFields(
+          into: &page,
+          i32: [
+            1: \.valueCount, 2: \.nullCount, 3: \.rowCount, 4: \.encoding,
+            5: \.definitionLevelsByteLength, 6: \.repetitionLevelsByteLength,
+          ], booleans: [7: \.isCompressed])
         header.dataPageV2 = page
       default: try reader.skip(type)
       }

@@ -122,6 +122,23 @@ struct ThriftCompactReader {
     }
   }
 
+  /// Reads the fields of a structure into `value`: an i32 field `i32` lists by id, or a boolean
+  /// field `booleans` lists, is stored at its key path; any other field is skipped.
+  mutating func readFields<Value>(
+    into value: inout Value, i32: [Int16: WritableKeyPath<Value, Int32>],
+    booleans: [Int16: WritableKeyPath<Value, Bool>] = [:]
+  ) throws {
+    try readFields { reader, id, type in
+      if type == .i32, let field = i32[id] {
+        value[keyPath: field] = try reader.readI32()
+      } else if type == .booleanTrue || type == .booleanFalse, let field = booleans[id] {
+        value[keyPath: field] = try reader.readBool(type)
+      } else {
+        try reader.skip(type)
+      }
+    }
+  }
+
   /// Reads and discards a value of `type`.
   mutating func skip(_ type: ThriftType) throws {
     switch type {
