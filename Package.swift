@@ -99,7 +99,8 @@ let package = Package(
       path: "Modules/QuiverCLI"),
 
     .target(
-      name: "QuiverTestSupport", dependencies: ["QuiverExchange", "QuiverFormat", "QuiverKernels"],
+      name: "QuiverTestSupport",
+      dependencies: ["QuiverExchange", "QuiverFormat", "QuiverKernels", "QuiverStorage"],
       path: "Tests/QuiverTestSupport"),
     .testTarget(
       name: "QuiverKernelsTests", dependencies: ["QuiverKernels", "CZstd", "QuiverTestSupport"]),

@@ -132,6 +132,7 @@ extension IVFIndex {
     guard k > 0 else { return [] }
     let query = preparedQuery(Array(UnsafeBufferPointer(start: rawQuery, count: dimension)))
     let probes = rankedPartitions(query, count: nprobes)
+    try store.prefetch(probes.map(\.partition))
     let largest = probes.map { statistics.partitionSizes[$0.partition] }.max() ?? 0
     var top = TopK(k: k)
     var fastScanned: [Neighbor]? = nil

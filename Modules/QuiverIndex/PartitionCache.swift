@@ -56,6 +56,12 @@ package final class PartitionCache<Partition: Sendable>: @unchecked Sendable {
     }
   }
 
+  /// Of `indices`, the partitions neither held in memory nor cached (their use order unchanged).
+  package func missing(_ indices: [Int]) -> [Int] {
+    guard inMemory == nil else { return [] }
+    return lock.withLock { indices.filter { cache[$0] == nil } }
+  }
+
   /// How many partitions were read by `load` so far (cache misses).
   package var diskReads: Int { lock.withLock { reads } }
 

@@ -76,7 +76,7 @@ package struct PartitionLayout: Sendable, Hashable {
 package final class PartitionStore: Sendable {
   private enum Source {
     case memory
-    case file([PartitionDirectoryEntry])
+    case file([PartitionDirectoryEntry], any StorageReader)
     /// Made on demand by a streaming build (rows per partition).
     case produced([Int])
   }
@@ -104,7 +104,7 @@ package final class PartitionStore: Sendable {
     layout: PartitionLayout, fragmentIDs: [UInt32], rowBounds: IndexRowBounds?,
     cacheCapacityBytes: Int
   ) {
-    source = .file(directory)
+    source = .file(directory, reader)
     cache = PartitionCache(
       count: directory.count, capacityBytes: cacheCapacityBytes, byteCount: { $0.byteCount }
     ) { index throws(IndexError) in
@@ -137,7 +137,7 @@ package final class PartitionStore: Sendable {
   package var rowCounts: [Int] {
     switch source {
     case .memory: cache.heldPartitions?.map(\.rowCount) ?? []
-    case .file(let directory): directory.map(\.rowCount)
+    case .file(let directory, _): directory.map(\.rowCount)
     case .produced(let rowCounts): rowCounts
     }
   }
@@ -158,7 +158,7 @@ package final class PartitionStore: Sendable {
   package var inMemoryByteCount: Int {
     switch source {
     case .memory: cache.heldPartitions?.reduce(0) { $0 + $1.byteCount } ?? 0
-    case .file(let directory): directory.reduce(0) { $0 + $1.length }
+    case .file(let directory, _): directory.reduce(0) { $0 + $1.length }
     case .produced: 0
     }
   }
@@ -168,6 +168,17 @@ package final class PartitionStore: Sendable {
   /// - Throws: `IndexError.corruptFile` when the bytes fail their checksum or layout.
   package func partition(_ index: Int) throws(IndexError) -> IVFPartition {
     try cache.partition(index)
+  }
+
+  /// Announces that partitions `indices` are about to be read, so the blocks of those not
+  /// cached are fetched together (at once from object storage) rather than one by one.
+  /// - Throws: `IndexError.ioFailure` when the fetch fails.
+  package func prefetch(_ indices: [Int]) throws(IndexError) {
+    guard case .file(let directory, let reader) = source else { return }
+    let missing = cache.missing(indices)
+    guard missing.count > 1 else { return }
+    let blocks = missing.map { directory[$0].offset..<directory[$0].offset + directory[$0].length }
+    try IndexError.translatingStorageErrors { try reader.prefetch(ranges: blocks) }
   }
 
   /// Every partition (reading the missing ones).

@@ -27,6 +27,11 @@ public final class S3Client: Sendable {
   /// `DELETE`) and `LIST` for listings.
   public var requestsSentByKind: [String: Int] { counter.byKind }
 
+  /// The most requests this client has had in flight at once, retries included (for
+  /// measurements and tests: one read keeps its GETs within
+  /// `S3StorageOptions.concurrentRequests`).
+  public var peakRequestsInFlight: Int { counter.peakInFlight }
+
   /// A client for `bucket`.
   public init(bucket: String, configuration: S3Configuration) {
     self.bucket = bucket
@@ -46,13 +51,38 @@ public final class S3Client: Sendable {
       request.headers.append(("Range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)"))
     }
     return send(request).map { response in
-      // A server that ignores Range answers 200 with the whole object.
-      if let range, response.status == 200 {
-        let end = min(range.upperBound, response.body.count)
-        return range.lowerBound < end ? Array(response.body[range.lowerBound..<end]) : []
-      }
-      return response.body
+      guard let range, response.status == 200 else { return response.body }
+      return Self.slice(range, ofWholeObject: response.body)
     }
+  }
+
+  /// The bytes in the non-empty `range` of the object and the object's size, which the answer's
+  /// `Content-Range` gives (`bytes FIRST-LAST/SIZE`): one GET where a HEAD and a GET would do.
+  func startGetReportingSize(_ key: String, range: Range<Int>)
+    -> EventLoopFuture<(bytes: [UInt8], objectSize: Int)>
+  {
+    var request = S3Request(method: .GET, operation: "GET", key: key)
+    request.headers.append(("Range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)"))
+    return send(request).flatMapThrowing { response in
+      if response.status == 200 {
+        return (Self.slice(range, ofWholeObject: response.body), response.body.count)
+      }
+      guard let contentRange = response.headers.first(name: "content-range"),
+        let size = contentRange.split(separator: "/").last.flatMap({ Int($0) })
+      else {
+        throw ObjectStoreError(
+          .invalidResponse, operation: "GET", bucket: self.bucket, key: key,
+          status: response.status, detail: "the answer has no Content-Range naming the size")
+      }
+      return (response.body, size)
+    }
+  }
+
+  /// The bytes of `range` in the answer of a server that ignored `Range` and sent the whole
+  /// object (status 200).
+  private static func slice(_ range: Range<Int>, ofWholeObject body: [UInt8]) -> [UInt8] {
+    let end = min(range.upperBound, body.count)
+    return range.lowerBound < end ? Array(body[range.lowerBound..<end]) : []
   }
 
   /// The object's size and metadata (a HEAD request); `.notFound` when it does not exist.
@@ -263,6 +293,7 @@ public final class S3Client: Sendable {
     counter.increment(request.key.isEmpty ? request.operation : request.method.rawValue)
     http.execute(request: httpRequest, eventLoop: .delegate(on: eventLoop), deadline: deadline)
       .whenComplete { result in
+        self.counter.finished()
         let failure: (error: ObjectStoreError, retryable: Bool)
         switch result {
         case .success(let answer):

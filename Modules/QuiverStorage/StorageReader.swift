@@ -14,9 +14,18 @@ public protocol StorageReader: Sendable {
   /// - Returns: the bytes of each range, in the order asked.
   /// - Throws: `StorageError` as `read(at:into:)` does.
   func read(ranges: [Range<Int>]) throws -> [[UInt8]]
+
+  /// Says that `ranges` are about to be read, one read at a time: a remote implementation
+  /// fetches what its cache misses of them now, together and at once, so those reads do not
+  /// wait for the network one after another. The local one does nothing (the default).
+  /// - Throws: `StorageError` as `read(at:into:)` does.
+  func prefetch(ranges: [Range<Int>]) throws
 }
 
 extension StorageReader {
+  /// Does nothing: reads that go straight to a local file gain nothing from being announced.
+  public func prefetch(ranges: [Range<Int>]) throws {}
+
   /// `count` bytes at `offset`.
   /// - Throws: `StorageError` as `read(at:into:)` does.
   public func read(at offset: Int, count: Int) throws -> [UInt8] {

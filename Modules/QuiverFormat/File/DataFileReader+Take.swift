@@ -19,6 +19,7 @@ extension DataFileReader {
     }
     let indices = try columnIndices(columns)
     let schema = try Schema(indices.map { self.schema.fields[$0] }, metadata: self.schema.metadata)
+    try prefetchVerifiedRows(columns: indices, rowOffsets: rowOffsets)
     let output = try indices.map { try takeColumn(index: $0, rowOffsets: rowOffsets) }
     return try RecordBatch(schema: schema, columns: output)
   }
@@ -40,6 +41,38 @@ extension DataFileReader {
         }
       }
     }
+  }
+
+  /// Announces to the file the bytes `takeVerifiedRows` reads for these rows of these columns
+  /// (row-checksum tables, the row groups of the rows, their validity bytes) in one call, so a
+  /// file on object storage fetches them at once instead of one read after another.
+  private func prefetchVerifiedRows(columns: [Int], rowOffsets: [Int]) throws {
+    var ranges: [Range<Int>] = []
+    for column in columns {
+      let type = schema.fields[column].type
+      guard let width = type.byteWidth, type != .bool else { continue }
+      var announcedTables = Set<Int>()
+      for row in rowOffsets {
+        let pageNumber = self.pageIndex(column: column, row: row)
+        let page = pages[column][pageNumber]
+        guard let layout = page.rowChecksums else { continue }
+        if announcedTables.insert(pageNumber).inserted {
+          let table = page.offset + page.bodyLength
+          ranges.append(table..<(table + page.rowChecksumTableLength))
+        }
+        let group = layout.rows(
+          ofGroup: (row - page.firstRow) / layout.rowsPerGroup, pageRows: page.rowCount)
+        let valuesStart = page.offset + page.validityLength
+        ranges.append(
+          (valuesStart + group.lowerBound * width)..<(valuesStart + group.upperBound * width))
+        if page.nullCount > 0 {
+          let bits = RowChecksumLayout.validityBytes(of: group)
+          ranges.append((page.offset + bits.lowerBound)..<(page.offset + bits.upperBound))
+        }
+      }
+    }
+    guard !ranges.isEmpty else { return }
+    try FormatError.translatingStorageErrors { try file.prefetch(ranges: ranges) }
   }
 
   /// Copies the rows of one page with a row-checksum table into `out`, reading and verifying

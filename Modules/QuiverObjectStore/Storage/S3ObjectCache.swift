@@ -25,6 +25,9 @@ final class S3ObjectCache: @unchecked Sendable {
   let directory: URL
   /// Chunks are this many bytes (the last of an object may be shorter).
   let chunkSize: Int
+  /// The chunks being fetched from the server, so that concurrent misses of one chunk send one
+  /// GET.
+  let fetches = S3ChunkFetches()
   private let budgetBytes: Int
   private let condition = NSCondition()
   private var entries: [S3CachedPart: (bytes: Int, lastUse: UInt64)] = [:]
@@ -99,6 +102,12 @@ final class S3ObjectCache: @unchecked Sendable {
     guard let bytes = bytes(of: S3CachedPart(object: object, index: index)), bytes.count == count
     else { return nil }
     return bytes
+  }
+
+  /// Whether chunk `index` of the object is in memory or has a file (its content not checked).
+  func holds(chunk index: Int, of object: String) -> Bool {
+    let part = S3CachedPart(object: object, index: index)
+    return condition.withLock { memory.contains(part) || entries[part] != nil }
   }
 
   /// Stores chunk `index` of the object, in memory and in its file.

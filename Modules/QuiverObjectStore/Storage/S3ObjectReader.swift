@@ -1,4 +1,3 @@
-import NIOCore
 import QuiverStorage
 
 /// An object of an `S3Storage` read by ranges. Nearby ranges asked together share one GET,
@@ -76,13 +75,15 @@ final class S3ObjectReader: StorageReader {
     return spans
   }
 
-  /// One GET per span, all at once; each answer must hold the whole span.
+  /// One GET per span, `S3StorageOptions.concurrentRequests` of them in flight at once; each
+  /// answer must hold the whole span.
   private func fetch(_ spans: [Range<Int>]) throws -> [[UInt8]] {
-    guard !spans.isEmpty else { return [] }
-    let key = storage.key(path)
-    let futures = spans.map { storage.client.startGet(key, range: $0) }
-    let eventLoop = futures[0].eventLoop
-    let results = try storage.wait(EventLoopFuture.whenAllSucceed(futures, on: eventLoop), path)
+    guard
+      let gets = S3RangeGets.start(
+        storage.client, key: storage.key(path), ranges: spans,
+        limit: storage.options.concurrentRequests)
+    else { return [] }
+    let results = try storage.wait(gets, path)
     for (span, bytes) in zip(spans, results) where bytes.count != span.count {
       throw StorageError(
         .truncated,
@@ -97,34 +98,55 @@ final class S3ObjectReader: StorageReader {
   }
 
   /// Every chunk the non-empty `ranges` touch, by index: from the cache, the missing ones
-  /// fetched (each run of adjacent missing chunks one GET, all at once) and stored.
-  private func chunks(covering ranges: [Range<Int>], _ cache: S3ObjectCache, _ object: String)
-    throws -> [Int: [UInt8]]
-  {
+  /// fetched and stored. Runs of missing chunks at most `cacheCoalescingGapChunks` apart are one
+  /// GET (the chunks between are stored too), the GETs go out at once
+  /// (`S3StorageOptions.concurrentRequests` in flight), and a chunk another reader is fetching
+  /// is waited for rather than fetched again (`S3ChunkFetches`).
+  /// With `keeping` false the chunks are only made cached, and the result is empty.
+  private func chunks(
+    covering ranges: [Range<Int>], _ cache: S3ObjectCache, _ object: String, keeping: Bool = true
+  ) throws -> [Int: [UInt8]] {
     let chunkSize = cache.chunkSize
-    var chunks: [Int: [UInt8]] = [:]
-    var missing: [Int] = []
+    var wanted = Set<Int>()
     for range in ranges where !range.isEmpty {
-      for index in (range.lowerBound / chunkSize)...((range.upperBound - 1) / chunkSize)
-      where chunks[index] == nil && !missing.contains(index) {
+      wanted.formUnion((range.lowerBound / chunkSize)...((range.upperBound - 1) / chunkSize))
+    }
+    var chunks: [Int: [UInt8]] = [:]
+    var pending = wanted.sorted()
+    // Each round fetches what nobody else is fetching and waits for the rest, which the next
+    // round finds cached (or, if that fetch failed or the cache could not keep it, claims).
+    while !pending.isEmpty {
+      var missing: [Int] = []
+      for index in pending {
         if let bytes = cache.chunk(index, count: chunkRange(index, chunkSize).count, of: object) {
-          chunks[index] = bytes
+          if keeping { chunks[index] = bytes }
         } else {
           missing.append(index)
         }
       }
-    }
-    let spans = Self.coalesced(missing.map { chunkRange($0, chunkSize) }, gap: 0)
-    for (span, bytes) in zip(spans, try fetch(spans)) {
-      var start = span.lowerBound
-      while start < span.upperBound {
-        let index = start / chunkSize
-        let end = chunkRange(index, chunkSize).upperBound
-        let chunk = Array(bytes[(start - span.lowerBound)..<(end - span.lowerBound)])
-        cache.storeChunk(chunk, index: index, of: object)
-        chunks[index] = chunk
-        start = end
+      let claim = cache.fetches.claim(
+        missing, of: object, bridgingGapsUpTo: storage.options.cacheCoalescingGapChunks
+      ) { cache.holds(chunk: $0, of: object) }
+      do {
+        defer { cache.fetches.release(claim.runs, of: object) }
+        let spans = claim.runs.map {
+          chunkRange($0.lowerBound, chunkSize).lowerBound..<chunkRange($0.upperBound, chunkSize)
+            .upperBound
+        }
+        for (span, bytes) in zip(spans, try fetch(spans)) {
+          var start = span.lowerBound
+          while start < span.upperBound {
+            let index = start / chunkSize
+            let end = chunkRange(index, chunkSize).upperBound
+            let chunk = Array(bytes[(start - span.lowerBound)..<(end - span.lowerBound)])
+            cache.storeChunk(chunk, index: index, of: object)
+            if keeping && wanted.contains(index) { chunks[index] = chunk }
+            start = end
+          }
+        }
       }
+      cache.fetches.waitUntilFetched(claim.awaited, of: object)
+      pending = claim.awaited
     }
     return chunks
   }
@@ -146,6 +168,22 @@ final class S3ObjectReader: StorageReader {
       }
       position = end
     }
+  }
+
+  /// Fetches the chunks of `ranges` the cache misses, all at once (as `read(ranges:)` does), so
+  /// the reads of those ranges that follow, one by one, find them cached. Without a cache it
+  /// does nothing: there is nowhere to keep the bytes. Only the first ranges, up to half the
+  /// cache's file budget, are fetched: chunks beyond would push out the first before their read.
+  func prefetch(ranges: [Range<Int>]) throws {
+    for range in ranges { try check(range) }
+    guard let cached else { return }
+    let chunkSize = cached.cache.chunkSize
+    var budget = storage.options.cacheBudgetBytes / 2
+    let announced = ranges.prefix { range in
+      budget -= (range.count / chunkSize + 2) * chunkSize  // the most chunks it can touch
+      return budget >= 0
+    }
+    _ = try chunks(covering: Array(announced), cached.cache, cached.object, keeping: false)
   }
 
   private func check(_ range: Range<Int>) throws {

@@ -102,10 +102,42 @@ public final class S3Storage: Storage {
     !path.components.contains("_versions") && !path.lastComponent.hasSuffix(".manifest")
   }
 
-  /// Opens an object for range reads: its size from the cache, else one HEAD.
+  /// Opens an object for range reads: its size from the cache; else, for an object the cache
+  /// keeps, one GET of its first chunk (cached), whose answer gives the size; else one HEAD.
   /// - Throws: `StorageError` `.notFound`, or the request's error (see `storageError`).
   public func openReader(_ path: StoragePath) throws -> any StorageReader {
-    S3ObjectReader(storage: self, path: path, size: try size(of: path))
+    if let cached = cachedObject(path), cached.cache.size(of: cached.object) == nil,
+      let size = try sizeFetchingFirstChunk(path, cached.cache, cached.object)
+    {
+      return S3ObjectReader(storage: self, path: path, size: size)
+    }
+    return S3ObjectReader(storage: self, path: path, size: try size(of: path))
+  }
+
+  /// Fetches the object's first chunk by one GET whose answer also gives the object's size, and
+  /// caches both, so opening an object about to be read costs no HEAD. Nil when another reader
+  /// is fetching that chunk or the object is empty (a range of nothing cannot be asked for).
+  private func sizeFetchingFirstChunk(_ path: StoragePath, _ cache: S3ObjectCache, _ object: String)
+    throws -> Int?
+  {
+    let claim = cache.fetches.claim([0], of: object, bridgingGapsUpTo: 0) { _ in false }
+    defer { cache.fetches.release(claim.runs, of: object) }
+    guard !claim.runs.isEmpty else { return nil }
+    let answer: (bytes: [UInt8], objectSize: Int)
+    do {
+      answer = try wait(client.startGetReportingSize(key(path), range: 0..<cache.chunkSize), path)
+    } catch let error as StorageError where error.code == .outOfRange {
+      return nil
+    }
+    guard answer.bytes.count == min(cache.chunkSize, answer.objectSize) else {
+      throw StorageError(
+        .truncated,
+        "\(location): '\(path)' ended early: its first chunk gave \(answer.bytes.count) bytes of \(answer.objectSize)"
+      )
+    }
+    cache.storeSize(answer.objectSize, of: object)
+    if !answer.bytes.isEmpty { cache.storeChunk(answer.bytes, index: 0, of: object) }
+    return answer.objectSize
   }
 
   /// Reads a whole object: from cached chunks when its size is cached, else one GET (which
