@@ -14,22 +14,26 @@ extension IVFIndex {
   ///
   /// - Parameters:
   ///   - query: the prepared query, `dimension` floats.
-  ///   - lookupTable: scratch for `subVectorCount × 16` floats.
   /// - Throws: `IndexError.corruptFile` / `.ioFailure` when a partition cannot be read.
   func fastScanProbes(
     query: UnsafePointer<Float>, probes: [(partition: Int, distance: Float)], k: Int,
-    filter: RowIDFilter?, lookupTable: UnsafeMutablePointer<Float>
+    filter: RowIDFilter?
   ) throws(IndexError) -> [Neighbor] {
-    let quantizer = productQuantizer!
+    guard let quantizer = productQuantizer else { return [] }
     let subVectorCount = quantizer.subVectorCount
-    quantizer.lookupTable(query: query, innerProduct: true, into: lookupTable)
     var table = [UInt8](
       repeating: 0, count: PQ4FastScan.lookupTableByteCount(subVectorCount: subVectorCount))
-    let mapping = table.withUnsafeMutableBufferPointer { bytes in
-      PQ4FastScan.quantize(
-        lookupTable: lookupTable, subVectorCount: subVectorCount, into: bytes.baseAddress!)
+    let mapping = withUnsafeTemporaryAllocation(of: Float.self, capacity: subVectorCount * 16) {
+      lookupTable in
+      quantizer.lookupTable(query: query, innerProduct: true, into: lookupTable.baseAddress!)
+      return table.withUnsafeMutableBufferPointer { bytes in
+        PQ4FastScan.quantize(
+          lookupTable: lookupTable.baseAddress!, subVectorCount: subVectorCount,
+          into: bytes.baseAddress!)
+      }
     }
-    let largest = max(probes.map { statistics.partitionSizes[$0.partition] }.max() ?? 0, 1)
+    var largest = 1
+    for probe in probes { largest = max(largest, statistics.partitionSizes[probe.partition]) }
     var sums = [UInt16](repeating: 0, count: largest)
     var selectedRows = [UInt32](repeating: 0, count: largest)
     var selectedDistances = [Float](repeating: 0, count: largest)
@@ -72,10 +76,9 @@ extension IVFIndex {
                     distances: selectedDistances.baseAddress!)
                 }
                 partition.rowIds.withUnsafeBufferPointer { ids in
-                  for position in 0..<selected {
-                    top.insert(
-                      id: ids[Int(selectedRows[position])], distance: selectedDistances[position])
-                  }
+                  top.insert(
+                    rows: selectedRows.baseAddress!, distances: selectedDistances.baseAddress!,
+                    offers: selected, ids: ids.baseAddress!)
                 }
               }
             }

@@ -97,21 +97,23 @@ extension IVFIndex {
     partition: Int, distance: Float
   )] {
     let partitions = partitionCount
-    var distances = [Float](repeating: 0, count: partitions)
-    prepared.withUnsafeBufferPointer { q in
-      centroids.withUnsafeBufferPointer { c in
-        distances.withUnsafeMutableBufferPointer { out in
+    guard partitions > 0 else { return [] }
+    let best = withUnsafeTemporaryAllocation(of: Float.self, capacity: partitions) { distances in
+      prepared.withUnsafeBufferPointer { q in
+        centroids.withUnsafeBufferPointer { c in
           centroidMetric.distances(
             from: q.baseAddress!, to: c.baseAddress!, count: partitions, dimension: dimension,
-            into: out.baseAddress!)
+            into: distances.baseAddress!)
         }
       }
+      return withUnsafeTemporaryAllocation(of: Neighbor.self, capacity: partitions) { scored in
+        for partition in 0..<partitions {
+          scored[partition] = Neighbor(id: UInt64(partition), distance: distances[partition])
+        }
+        return NeighborSelection.best(scored, count: count)
+      }
     }
-    var top = NeighborReservoir(k: min(max(count, 0), partitions))
-    for (partition, distance) in distances.enumerated() where distance <= top.threshold {
-      top.insert(id: UInt64(partition), distance: distance)
-    }
-    return top.sorted().map { (Int($0.id), $0.distance) }
+    return best.map { (Int($0.id), $0.distance) }
   }
 
   /// The unsafe-pointer form of `search(_:k:nprobes:filter:metric:)`.
@@ -133,9 +135,14 @@ extension IVFIndex {
     let query = preparedQuery(Array(UnsafeBufferPointer(start: rawQuery, count: dimension)))
     let probes = rankedPartitions(query, count: nprobes)
     try store.prefetch(probes.map(\.partition))
+    if let quantizer = productQuantizer, quantizer.bits == 4 {
+      let found = try query.withUnsafeBufferPointer { (q) throws(IndexError) in
+        try fastScanProbes(query: q.baseAddress!, probes: probes, k: k, filter: filter)
+      }
+      return approximateDistancesInMetric(found)
+    }
     let largest = probes.map { statistics.partitionSizes[$0.partition] }.max() ?? 0
     var top = TopK(k: k)
-    var fastScanned: [Neighbor]? = nil
     var scratch = [Float](repeating: 0, count: max(largest, 1))
     var work = [Float](repeating: 0, count: max(productQuantizer?.lookupTableCount ?? 0, dimension))
     let dimension = self.dimension
@@ -158,9 +165,6 @@ extension IVFIndex {
               }
               collect(out, partition: partition, filter: filter, into: &top)
             }
-          case .product(let quantizer)? where quantizer.bits == 4:
-            fastScanned = try fastScanProbes(
-              query: q, probes: probes, k: k, filter: filter, lookupTable: work)
           case .product(let quantizer)?:
             quantizer.lookupTable(query: q, innerProduct: true, into: work)
             let withRowTerms = metric != .dot
@@ -220,11 +224,15 @@ extension IVFIndex {
         }
       }
     }
-    var result = fastScanned ?? top.sorted()
-    if metric == .cosine && type != .ivfFlat {
-      // Squared L2 between unit vectors is twice the cosine distance.
-      for index in result.indices { result[index].distance *= 0.5 }
-    }
+    return approximateDistancesInMetric(top.sorted())
+  }
+
+  /// Scanned distances in the index's metric: quantized cosine indexes compare unit vectors by
+  /// squared L2, twice the cosine distance.
+  private func approximateDistancesInMetric(_ scanned: [Neighbor]) -> [Neighbor] {
+    guard metric == .cosine && type != .ivfFlat else { return scanned }
+    var result = scanned
+    for index in result.indices { result[index].distance *= 0.5 }
     return result
   }
 

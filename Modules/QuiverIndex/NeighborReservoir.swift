@@ -9,12 +9,14 @@ package struct NeighborReservoir {
   package let k: Int
   /// Offers farther than this cannot be among the `k` best (infinite until `k` are known).
   package private(set) var threshold: Float = .infinity
-  private var items: [Neighbor] = []
+  /// `2k` slots, the first `count` of them offered neighbours.
+  private var items: [Neighbor]
+  private var count = 0
 
   /// An empty reservoir keeping the `k` best.
   package init(k: Int) {
     self.k = max(k, 0)
-    items.reserveCapacity(2 * self.k)
+    items = [Neighbor](repeating: Neighbor(id: 0, distance: 0), count: 2 * self.k)
   }
 
   /// Offers a neighbour; callers skip offers whose distance exceeds `threshold` (it is correct
@@ -22,44 +24,51 @@ package struct NeighborReservoir {
   @inline(__always)
   package mutating func insert(id: UInt64, distance: Float) {
     guard k > 0, distance <= threshold else { return }
-    items.append(Neighbor(id: id, distance: distance))
-    if items.count >= 2 * k { shrink() }
+    items[count] = Neighbor(id: id, distance: distance)
+    count += 1
+    if count == 2 * k {
+      threshold = items.withUnsafeMutableBufferPointer { Self.cut($0, k: k) }
+      count = k
+    }
+  }
+
+  /// Offers `offers` neighbours at once, as many calls of `insert(id:distance:)` in order
+  /// would: offer `i` is row `rows[i]` of a partition whose row ids are `ids`, at distance
+  /// `distances[i]` (what `PQ4FastScan.select` writes).
+  package mutating func insert(
+    rows: UnsafePointer<UInt32>, distances: UnsafePointer<Float>, offers: Int,
+    ids: UnsafePointer<UInt64>
+  ) {
+    guard k > 0 else { return }
+    let k = self.k
+    var count = self.count
+    var threshold = self.threshold
+    items.withUnsafeMutableBufferPointer { items in
+      for offer in 0..<offers where distances[offer] <= threshold {
+        items[count] = Neighbor(id: ids[Int(rows[offer])], distance: distances[offer])
+        count += 1
+        if count == 2 * k {
+          threshold = Self.cut(items, k: k)
+          count = k
+        }
+      }
+    }
+    self.count = count
+    self.threshold = threshold
   }
 
   /// The kept neighbours, best first.
   package func sorted() -> [Neighbor] {
-    Array(items.sorted(by: Neighbor.precedes).prefix(k))
+    var kept = Array(items[0..<count])
+    return kept.withUnsafeMutableBufferPointer { NeighborSelection.best($0, count: k) }
   }
 
-  /// Keeps the `k` best and sets the threshold to the distance of the worst of them.
-  private mutating func shrink() {
-    items.withUnsafeMutableBufferPointer { Self.selectBest($0, count: k) }
-    items.removeLast(items.count - k)
+  /// Moves the `k` best of the full reservoir `items` to its front and returns the distance of
+  /// the worst of them (the new threshold).
+  private static func cut(_ items: UnsafeMutableBufferPointer<Neighbor>, k: Int) -> Float {
+    NeighborSelection.selectBest(items, count: k)
     var worst = -Float.infinity
-    for item in items where item.distance > worst { worst = item.distance }
-    threshold = worst
-  }
-
-  /// Reorders `items` so its first `count` elements are the `count` best (quickselect with a
-  /// median-of-three pivot; deterministic).
-  private static func selectBest(_ items: UnsafeMutableBufferPointer<Neighbor>, count: Int) {
-    var low = 0
-    var high = items.count - 1
-    while low < high {
-      let middle = low + (high - low) / 2
-      // Median of three moved to `high` as the pivot.
-      if Neighbor.precedes(items[middle], items[low]) { items.swapAt(middle, low) }
-      if Neighbor.precedes(items[high], items[low]) { items.swapAt(high, low) }
-      if Neighbor.precedes(items[middle], items[high]) { items.swapAt(middle, high) }
-      let pivot = items[high]
-      var store = low
-      for index in low..<high where Neighbor.precedes(items[index], pivot) {
-        items.swapAt(index, store)
-        store += 1
-      }
-      items.swapAt(store, high)
-      if store == count - 1 || store == count { return }
-      if store < count { low = store + 1 } else { high = store - 1 }
-    }
+    for index in 0..<k where items[index].distance > worst { worst = items[index].distance }
+    return worst
   }
 }

@@ -15,6 +15,9 @@ package struct ProductQuantizer: Sendable, Hashable {
   package let bits: Int
   /// `subVectorCount × centroidCount × subDimension` floats.
   package let codebooks: [Float]
+  /// 4-bit codebooks rearranged for the vectorised inner-product lookup table
+  /// (`PQ4FastScan.transposeCodebooks`); empty for 8-bit codes.
+  private let transposedCodebooks: [Float]
 
   /// Dimensions per sub-vector.
   package var subDimension: Int { dimension / subVectorCount }
@@ -42,6 +45,11 @@ package struct ProductQuantizer: Sendable, Hashable {
     self.subVectorCount = subVectorCount
     self.bits = bits
     self.codebooks = codebooks
+    self.transposedCodebooks =
+      bits == 4
+      ? PQ4FastScan.transposeCodebooks(
+        codebooks, subVectorCount: subVectorCount, subDimension: dimension / subVectorCount)
+      : []
   }
 
   /// Trains one codebook per sub-space by k-means (squared L2) on `count` vectors.
@@ -136,10 +144,19 @@ package struct ProductQuantizer: Sendable, Hashable {
   }
 
   /// Fills `lut` (`lookupTableCount` floats) for one query: squared L2 from each query
-  /// sub-vector to each codebook entry, or with `innerProduct` the negative inner product.
+  /// sub-vector to each codebook entry, or with `innerProduct` the negative inner product
+  /// (4-bit codes: sixteen entries per vector operation, from the transposed codebooks).
   package func lookupTable(
     query: UnsafePointer<Float>, innerProduct: Bool, into lut: UnsafeMutablePointer<Float>
   ) {
+    if innerProduct && bits == 4 {
+      transposedCodebooks.withUnsafeBufferPointer { books in
+        PQ4FastScan.innerProductLookupTable(
+          query: query, transposedCodebooks: books.baseAddress!, subVectorCount: subVectorCount,
+          subDimension: subDimension, into: lut)
+      }
+      return
+    }
     codebooks.withUnsafeBufferPointer { books in
       QuantizedKernels.pqLookupTable(
         query: query, codebooks: books.baseAddress!, subVectorCount: subVectorCount,

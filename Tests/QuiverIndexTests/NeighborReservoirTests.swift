@@ -23,4 +23,39 @@ import Testing
       #expect(reservoir.sorted() == top.sorted(), "k \(k), \(offers) offers")
     }
   }
+
+  /// Offers in batches (rows of a partition, as the fast scan's select pass writes them) keep
+  /// what offers one by one keep.
+  @Test(arguments: [1, 10, 100])
+  func batchOffersKeepTheSameNeighborsAsSingleOffers(k: Int) {
+    var random = SeededGenerator(seed: 0x5E5E_0002)
+    var batched = NeighborReservoir(k: k)
+    var single = NeighborReservoir(k: k)
+    var top = TopK(k: k)
+    for partition in 0..<40 {
+      let rowCount = Int.random(in: 0..<300, using: &random)
+      let ids = (0..<UInt64(rowCount)).map { UInt64(partition) << 32 | $0 }
+      let rows = (0..<UInt32(rowCount)).filter { _ in Bool.random(using: &random) }
+      let distances = rows.map { _ in Float(Int.random(in: 0..<400, using: &random)) / 16 }
+      rows.withUnsafeBufferPointer { r in
+        distances.withUnsafeBufferPointer { d in
+          ids.withUnsafeBufferPointer { i in
+            if let rowBase = r.baseAddress, let distanceBase = d.baseAddress,
+              let idBase = i.baseAddress
+            {
+              batched.insert(rows: rowBase, distances: distanceBase, offers: rows.count, ids: idBase)
+            }
+          }
+        }
+      }
+      for (row, distance) in zip(rows, distances) {
+        single.insert(id: ids[Int(row)], distance: distance)
+        top.insert(id: ids[Int(row)], distance: distance)
+      }
+      #expect(batched.threshold == single.threshold)
+      #expect(batched.threshold >= top.threshold)
+    }
+    #expect(batched.sorted() == top.sorted())
+    #expect(batched.sorted().count == k)
+  }
 }

@@ -212,6 +212,43 @@ extension KernelPathTests {
     }
   }
 
+  /// The transposed-codebook table is −q·entry summed in dimension order, one rounding per
+  /// step: the same bits as a Float loop in that order (sub-dimensions 1 to 5, so a wrong
+  /// transposition or a skipped dimension changes the bits).
+  @Test func innerProductLookupTableMatchesTheDimensionOrderSumBitForBit() {
+    var random = SeededGenerator(seed: 0xFA57_0004)
+    for (subVectorCount, subDimension) in [(1, 1), (3, 2), (8, 3), (128, 3), (96, 4), (5, 5)] {
+      let dimension = subVectorCount * subDimension
+      let codebooks = random.floats(dimension * 16, in: -2...2)
+      let query = random.floats(dimension, in: -2...2)
+      let transposed = PQ4FastScan.transposeCodebooks(
+        codebooks, subVectorCount: subVectorCount, subDimension: subDimension)
+      var table = [Float](repeating: .nan, count: subVectorCount * 16)
+      query.withUnsafeBufferPointer { q in
+        transposed.withUnsafeBufferPointer { t in
+          table.withUnsafeMutableBufferPointer {
+            PQ4FastScan.innerProductLookupTable(
+              query: q.baseAddress!, transposedCodebooks: t.baseAddress!,
+              subVectorCount: subVectorCount, subDimension: subDimension, into: $0.baseAddress!)
+          }
+        }
+      }
+      var wrong = 0
+      for subVector in 0..<subVectorCount {
+        for entry in 0..<16 {
+          let first = (subVector * 16 + entry) * subDimension
+          var sum = query[subVector * subDimension] * codebooks[first]
+          for d in 1..<subDimension {
+            let product = query[subVector * subDimension + d] * codebooks[first + d]
+            sum = sum + product
+          }
+          if table[subVector * 16 + entry].bitPattern != (-sum).bitPattern { wrong += 1 }
+        }
+      }
+      #expect(wrong == 0, "\(subVectorCount) × \(subDimension): \(wrong) entries differ")
+    }
+  }
+
   @Test func badSizesThrow() {
     #expect(throws: KernelError.self) {
       try PQ4FastScan.pack(codes: [1, 2, 3], subVectorCount: 4)

@@ -135,6 +135,16 @@ void qk_pq4_unpack_row(const uint8_t *blocks, size_t row, size_t m_count, uint8_
 /// bias + scale·(its byte sum), bias = Σ min_m. A NaN entry becomes 0.
 void qk_pq4_quantize_lut(const float *lut, size_t m_count, uint8_t *out, float *scale,
                          float *bias);
+/// Rearranges 16-entry codebooks (m_count × 16 × dsub floats, entry-major) so each sub-space's
+/// entries sit side by side per dimension: transposed[(m·dsub + d)·16 + c] = codebooks[(m·16 +
+/// c)·dsub + d].
+void qk_pq4_transpose_codebooks(const float *codebooks, size_t m_count, size_t dsub,
+                                float *transposed);
+/// The negative inner-product lookup table of 4-bit codes from transposed codebooks:
+/// lut[m·16 + c] = −Σ_d q[m·dsub + d]·entry(m, c)[d], summed d = 0, 1, … with one rounding per
+/// multiply and per add (the same bits on every platform).
+void qk_pq4_inner_product_lut(const float *q, const float *transposed, size_t m_count,
+                              size_t dsub, float *lut);
 
 // ---- RaBitQ bit-sliced codes ---------------------------------------------------------------
 // A row of `planes` bit planes, each `words` 64-bit words (bit b of word w is dimension 64w + b),
