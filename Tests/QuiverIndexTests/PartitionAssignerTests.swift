@@ -149,6 +149,27 @@ struct PartitionAssignerTests {
         budget: MemoryBudget(bytes: 64 << 10)) == 2_000)
   }
 
+  @Test func aTinyBudgetCutsTheTrainingSampleOfAStreamedBuild() throws {
+    let count = Self.rows.count / Self.dimension
+    let rowIds = (0..<UInt64(count)).map { $0 }
+    let parameters = IVFIndexParameters(
+      type: .ivfFlat, metric: .l2, numPartitions: 8, maxIterations: 3, seed: 2)
+    // 256 × 8 = 2,048 rows wanted; half of 64 KiB holds 204 rows of 40 floats, so the sample is
+    // cut to 64 × 8 = 512.
+    for (budget, expected) in [(MemoryBudget(bytes: 64 << 10), 512), (.default, 2_048)] {
+      let folder = try TestPaths.temporaryDirectory("sample-cap")
+      defer { try? FileManager.default.removeItem(at: folder) }
+      try Self.rows.withUnsafeBufferPointer { buffer in
+        try VectorIndexFactory.build(
+          from: InMemoryBuildInput(vectors: buffer, dimension: Self.dimension, rowIDs: rowIds),
+          parameters: parameters, graph: HNSWParameters(), budget: budget, progress: nil,
+          into: IndexFolder(local: folder))
+      }
+      let index = try IVFIndex.open(at: IndexFolder(local: folder))
+      #expect(index.statistics.ivfTrainingRows == expected, "budget \(budget)")
+    }
+  }
+
   @Test func buildsOverManyPartitionsAreIdenticalForAnyThreadsAndBudget() throws {
     let count = Self.rows.count / Self.dimension
     let rowIds = (0..<UInt64(count)).map { (3 << 32) | $0 }
