@@ -22,7 +22,8 @@ public struct IndexConfig: Sendable, Hashable {
   public var m: Int?
   /// HNSW construction width.
   public var efConstruction: Int?
-  /// Training rows per partition.
+  /// Training rows per partition (fewer when the IVF sample would take more than half of the
+  /// database's memory budget, but at least 64).
   public var sampleRate: Int
   /// k-means iterations at most.
   public var maxIterations: Int

@@ -7,8 +7,8 @@ struct IVFBuildModel: Sendable {
   var parameters: IVFIndexParameters
   /// Floats per vector.
   var dimension: Int
-  /// `partitionCount × dimension` centroids.
-  var centroids: [Float]
+  /// Finds a row's partition among the `partitionCount × dimension` centroids.
+  var assigner: PartitionAssigner
   /// The k-means run that produced them (for the statistics).
   var kmeans: KMeansResult
   /// Rows k-means trained on.
@@ -22,6 +22,9 @@ struct IVFBuildModel: Sendable {
 
   /// The number of partitions.
   var partitionCount: Int { kmeans.k }
+
+  /// `partitionCount × dimension` centroids.
+  var centroids: [Float] { assigner.centroids }
 
   /// Code bytes per row (0 for IVF_FLAT).
   var codeSize: Int { productQuantizer?.codeSize ?? (scalarQuantizer != nil ? dimension : 0) }

@@ -4,13 +4,15 @@ import QuiverStorage
 /// Trains an IVF_FLAT, IVF_PQ or IVF_SQ index from `(row id, vector)` pairs.
 ///
 /// Steps (Docs/Architecture.md, "Streaming builds"): validate the parameters; read
-/// `sampleRate × numPartitions` sampled rows by position and train the IVF centroids by k-means
-/// on them; read the quantizer's sample (PQ or SQ) the same way, assign it and train the
-/// quantizer on its residuals to the centroids; then stream every row in batches — normalise
-/// (cosine), assign, encode — grouping the rows by partition in a `PartitionSpill`; finally
-/// assemble each partition from its rows and write it. All heavy steps use `threads` cores; the
-/// result depends only on the inputs and `parameters.seed`, not on the thread count or the
-/// memory budget (a row's assignment and code depend on that row alone).
+/// `sampleRate × numPartitions` sampled rows by position (fewer when they would not fit half of
+/// the memory budget, see `trainingRowCount`) and train the IVF centroids by k-means on them;
+/// read the quantizer's sample (PQ or SQ) the same way, assign it and train the quantizer on
+/// its residuals to the centroids; then stream every row in batches — normalise (cosine),
+/// assign (`PartitionAssigner`: through groups of centroids when there are many), encode —
+/// grouping the rows by partition in a `PartitionSpill`; finally assemble each partition from
+/// its rows and write it. All heavy steps use `threads` cores; the result depends only on the
+/// inputs and `parameters.seed`, not on the thread count, and not on the memory budget unless
+/// the budget caps the training sample (a row's assignment and code depend on that row alone).
 public struct IVFIndexBuilder: Sendable {
   /// What to build.
   public var parameters: IVFIndexParameters
@@ -24,6 +26,9 @@ public struct IVFIndexBuilder: Sendable {
   package static let ivfTolerance = 1e-3
   /// PQ k-means (per sub-space) stops when its mean distance improves by less than this.
   package static let pqTolerance = 1e-3
+  /// The fewest IVF training rows a partition gets when the budget caps the sample (FAISS warns
+  /// below 39; a quarter of the default `sampleRate`).
+  package static let minimumTrainingRowsPerPartition = 64
   /// The most rows a streaming batch holds, whatever the budget.
   static let maximumBatchRows = 65_536
 
@@ -72,7 +77,7 @@ public struct IVFIndexBuilder: Sendable {
       partitionCount: parameters.resolvedPartitionCount(rowCount: count),
       recordBytes: recordBytes(dimension: dimension), folder: nil, limitBytes: .max)
     let progress = IndexBuildProgressTracker.silent
-    let model = try train(source, progress: progress)
+    let model = try train(source, budget: .unlimited, progress: progress)
     let fragments = try assignAndEncode(
       source, model: model, into: spill, budget: .unlimited, progress: progress)
     var partitions: [IVFPartition] = []
@@ -104,7 +109,7 @@ public struct IVFIndexBuilder: Sendable {
       limitBytes: budget.spillBytes)
     defer { spill.removeRuns() }
     do throws(IndexError) {
-      let model = try train(input, progress: progress)
+      let model = try train(input, budget: budget, progress: progress)
       let fragments = try assignAndEncode(
         input, model: model, into: spill, budget: budget, progress: progress)
       let sizes = spill.rowCounts
@@ -124,6 +129,20 @@ public struct IVFIndexBuilder: Sendable {
     }
   }
 
+  /// The rows IVF k-means trains on: `sampleRate × partitions` (at least one a partition), all
+  /// rows if fewer, and at most as many as fit `budget.trainingSampleBytes` — but never fewer
+  /// than `minimumTrainingRowsPerPartition` a partition, which a tiny budget does not undercut.
+  /// The rows are drawn by the seed, so a capped sample is as deterministic as a full one.
+  package static func trainingRowCount(
+    rowCount: Int, partitions: Int, sampleRate: Int, dimension: Int, budget: MemoryBudget
+  ) -> Int {
+    let wanted = max(partitions, sampleRate * partitions)
+    let affordable = max(
+      budget.trainingSampleBytes / max(1, dimension * 4),
+      minimumTrainingRowsPerPartition * partitions)
+    return min(rowCount, wanted, affordable)
+  }
+
   /// Bytes of one spilled row: its row id and payload (vector, or codes and row term).
   private func recordBytes(dimension: Int) -> Int {
     switch parameters.type {
@@ -138,10 +157,11 @@ public struct IVFIndexBuilder: Sendable {
   }
 
   /// Samples and trains the centroids and the quantizer. The random draws happen in the same
-  /// order as they always did, so equal seeds give the models of earlier versions.
-  private func train(_ input: some IndexBuildInput, progress: IndexBuildProgressTracker)
-    throws(IndexError) -> IVFBuildModel
-  {
+  /// order as they always did, so equal seeds give the models of earlier versions whenever the
+  /// sample fits `budget` (see `trainingRowCount`).
+  private func train(
+    _ input: some IndexBuildInput, budget: MemoryBudget, progress: IndexBuildProgressTracker
+  ) throws(IndexError) -> IVFBuildModel {
     let count = input.rowCount
     let dimension = input.dimension
     var resolved = parameters
@@ -152,7 +172,9 @@ public struct IVFIndexBuilder: Sendable {
 
     // 1. IVF centroids, trained on a sample read by position.
     var random = SeededRandom(seed: parameters.seed)
-    let trainingCount = min(count, max(partitions, parameters.sampleRate * partitions))
+    let trainingCount = Self.trainingRowCount(
+      rowCount: count, partitions: partitions, sampleRate: parameters.sampleRate,
+      dimension: dimension, budget: budget)
     let sample = trainingCount == count ? nil : random.sample(trainingCount, from: count).sorted()
     progress.report(.sampling, 0, of: trainingCount)
     let sampleVectors = try input.readRows(
@@ -168,8 +190,11 @@ public struct IVFIndexBuilder: Sendable {
         rows: sample == nil ? nil : Array(0..<trainingCount))
     }
     progress.report(.training, 1, of: 2)
+    let assigner = PartitionAssigner(
+      centroids: kmeans.centroids, dimension: dimension, metric: parameters.metric,
+      seed: parameters.seed &+ 4, threads: threads)
     var model = IVFBuildModel(
-      parameters: resolved, dimension: dimension, centroids: kmeans.centroids, kmeans: kmeans,
+      parameters: resolved, dimension: dimension, assigner: assigner, kmeans: kmeans,
       trainingRows: trainingCount)
 
     // 2. The quantizer, trained on residuals of its own sample.
@@ -180,7 +205,7 @@ public struct IVFIndexBuilder: Sendable {
       let rows = quantizerRows == count ? nil : random.sample(quantizerRows, from: count).sorted()
       let residuals = try input.residuals(
         positions: rows ?? Array(0..<count), normalizing: parameters.metric == .cosine,
-        centroids: model.centroids, metric: parameters.metric, threads: threads)
+        assigner: assigner, threads: threads)
       model.productQuantizer = residuals.withUnsafeBufferPointer { buffer in
         ProductQuantizer.train(
           vectors: buffer, count: quantizerRows, dimension: dimension,
@@ -194,7 +219,7 @@ public struct IVFIndexBuilder: Sendable {
       let rows = quantizerRows == count ? nil : random.sample(quantizerRows, from: count).sorted()
       let residuals = try input.residuals(
         positions: rows ?? Array(0..<count), normalizing: parameters.metric == .cosine,
-        centroids: model.centroids, metric: parameters.metric, threads: threads)
+        assigner: assigner, threads: threads)
       model.scalarQuantizer = residuals.withUnsafeBufferPointer { buffer in
         ScalarQuantizer.train(
           vectors: buffer.baseAddress!, count: quantizerRows, dimension: dimension,
@@ -242,12 +267,9 @@ public struct IVFIndexBuilder: Sendable {
         } else {
           rowsPointer = source
         }
-        model.centroids.withUnsafeBufferPointer { c in
-          KMeans.assign(
-            vectors: rowsPointer, count: rows, dimension: dimension, centroids: c.baseAddress!,
-            k: model.partitionCount, metric: parameters.metric, threads: threads,
-            assignments: &assignments, distances: &distances)
-        }
+        model.assigner.assign(
+          vectors: rowsPointer, rows: rows, threads: threads, assignments: &assignments,
+          distances: &distances)
         progress.report(.assigning, start + rows, of: count)
         if model.codeSize > 0 {
           encode(

@@ -16,7 +16,9 @@ public struct IVFIndexParameters: Sendable, Hashable, Codable {
   /// Bits per PQ code: 4 (16 centroids per sub-space, scanned in fast-scan blocks; the default)
   /// or 8 (256, one byte per code).
   public var numBits: Int
-  /// k-means trains on `sampleRate × numPartitions` rows (all rows if fewer).
+  /// k-means trains on `sampleRate × numPartitions` rows (all rows if fewer). A streaming build
+  /// draws fewer when they would take more than half of its memory budget, but at least 64 a
+  /// partition (`MemoryBudget`).
   public var sampleRate: Int
   /// The most Lloyd iterations of each k-means (IVF and PQ); training stops earlier when the
   /// assignment no longer changes.

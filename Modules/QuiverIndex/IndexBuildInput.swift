@@ -44,21 +44,31 @@ extension IndexBuildInput {
   }
 
   /// The residuals `x − c` of the rows at `positions` (read as `readRows` does) to their
-  /// nearest of `centroids` by `metric`, computed exactly as the streaming pass assigns them.
+  /// nearest of `centroids` by `metric`, every row compared with every centroid.
   func residuals(
     positions: [Int], normalizing: Bool, centroids: [Float], metric: DistanceMetric,
     threads: Int
+  ) throws(IndexError) -> [Float] {
+    try residuals(
+      positions: positions, normalizing: normalizing,
+      assigner: PartitionAssigner(exhaustive: centroids, dimension: dimension, metric: metric),
+      threads: threads)
+  }
+
+  /// The residuals `x − c` of the rows at `positions` (read as `readRows` does) to the
+  /// centroid `assigner` gives them, computed exactly as the streaming pass assigns them.
+  func residuals(
+    positions: [Int], normalizing: Bool, assigner: PartitionAssigner, threads: Int
   ) throws(IndexError) -> [Float] {
     var rows = try readRows(positions: positions, normalizing: normalizing)
     var assignments = [Int32](repeating: 0, count: positions.count)
     var distances = [Float](repeating: 0, count: positions.count)
     rows.withUnsafeMutableBufferPointer { buffer in
       guard let base = buffer.baseAddress else { return }
-      centroids.withUnsafeBufferPointer { c in
-        KMeans.assign(
-          vectors: base, count: positions.count, dimension: dimension, centroids: c.baseAddress!,
-          k: centroids.count / dimension, metric: metric, threads: threads,
-          assignments: &assignments, distances: &distances)
+      assigner.assign(
+        vectors: base, rows: positions.count, threads: threads, assignments: &assignments,
+        distances: &distances)
+      assigner.centroids.withUnsafeBufferPointer { c in
         for row in 0..<positions.count {
           let centroid = c.baseAddress! + Int(assignments[row]) * dimension
           for i in 0..<dimension { base[row * dimension + i] -= centroid[i] }

@@ -6,8 +6,14 @@ import Foundation
 /// A build streams the vector column in batches of about `bytes / 16`, keeps at most about
 /// `bytes / 4` of encoded rows before it spills them to a temporary run file in the index
 /// folder, and sizes IVF_HNSW partitions so that one partition's graph build takes about
-/// `bytes / 2`. What a build cannot stream is outside these shares: the k-means training sample
-/// (`sampleRate × numPartitions` rows), one row id per row (8 bytes), the largest partition
+/// `bytes / 2`. The k-means training sample of an IVF_FLAT / IVF_PQ / IVF_SQ build takes at most
+/// `bytes / 2` (it is freed before the streaming pass starts), so it holds at most
+/// `bytes / 2 / (4 × dimension)` of the `sampleRate × numPartitions` rows it would draw, but
+/// never fewer than 64 rows a partition (`IVFIndexBuilder.minimumTrainingRowsPerPartition`): a
+/// budget too small for that is exceeded rather than training on too few rows. With the default
+/// 1 GiB, 384-d vectors, that is up to 349,525 rows, the whole default sample up to 1.86 M rows
+/// (1,365 partitions). What a build cannot stream is outside these shares: the training sample
+/// of IVF_HNSW builds, one row id per row (8 bytes), the largest partition
 /// while its file block is written, and flat `HNSW`, which holds every vector and its graph and
 /// is refused (`IndexError.memoryBudgetExceeded`) when its estimate exceeds `bytes`. An opened
 /// index keeps at most `min(bytes, its type's default)` bytes of partitions in its cache.
@@ -70,6 +76,9 @@ public struct MemoryBudget: Sendable, Hashable, CustomStringConvertible {
 
   /// Bytes of encoded rows a build keeps before writing them to a run file.
   package var spillBytes: Int { bytes / 4 }
+
+  /// Bytes the k-means training sample of an IVF build may take.
+  package var trainingSampleBytes: Int { bytes / 2 }
 
   /// Bytes one IVF_HNSW partition's graph build may take (its default partition count follows).
   package var graphPartitionBytes: Int { bytes / 2 }

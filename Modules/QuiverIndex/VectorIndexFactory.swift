@@ -113,7 +113,8 @@ public enum VectorIndexFactory {
   /// files in `folder`; IVF_HNSW_SQ and IVF_HNSW_PQ do too and build one partition's graph at a
   /// time (Docs/Architecture.md, "Streaming builds"). The files are byte-identical to those of
   /// `build(vectors:…)` followed by `write(to:)` for the same seed, whatever the budget (with one
-  /// graph thread for the graph types, whose parallel graph build is not deterministic). Flat
+  /// graph thread for the graph types, whose parallel graph build is not deterministic), unless
+  /// the budget caps the k-means sample of IVF_FLAT / IVF_PQ / IVF_SQ (`MemoryBudget`). Flat
   /// `HNSW` holds every vector and its graph in memory by nature: when
   /// `HNSWParameters.estimatedBuildBytes` exceeds the budget it is refused before any reading.
   /// A failed build leaves neither run files nor index files in `folder`.

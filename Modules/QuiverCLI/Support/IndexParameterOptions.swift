@@ -25,7 +25,8 @@ struct IndexParameterOptions: ParsableArguments {
   @Option(help: "HNSW candidate list size while building.")
   var efConstruction: Int?
 
-  @Option(help: "k-means trains on sample-rate × partitions rows.")
+  @Option(
+    help: "k-means trains on sample-rate × partitions rows (fewer past half the memory budget).")
   var sampleRate = 256
 
   @Option(help: "The most k-means iterations.")
