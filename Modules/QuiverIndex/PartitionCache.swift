@@ -59,7 +59,7 @@ package final class PartitionCache<Partition: Sendable>: @unchecked Sendable {
   /// Of `indices`, the partitions neither held in memory nor cached (their use order unchanged).
   package func missing(_ indices: [Int]) -> [Int] {
     guard inMemory == nil else { return [] }
-    return lock.withLock { indices.filter { cache[$0] == nil } }
+    return lock.withLock { indices.filter { !cache.contains($0) } }
   }
 
   /// How many partitions were read by `load` so far (cache misses).

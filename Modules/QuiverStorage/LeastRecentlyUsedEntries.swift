@@ -13,6 +13,9 @@ package struct LeastRecentlyUsedEntries<Key: Hashable, Value> {
   /// The number of values held.
   package var count: Int { entries.count }
 
+  /// Whether a value is held under `key` (without making it the most recently used).
+  package func contains(_ key: Key) -> Bool { entries[key] != nil }
+
   /// The value under `key`, which becomes the most recently used; nil when none is held.
   package mutating func value(for key: Key) -> Value? {
     clock += 1
